@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine: installs what is missing,
+# builds, then runs portscope or the whole test suite.
+#
+#   ./dev.sh run ARGS...   build, then run build/portscope ARGS...
+#   ./dev.sh test          build, then run every test; ends with "N passed, N failed"
+#   ./dev.sh deps          only install the build and test dependencies
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the build and the tests need.
+PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
+          libjansson-dev libmnl-dev)
+
+deps() {
+        local missing=()
+        for p in "${PACKAGES[@]}"; do
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+                        missing+=("$p")
+        done
+        [ ${#missing[@]} -eq 0 ] && return 0
+        if [ "$(id -u)" -ne 0 ]; then
+                echo "dev.sh: missing packages: ${missing[*]} (run as root, or install them)" >&2
+                exit 2
+        fi
+        echo "dev.sh: installing ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+        if [ ! -f build/build.ninja ]; then
+                meson setup build >/dev/null
+        fi
+        ninja -C build >/dev/null
+}
+
+cmd=${1:-}
+case "$cmd" in
+deps)
+        deps
+        ;;
+run)
+        shift
+        deps
+        build
+        exec build/portscope "$@"
+        ;;
+test)
+        shift
+        deps
+        build
+        exec tests/run-all build "$@"
+        ;;
+*)
+        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh deps" >&2
+        exit 2
+        ;;
+esac

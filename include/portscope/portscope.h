@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libportscope: explain network ports.
+ *
+ * Conventions, shared by every function in this library:
+ *  - Functions that can fail return 0 (or a count) on success and a negative
+ *    errno-style code on failure; ps_strerror() turns a code into text.
+ *  - Output parameters are named ret_* and come last; they are written only
+ *    on success.
+ *  - The library never prints, exits or aborts.
+ *  - Enumerations are append-only: a value, once published, keeps its number.
+ */
+#ifndef PORTSCOPE_PORTSCOPE_H
+#define PORTSCOPE_PORTSCOPE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PS_VERSION_MAJOR 0
+#define PS_VERSION_MINOR 1
+#define PS_VERSION_PATCH 0
+
+/* The library's own version, "MAJOR.MINOR.PATCH". */
+const char *ps_version(void);
+
+/* Text for a negative code returned by this library (or a plain -errno). */
+const char *ps_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <portscope/ranges.h>
+#include <portscope/registry.h>
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* The registry compiled into the library, and the choice of database. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dbformat.h"
+#include "portscope/portscope.h"
+#include "util.h"
+
+/* The image psgen compiled from data/iana at build time (builtin-db.S). */
+extern const unsigned char ps_builtin_db_start[];
+extern const unsigned char ps_builtin_db_end[];
+
+#include "db-internal.h"
+
+PS_EXPORT int ps_db_open_builtin(ps_db **ret_db)
+{
+        /* psgen validated the image fully and the tests do again, so the
+         * start-up path skips that work. */
+        return ps_db_open_trusted(ps_builtin_db_start,
+                                  (size_t)(ps_builtin_db_end - ps_builtin_db_start), ret_db);
+}
+
+PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
+{
+        const char *env = getenv("PORTSCOPE_DB");
+        char buf[4096];
+        ps_db *db;
+        int r;
+
+        if (env && *env) {
+                r = ps_db_open_file(env, &db);
+        } else {
+                /* The database `portscope update` writes, when there is one. */
+                const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+                int n = -1;
+                if (xdg && *xdg == '/')
+                        n = snprintf(buf, sizeof(buf), "%s/portscope/registry.db", xdg);
+                else if (home && *home == '/')
+                        n = snprintf(buf, sizeof(buf), "%s/.local/share/portscope/registry.db",
+                                     home);
+                if (n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0)
+                        r = ps_db_open_file(buf, &db);
+                else
+                        r = ps_db_open_builtin(&db);
+        }
+        if (r < 0)
+                return r;
+        if (ret_path)
+                *ret_path = ps_db_path(db);
+        *ret_db = db;
+        return 0;
+}
+

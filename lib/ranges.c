@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* Port range classes (RFC 6335) and this machine's port bounds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "portscope/portscope.h"
+#include "util.h"
+
+static const ps_range_info classes[] = {
+        {PS_RANGE_SYSTEM, 0, 1023, "system", "System port", "well-known",
+         "IANA assigns these through IETF Review or IESG Approval, for services of "
+         "Internet-wide standing. On Linux and most Unix systems only a privileged "
+         "process may bind them."},
+        {PS_RANGE_USER, 1024, 49151, "user", "User port", "registered",
+         "IANA assigns these on request, by Expert Review; any process may bind them. "
+         "A registration records a claim, not a guarantee that anything uses the port."},
+        {PS_RANGE_DYNAMIC, 49152, 65535, "dynamic", "Dynamic port", "private or ephemeral",
+         "IANA never assigns these. They are left for temporary use: operating systems "
+         "pick client-side (ephemeral) ports here, and private services may use them "
+         "without registering."},
+};
+
+PS_EXPORT int ps_range_describe(ps_range_class cls, ps_range_info *ret_info)
+{
+        if ((unsigned)cls >= PS_ELEMENTSOF(classes))
+                return -EINVAL;
+        *ret_info = classes[cls];
+        return 0;
+}
+
+PS_EXPORT int ps_range_classify(unsigned port, ps_range_info *ret_info)
+{
+        if (port > 65535)
+                return -ERANGE;
+        return ps_range_describe(port < 1024 ? PS_RANGE_SYSTEM
+                                 : port < 49152 ? PS_RANGE_USER
+                                                : PS_RANGE_DYNAMIC,
+                                 ret_info);
+}
+
+/* Reads a small /proc file; -ENOENT etc. when it cannot be read. */
+static int read_small(const char *root, const char *rel, char *buf, size_t size)
+{
+        char path[4096];
+        int n = snprintf(path, sizeof(path), "%s/%s", root, rel);
+        if (n < 0 || (size_t)n >= sizeof(path))
+                return -ENAMETOOLONG;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        size_t got = 0;
+        for (;;) {
+                ssize_t k = read(fd, buf + got, size - 1 - got);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
+                        int e = -errno;
+                        close(fd);
+                        return e;
+                }
+                if (k == 0)
+                        break;
+                got += (size_t)k;
+                if (got == size - 1) {
+                        close(fd);
+                        return -E2BIG; /* larger than any sane value */
+                }
+        }
+        close(fd);
+        buf[got] = '\0';
+        return (int)got;
+}
+
+/* Parses a decimal port and advances *p; no sign, at most 5 digits. */
+static int take_port(const char **p, unsigned *ret)
+{
+        unsigned v = 0;
+        int n = 0;
+        while (**p >= '0' && **p <= '9') {
+                if (++n > 5)
+                        return -EBADMSG;
+                v = v * 10 + (unsigned)(*(*p)++ - '0');
+        }
+        if (!n || v > 65535)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}
+
+static const char *skip_blank(const char *p)
+{
+        while (*p == ' ' || *p == '\t')
+                p++;
+        return p;
+}
+
+static int at_end(const char *p)
+{
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+                p++;
+        return !*p;
+}
+
+PS_EXPORT int ps_host_ports_read(const char *proc_root, ps_host_ports *ret_host)
+{
+        /* Large enough for any reserved-port list the kernel prints for 65536 ports. */
+        static char buf[1 << 19];
+        ps_host_ports h;
+        const char *root = proc_root && *proc_root ? proc_root : "/proc";
+        const char *p;
+        int r;
+
+        memset(&h, 0, sizeof(h));
+        r = read_small(root, "sys/net/ipv4/ip_local_port_range", buf, sizeof(buf));
+        if (r >= 0) {
+                p = skip_blank(buf);
+                if (take_port(&p, &h.ephemeral_lo) < 0 || (p = skip_blank(p), 0) ||
+                    take_port(&p, &h.ephemeral_hi) < 0 || !at_end(p) ||
+                    h.ephemeral_lo > h.ephemeral_hi)
+                        return -EBADMSG;
+                h.have_ephemeral = true;
+        } else if (r == -E2BIG)
+                return -EBADMSG;
+
+        r = read_small(root, "sys/net/ipv4/ip_unprivileged_port_start", buf, sizeof(buf));
+        if (r >= 0) {
+                p = skip_blank(buf);
+                if (take_port(&p, &h.unprivileged_start) < 0 || !at_end(p))
+                        return -EBADMSG;
+                h.have_unprivileged = true;
+        } else if (r == -E2BIG)
+                return -EBADMSG;
+
+        r = read_small(root, "sys/net/ipv4/ip_local_reserved_ports", buf, sizeof(buf));
+        if (r >= 0) {
+                p = skip_blank(buf);
+                while (!at_end(p)) {
+                        unsigned lo, hi;
+                        if (take_port(&p, &lo) < 0)
+                                return -EBADMSG;
+                        hi = lo;
+                        if (*p == '-') {
+                                p++;
+                                if (take_port(&p, &hi) < 0 || hi < lo)
+                                        return -EBADMSG;
+                        }
+                        if (h.n_reserved == PS_HOST_RESERVED_MAX)
+                                return -EBADMSG;
+                        h.reserved[h.n_reserved].lo = lo;
+                        h.reserved[h.n_reserved++].hi = hi;
+                        if (*p == ',')
+                                p++;
+                        else if (!at_end(p))
+                                return -EBADMSG;
+                }
+                h.have_reserved = true;
+        } else if (r == -E2BIG)
+                return -EBADMSG;
+
+        *ret_host = h;
+        return 0;
+}
+
+PS_EXPORT bool ps_host_port_ephemeral(const ps_host_ports *host, unsigned port)
+{
+        return host->have_ephemeral && port >= host->ephemeral_lo && port <= host->ephemeral_hi;
+}
+
+PS_EXPORT bool ps_host_port_reserved(const ps_host_ports *host, unsigned port)
+{
+        for (size_t i = 0; i < host->n_reserved; i++)
+                if (port >= host->reserved[i].lo && port <= host->reserved[i].hi)
+                        return true;
+        return false;
+}
+
+PS_EXPORT bool ps_host_port_privileged(const ps_host_ports *host, unsigned port)
+{
+        unsigned start = host->have_unprivileged ? host->unprivileged_start : 1024;
+        return port < start;
+}

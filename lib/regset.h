@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A registry held in memory while it is read from IANA's XML or CSV and
+ * before it is compiled. Every string is owned by the set.
+ */
+#ifndef PS_REGSET_H
+#define PS_REGSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portscope/registry.h"
+
+/* Caps on what a registry file may hold. */
+#define PS_FIELD_MAX (64u << 10) /* one field's text */
+#define PS_LIST_MAX 256u         /* people or references on one record */
+
+typedef struct ps_rawref {
+        ps_ref_type type;
+        char *data;
+} ps_rawref;
+
+typedef struct ps_rawrec {
+        char *name, *description, *note, *unauthorized, *service_code, *registered, *modified;
+        unsigned port_lo, port_hi;
+        int has_port;
+        ps_proto proto;
+        char **assignees; /* person ids */
+        size_t n_assignees;
+        char **contacts;
+        size_t n_contacts;
+        ps_rawref *refs;
+        size_t n_refs;
+        unsigned line; /* where it started in its file, for messages */
+} ps_rawrec;
+
+typedef struct ps_rawperson {
+        char *id, *name, *org, *uri, *updated;
+} ps_rawperson;
+
+typedef struct ps_regset {
+        char date[16];
+        char source[64];
+        ps_rawrec *recs;
+        size_t n_recs, alloc_recs;
+        ps_rawperson *people;
+        size_t n_people, alloc_people;
+} ps_regset;
+
+void ps_regset_init(ps_regset *set);
+void ps_regset_free(ps_regset *set);
+/* Appends a zeroed record; NULL when out of memory or over the cap. */
+ps_rawrec *ps_regset_add_rec(ps_regset *set);
+ps_rawperson *ps_regset_add_person(ps_regset *set);
+int ps_rawrec_add_person(char ***list, size_t *n, const char *id);
+int ps_rawrec_add_ref(ps_rawrec *rec, ps_ref_type type, const char *data);
+/* Sets flags derived from the description (Unassigned, Reserved). */
+unsigned ps_rawrec_flags(const ps_rawrec *rec);
+
+/* Compiles the set into a database image (malloc'd). */
+int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size);
+
+/* Reads IANA's XML (plain or gzip). On failure errbuf tells where and why. */
+int ps_read_iana_xml(const char *path, ps_regset *ret_set, char *errbuf, size_t errsize);
+int ps_read_iana_xml_mem(const void *data, size_t size, ps_regset *ret_set, char *errbuf,
+                         size_t errsize);
+
+#endif

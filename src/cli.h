@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared state and helpers of the portscope command-line tool. */
+#ifndef PS_CLI_H
+#define PS_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "portscope/portscope.h"
+
+/* Exit statuses, documented in portscope(1). */
+enum {
+        EXIT_FOUND = 0,    /* the answer was found */
+        EXIT_NOTFOUND = 1, /* the question was fine; nothing matched */
+        EXIT_USAGE = 2,    /* bad usage or bad input */
+        EXIT_SYSTEM = 3,   /* the system failed us: memory, I/O */
+};
+
+#define ARG_MAX_LEN 256 /* longer arguments are refused before parsing */
+
+struct cli {
+        ps_db *db;
+        bool json;
+        bool color;
+        ps_proto proto; /* --protocol, PS_PROTO_ANY when not given */
+        const char *db_path;
+        const char *proc_root;
+};
+
+/* Loads the registry on first use, so commands that do not need it skip the cost. */
+int cli_db(struct cli *c, ps_db **ret_db);
+
+/* Messages: "portscope: " + text + "\n" on stderr. Return the status given. */
+int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The message for a failed library call, mapped to an exit status. */
+int cli_fail(int code, const char *what);
+
+/* Terminal styling; empty strings when colour is off. */
+const char *sty_bold(const struct cli *c);
+const char *sty_dim(const struct cli *c);
+const char *sty_head(const struct cli *c);
+const char *sty_warn(const struct cli *c);
+const char *sty_off(const struct cli *c);
+
+/* Prints text wrapped to width, every line after the first indented by indent. */
+void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
+unsigned out_width(void);
+
+/* JSON: records and people as the documented schema (docs/json.md). */
+json_t *json_record(const ps_db *db, const ps_record *rec);
+json_t *json_str_or_null(const char *s);
+/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */
+int json_emit(json_t *doc);
+
+/* "1712" or "811-827"; buf needs 12 bytes. */
+const char *port_label(const ps_record *rec, char *buf, size_t size);
+/* Whether two records differ only in their protocol. */
+bool record_same_but_proto(const ps_db *db, const ps_record *a, const ps_record *b);
+/* Text block for one group of records that differ only in protocol. */
+void print_record_group(const struct cli *c, const ps_record *recs, size_t n, bool show_port);
+
+int cmd_port(struct cli *c, int argc, char **argv);
+int cmd_name(struct cli *c, int argc, char **argv);
+int cmd_range(struct cli *c, int argc, char **argv);
+int cmd_search(struct cli *c, int argc, char **argv);
+int cmd_info(struct cli *c, int argc, char **argv);
+
+/* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
+int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
+
+#endif

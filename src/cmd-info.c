@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope info`: which registry is in use and what it holds. */
+#include "cli.h"
+
+int cmd_info(struct cli *c, int argc, char **argv)
+{
+        ps_db *db;
+        int r;
+        if (argc)
+                return cli_error(EXIT_USAGE, "info: takes no arguments");
+        if ((r = cli_db(c, &db)))
+                return r;
+        const char *path = ps_db_path(db);
+        size_t size;
+        ps_db_image(db, &size);
+        static const ps_proto protos[] = {PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP, PS_PROTO_DCCP,
+                                          PS_PROTO_NONE};
+        if (c->json) {
+                json_t *counts = json_object();
+                for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+                        json_object_set_new(counts, protos[i] ? ps_proto_name(protos[i]) : "none",
+                                            json_integer((json_int_t)ps_db_count_proto(db, protos[i])));
+                return json_emit(json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s}", "version",
+                                           ps_version(), "registry_date", ps_db_date(db), "path",
+                                           json_str_or_null(path), "records",
+                                           (json_int_t)ps_db_count(db), "people",
+                                           (json_int_t)ps_db_people_count(db), "by_protocol",
+                                           counts, "size", (json_int_t)size, "source",
+                                           path ? "file" : "built-in"));
+        }
+        printf("portscope %s\n", ps_version());
+        printf("Registry   IANA Service Name and Transport Protocol Port Number Registry\n");
+        printf("Date       %s\n", ps_db_date(db));
+        printf("Source     %s\n", path ? path : "built into the program");
+        printf("Records    %zu (", ps_db_count(db));
+        for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+                printf("%s%zu %s", i ? ", " : "", ps_db_count_proto(db, protos[i]),
+                       protos[i] ? ps_proto_name(protos[i]) : "without protocol");
+        printf(")\nPeople     %zu\nSize       %zu bytes\n", ps_db_people_count(db), size);
+        return EXIT_FOUND;
+}

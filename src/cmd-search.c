@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope search WORDS...`: ranked matches over the registry. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define SHOW_MAX 50 /* rows printed; --json carries the same cap */
+
+int cmd_search(struct cli *c, int argc, char **argv)
+{
+        char query[PS_QUERY_MAX + 1];
+        ps_match m[SHOW_MAX];
+        ps_db *db;
+        size_t len = 0;
+        int r;
+
+        if (argc < 1)
+                return cli_error(EXIT_USAGE, "search: expected one or more WORDS");
+        for (int i = 0; i < argc; i++) {
+                size_t l = strlen(argv[i]);
+                if (len + l + 1 > PS_QUERY_MAX)
+                        return cli_error(EXIT_USAGE, "search: the query is longer than %d bytes",
+                                         PS_QUERY_MAX);
+                memcpy(query + len, argv[i], l);
+                len += l;
+                query[len++] = ' ';
+        }
+        query[len ? len - 1 : 0] = '\0';
+        if ((r = cli_db(c, &db)))
+                return r;
+        int total = ps_db_search(db, query, c->proto, m, SHOW_MAX);
+        if (total < 0)
+                return cli_error(EXIT_USAGE, "search: %s",
+                                 total == -EINVAL ? "the query has no words" : ps_strerror(total));
+        size_t shown = (size_t)total < SHOW_MAX ? (size_t)total : SHOW_MAX;
+
+        if (c->json) {
+                json_t *doc = json_object(), *arr = json_array();
+                for (size_t i = 0; i < shown; i++) {
+                        ps_record rec;
+                        if (ps_db_record(db, m[i].id, &rec) < 0)
+                                continue;
+                        json_t *o = json_record(db, &rec);
+                        json_object_set_new(o, "score", json_integer(m[i].score));
+                        json_array_append_new(arr, o);
+                }
+                json_object_set_new(doc, "query", json_string(query));
+                json_object_set_new(doc, "total", json_integer(total));
+                json_object_set_new(doc, "results", arr);
+                r = json_emit(doc);
+                return r ? r : total ? EXIT_FOUND : EXIT_NOTFOUND;
+        }
+        if (!total) {
+                fprintf(stderr, "portscope: search: nothing matches \"%s\"\n", query);
+                return EXIT_NOTFOUND;
+        }
+        for (size_t i = 0; i < shown; i++) {
+                ps_record rec;
+                char pb[16];
+                if (ps_db_record(db, m[i].id, &rec) < 0)
+                        continue;
+                printf("%-11s %-5s %s%-18s%s ", port_label(&rec, pb, sizeof(pb)),
+                       rec.proto ? ps_proto_name(rec.proto) : "-", sty_bold(c),
+                       *rec.name ? rec.name : "-", sty_off(c));
+                out_wrap(stdout, rec.description, 37, 37, out_width());
+        }
+        if ((size_t)total > shown)
+                printf("%s(%d more; narrow the search or use --protocol)%s\n", sty_dim(c),
+                       total - (int)shown, sty_off(c));
+        return EXIT_FOUND;
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/* portscope: explain every network port and show what is using it. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Options every command takes; a command adds its own (struct command). */
+enum {
+        OPT_COLOR = 'C',
+        OPT_HELP = 'h',
+        OPT_JSON = 'j',
+        OPT_PROTOCOL = 'p',
+        OPT_VERSION = 'V',
+        OPT_DB = 0x100,
+        OPT_NO_COLOR,
+        OPT_PROC_ROOT,
+};
+
+static const struct option global_options[] = {
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"db", required_argument, NULL, OPT_DB},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
+        {"protocol", required_argument, NULL, OPT_PROTOCOL},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {0},
+};
+#define GLOBAL_SHORTOPTS "C:hjp:V"
+
+struct command {
+        const char *name;
+        int (*run)(struct cli *c, int argc, char **argv);
+        const struct option *options; /* the command's own, or NULL */
+        const char *shortopts;
+        int (*option)(struct cli *c, int opt, const char *arg);
+};
+
+static const struct command commands[] = {
+        {"info", cmd_info, NULL, NULL, NULL},
+        {"name", cmd_name, NULL, NULL, NULL},
+        {"port", cmd_port, NULL, NULL, NULL},
+        {"range", cmd_range, NULL, NULL, NULL},
+        {"search", cmd_search, NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+        fputs("Usage: portscope [OPTIONS] PORT[/PROTO]\n"
+              "       portscope [OPTIONS] NAME\n"
+              "       portscope [OPTIONS] LOW-HIGH[/PROTO]\n"
+              "       portscope [OPTIONS] COMMAND [ARGS]\n"
+              "\n"
+              "Explain a network port: its IANA registration, its range, and this machine's\n"
+              "settings for it.\n"
+              "\n"
+              "Commands:\n"
+              "  info                 which registry is in use, its date and record counts\n"
+              "  name NAME            look a service name up (also: portscope NAME)\n"
+              "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
+              "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
+              "  search WORDS...      rank registrations matching all the words\n"
+              "\n"
+              "Options:\n"
+              "  -C, --color=WHEN     colour output: auto (default), always or never\n"
+              "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
+              "  -h, --help           show this help and exit\n"
+              "  -j, --json           print JSON (schema in portscope(1))\n"
+              "      --no-color       same as --color=never\n"
+              "      --proc-root=DIR  read kernel settings below DIR instead of /proc\n"
+              "  -p, --protocol=PROTO tcp, udp, sctp, dccp or any (default)\n"
+              "  -V, --version        show the version and the registry date, and exit\n"
+              "\n"
+              "Exit status: 0 found, 1 nothing found, 2 bad usage or input, 3 system error.\n",
+              f);
+}
+
+static const struct command *find_command(const char *name)
+{
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (!strcmp(commands[i].name, name))
+                        return &commands[i];
+        return NULL;
+}
+
+static bool takes_value(const struct option *opts, const char *arg)
+{
+        if (arg[1] != '-')
+                return arg[2] == '\0' && strchr("Cp", arg[1]) != NULL;
+        for (; opts && opts->name; opts++)
+                if (!strcmp(arg + 2, opts->name))
+                        return opts->has_arg == required_argument;
+        return false;
+}
+
+/* The first word that is not an option or an option's value. */
+static int command_index(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (!strcmp(a, "--"))
+                        return i + 1 < argc ? i + 1 : -1;
+                if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
+                        return a[0] == '-' && a[1] ? -1 : i;
+                if (takes_value(global_options, a))
+                        i++;
+        }
+        return -1;
+}
+
+static int merge_options(const struct command *cmd, struct option **ret_opts, char **ret_short)
+{
+        size_t ng = sizeof(global_options) / sizeof(global_options[0]) - 1, nc = 0;
+        while (cmd && cmd->options && cmd->options[nc].name)
+                nc++;
+        struct option *o = calloc(ng + nc + 1, sizeof(*o));
+        size_t sl = strlen(GLOBAL_SHORTOPTS) + (cmd && cmd->shortopts ? strlen(cmd->shortopts) : 0);
+        char *s = malloc(sl + 2);
+        if (!o || !s) {
+                free(o);
+                free(s);
+                return -ENOMEM;
+        }
+        memcpy(o, global_options, ng * sizeof(*o));
+        if (nc)
+                memcpy(o + ng, cmd->options, nc * sizeof(*o));
+        snprintf(s, sl + 2, ":%s%s", GLOBAL_SHORTOPTS, cmd && cmd->shortopts ? cmd->shortopts : "");
+        *ret_opts = o;
+        *ret_short = s;
+        return 0;
+}
+
+static int parse_color(const char *arg, bool *ret)
+{
+        if (!strcmp(arg, "always"))
+                *ret = true;
+        else if (!strcmp(arg, "never"))
+                *ret = false;
+        else if (!strcmp(arg, "auto"))
+                *ret = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        else
+                return cli_error(EXIT_USAGE, "--color: expected auto, always or never, not \"%s\"",
+                                 arg);
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct cli c = {.proto = PS_PROTO_ANY};
+        const struct command *cmd = NULL;
+        struct option *opts;
+        char *shortopts;
+        int r, opt;
+
+        for (int i = 1; i < argc; i++)
+                if (strlen(argv[i]) > ARG_MAX_LEN * 16)
+                        return cli_error(EXIT_USAGE, "argument %d is %zu bytes long: too long", i,
+                                         strlen(argv[i]));
+        c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        int ci = command_index(argc, argv);
+        if (ci > 0)
+                cmd = find_command(argv[ci]);
+        if (merge_options(cmd, &opts, &shortopts) < 0)
+                return cli_error(EXIT_SYSTEM, "out of memory");
+
+        opterr = 0;
+        r = 0;
+        while (!r && (opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+                switch (opt) {
+                case OPT_COLOR:
+                        r = parse_color(optarg, &c.color);
+                        break;
+                case OPT_DB:
+                        if (!*optarg)
+                                r = cli_error(EXIT_USAGE, "--db: expected a file name");
+                        c.db_path = optarg;
+                        break;
+                case OPT_HELP:
+                        usage(stdout);
+                        r = -1;
+                        break;
+                case OPT_JSON:
+                        c.json = true;
+                        break;
+                case OPT_NO_COLOR:
+                        c.color = false;
+                        break;
+                case OPT_PROC_ROOT:
+                        if (!*optarg)
+                                r = cli_error(EXIT_USAGE, "--proc-root: expected a directory");
+                        c.proc_root = optarg;
+                        break;
+                case OPT_PROTOCOL:
+                        if (ps_proto_from_string(optarg, &c.proto) < 0)
+                                r = cli_error(EXIT_USAGE,
+                                              "--protocol: unknown protocol \"%.40s\" (use tcp, "
+                                              "udp, sctp, dccp or any)",
+                                              optarg);
+                        break;
+                case OPT_VERSION: {
+                        ps_db *db;
+                        if ((r = cli_db(&c, &db)))
+                                break;
+                        printf("portscope %s (IANA registry %s)\n", ps_version(), ps_db_date(db));
+                        r = -1;
+                        break;
+                }
+                case ':':
+                        r = cli_error(EXIT_USAGE, "%s: expects a value", argv[optind - 1]);
+                        break;
+                case '?':
+                        if (optopt >= '0' && optopt <= '9')
+                                r = cli_error(EXIT_USAGE,
+                                              "%s: not a port: negative numbers are not ports",
+                                              argv[optind - 1]);
+                        else if (optopt)
+                                r = cli_error(EXIT_USAGE, "unknown option -%c (see --help)",
+                                              optopt);
+                        else
+                                r = cli_error(EXIT_USAGE, "unknown option %s (see --help)",
+                                              argv[optind - 1]);
+                        break;
+                default:
+                        r = cmd && cmd->option ? cmd->option(&c, opt, optarg)
+                                               : cli_error(EXIT_USAGE, "unexpected option");
+                }
+        }
+        free(opts);
+        free(shortopts);
+        if (r) {
+                ps_db_free(c.db);
+                return r < 0 ? EXIT_FOUND : r;
+        }
+
+        int nargs = argc - optind;
+        char **args = argv + optind;
+        if (nargs == 0) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        if (cmd) {
+                r = cmd->run(&c, nargs - 1, args + 1);
+        } else if (nargs > 1) {
+                r = cli_error(EXIT_USAGE, "%s: unknown command (see --help)", args[0]);
+        } else if (!*args[0]) {
+                r = cli_error(EXIT_USAGE, "an empty argument is neither a port nor a name");
+        } else if (strlen(args[0]) > ARG_MAX_LEN) {
+                r = cli_error(EXIT_USAGE, "%.32s...: argument of %zu bytes is too long", args[0],
+                              strlen(args[0]));
+        } else if ((args[0][0] >= '0' && args[0][0] <= '9') || args[0][0] == '-') {
+                r = cmd_port(&c, 1, args);
+        } else {
+                r = cmd_name(&c, 1, args);
+        }
+        if (fflush(stdout) == EOF && !r)
+                r = cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+        ps_db_free(c.db);
+        return r;
+}

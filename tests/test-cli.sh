@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The portscope command line: reports, exit statuses and bad input.
+set -u
+PS=$1
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run() { # run ARGS...: sets out, err, rc
+        "$PS" "$@" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        out=$(cat "$tmp/out")
+        err=$(cat "$tmp/err")
+}
+
+# expect_bad ARG PATTERN: exit 2, one line on stderr naming the problem, nothing on stdout.
+expect_bad() {
+        local label=$1
+        shift
+        local pat=$1
+        shift
+        run "$@"
+        local lines
+        lines=$(printf '%s' "$err" | grep -c '')
+        [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ -z "$out" ] &&
+                printf '%s' "$err" | grep -qE "$pat"
+        check "bad input $label: exit 2, one line, names the problem" $?
+        [ "$rc" -eq 2 ] || diag "rc=$rc err=$err"
+}
+
+expect_bad 65536 'out of range' 65536
+expect_bad -1 'negative' -- -1
+expect_bad "-1 (as option)" 'negative' -1
+expect_bad 12a 'not a port' 12a
+expect_bad 0x50 'decimal' 0x50
+expect_bad 5-3 'backwards' 5-3
+expect_bad "empty string" 'empty' ''
+expect_bad "10000 chars" 'too long' "$(printf '1%.0s' $(seq 1 10000))"
+expect_bad "10000-char name" 'too long' "$(printf 'a%.0s' $(seq 1 10000))"
+expect_bad "unknown protocol" 'unknown protocol' 80/xyz
+expect_bad "--protocol xyz" 'unknown protocol' --protocol xyz 80
+expect_bad "unknown option" 'unknown option' --frobnicate 80
+expect_bad "--color bad" 'auto, always or never' --color=sometimes 80
+expect_bad "missing option value" 'expects a value' 80 --db
+expect_bad "--db missing file" 'cannot use' --db "$tmp/nope.db" 80
+printf 'not a database' >"$tmp/junk.db"
+expect_bad "--db junk file" 'malformed' --db "$tmp/junk.db" 80
+export PORTSCOPE_DB="$tmp/junk.db"
+expect_bad "PORTSCOPE_DB junk" 'malformed' 80
+unset PORTSCOPE_DB
+
+run --no-color 1712
+[ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
+        grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
+        grep -q 'tcp, udp' "$tmp/out"
+check "1712: registrar, resource monitoring service, Ron Lawson, user range, tcp+udp" $?
+grep -q "lsof -nP -i :1712" "$tmp/out" && grep -q 'findstr :1712' "$tmp/out"
+check "1712: how to check on Linux, macOS and Windows, port filled in" $?
+run 817
+[ "$rc" -eq 0 ] && grep -q 'Unassigned (part of 811-827)' "$tmp/out" && grep -q 'System port' "$tmp/out"
+check "817: unassigned, part of 811-827, system range" $?
+run 912
+grep -q 'apex-mesh' "$tmp/out" && grep -q 'APEX relay-relay service' "$tmp/out" &&
+        grep -q 'System port (0-1023)' "$tmp/out"
+check "912: apex-mesh in the system range" $?
+run 1322
+grep -q 'novation' "$tmp/out" && grep -q 'Alan Dano' "$tmp/out"
+check "1322: novation, Alan Dano" $?
+run 1647
+grep -q 'rsap' "$tmp/out" && grep -q 'Holger Reif' "$tmp/out"
+check "1647: rsap, Holger Reif" $?
+
+run 60000
+[ "$rc" -eq 1 ] && grep -q 'Dynamic port' "$tmp/out" && grep -q 'does not assign' "$tmp/out"
+check "60000: dynamic, nothing registered, exit 1" $?
+
+run --proc-root "$tmp/noproc" 1712
+[ "$rc" -eq 0 ]
+check "--proc-root without settings still reports" $?
+mkdir -p "$tmp/proc/sys/net/ipv4"
+echo "1000 2000" >"$tmp/proc/sys/net/ipv4/ip_local_port_range"
+echo "1712" >"$tmp/proc/sys/net/ipv4/ip_local_reserved_ports"
+echo "2000" >"$tmp/proc/sys/net/ipv4/ip_unprivileged_port_start"
+run --proc-root "$tmp/proc" --json 1712
+python3 - "$tmp/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = d["host"]
+assert h["ephemeral"] == {"low": 1000, "high": 2000, "contains": True}, h
+assert h["reserved"] is True and h["privileged"] is True and h["unprivileged_port_start"] == 2000
+PY
+check "--proc-root: this machine's facts come from the given root" $?
+echo "garbage" >"$tmp/proc/sys/net/ipv4/ip_local_port_range"
+expect_bad "malformed proc file" 'malformed' --proc-root "$tmp/proc" 1712
+
+run --json 1712
+python3 - "$tmp/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["port"] == 1712 and d["range"]["class"] == "user"
+recs = d["records"]
+assert sorted(r["protocol"] for r in recs) == ["tcp", "udp"]
+for r in recs:
+    assert r["name"] == "registrar" and r["assignees"][0]["name"] == "Ron Lawson"
+    assert r["status"] == "assigned"
+assert set(d["check"]) == {"linux", "macos", "windows"}
+PY
+check "--json 1712 follows the schema" $?
+
+run --json 1712/udp
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["protocol"] for r in d["records"]]==["udp"]' "$tmp/out"
+check "1712/udp: only the udp record" $?
+run --protocol tcp --json 1712
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["protocol"] for r in d["records"]]==["tcp"]' "$tmp/out"
+check "--protocol tcp filters" $?
+expect_bad "conflicting protocols" 'conflicts' --protocol tcp 1712/udp
+
+run ssh
+[ "$rc" -eq 0 ] && grep -q '22' "$tmp/out" && grep -q 'Secure Shell' "$tmp/out"
+check "name lookup: ssh" $?
+run SSH
+[ "$rc" -eq 0 ]
+check "name lookup ignores case" $?
+run http
+grep -q 'Same port' "$tmp/out" && grep -q 'www' "$tmp/out"
+check "name lookup shows other names on the same port" $?
+run no-such-service
+[ "$rc" -eq 1 ] && [ -z "$out" ] && grep -q 'no service by that name' "$tmp/err"
+check "unknown name: exit 1" $?
+run name who
+[ "$rc" -eq 0 ] && grep -q '513' "$tmp/out"
+check "'name' reaches services named like commands" $?
+
+run 815-828
+[ "$rc" -eq 0 ] && grep -q '^811-827' "$tmp/out" && grep -q 'itm-mcell-s' "$tmp/out" && ! grep -q '^829' "$tmp/out"
+check "range 815-828 lists the block that overlaps it and 828, nothing beyond" $?
+run --json 0-65535
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["records"]) > 13000' "$tmp/out"
+check "the whole port space as one range" $?
+
+run search resource monitoring
+[ "$rc" -eq 0 ] && head -1 "$tmp/out" | grep -q registrar
+check "search ranks registrar first for 'resource monitoring'" $?
+run search --json Lawson
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(r["name"]=="registrar" for r in d["results"])' "$tmp/out"
+check "search matches assignee names" $?
+run search qqqqzzzz
+[ "$rc" -eq 1 ]
+check "search with no match: exit 1" $?
+expect_bad "search without words" 'expected one or more' search
+
+run info --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["records"]==14496 and d["registry_date"]=="2025-12-15" and d["source"]=="built-in"' "$tmp/out"
+check "info: built-in registry, 14496 records" $?
+run --version
+[ "$rc" -eq 0 ] && grep -q '2025-12-15' "$tmp/out"
+check "--version names the registry date" $?
+run --help
+[ "$rc" -eq 0 ] && grep -q 'Usage: portscope' "$tmp/out"
+check "--help" $?
+run
+[ "$rc" -eq 2 ] && grep -q 'Usage' "$tmp/err"
+check "no arguments: usage on stderr, exit 2" $?
+
+run --color=always 1712
+grep -q $'\033\\[' "$tmp/out"
+check "--color=always colours" $?
+run 1712
+! grep -q $'\033\\[' "$tmp/out"
+check "no colour when not a terminal" $?
+
+"$PS" 1712 >/dev/full 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 3 ] && grep -q 'writing output' "$tmp/err"
+check "a failed write is reported, exit 3" $?
+
+done_testing
