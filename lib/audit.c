@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+/* The listener audit: rules over every listening socket on this machine. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "portscope/audit.h"
+#include "portscope/sockets.h"
+#include "util.h"
+
+static const ps_audit_rule rules[] = {
+        {"unassigned-system-port", PS_SEVERITY_MEDIUM,
+         "Listening on a system port (0-1023) that IANA lists as unassigned or reserved"},
+        {"unexpected-process", PS_SEVERITY_LOW,
+         "A registered port held by a process that does not look like the registered service"},
+        {"exposed-service", PS_SEVERITY_HIGH,
+         "A service that should not face the network listens on every interface"},
+        {"ephemeral-range-listener", PS_SEVERITY_LOW,
+         "Listening inside the kernel's ephemeral port range"},
+        {"unauthorized-use", PS_SEVERITY_INFO,
+         "IANA records unauthorized use of this port"},
+        {"malware-port", PS_SEVERITY_MEDIUM, "A port known from malware or backdoors"},
+        {"deleted-executable", PS_SEVERITY_HIGH,
+         "The listening process runs an executable that was deleted or replaced"},
+        {"amplification-exposed", PS_SEVERITY_HIGH,
+         "A UDP service known for reflection/amplification answers on every interface"},
+};
+
+PS_EXPORT size_t ps_audit_rules(const ps_audit_rule **ret_rules)
+{
+        *ret_rules = rules;
+        return PS_ELEMENTSOF(rules);
+}
+
+static const char *const severity_names[] = {"info", "low", "medium", "high"};
+
+PS_EXPORT const char *ps_severity_name(ps_severity s)
+{
+        return (unsigned)s < PS_ELEMENTSOF(severity_names) ? severity_names[s] : NULL;
+}
+
+PS_EXPORT int ps_severity_from_string(const char *s, ps_severity *ret_severity)
+{
+        for (size_t i = 0; s && i < PS_ELEMENTSOF(severity_names); i++)
+                if (!strcasecmp(s, severity_names[i])) {
+                        *ret_severity = (ps_severity)i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+/*
+ * Process names that legitimately serve a registered service name. A process
+ * also matches when its name and the service name contain one another.
+ */
+static const struct {
+        const char *service;
+        const char *procs; /* space-separated */
+} equivalents[] = {
+        {"ssh", "sshd dropbear"},
+        {"http", "nginx apache2 httpd caddy lighttpd haproxy traefik envoy varnishd"},
+        {"https", "nginx apache2 httpd caddy lighttpd haproxy traefik envoy"},
+        {"http-alt", "nginx apache2 httpd caddy tomcat java"},
+        {"domain", "named unbound dnsmasq systemd-resolve pdns_server knotd coredns"},
+        {"ntp", "chronyd ntpd systemd-timesyncd openntpd"},
+        {"ipp", "cupsd cups-browsed"},
+        {"postgresql", "postgres postmaster"},
+        {"mysql", "mysqld mariadbd"},
+        {"microsoft-ds", "smbd samba"},
+        {"netbios-ssn", "smbd samba"},
+        {"netbios-ns", "nmbd samba"},
+        {"netbios-dgm", "nmbd samba"},
+        {"sunrpc", "rpcbind portmap"},
+        {"smtp", "master exim4 exim sendmail postfix smtpd opensmtpd"},
+        {"submission", "master exim4 exim sendmail postfix smtpd opensmtpd"},
+        {"submissions", "master exim4 exim sendmail postfix smtpd opensmtpd"},
+        {"imap", "dovecot imap-login"},
+        {"imaps", "dovecot imap-login"},
+        {"pop3", "dovecot pop3-login"},
+        {"pop3s", "dovecot pop3-login"},
+        {"mdns", "avahi-daemon systemd-resolve"},
+        {"llmnr", "systemd-resolve"},
+        {"snmp", "snmpd"},
+        {"ldap", "slapd"},
+        {"ldaps", "slapd"},
+        {"bootps", "dhcpd dnsmasq kea-dhcp4"},
+        {"bootpc", "dhclient networkmanager systemd-networkd dhcpcd"},
+        {"dhcpv6-client", "dhclient networkmanager systemd-networkd dhcpcd"},
+        {"memcache", "memcached"},
+        {"ftp", "vsftpd proftpd pure-ftpd"},
+        {"telnet", "telnetd in.telnetd"},
+        {"x11", "xorg xwayland"},
+        {"ms-wbt-server", "xrdp"},
+        {"rfb", "vncserver xvnc x11vnc"},
+        {"isakmp", "charon strongswan racoon pluto"},
+        {"ipsec-nat-t", "charon strongswan racoon pluto"},
+        {"openvpn", "openvpn"},
+        {"syslog", "rsyslogd syslog-ng systemd-journal"},
+        {"kerberos", "krb5kdc"},
+        {"rsync", "rsync"},
+        {"squid-http", "squid"},
+};
+
+/* Processes that only forward a port for something else; judging them by name says nothing. */
+static const char *const forwarders[] = {"docker-proxy", "rootlessport", "slirp4netns",
+                                         "kube-proxy",   "vpnkit",       "socat",
+                                         "ssh",          "conmon",       "pasta"};
+
+static bool word_in(const char *list, const char *w)
+{
+        size_t n = strlen(w);
+        for (const char *p = list; (p = strcasestr(p, w)); p += n)
+                if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+                        return true;
+        return false;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+        return strlen(needle) >= 3 && strcasestr(hay, needle) != NULL;
+}
+
+/* Whether a process named proc (or exe) plausibly serves the service. */
+static bool looks_like(const char *service, const char *proc, const char *exe)
+{
+        const char *names[2] = {proc, exe};
+        for (int i = 0; i < 2; i++) {
+                const char *n = names[i];
+                if (!n || !*n)
+                        continue;
+                if (!strcasecmp(n, service) || contains_ci(n, service) || contains_ci(service, n))
+                        return true;
+                for (size_t k = 0; k < PS_ELEMENTSOF(equivalents); k++)
+                        if (!strcasecmp(equivalents[k].service, service) &&
+                            word_in(equivalents[k].procs, n))
+                                return true;
+        }
+        return false;
+}
+
+static bool is_forwarder(const char *proc, const char *exe)
+{
+        for (size_t i = 0; i < PS_ELEMENTSOF(forwarders); i++)
+                if ((proc && !strcmp(proc, forwarders[i])) || (exe && !strcmp(exe, forwarders[i])))
+                        return true;
+        return false;
+}
+
+struct listener {
+        const ps_socket *s;
+        char addr[48];
+        bool wildcard, loopback;
+        int pid;
+        ps_process *proc; /* NULL when unknown */
+        /* The registry for this port and protocol. */
+        const char *service; /* first assigned name, "" when none */
+        bool assigned, unassigned, unauthorized;
+        const char *unauthorized_text;
+};
+
+struct ctx {
+        const ps_audit_opts *o;
+        ps_host_ports *host;
+        ps_audit_report *rep;
+        size_t alloc;
+        int err;
+};
+
+static void add(struct ctx *c, const struct listener *l, const char *rule, const char *advice,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void add(struct ctx *c, const struct listener *l, const char *rule, const char *advice,
+                const char *fmt, ...)
+{
+        char msg[512];
+        va_list ap;
+        ps_severity sev = PS_SEVERITY_INFO;
+
+        if (c->err)
+                return;
+        for (size_t i = 0; i < PS_ELEMENTSOF(rules); i++)
+                if (!strcmp(rules[i].id, rule))
+                        sev = rules[i].severity;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+
+        ps_finding f = {
+                .rule = rule,
+                .severity = sev,
+                .proto = l->s->proto,
+                .family = l->s->family,
+                .port = l->s->local_port,
+                .pid = l->pid,
+        };
+        snprintf(f.address, sizeof(f.address), "%s", l->addr);
+        f.message = strdup(msg);
+        f.advice = strdup(advice);
+        f.process = strdup(l->proc ? l->proc->name : "");
+        f.service = strdup(l->service);
+        if (!f.message || !f.advice || !f.process || !f.service) {
+                free(f.message), free(f.advice), free(f.process), free(f.service);
+                c->err = -ENOMEM;
+                return;
+        }
+        if (ps_audit_config_silences(c->o->config, &f)) {
+                c->rep->n_silenced++;
+                free(f.message), free(f.advice), free(f.process), free(f.service);
+                return;
+        }
+        if (c->rep->n == c->alloc) {
+                size_t a = c->alloc ? c->alloc * 2 : 16;
+                ps_finding *v = reallocarray(c->rep->findings, a, sizeof(*v));
+                if (!v) {
+                        free(f.message), free(f.advice), free(f.process), free(f.service);
+                        c->err = -ENOMEM;
+                        return;
+                }
+                c->rep->findings = v;
+                c->alloc = a;
+        }
+        c->rep->findings[c->rep->n++] = f;
+}
+
+static const char *who(const struct listener *l, char *buf, size_t size)
+{
+        if (l->proc)
+                snprintf(buf, size, "%s (pid %d)", l->proc->name, l->pid);
+        else
+                snprintf(buf, size, "an unresolved process");
+        return buf;
+}
+
+static void rule_unassigned_system(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (l->s->local_port >= 1024 || l->assigned)
+                return;
+        add(c, l, "unassigned-system-port",
+            "Find out what this is; no standard service uses this port. Stop it or move it "
+            "to a registered or private port.",
+            "%s/%u is %s in the registry, yet %s listens on it",
+            ps_proto_name(l->s->proto), l->s->local_port,
+            l->unassigned ? "unassigned" : "not assigned", who(l, w, sizeof(w)));
+}
+
+static void rule_unexpected_process(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (!l->assigned || !l->proc || !*l->service)
+                return;
+        if (is_forwarder(l->proc->name, l->proc->exe_basename))
+                return;
+        /* Any of the port's registered names may fit. */
+        ps_iter it;
+        ps_record r;
+        ps_iter_port(&it, c->o->db, l->s->local_port, l->s->proto);
+        while (ps_iter_next(&it, &r) > 0)
+                if (*r.name && looks_like(r.name, l->proc->name, l->proc->exe_basename))
+                        return;
+        add(c, l, "unexpected-process",
+            "Check that this process is meant to hold the port; if it is, silence the finding "
+            "in audit.conf.",
+            "%s/%u is registered to %s, but %s listens on it", ps_proto_name(l->s->proto),
+            l->s->local_port, l->service, who(l, w, sizeof(w)));
+}
+
+static int has_tag(struct ctx *c, const struct listener *l, ps_tag tag)
+{
+        if (!c->o->notes)
+                return 0;
+        return ps_notes_port_has_tag(c->o->notes, l->s->local_port, l->s->proto, tag) > 0;
+}
+
+static void rule_exposed(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (l->loopback || !has_tag(c, l, PS_TAG_NO_EXPOSE))
+                return;
+        if (l->wildcard)
+                add(c, l, "exposed-service",
+                    "Bind it to 127.0.0.1 or ::1, or put a firewall rule and authentication in "
+                    "front of it.",
+                    "%s listens on every interface (%s) on %s/%u, a port that should not face "
+                    "the network",
+                    who(l, w, sizeof(w)), l->addr, ps_proto_name(l->s->proto), l->s->local_port);
+}
+
+static void rule_ephemeral(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (!ps_host_port_ephemeral(c->host, l->s->local_port) ||
+            ps_host_port_reserved(c->host, l->s->local_port))
+                return;
+        /* A bound UDP socket in the range is usually a client's reply port. */
+        if (l->s->proto != PS_PROTO_TCP && l->s->proto != PS_PROTO_SCTP)
+                return;
+        add(c, l, "ephemeral-range-listener",
+            "Move the service out of net.ipv4.ip_local_port_range, or add the port to "
+            "net.ipv4.ip_local_reserved_ports so outgoing connections cannot take it first.",
+            "%s listens on %s/%u, inside the ephemeral range %u-%u", who(l, w, sizeof(w)),
+            ps_proto_name(l->s->proto), l->s->local_port, c->host->ephemeral_lo,
+            c->host->ephemeral_hi);
+}
+
+static void rule_unauthorized(struct ctx *c, const struct listener *l)
+{
+        if (!l->unauthorized)
+                return;
+        add(c, l, "unauthorized-use",
+            "Traffic on this port is not necessarily the registered service; confirm what the "
+            "listener is.",
+            "the registry reports unauthorized use of %s/%u: %s", ps_proto_name(l->s->proto),
+            l->s->local_port, l->unauthorized_text);
+}
+
+static void rule_malware(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (!has_tag(c, l, PS_TAG_MALWARE))
+                return;
+        add(c, l, "malware-port",
+            "Identify the process and its executable; if it is not yours, treat the host as "
+            "compromised.",
+            "%s listens on %s/%u, a port known from malware (see `portscope %u`)",
+            who(l, w, sizeof(w)), ps_proto_name(l->s->proto), l->s->local_port,
+            l->s->local_port);
+}
+
+static void rule_amplification(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (l->s->proto != PS_PROTO_UDP || l->loopback || !l->wildcard ||
+            !has_tag(c, l, PS_TAG_AMPLIFICATION))
+                return;
+        add(c, l, "amplification-exposed",
+            "Bind it to loopback or the interfaces that need it, or filter the port at the "
+            "edge: spoofed requests turn it into a DDoS amplifier.",
+            "%s answers UDP on every interface (%s) on port %u, a known reflection/amplification "
+            "vector",
+            who(l, w, sizeof(w)), l->addr, l->s->local_port);
+}
+
+/* "deleted" when the executable is gone, "replaced" when its path now names another file. */
+static const char *exe_state(const char *proc_root, int pid)
+{
+        char link[64 + 4096], target[4096];
+        const char *root = proc_root && *proc_root ? proc_root : "/proc";
+        snprintf(link, sizeof(link), "%s/%d/exe", root, pid);
+        ssize_t n = readlink(link, target, sizeof(target) - 1);
+        if (n <= 0)
+                return NULL;
+        target[n] = '\0';
+        static const char del[] = " (deleted)";
+        size_t dl = sizeof(del) - 1;
+        if ((size_t)n > dl && !strcmp(target + n - dl, del))
+                return "deleted";
+        struct stat running, on_disk;
+        /* stat() through the magic link reaches the file the process runs. */
+        if (stat(link, &running) == 0 && stat(target, &on_disk) == 0 &&
+            (running.st_dev != on_disk.st_dev || running.st_ino != on_disk.st_ino))
+                return "replaced";
+        return NULL;
+}
+
+static void rule_deleted(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (!l->pid)
+                return;
+        const char *state = exe_state(c->o->proc_root, l->pid);
+        if (!state)
+                return;
+        add(c, l, "deleted-executable",
+            "Restart the service so it runs the installed binary (after an upgrade), or "
+            "investigate: malware often deletes its executable after start.",
+            "%s listens on %s/%u and runs an executable that was %s since it started",
+            who(l, w, sizeof(w)), ps_proto_name(l->s->proto), l->s->local_port, state);
+}
+
+static bool addr_loopback(const ps_socket *s)
+{
+        const uint8_t *a = s->local_addr;
+        if (s->family == 4)
+                return a[0] == 127;
+        static const uint8_t v6lo[16] = {[15] = 1};
+        static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+        return !memcmp(a, v6lo, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+}
+
+static bool addr_wildcard(const ps_socket *s)
+{
+        static const uint8_t zero[16];
+        return !memcmp(s->local_addr, zero, s->family == 4 ? 4 : 16);
+}
+
+static void describe_port(struct ctx *c, struct listener *l)
+{
+        ps_iter it;
+        ps_record r;
+        l->service = "";
+        ps_iter_port(&it, c->o->db, l->s->local_port, l->s->proto);
+        while (ps_iter_next(&it, &r) > 0) {
+                if (r.proto != PS_PROTO_NONE && r.proto != l->s->proto)
+                        continue;
+                if (r.flags & (PS_REC_UNASSIGNED | PS_REC_RESERVED)) {
+                        l->unassigned = true;
+                        continue;
+                }
+                if (!*r.name)
+                        continue;
+                if (!l->assigned)
+                        l->service = r.name;
+                l->assigned = true;
+                if (*r.unauthorized && !l->unauthorized) {
+                        l->unauthorized = true;
+                        l->unauthorized_text = r.unauthorized;
+                }
+        }
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+        const ps_finding *x = a, *y = b;
+        if (x->severity != y->severity)
+                return x->severity > y->severity ? -1 : 1;
+        if (x->port != y->port)
+                return x->port < y->port ? -1 : 1;
+        int r = strcmp(x->rule, y->rule);
+        return r ? r : strcmp(x->address, y->address);
+}
+
+PS_EXPORT void ps_audit_report_free(ps_audit_report *rep)
+{
+        if (!rep)
+                return;
+        for (size_t i = 0; i < rep->n; i++) {
+                free(rep->findings[i].message);
+                free(rep->findings[i].advice);
+                free(rep->findings[i].process);
+                free(rep->findings[i].service);
+        }
+        free(rep->findings);
+        free(rep);
+}
+
+PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_report)
+{
+        ps_socket_query q;
+        ps_socket_list *list = NULL;
+        struct ctx c = {.o = opts};
+        int r;
+
+        if (!opts || !opts->db)
+                return -EINVAL;
+        c.rep = calloc(1, sizeof(*c.rep));
+        c.host = malloc(sizeof(*c.host));
+        if (!c.rep || !c.host) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if ((r = ps_host_ports_read(opts->proc_root, c.host)) < 0)
+                goto out;
+        ps_socket_query_init(&q);
+        q.proc_root = opts->proc_root;
+        q.flags = PS_QUERY_LISTENING;
+        if ((r = ps_socket_list_query(&q, &list)) < 0)
+                goto out;
+
+        for (size_t i = 0; i < list->n && !c.err; i++) {
+                struct listener l = {.s = &list->sockets[i]};
+                ps_socket_addr(l.s, false, l.addr, sizeof(l.addr));
+                l.wildcard = addr_wildcard(l.s);
+                l.loopback = addr_loopback(l.s);
+                if (l.s->n_pids) {
+                        l.pid = l.s->pids[0];
+                        if (ps_process_read(opts->proc_root, l.pid, &l.proc) < 0)
+                                l.proc = NULL; /* gone since the scan */
+                } else {
+                        c.rep->n_unowned++;
+                        if (!c.rep->unowned_error)
+                                c.rep->unowned_error = l.s->owner_error;
+                }
+                describe_port(&c, &l);
+                rule_unassigned_system(&c, &l);
+                rule_unexpected_process(&c, &l);
+                rule_exposed(&c, &l);
+                rule_amplification(&c, &l);
+                rule_ephemeral(&c, &l);
+                rule_unauthorized(&c, &l);
+                rule_malware(&c, &l);
+                rule_deleted(&c, &l);
+                ps_process_free(l.proc);
+                c.rep->n_listeners++;
+        }
+        if ((r = c.err) < 0)
+                goto out;
+        qsort(c.rep->findings, c.rep->n, sizeof(ps_finding), cmp_finding);
+        *ret_report = c.rep;
+        c.rep = NULL;
+        r = 0;
+out:
+        ps_socket_list_free(list);
+        ps_audit_report_free(c.rep);
+        free(c.host);
+        return r;
+}

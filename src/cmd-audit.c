@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope audit`: check every listener against the rules in docs/audit/. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "portscope/audit.h"
+
+#define DEFAULT_CONFIG "/etc/portscope/audit.conf"
+
+enum { OPT_CONFIG = 0x200, OPT_FAIL_ON, OPT_SARIF };
+
+static struct {
+        const char *config;
+        bool fail_set, sarif;
+        ps_severity fail_on;
+} opt;
+
+const struct option audit_options[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"sarif", no_argument, NULL, OPT_SARIF},
+        {0},
+};
+
+int audit_option(struct cli *c, int o, const char *arg)
+{
+        switch (o) {
+        case OPT_CONFIG:
+                if (!*arg)
+                        return cli_error(EXIT_USAGE, "--config: expected a file name");
+                opt.config = arg;
+                return 0;
+        case OPT_FAIL_ON:
+                if (ps_severity_from_string(arg, &opt.fail_on) < 0)
+                        return cli_error(EXIT_USAGE,
+                                         "--fail-on: expected info, low, medium or high, not "
+                                         "\"%.40s\"",
+                                         arg);
+                opt.fail_set = true;
+                return 0;
+        case OPT_SARIF:
+                opt.sarif = true;
+                return 0;
+        }
+        return cli_error(EXIT_USAGE, "unexpected option");
+}
+
+static const char *sarif_level(ps_severity s)
+{
+        return s == PS_SEVERITY_HIGH ? "error" : s == PS_SEVERITY_MEDIUM ? "warning" : "note";
+}
+
+static json_t *json_finding(const ps_finding *f)
+{
+        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:o, s:o, s:o}", "rule",
+                         f->rule, "severity", ps_severity_name(f->severity), "message", f->message,
+                         "advice", f->advice, "protocol", ps_proto_name(f->proto), "family",
+                         f->family, "address", f->address, "port", f->port, "pid",
+                         f->pid ? json_integer(f->pid) : json_null(), "process",
+                         json_str_or_null(f->process), "service", json_str_or_null(f->service));
+}
+
+static json_t *sarif(const ps_audit_report *rep)
+{
+        const ps_audit_rule *rules;
+        size_t nr = ps_audit_rules(&rules);
+        json_t *jr = json_array(), *results = json_array();
+        for (size_t i = 0; i < nr; i++)
+        {
+                char help[128];
+                snprintf(help, sizeof(help), "See docs/audit/%s.md in the portscope sources.",
+                         rules[i].id);
+                json_array_append_new(
+                        jr, json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "id",
+                                      rules[i].id, "shortDescription", "text", rules[i].title,
+                                      "help", "text", help, "defaultConfiguration", "level",
+                                      sarif_level(rules[i].severity), "properties", "severity",
+                                      ps_severity_name(rules[i].severity)));
+        }
+        for (size_t i = 0; i < rep->n; i++) {
+                const ps_finding *f = &rep->findings[i];
+                char where[96], text[1024];
+                size_t idx = 0;
+                while (idx < nr && strcmp(rules[idx].id, f->rule))
+                        idx++;
+                snprintf(where, sizeof(where), "%s/%s%s%s:%u", ps_proto_name(f->proto),
+                         f->family == 6 ? "[" : "", f->address, f->family == 6 ? "]" : "", f->port);
+                snprintf(text, sizeof(text), "%s. %s", f->message, f->advice);
+                json_array_append_new(
+                        results,
+                        json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:[{s:s, s:s}]}], s:o}", "ruleId",
+                                  f->rule, "ruleIndex", (json_int_t)idx, "level",
+                                  sarif_level(f->severity), "message", "text", text, "locations",
+                                  "logicalLocations", "name", where, "kind", "socket",
+                                  "properties", json_finding(f)));
+        }
+        return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}", "$schema",
+                         "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
+                         "runs", "tool", "driver", "name", "portscope", "version", ps_version(),
+                         "rules", jr, "results", results);
+}
+
+static void print_table(const struct cli *c, const ps_audit_report *rep)
+{
+        unsigned w = out_width();
+        for (size_t i = 0; i < rep->n; i++) {
+                const ps_finding *f = &rep->findings[i];
+                const char *col = f->severity >= PS_SEVERITY_MEDIUM ? sty_warn(c) : sty_bold(c);
+                printf("%s%-6s%s %s%s%s\n", col, ps_severity_name(f->severity), sty_off(c),
+                       sty_bold(c), f->rule, sty_off(c));
+                printf("       ");
+                out_wrap(stdout, f->message, 7, 7, w);
+                printf("       %s", sty_dim(c));
+                out_wrap(stdout, f->advice, 7, 7, w);
+                printf("%s", sty_off(c));
+        }
+        size_t by[_PS_SEVERITY_MAX] = {0};
+        for (size_t i = 0; i < rep->n; i++)
+                by[rep->findings[i].severity]++;
+        if (rep->n)
+                putchar('\n');
+        printf("%zu finding%s (%zu high, %zu medium, %zu low, %zu info) over %zu listening "
+               "sockets",
+               rep->n, rep->n == 1 ? "" : "s", by[PS_SEVERITY_HIGH], by[PS_SEVERITY_MEDIUM],
+               by[PS_SEVERITY_LOW], by[PS_SEVERITY_INFO], rep->n_listeners);
+        if (rep->n_silenced)
+                printf("; %zu silenced by the configuration", rep->n_silenced);
+        printf(".\n");
+        if (rep->n_unowned)
+                printf("%zu listener%s without a resolved process (%s): rules about processes "
+                       "could not judge them.\n",
+                       rep->n_unowned, rep->n_unowned == 1 ? "" : "s",
+                       rep->unowned_error == -EACCES
+                               ? "run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
+                               : "held by the kernel or another namespace");
+}
+
+int cmd_audit(struct cli *c, int argc, char **argv)
+{
+        ps_audit_config *conf = NULL;
+        ps_audit_report *rep = NULL;
+        ps_notes *notes = NULL;
+        ps_db *db;
+        char err[512];
+        int r;
+
+        if (argc)
+                return cli_error(EXIT_USAGE, "audit: takes no arguments, not \"%.40s\"", argv[0]);
+        if (opt.sarif && c->json)
+                return cli_error(EXIT_USAGE, "audit: --json and --sarif exclude each other");
+        const char *path = opt.config ? opt.config : DEFAULT_CONFIG;
+        r = ps_audit_config_load(path, &conf, err, sizeof(err));
+        if (r == -ENOENT && !opt.config)
+                r = 0; /* no system configuration: nothing silenced */
+        else if (r == -EBADMSG)
+                return cli_error(EXIT_USAGE, "%s", err);
+        else if (r < 0)
+                return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "%s: %s", path,
+                                 ps_strerror(r));
+        if ((r = cli_db(c, &db))) {
+                ps_audit_config_free(conf);
+                return r;
+        }
+        if ((r = ps_notes_open_builtin(&notes)) < 0) {
+                ps_audit_config_free(conf);
+                return cli_fail(r, "the built-in notes");
+        }
+        ps_audit_opts o = {.db = db, .notes = notes, .proc_root = c->proc_root, .config = conf};
+        r = ps_audit_run(&o, &rep);
+        ps_audit_config_free(conf);
+        ps_notes_free(notes);
+        if (r < 0)
+                return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "audit: %s",
+                                 ps_strerror(r));
+
+        bool failed = false;
+        for (size_t i = 0; opt.fail_set && i < rep->n; i++)
+                failed |= rep->findings[i].severity >= opt.fail_on;
+        if (opt.sarif) {
+                r = json_emit(sarif(rep));
+        } else if (c->json) {
+                json_t *arr = json_array();
+                for (size_t i = 0; i < rep->n; i++)
+                        json_array_append_new(arr, json_finding(&rep->findings[i]));
+                r = json_emit(json_pack("{s:I, s:I, s:I, s:o, s:o}", "listeners",
+                                        (json_int_t)rep->n_listeners, "silenced",
+                                        (json_int_t)rep->n_silenced, "unowned",
+                                        (json_int_t)rep->n_unowned, "fail_on",
+                                        opt.fail_set ? json_string(ps_severity_name(opt.fail_on))
+                                                     : json_null(),
+                                        "findings", arr));
+        } else {
+                print_table(c, rep);
+                r = 0;
+        }
+        ps_audit_report_free(rep);
+        return r ? r : failed ? EXIT_NOTFOUND : EXIT_FOUND;
+}

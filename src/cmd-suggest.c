@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope suggest`: free ports a new service can take, and why each is safe. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cli.h"
+#include "portscope/audit.h"
+
+#define COUNT_MAX 100
+
+enum { OPT_COUNT = 0x300, OPT_PROTO, OPT_RANGE, OPT_FOR, OPT_CHECK };
+
+static struct {
+        unsigned count;
+        unsigned protocols;
+        ps_range_class range;
+        const char *for_name;
+        bool check;
+} opt = {.count = 5, .range = PS_RANGE_USER};
+
+const struct option suggest_options[] = {
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"count", required_argument, NULL, OPT_COUNT},
+        {"for", required_argument, NULL, OPT_FOR},
+        {"proto", required_argument, NULL, OPT_PROTO},
+        {"range", required_argument, NULL, OPT_RANGE},
+        {0},
+};
+
+int suggest_option(struct cli *c, int o, const char *arg)
+{
+        switch (o) {
+        case OPT_CHECK:
+                opt.check = true;
+                return 0;
+        case OPT_COUNT: {
+                unsigned n = 0;
+                size_t i = 0;
+                for (; arg[i] >= '0' && arg[i] <= '9' && i < 4; i++)
+                        n = n * 10 + (unsigned)(arg[i] - '0');
+                if (!i || arg[i] || n < 1 || n > COUNT_MAX)
+                        return cli_error(EXIT_USAGE, "--count: expected a number from 1 to %d, not "
+                                                     "\"%.20s\"",
+                                         COUNT_MAX, arg);
+                opt.count = n;
+                return 0;
+        }
+        case OPT_FOR:
+                if (!*arg || strlen(arg) > 64)
+                        return cli_error(EXIT_USAGE, "--for: expected a service name of 1 to 64 "
+                                                     "characters");
+                opt.for_name = arg;
+                return 0;
+        case OPT_PROTO:
+                if (!strcmp(arg, "tcp"))
+                        opt.protocols = PS_SUGGEST_TCP;
+                else if (!strcmp(arg, "udp"))
+                        opt.protocols = PS_SUGGEST_UDP;
+                else if (!strcmp(arg, "both"))
+                        opt.protocols = PS_SUGGEST_TCP | PS_SUGGEST_UDP;
+                else
+                        return cli_error(EXIT_USAGE,
+                                         "--proto: expected tcp, udp or both, not \"%.20s\"", arg);
+                return 0;
+        case OPT_RANGE:
+                if (!strcmp(arg, "user"))
+                        opt.range = PS_RANGE_USER;
+                else if (!strcmp(arg, "dynamic"))
+                        opt.range = PS_RANGE_DYNAMIC;
+                else
+                        return cli_error(EXIT_USAGE,
+                                         "--range: expected user or dynamic, not \"%.20s\"", arg);
+                return 0;
+        }
+        return cli_error(EXIT_USAGE, "unexpected option");
+}
+
+int cmd_suggest(struct cli *c, int argc, char **argv)
+{
+        ps_suggestion sugg[COUNT_MAX];
+        ps_host_ports *host;
+        ps_notes *notes = NULL;
+        ps_db *db;
+        int r;
+
+        if (argc)
+                return cli_error(EXIT_USAGE, "suggest: takes no arguments, not \"%.40s\"", argv[0]);
+        unsigned protos = opt.protocols;
+        if (!protos && c->proto == PS_PROTO_TCP)
+                protos = PS_SUGGEST_TCP;
+        else if (!protos && c->proto == PS_PROTO_UDP)
+                protos = PS_SUGGEST_UDP;
+        else if (!protos && c->proto != PS_PROTO_ANY)
+                return cli_error(EXIT_USAGE, "suggest: only tcp and udp ports are suggested");
+        else if (!protos)
+                protos = PS_SUGGEST_TCP | PS_SUGGEST_UDP;
+        if ((r = cli_db(c, &db)))
+                return r;
+        if ((r = ps_notes_open_builtin(&notes)) < 0)
+                return cli_fail(r, "the built-in notes");
+        uint64_t seed = 0;
+        if (!opt.for_name && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+                seed = (uint64_t)getpid();
+        ps_suggest_opts o = {
+                .db = db,
+                .notes = notes,
+                .proc_root = c->proc_root,
+                .protocols = protos,
+                .range = opt.range,
+                .for_name = opt.for_name,
+                .seed = seed,
+                .check = opt.check,
+        };
+        int n = ps_suggest(&o, sugg, opt.count);
+        ps_notes_free(notes);
+        if (n < 0)
+                return cli_fail(n, "suggest");
+        if (!(host = malloc(sizeof(*host))))
+                return cli_error(EXIT_SYSTEM, "out of memory");
+        if ((r = ps_host_ports_read(c->proc_root, host)) < 0) {
+                free(host);
+                return cli_fail(r, "reading this machine's port settings");
+        }
+        const char *pname = protos == PS_SUGGEST_TCP   ? "tcp"
+                            : protos == PS_SUGGEST_UDP ? "udp"
+                                                       : "tcp and udp";
+        ps_range_info ri;
+        ps_range_describe(opt.range, &ri);
+
+        if (c->json) {
+                json_t *arr = json_array();
+                for (int i = 0; i < n; i++)
+                        json_array_append_new(
+                                arr, json_pack("{s:i, s:o, s:b}", "port", sugg[i].port,
+                                               "open_frequency",
+                                               sugg[i].open_frequency >= 0
+                                                       ? json_real(sugg[i].open_frequency)
+                                                       : json_null(),
+                                               "checked", sugg[i].checked));
+                json_t *doc = json_pack(
+                        "{s:s, s:s, s:o, s:o, s:o, s:o}", "protocols", pname, "range", ri.id,
+                        "for", json_str_or_null(opt.for_name), "ephemeral",
+                        host->have_ephemeral ? json_pack("{s:i, s:i}", "low", host->ephemeral_lo,
+                                                         "high", host->ephemeral_hi)
+                                             : json_null(),
+                        "suggestions", arr, "reasons",
+                        json_pack("[s,s,s,s,s,s]", "unassigned in the IANA registry",
+                                  "outside the ephemeral range and reserved ports",
+                                  "not bound by any local socket now",
+                                  "not on the browsers' unsafe-port list",
+                                  "no known unofficial use (knowledge notes)",
+                                  "rarely or never seen open (nmap-services)"));
+                free(host);
+                r = json_emit(doc);
+                return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
+        }
+        if (!n) {
+                free(host);
+                fprintf(stderr, "portscope: suggest: no free %s port in the %s range\n", pname,
+                        ri.id);
+                return EXIT_NOTFOUND;
+        }
+        printf("%s%s port%s for %s%s%s in the %s range (%u-%u):%s\n", sty_bold(c),
+               n == 1 ? "A" : "Free", n == 1 ? "" : "s", pname, opt.for_name ? ", for " : "",
+               opt.for_name ? opt.for_name : "", ri.id, ri.lo, ri.hi, sty_off(c));
+        for (int i = 0; i < n; i++) {
+                printf("  %s%5u%s", sty_bold(c), sugg[i].port, sty_off(c));
+                if (sugg[i].open_frequency > 0)
+                        printf("  seen open by nmap on %.4f%% of hosts", sugg[i].open_frequency * 100);
+                else if (sugg[i].open_frequency == 0)
+                        printf("  listed by nmap, never seen open");
+                else
+                        printf("  not in nmap-services");
+                if (sugg[i].checked)
+                        printf(", bind confirmed");
+                putchar('\n');
+        }
+        char why[1024], eph[64] = "the ephemeral range (unknown here)";
+        if (host->have_ephemeral)
+                snprintf(eph, sizeof(eph), "this machine's ephemeral range %u-%u",
+                         host->ephemeral_lo, host->ephemeral_hi);
+        snprintf(why, sizeof(why),
+                 "Why these are safe: each is unassigned in the IANA registry (%s) for %s; "
+                 "outside %s and the reserved ports; not bound by any socket now; not blocked "
+                 "by browsers; free of known unofficial uses; ordered from the least seen open.%s",
+                 ps_db_date(db), pname, eph,
+                 opt.for_name ? " The same name gives the same port while this machine's state "
+                                "stays the same."
+                              : "");
+        putchar('\n');
+        out_wrap(stdout, why, 0, 0, out_width());
+        free(host);
+        return EXIT_FOUND;
+}
