@@ -10,7 +10,10 @@
 int embed_write_if_changed(const char *path, const void *data, size_t len);
 
 /* Writes the assembly stub that embeds image_path (.incbin) between the
- * hidden symbols ps_builtin_NAME_start and ps_builtin_NAME_end. */
-int embed_write_stub(const char *stub_path, const char *image_path, const char *name);
+ * hidden symbols ps_builtin_NAME_start and ps_builtin_NAME_end. The stub
+ * carries a hash of the image: the assembler's dependencies do not cover
+ * .incbin, so the stub itself must change whenever the image does. */
+int embed_write_stub(const char *stub_path, const char *image_path, const char *name,
+                     const void *image, size_t size);
 
 #endif

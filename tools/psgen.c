@@ -45,7 +45,7 @@ int main(int argc, char **argv)
         }
         ps_db_free(db);
         if ((r = embed_write_if_changed(argv[2], image, size)) < 0 ||
-            (r = embed_write_stub(argv[3], argv[2], "db")) < 0) {
+            (r = embed_write_stub(argv[3], argv[2], "db", image, size)) < 0) {
                 fprintf(stderr, "psgen: writing: %s\n", strerror(-r));
                 return 1;
         }

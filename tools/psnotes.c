@@ -174,7 +174,7 @@ int main(int argc, char **argv)
         }
         ps_notes_free(notes);
         if ((r = embed_write_if_changed(argv[2], image, size)) < 0 ||
-            (r = embed_write_stub(argv[3], argv[2], "notes")) < 0) {
+            (r = embed_write_stub(argv[3], argv[2], "notes", image, size)) < 0) {
                 fprintf(stderr, "psnotes: writing: %s\n", strerror(-r));
                 return 1;
         }
