@@ -23,18 +23,18 @@ struct ps_notes {
 };
 
 static const char *const tag_names[] = {
-        "official", "unofficial", "legacy",        "vendor",  "dev-default",
-        "database", "cache",      "container",     "cluster", "game",
-        "p2p",      "remote-access", "iot",        "monitoring", "abuse",
-        "amplification", "malware", "no-expose",   "unknown",
+        "official",      "unofficial",    "legacy",    "vendor",     "dev-default",
+        "database",      "cache",         "container", "cluster",    "game",
+        "p2p",           "remote-access", "iot",       "monitoring", "abuse",
+        "amplification", "malware",       "no-expose", "unknown",
 };
 _Static_assert(PS_ELEMENTSOF(tag_names) == _PS_TAG_MAX, "a name for every tag");
 
-static const char *const kind_names[] = {"rfc",     "vendor", "cve",  "advisory",
-                                         "project", "paper",  "other"};
+static const char *const kind_names[] = { "rfc",     "vendor", "cve",  "advisory",
+                                          "project", "paper",  "other" };
 _Static_assert(PS_ELEMENTSOF(kind_names) == _PS_SOURCE_MAX, "a name for every kind");
 
-static const char *const confidence_names[] = {"high", "medium", "low"};
+static const char *const confidence_names[] = { "high", "medium", "low" };
 
 PS_EXPORT const char *ps_tag_name(ps_tag tag)
 {
@@ -114,6 +114,9 @@ static int validate(struct ps_notes *n)
             h->n_ports > PS_NOTES_MAX_NOTES * PS_NOTE_MAX_PORT_ITEMS ||
             h->n_sources > PS_NOTES_MAX_NOTES * PS_NOTE_MAX_SOURCES)
                 return -EBADMSG;
+        for (size_t i = 0; i < PS_ELEMENTSOF(h->reserved); i++)
+                if (h->reserved[i])
+                        return -EBADMSG; /* a later format bumps the version instead */
         if (!section_ok(h, h->off_notes, (uint64_t)h->n_notes * sizeof(struct ps_dbnote)) ||
             !section_ok(h, h->off_ports, (uint64_t)h->n_ports * sizeof(struct ps_dbnoteport)) ||
             !section_ok(h, h->off_sources,
@@ -130,8 +133,8 @@ static int validate(struct ps_notes *n)
                 const struct ps_dbnote *d = &n->notes[i];
                 uint64_t tags = (uint64_t)d->tags_hi << 32 | d->tags_lo;
                 if (d->slug >= h->strings_size || d->title >= h->strings_size ||
-                    d->body >= h->strings_size || !d->slug || !d->title || !d->body ||
-                    !tags || tags >> _PS_TAG_MAX || d->confidence >= _PS_CONFIDENCE_MAX)
+                    d->body >= h->strings_size || !d->slug || !d->title || !d->body || !tags ||
+                    tags >> _PS_TAG_MAX || d->confidence >= _PS_CONFIDENCE_MAX)
                         return -EBADMSG;
                 /* Each note's ports and sources follow the previous note's. */
                 if (d->first_port != next_port || d->n_ports < 1 ||
@@ -243,7 +246,7 @@ PS_EXPORT int ps_notes_get(const ps_notes *notes, uint32_t id, ps_note *ret_note
 }
 
 PS_EXPORT int ps_note_get_port(const ps_notes *notes, const ps_note *note, unsigned i,
-                           ps_note_port *ret_port)
+                               ps_note_port *ret_port)
 {
         if (i >= note->n_ports || note->_ports + i >= notes->h->n_ports)
                 return -ENOENT;
@@ -255,7 +258,7 @@ PS_EXPORT int ps_note_get_port(const ps_notes *notes, const ps_note *note, unsig
 }
 
 PS_EXPORT int ps_note_get_source(const ps_notes *notes, const ps_note *note, unsigned i,
-                             ps_note_source *ret_source)
+                                 ps_note_source *ret_source)
 {
         if (i >= note->n_sources || note->_sources + i >= notes->h->n_sources)
                 return -ENOENT;
@@ -385,7 +388,7 @@ PS_EXPORT int ps_notes_search(const ps_notes *notes, const char *query, ps_proto
                         total += s;
                 }
                 if (total > 0)
-                        all[found++] = (ps_match){.id = id, .score = total};
+                        all[found++] = (ps_match){ .id = id, .score = total };
         }
         qsort(all, found, sizeof(*all), cmp_match);
         if (ret_matches)

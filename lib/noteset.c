@@ -16,7 +16,7 @@
 #include "util.h"
 
 enum { KEY_PORTS, KEY_TITLE, KEY_TAGS, KEY_SOURCE, KEY_CONFIDENCE, _KEY_MAX };
-static const char *const key_names[] = {"ports", "title", "tags", "source", "confidence"};
+static const char *const key_names[] = { "ports", "title", "tags", "source", "confidence" };
 
 /* Tags a note may carry together with `unknown`: they claim no use. */
 #define TAGS_NO_USE ((1ull << PS_TAG_OFFICIAL) | (1ull << PS_TAG_UNKNOWN))
@@ -157,7 +157,7 @@ static int ports_overlap(const ps_note_port *a, const ps_note_port *b)
 
 static int add_port(struct parser *p, ps_rawnote *n, unsigned lo, unsigned hi, ps_proto proto)
 {
-        ps_note_port pp = {.lo = (uint16_t)lo, .hi = (uint16_t)hi, .proto = proto};
+        ps_note_port pp = { .lo = (uint16_t)lo, .hi = (uint16_t)hi, .proto = proto };
         char a[32], b[32];
         for (size_t i = 0; i < n->n_ports; i++)
                 if (ports_overlap(&n->ports[i], &pp))
@@ -190,8 +190,9 @@ static int parse_ports(struct parser *p, ps_rawnote *n, char *v)
                         else if (!strcmp(ps, "dccp"))
                                 proto = PS_PROTO_DCCP;
                         else
-                                return fail(p, "unknown protocol \"%.20s\" in \"%.20s/%.20s\" "
-                                               "(use tcp, udp, sctp or dccp)",
+                                return fail(p,
+                                            "unknown protocol \"%.20s\" in \"%.20s/%.20s\" "
+                                            "(use tcp, udp, sctp or dccp)",
                                             ps, item, ps);
                 }
                 dash = strchr(item, '-');
@@ -271,13 +272,16 @@ static int parse_source(struct parser *p, ps_rawnote *n, char *v)
         }
         if (nf != 3)
                 return fail(p, "a source is \"KIND | TITLE | URL\" (found %s fields)",
-                            nf > 3 ? "more than 3" : nf == 2 ? "2" : "1");
+                            nf > 3    ? "more than 3"
+                            : nf == 2 ? "2"
+                                      : "1");
         for (size_t i = 0; i < 3; i++)
                 f[i] = trim(f[i]);
         ps_source_kind kind;
         if (ps_source_kind_from_string(f[0], &kind) < 0)
-                return fail(p, "unknown source kind \"%.20s\" (use rfc, vendor, cve, advisory, "
-                               "project, paper or other)",
+                return fail(p,
+                            "unknown source kind \"%.20s\" (use rfc, vendor, cve, advisory, "
+                            "project, paper or other)",
                             f[0]);
         if (!*f[1])
                 return fail(p, "the source has no title");
@@ -287,8 +291,9 @@ static int parse_source(struct parser *p, ps_rawnote *n, char *v)
         if (strlen(f[2]) > PS_NOTE_MAX_URL)
                 return fail(p, "URL longer than %u bytes", PS_NOTE_MAX_URL);
         if (!url_ok(f[2]))
-                return fail(p, "\"%.60s\" is not a URL (https://HOST/... or http://HOST/..., "
-                               "no spaces)",
+                return fail(p,
+                            "\"%.60s\" is not a URL (https://HOST/... or http://HOST/..., "
+                            "no spaces)",
                             f[2]);
         if (n->n_sources >= PS_NOTE_MAX_SOURCES)
                 return fail(p, "more than %u sources", PS_NOTE_MAX_SOURCES);
@@ -317,8 +322,9 @@ static int slug_from_file(struct parser *p, ps_rawnote *n)
                 return fail(p, "a note file's name ends in \".md\"");
         len -= 3;
         if (len > 64 || strspn(base, "abcdefghijklmnopqrstuvwxyz0123456789-") != len)
-                return fail(p, "file name \"%.80s\": use at most 64 of a-z, 0-9 and - before "
-                               "\".md\"",
+                return fail(p,
+                            "file name \"%.80s\": use at most 64 of a-z, 0-9 and - before "
+                            "\".md\"",
                             base);
         if (!(n->slug = strndup(base, len)))
                 return -ENOMEM;
@@ -339,12 +345,14 @@ static int parse_header_line(struct parser *p, ps_rawnote *n, char *line, int *l
                 if (!strcmp(line, key_names[k]))
                         key = k;
         if (key < 0)
-                return fail(p, "unknown key \"%.20s\" (keys: ports, title, tags, source, "
-                               "confidence)",
+                return fail(p,
+                            "unknown key \"%.20s\" (keys: ports, title, tags, source, "
+                            "confidence)",
                             line);
         if (key < *last_key)
-                return fail(p, "\"%s\" after \"%s\": keys come in the order ports, title, tags, "
-                               "source, confidence",
+                return fail(p,
+                            "\"%s\" after \"%s\": keys come in the order ports, title, tags, "
+                            "source, confidence",
                             key_names[key], key_names[*last_key]);
         if ((seen[key]) && key != KEY_PORTS && key != KEY_SOURCE)
                 return fail(p, "\"%s\" given twice", key_names[key]);
@@ -390,7 +398,7 @@ static int is_blank(const char *s, size_t n)
 static int parse_note(struct parser *p, ps_rawnote *n, const char *data, size_t len)
 {
         char line[PS_NOTE_MAX_LINE + 1];
-        unsigned seen[_KEY_MAX] = {0};
+        unsigned seen[_KEY_MAX] = { 0 };
         int last_key = 0, r;
         size_t pos = 0;
         int in_header = 1;
@@ -430,8 +438,8 @@ static int parse_note(struct parser *p, ps_rawnote *n, const char *data, size_t 
                 }
                 if (n_line == 3 && !memcmp(s, "---", 3)) {
                         in_header = 0;
-                        static const int required[] = {KEY_PORTS, KEY_TITLE, KEY_TAGS,
-                                                       KEY_SOURCE};
+                        static const int required[] = { KEY_PORTS, KEY_TITLE, KEY_TAGS,
+                                                        KEY_SOURCE };
                         for (size_t k = 0; k < PS_ELEMENTSOF(required); k++)
                                 if (!seen[required[k]])
                                         return fail(p, "the header has no \"%s\" line%s",
@@ -463,7 +471,7 @@ static int parse_note(struct parser *p, ps_rawnote *n, const char *data, size_t 
 int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t len, char *err,
                    size_t errsize)
 {
-        struct parser p = {.file = file, .err = err, .errsize = errsize};
+        struct parser p = { .file = file, .err = err, .errsize = errsize };
         ps_rawnote n;
         int r;
 
@@ -600,8 +608,8 @@ int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx)
                         port_str(&a->ports[ai], pb, sizeof(pb));
                         if (!strcasecmp(a->title, b->title)) {
                                 reportf(report, ctx,
-                                        "%s:%u: duplicate: the same title as %s, for %s",
-                                        b->file, b->title_line, a->file, pb);
+                                        "%s:%u: duplicate: the same title as %s, for %s", b->file,
+                                        b->title_line, a->file, pb);
                                 problems++;
                         }
                         /* `unknown` says nothing is known; another note showing use
@@ -685,15 +693,14 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
                 }
                 for (size_t k = 0; k < n->n_sources && r >= 0; k++, si++) {
                         sources[si].kind = (uint32_t)n->sources[k].kind;
-                        if ((r = pool_add(&strings, n->sources[k].title, &sources[si].title)) >=
-                            0)
+                        if ((r = pool_add(&strings, n->sources[k].title, &sources[si].title)) >= 0)
                                 r = pool_add(&strings, n->sources[k].url, &sources[si].url);
                 }
         }
         if (r < 0)
                 goto out;
 
-        struct ps_noteshdr h = {0};
+        struct ps_noteshdr h = { 0 };
         size_t off = sizeof(h);
         memcpy(h.magic, PS_NOTES_MAGIC, 8);
         h.version = PS_NOTES_VERSION;

@@ -13,22 +13,22 @@
 
 /* Hard caps, shared by the parser (for files from outside) and the reader. */
 #define PS_NOTES_MAX_NOTES 4096u
-#define PS_NOTE_MAX_FILE (16u << 10)   /* one note file */
-#define PS_NOTE_MAX_LINE 4096u         /* one line of a note file */
-#define PS_NOTE_MAX_PORT_ITEMS 64u     /* port items (after "N" expands to tcp+udp) */
+#define PS_NOTE_MAX_FILE (16u << 10) /* one note file */
+#define PS_NOTE_MAX_LINE 4096u       /* one line of a note file */
+#define PS_NOTE_MAX_PORT_ITEMS 64u   /* port items (after "N" expands to tcp+udp) */
 #define PS_NOTE_MAX_SOURCES 32u
 #define PS_NOTE_MAX_TITLE 100u
 #define PS_NOTE_MAX_SOURCE_TITLE 200u
 #define PS_NOTE_MAX_URL 1000u
-#define PS_NOTE_MAX_SPAN 1024u         /* largest hi - lo of a port range */
+#define PS_NOTE_MAX_SPAN 1024u /* largest hi - lo of a port range */
 #define PS_NOTES_MAX_SIZE (64u << 20)
 
 struct ps_noteshdr {
-        char magic[8];        /* PS_NOTES_MAGIC, not NUL-terminated */
-        uint32_t version;     /* PS_NOTES_VERSION */
-        uint32_t hdr_size;    /* sizeof(struct ps_noteshdr) */
-        uint32_t total_size;  /* the whole image, header included */
-        uint32_t crc32;       /* zlib crc32 of bytes [hdr_size, total_size) */
+        char magic[8];       /* PS_NOTES_MAGIC, not NUL-terminated */
+        uint32_t version;    /* PS_NOTES_VERSION */
+        uint32_t hdr_size;   /* sizeof(struct ps_noteshdr) */
+        uint32_t total_size; /* the whole image, header included */
+        uint32_t crc32;      /* zlib crc32 of bytes [hdr_size, total_size) */
         uint32_t n_notes;
         uint32_t n_ports;     /* port items of all notes, note by note */
         uint32_t n_sources;   /* sources of all notes, note by note */

@@ -271,7 +271,7 @@ PS_EXPORT const char *ps_prevalence_path(const ps_prevalence *prev)
 PS_EXPORT int ps_prevalence_lookup(const ps_prevalence *prev, unsigned port, ps_proto proto,
                                    ps_prevalence_entry *ret_entry)
 {
-        struct entry key = {.port = (uint16_t)port, .proto = (uint8_t)proto};
+        struct entry key = { .port = (uint16_t)port, .proto = (uint8_t)proto };
         if (port > 65535 || proto <= PS_PROTO_NONE || proto >= _PS_PROTO_MAX)
                 return -EINVAL;
         const struct entry *e = bsearch(&key, prev->e, prev->n, sizeof(*prev->e), cmp_port);

@@ -124,7 +124,7 @@ int cmd_notes(struct cli *c, int argc, char **argv)
                                 }
                                 rows = nr;
                         }
-                        rows[nrows] = (struct row){.port = p, .note = id};
+                        rows[nrows] = (struct row){ .port = p, .note = id };
                         snprintf(rows[nrows].protos, sizeof(rows[nrows].protos), "%s",
                                  ps_proto_name(p.proto));
                         nrows++;
@@ -139,8 +139,8 @@ int cmd_notes(struct cli *c, int argc, char **argv)
                 if (rows[i].port.lo == rows[i].port.hi)
                         snprintf(label, sizeof(label), "%u/%s", rows[i].port.lo, rows[i].protos);
                 else
-                        snprintf(label, sizeof(label), "%u-%u/%s", rows[i].port.lo,
-                                 rows[i].port.hi, rows[i].protos);
+                        snprintf(label, sizeof(label), "%u-%u/%s", rows[i].port.lo, rows[i].port.hi,
+                                 rows[i].protos);
                 tags[0] = '\0';
                 for (int t = 0; t < _PS_TAG_MAX; t++)
                         if (ps_note_has_tag(&note, (ps_tag)t) && tl < sizeof(tags))

@@ -53,7 +53,8 @@ static void note_ports_label(const ps_notes *notes, const ps_note *note, char *b
                         continue;
                 note_port_label(&p, pb, sizeof(pb));
                 for (unsigned j = i + 1; j < note->n_ports; j++)
-                        if (ps_note_get_port(notes, note, j, &q) >= 0 && q.lo == p.lo && q.hi == p.hi) {
+                        if (ps_note_get_port(notes, note, j, &q) >= 0 && q.lo == p.lo &&
+                            q.hi == p.hi) {
                                 size_t l = strlen(pb);
                                 snprintf(pb + l, sizeof(pb) - l, ",%s", ps_proto_name(q.proto));
                         }
@@ -123,8 +124,7 @@ struct render {
         bool first; /* no blank line before the next block */
 };
 
-static void render_blocks(struct render *rd, cmark_node *parent, unsigned indent,
-                          int first_col);
+static void render_blocks(struct render *rd, cmark_node *parent, unsigned indent, int first_col);
 
 /* Prints one block at indent; when first_col >= 0 the cursor already sits there. */
 static void render_block(struct render *rd, cmark_node *n, unsigned indent, int first_col)
@@ -208,7 +208,7 @@ static void print_body(const char *md, unsigned indent, unsigned width)
                 out_wrap(stdout, md, indent, indent, width);
                 return;
         }
-        struct render rd = {.width = width, .first = true};
+        struct render rd = { .width = width, .first = true };
         render_blocks(&rd, doc, indent, -1);
         cmark_node_free(doc);
 }
@@ -256,7 +256,7 @@ static ps_prevalence *open_prevalence(struct cli *c)
         return prevalence;
 }
 
-static const ps_proto prevalence_protos[] = {PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP};
+static const ps_proto prevalence_protos[] = { PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP };
 
 static void print_prevalence(struct cli *c, unsigned port, ps_proto proto)
 {
@@ -334,18 +334,16 @@ json_t *json_note(const ps_notes *notes, const ps_note *note)
         for (unsigned i = 0; i < note->n_ports; i++) {
                 ps_note_port p;
                 if (ps_note_get_port(notes, note, i, &p) >= 0)
-                        json_array_append_new(ports,
-                                              json_pack("{s:i, s:i, s:s}", "port", p.lo,
-                                                        "port_high", p.hi, "protocol",
-                                                        ps_proto_name(p.proto)));
+                        json_array_append_new(ports, json_pack("{s:i, s:i, s:s}", "port", p.lo,
+                                                               "port_high", p.hi, "protocol",
+                                                               ps_proto_name(p.proto)));
         }
         for (unsigned i = 0; i < note->n_sources; i++) {
                 ps_note_source s;
                 if (ps_note_get_source(notes, note, i, &s) >= 0)
-                        json_array_append_new(sources,
-                                              json_pack("{s:s, s:s, s:s}", "kind",
-                                                        ps_source_kind_name(s.kind), "title",
-                                                        s.title, "url", s.url));
+                        json_array_append_new(sources, json_pack("{s:s, s:s, s:s}", "kind",
+                                                                 ps_source_kind_name(s.kind),
+                                                                 "title", s.title, "url", s.url));
         }
         json_object_set_new(o, "id", json_string(note->slug));
         json_object_set_new(o, "title", json_string(note->title));
@@ -433,8 +431,8 @@ int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)
                        sty_dim(c), tags, sty_off(c));
         }
         if ((size_t)total > shown)
-                printf("%s(%d more notes; narrow the search)%s\n", sty_dim(c),
-                       total - (int)shown, sty_off(c));
+                printf("%s(%d more notes; narrow the search)%s\n", sty_dim(c), total - (int)shown,
+                       sty_off(c));
         return total;
 }
 

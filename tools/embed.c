@@ -34,8 +34,8 @@ int embed_write_stub(const char *stub_path, const char *image_path, const char *
         unsigned long long h = 0xcbf29ce484222325ull; /* FNV-1a */
         for (size_t i = 0; i < size; i++)
                 h = (h ^ ((const unsigned char *)image)[i]) * 0x100000001b3ull;
-        if (strpbrk(image_path, "\"\\\n") || strspn(name, "abcdefghijklmnopqrstuvwxyz_") !=
-                                                     strlen(name))
+        if (strpbrk(image_path, "\"\\\n") ||
+            strspn(name, "abcdefghijklmnopqrstuvwxyz_") != strlen(name))
                 return -EINVAL;
         int n = snprintf(stub, sizeof(stub),
                          "/* Generated at build time; embeds %s (%zu bytes, FNV-1a %016llx). */\n"
@@ -49,8 +49,7 @@ int embed_write_stub(const char *stub_path, const char *image_path, const char *
                          "        .hidden ps_builtin_%s_end\n"
                          "ps_builtin_%s_end:\n"
                          "        .section .note.GNU-stack, \"\", @progbits\n",
-                         image_path, size, h, name, name, name, name, image_path, name, name,
-                         name);
+                         image_path, size, h, name, name, name, name, image_path, name, name, name);
         if (n < 0 || (size_t)n >= sizeof(stub))
                 return -ENAMETOOLONG;
         return embed_write_if_changed(stub_path, stub, (size_t)n);

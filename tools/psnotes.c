@@ -60,8 +60,9 @@ static int list_dir(const char *dir, char **files, size_t *n)
                 if (is_side_file(de->d_name))
                         continue;
                 if (len < 4 || strcmp(de->d_name + len - 3, ".md")) {
-                        fprintf(stderr, "%s/%s:1: not a note: notes are named SLUG.md (README "
-                                        "and LICENSE may sit beside them)\n",
+                        fprintf(stderr,
+                                "%s/%s:1: not a note: notes are named SLUG.md (README "
+                                "and LICENSE may sit beside them)\n",
                                 dir, de->d_name);
                         problems++;
                         continue;

@@ -111,9 +111,10 @@ const void *ps_notes_image(const ps_notes *notes, size_t *ret_size);
 /* Number of notes; ids are 0..count-1. */
 size_t ps_notes_count(const ps_notes *notes);
 int ps_notes_get(const ps_notes *notes, uint32_t id, ps_note *ret_note);
-int ps_note_get_port(const ps_notes *notes, const ps_note *note, unsigned i, ps_note_port *ret_port);
+int ps_note_get_port(const ps_notes *notes, const ps_note *note, unsigned i,
+                     ps_note_port *ret_port);
 int ps_note_get_source(const ps_notes *notes, const ps_note *note, unsigned i,
-                   ps_note_source *ret_source);
+                       ps_note_source *ret_source);
 static inline bool ps_note_has_tag(const ps_note *note, ps_tag tag)
 {
         return (unsigned)tag < 64 && (note->tags >> tag) & 1;
@@ -141,8 +142,8 @@ int ps_notes_port_has_tag(const ps_notes *notes, unsigned port, ps_proto proto, 
  * ports. Same contract as ps_db_search(): up to cap matches (ps_match.id is
  * a note id), best first; returns the total number of matching notes.
  */
-int ps_notes_search(const ps_notes *notes, const char *query, ps_proto proto,
-                    ps_match *ret_matches, size_t cap);
+int ps_notes_search(const ps_notes *notes, const char *query, ps_proto proto, ps_match *ret_matches,
+                    size_t cap);
 
 #ifdef __cplusplus
 }
