@@ -208,8 +208,8 @@ static int parse_ports(struct parser *p, ps_rawnote *n, char *v)
                                 return fail(p, "range %u-%u: the end must be above the start", lo,
                                             hi);
                         if (hi - lo > PS_NOTE_MAX_SPAN)
-                                return fail(p, "range %u-%u is wider than %u ports", lo, hi,
-                                            PS_NOTE_MAX_SPAN);
+                                return fail(p, "range %u-%u covers more than half of all ports", lo,
+                                            hi);
                 }
                 if (proto != PS_PROTO_ANY) {
                         r = add_port(p, n, lo, hi, proto);

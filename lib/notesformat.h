@@ -20,7 +20,7 @@
 #define PS_NOTE_MAX_TITLE 100u
 #define PS_NOTE_MAX_SOURCE_TITLE 200u
 #define PS_NOTE_MAX_URL 1000u
-#define PS_NOTE_MAX_SPAN 1024u /* largest hi - lo of a port range */
+#define PS_NOTE_MAX_SPAN 32767u /* largest hi - lo: half the port space, never "every port" */
 #define PS_NOTES_MAX_SIZE (64u << 20)
 
 struct ps_noteshdr {

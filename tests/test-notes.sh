@@ -58,7 +58,7 @@ title-period.md|2: the title ends with a period
 title-twice.md|3: "title" given twice
 unknown-key.md|2: unknown key "color"
 unknown-with-use.md|3: tag "unknown" says no use is known
-wide-range.md|1: range 1000-3000 is wider than 1024 ports
+wide-range.md|1: range 0-65535 covers more than half of all ports
 EOF
 n_bad=$(ls data/notes-bad | wc -l)
 "$PSNOTES" --check data/notes-bad >/dev/null 2>"$tmp/err"
