@@ -9,10 +9,7 @@
 #include "dynbuf.h"
 
 #define BODY_TEXT_MAX (64u << 10) /* rendered text of one block; bodies are far smaller */
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
-
-static bool prevalence_tried;
-static ps_prevalence *prevalence;
+#define PS_ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
 int cli_notes(struct cli *c, ps_notes **ret_notes)
 {
@@ -241,28 +238,31 @@ static void print_note(const struct cli *c, const ps_notes *notes, const ps_note
         }
 }
 
-/* Opens nmap-services; absence is normal, anything else is worth one warning line. */
-static ps_prevalence *open_prevalence(struct cli *c)
+/* nmap-services for one port. Absence is normal; anything else is worth one
+ * warning line. Returns the entries found, or -1 when there is no usable file. */
+static int load_prevalence(unsigned port, ps_proto proto, ps_prevalence_entry *ret, size_t cap)
 {
-        if (!prevalence_tried) {
-                prevalence_tried = true;
-                int r = ps_prevalence_open(NULL, &prevalence);
-                if (r < 0 && r != -ENOENT) {
-                        const char *env = getenv("PORTSCOPE_NMAP_SERVICES");
-                        cli_error(0, "%s: ignoring nmap-services: %s",
-                                  env && *env ? env : PS_NMAP_SERVICES_PATH, ps_strerror(r));
-                }
+        ps_prevalence_entry all[_PS_PROTO_MAX];
+        int r = ps_prevalence_port(NULL, port, all, PS_ELEMENTSOF(all));
+        if (r < 0) {
+                if (r != -ENOENT)
+                        cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),
+                                  ps_strerror(r));
+                return -1;
         }
-        return prevalence;
+        size_t n = 0;
+        for (int i = 0; i < r && n < cap; i++)
+                if (proto == PS_PROTO_ANY || all[i].proto == proto)
+                        ret[n++] = all[i];
+        return (int)n;
 }
-
-static const ps_proto prevalence_protos[] = { PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP };
 
 static void print_prevalence(struct cli *c, unsigned port, ps_proto proto)
 {
-        ps_prevalence *prev = open_prevalence(c);
+        ps_prevalence_entry e[_PS_PROTO_MAX];
+        int n = load_prevalence(port, proto, e, PS_ELEMENTSOF(e));
         unsigned w = out_width();
-        if (!prev) {
+        if (n < 0) {
                 printf("  %s%-14s%s ", sty_dim(c), "Prevalence", sty_off(c));
                 out_wrap(stdout,
                          "unknown: nmap's nmap-services is not installed (Debian package "
@@ -270,30 +270,24 @@ static void print_prevalence(struct cli *c, unsigned port, ps_proto proto)
                          17, 17, w);
                 return;
         }
-        bool any = false;
-        for (size_t i = 0; i < ELEMENTSOF(prevalence_protos); i++) {
-                ps_prevalence_entry e;
+        for (int i = 0; i < n; i++) {
                 char line[512];
-                ps_proto p = prevalence_protos[i];
-                if ((proto != PS_PROTO_ANY && proto != p) ||
-                    ps_prevalence_lookup(prev, port, p, &e) < 0)
-                        continue;
-                if (e.rank)
+                const char *pn = ps_proto_name(e[i].proto);
+                if (e[i].rank)
                         snprintf(line, sizeof(line),
                                  "%u/%s: found open on %.4g%% of the hosts nmap scanned; rank "
                                  "%u of %u %s ports (nmap calls it \"%s\").",
-                                 port, ps_proto_name(p), e.frequency * 100, e.rank, e.listed,
-                                 ps_proto_name(p), e.service);
+                                 port, pn, e[i].frequency * 100, e[i].rank, e[i].listed, pn,
+                                 e[i].service);
                 else
                         snprintf(line, sizeof(line),
                                  "%u/%s: listed by nmap as \"%s\" but never found open in its "
                                  "scans.",
-                                 port, ps_proto_name(p), e.service);
-                printf("  %-14s ", any ? "" : "Prevalence");
+                                 port, pn, e[i].service);
+                printf("  %-14s ", i ? "" : "Prevalence");
                 out_wrap(stdout, line, 17, 17, w);
-                any = true;
         }
-        if (!any) {
+        if (!n) {
                 printf("  %-14s ", "Prevalence");
                 out_wrap(stdout, "not listed in nmap-services: nmap has no open frequency for it.",
                          17, 17, w);
@@ -371,23 +365,19 @@ json_t *json_notes_for_port(struct cli *c, unsigned port, ps_proto proto)
 
 json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto)
 {
-        ps_prevalence *prev = open_prevalence(c);
-        if (!prev)
+        ps_prevalence_entry e[_PS_PROTO_MAX];
+        int n = load_prevalence(port, proto, e, PS_ELEMENTSOF(e));
+        if (n < 0)
                 return json_null();
         json_t *arr = json_array();
-        for (size_t i = 0; i < ELEMENTSOF(prevalence_protos); i++) {
-                ps_prevalence_entry e;
-                ps_proto p = prevalence_protos[i];
-                if ((proto != PS_PROTO_ANY && proto != p) ||
-                    ps_prevalence_lookup(prev, port, p, &e) < 0)
-                        continue;
-                json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:o, s:i}", "protocol",
-                                                     ps_proto_name(p), "service", e.service,
-                                                     "frequency", e.frequency, "rank",
-                                                     e.rank ? json_integer(e.rank) : json_null(),
-                                                     "listed", (json_int_t)e.listed));
-        }
-        return json_pack("{s:s, s:o}", "source", ps_prevalence_path(prev), "entries", arr);
+        for (int i = 0; i < n; i++)
+                json_array_append_new(arr,
+                                      json_pack("{s:s, s:s, s:f, s:o, s:i}", "protocol",
+                                                ps_proto_name(e[i].proto), "service", e[i].service,
+                                                "frequency", e[i].frequency, "rank",
+                                                e[i].rank ? json_integer(e[i].rank) : json_null(),
+                                                "listed", (json_int_t)e[i].listed));
+        return json_pack("{s:s, s:o}", "source", ps_prevalence_default_path(), "entries", arr);
 }
 
 int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)
@@ -440,6 +430,4 @@ void notes_cleanup(struct cli *c)
 {
         ps_notes_free(c->notes);
         c->notes = NULL;
-        ps_prevalence_free(prevalence);
-        prevalence = NULL;
 }

@@ -204,6 +204,19 @@ static void test_prevalence(const char *fixture)
         is_int(ps_prevalence_lookup(p, 9999, PS_PROTO_TCP, &e), -ENOENT, "an unlisted port");
         ps_prevalence_free(p);
 
+        /* The streaming lookup agrees with the table. */
+        ps_prevalence_entry pe[8];
+        int n = ps_prevalence_port(fixture, 1712, pe, 8);
+        ok(n == 2 && pe[0].proto == PS_PROTO_TCP && pe[0].rank == 4 && pe[0].listed == 6 &&
+                   !strcmp(pe[0].service, "fixture-a") && pe[1].proto == PS_PROTO_UDP &&
+                   pe[1].rank == 2 && pe[1].frequency == 0.00033,
+           "ps_prevalence_port: 1712 over tcp and udp, as the table says");
+        n = ps_prevalence_port(fixture, 22, pe, 8);
+        ok(n == 1 && pe[0].rank == 3 && !strcmp(pe[0].service, "ssh"),
+           "ps_prevalence_port: a duplicate line is ignored here too");
+        is_int(ps_prevalence_port(fixture, 9999, pe, 8), 0, "ps_prevalence_port: unlisted, 0");
+        is_int(ps_prevalence_port("/nonexistent/nmap-services", 80, pe, 8), -ENOENT,
+               "ps_prevalence_port: a missing file is -ENOENT");
         is_int(ps_prevalence_open("/nonexistent/nmap-services", &p), -ENOENT,
                "a missing file is -ENOENT");
         snprintf(path, sizeof(path), "%s", "/tmp/ps-test-nmap-XXXXXX");
@@ -211,6 +224,19 @@ static void test_prevalence(const char *fixture)
         fputs("http\t80/tcp\tlots\n", f);
         fclose(f);
         is_int(ps_prevalence_open(path, &p), -EBADMSG, "a malformed frequency is -EBADMSG");
+        is_int(ps_prevalence_port(path, 80, pe, 8), -EBADMSG, "  for ps_prevalence_port too");
+        f = fopen(path, "w");
+        for (int i = 0; i < 5000; i++)
+                fputc('x', f);
+        fclose(f);
+        is_int(ps_prevalence_port(path, 80, pe, 8), -EBADMSG, "a line over 4 KiB is -EBADMSG");
+        f = fopen(path, "w");
+        fputs("a\t1/tcp\t0.5\nb\t2/tcp\t0.25", f); /* no final newline */
+        fclose(f);
+        n = ps_prevalence_port(path, 2, pe, 8);
+        ok(n == 1 && pe[0].rank == 2 && pe[0].listed == 2, "the last line needs no newline");
+        truncate(path, PS_NMAP_SERVICES_MAX + 1);
+        is_int(ps_prevalence_port(path, 2, pe, 8), -EFBIG, "a file over the cap is -EFBIG");
         unlink(path);
 
         setenv("PORTSCOPE_NMAP_SERVICES", fixture, 1);
@@ -233,6 +259,16 @@ static void test_prevalence(const char *fixture)
         ok(ps_prevalence_lookup(p, 1712, PS_PROTO_TCP, &e) == 0 &&
                    !strcmp(e.service, "registrar") && e.rank > 1 && e.rank <= e.listed,
            "installed file: 1712/tcp is registrar, ranked");
+        int agree = 1;
+        for (unsigned port = 0; port < 2000; port += 7) {
+                int k = ps_prevalence_port(PS_NMAP_SERVICES_PATH, port, pe, 8);
+                for (int i = 0; i < k; i++)
+                        if (ps_prevalence_lookup(p, port, pe[i].proto, &e) < 0 ||
+                            e.rank != pe[i].rank || e.listed != pe[i].listed ||
+                            e.frequency != pe[i].frequency || strcmp(e.service, pe[i].service))
+                                agree = 0;
+        }
+        ok(agree, "installed file: streaming and table lookups agree on every 7th port");
         ps_prevalence_free(p);
 }
 
