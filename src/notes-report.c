@@ -311,7 +311,9 @@ size_t print_notes_section(struct cli *c, unsigned port, ps_proto proto)
                 }
         }
         if (!n)
-                printf("  No notes on this port yet (docs/notes.md: how to add one).\n");
+                printf("  No notes on this port%s%s yet (docs/notes.md: how to add one).\n",
+                       proto != PS_PROTO_ANY ? " over " : "",
+                       proto != PS_PROTO_ANY ? ps_proto_name(proto) : "");
         putchar('\n');
         print_prevalence(c, port, proto);
         putchar('\n');
