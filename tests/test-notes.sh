@@ -2,10 +2,11 @@
 # Knowledge notes end to end: the validator's messages, the seed notes in the
 # port report (text and JSON), search, `portscope notes`, nmap prevalence.
 #
-#   test-notes.sh PORTSCOPE PSNOTES  (run from tests/)
+#   test-notes.sh PORTSCOPE PSNOTES [BUILDDIR]  (run from tests/)
 set -u
 PS=$1
 PSNOTES=$2
+BUILD=${3:-}
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -80,6 +81,22 @@ check "a stray file beside the notes is reported; README is allowed" $?
 "$PSNOTES" --check ../data/notes >"$tmp/out" 2>"$tmp/err"
 check "the project's own notes validate" $?
 [ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+
+# The build re-runs psnotes when a note is added or removed: ninja's recorded
+# dependencies of the notes image name the directory itself, and every note.
+if [ -n "$BUILD" ] && command -v ninja >/dev/null; then
+        ninja -C "$BUILD" -t deps notes.img >"$tmp/deps" 2>&1
+        notes_dir=$(cd ../data/notes && pwd)
+        missing=0
+        grep -qx "    $notes_dir" "$tmp/deps" || missing=1
+        for f in "$notes_dir"/*.md; do
+                grep -qx "    $f" "$tmp/deps" || missing=1
+        done
+        check "ninja tracks data/notes/ and every note as inputs of the notes image" $missing
+        [ "$missing" -eq 0 ] || diag "$(head -5 "$tmp/deps")"
+else
+        skip "no build directory or ninja to ask"
+fi
 
 # The seed notes in the port report.
 run 1712
