@@ -161,8 +161,8 @@ if sys.argv[1] == "1322":
 ' $port
         check "--json $port: the seed note is there" $?
 done
-"$PS" --json 60001 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["notes"] == []'
-check "--json 60001: an empty notes array" $?
+"$PS" --json 1024 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["notes"] == []'
+check "--json 1024 (no notes): an empty notes array" $?
 
 # Prevalence: a missing file is tolerated, a malformed one warned about once.
 PORTSCOPE_NMAP_SERVICES="$tmp/none" run 1712
@@ -232,9 +232,9 @@ for n in d:
 assert {1712, 1322, 912, 817, 1647} <= {p["port"] for n in d for p in n["ports"]}
 '
 check "notes --json: a list of {title, tags, ports[], sources[]} with the seeds" $?
-run --protocol sctp notes
-[ "$rc" -eq 1 ] && grep -q 'no notes for sctp' "$tmp/err"
-check "notes --protocol sctp: nothing, exit 1" $?
+run --protocol dccp notes
+[ "$rc" -eq 1 ] && grep -q 'no notes for dccp' "$tmp/err"
+check "notes --protocol dccp: nothing, exit 1" $?
 run notes extra
 [ "$rc" -eq 2 ] && grep -q 'takes no arguments' "$tmp/err"
 check "notes with an argument: usage error" $?
