@@ -44,6 +44,7 @@ struct command {
 static const struct command commands[] = {
         {"info", cmd_info, NULL, NULL, NULL},
         {"name", cmd_name, NULL, NULL, NULL},
+        {"notes", cmd_notes, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
@@ -62,9 +63,10 @@ static void usage(FILE *f)
               "Commands:\n"
               "  info                 which registry is in use, its date and record counts\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
+              "  notes                every port with a knowledge note: port, title, tags\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
-              "  search WORDS...      rank registrations matching all the words\n"
+              "  search WORDS...      rank registrations and notes matching all the words\n"
               "\n"
               "Options:\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
@@ -259,6 +261,7 @@ int main(int argc, char **argv)
         }
         if (fflush(stdout) == EOF && !r)
                 r = cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+        notes_cleanup(&c);
         ps_db_free(c.db);
         return r;
 }
