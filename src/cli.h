@@ -67,6 +67,14 @@ int cmd_range(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_notes(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_suggest(struct cli *c, int argc, char **argv);
+
+/* Command-specific options (struct command in src/portscope.c). */
+struct option;
+extern const struct option audit_options[], suggest_options[];
+int audit_option(struct cli *c, int opt, const char *arg);
+int suggest_option(struct cli *c, int opt, const char *arg);
 
 /* Knowledge notes and nmap prevalence (src/notes-report.c). */
 int cli_notes(struct cli *c, ps_notes **ret_notes);

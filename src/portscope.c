@@ -42,12 +42,14 @@ struct command {
 };
 
 static const struct command commands[] = {
+        {"audit", cmd_audit, audit_options, NULL, audit_option},
         {"info", cmd_info, NULL, NULL, NULL},
         {"name", cmd_name, NULL, NULL, NULL},
         {"notes", cmd_notes, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
+        {"suggest", cmd_suggest, suggest_options, NULL, suggest_option},
 };
 
 static void usage(FILE *f)
@@ -61,12 +63,26 @@ static void usage(FILE *f)
               "settings for it.\n"
               "\n"
               "Commands:\n"
+              "  audit                check every listener against the rules (docs/audit/)\n"
               "  info                 which registry is in use, its date and record counts\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
               "  notes                every port with a knowledge note: port, title, tags\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
               "  search WORDS...      rank registrations and notes matching all the words\n"
+              "  suggest              free ports for a new service, and why each is safe\n"
+              "\n"
+              "Options for audit:\n"
+              "      --config=PATH    accepted findings (default /etc/portscope/audit.conf)\n"
+              "      --fail-on=SEV    exit 1 when a finding reaches SEV: info, low, medium, high\n"
+              "      --sarif          print SARIF 2.1.0 instead of a table\n"
+              "\n"
+              "Options for suggest:\n"
+              "      --check          bind each suggestion to confirm it is free\n"
+              "      --count=N        how many ports, 1-100 (default 5)\n"
+              "      --for=NAME       a stable suggestion for this service name\n"
+              "      --proto=PROTO    tcp, udp or both (default both)\n"
+              "      --range=RANGE    user (default, 1024-49151) or dynamic (49152-65535)\n"
               "\n"
               "Options:\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
@@ -78,7 +94,8 @@ static void usage(FILE *f)
               "  -p, --protocol=PROTO tcp, udp, sctp, dccp or any (default)\n"
               "  -V, --version        show the version and the registry date, and exit\n"
               "\n"
-              "Exit status: 0 found, 1 nothing found, 2 bad usage or input, 3 system error.\n",
+              "Exit status: 0 found, 1 nothing found (audit: a finding reached --fail-on),\n"
+              "2 bad usage or input, 3 system error.\n",
               f);
 }
 
