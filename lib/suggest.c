@@ -49,6 +49,28 @@ static bool registered(const ps_db *db, unsigned port, ps_proto proto)
         return false;
 }
 
+/*
+ * Whether a note names this port specifically. Notes about whole ranges (the
+ * ephemeral range, Kubernetes NodePorts) describe the space, not a user of
+ * this one port, so they do not rule it out.
+ */
+#define NOTE_SPECIFIC_SPAN 64
+
+static bool noted(const ps_notes *notes, unsigned port)
+{
+        ps_notes_iter it;
+        ps_note note;
+        ps_notes_iter_port(&it, notes, port, PS_PROTO_ANY);
+        while (ps_notes_iter_next(&it, &note) > 0)
+                for (unsigned i = 0; i < note.n_ports; i++) {
+                        ps_note_port np;
+                        if (ps_note_port(notes, &note, i, &np) >= 0 && np.lo <= port &&
+                            port <= np.hi && np.hi - np.lo < NOTE_SPECIFIC_SPAN)
+                                return true;
+                }
+        return false;
+}
+
 /* FNV-1a: a stable hash so that --for NAME gives the same port every time. */
 static uint64_t hash_name(const char *s)
 {
@@ -159,13 +181,8 @@ PS_EXPORT int ps_suggest(const ps_suggest_opts *o, ps_suggestion *ret, size_t co
                 if (((protos & PS_SUGGEST_TCP) && registered(o->db, port, PS_PROTO_TCP)) ||
                     ((protos & PS_SUGGEST_UDP) && registered(o->db, port, PS_PROTO_UDP)))
                         continue;
-                if (o->notes) {
-                        ps_notes_iter nit;
-                        ps_note note;
-                        ps_notes_iter_port(&nit, o->notes, port, PS_PROTO_ANY);
-                        if (ps_notes_iter_next(&nit, &note) > 0)
-                                continue; /* something is known to use it */
-                }
+                if (o->notes && noted(o->notes, port))
+                        continue; /* something is known to use it */
                 double freq = -1;
                 for (ps_proto p = PS_PROTO_TCP; prev && p <= PS_PROTO_UDP; p++) {
                         ps_prevalence_entry e;

@@ -69,10 +69,10 @@ import json, sys, socket
 for n in json.load(sys.stdin):
     if "no-expose" in n["tags"] and "database" in n["tags"]:
         for p in n["ports"]:
-            if p["protocol"] == "tcp" and p["low"] == p["high"] and p["low"] >= 1024:
+            if p["protocol"] == "tcp" and p["port"] == p["port_high"] and p["port"] >= 1024:
                 s = socket.socket()
                 try:
-                    s.bind(("0.0.0.0", p["low"])); s.close(); print(p["low"]); sys.exit(0)
+                    s.bind(("0.0.0.0", p["port"])); s.close(); print(p["port"]); sys.exit(0)
                 except OSError:
                     pass
 ')
@@ -190,7 +190,10 @@ for p in ports:
     rep = json.loads(subprocess.run([sys.argv[2], "--json", str(p)], capture_output=True).stdout)
     for r in rep["records"]:
         assert r["status"] == "unassigned" or r["protocol"] not in ("tcp", "udp", None), (p, r)
-    assert not rep.get("notes"), p
+    for n in rep["notes"]:
+        for q in n["ports"]:
+            if q["port"] <= p <= q["port_high"]:
+                assert q["port_high"] - q["port"] >= 64, (p, n["title"])
     for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
         s = socket.socket(socket.AF_INET, kind)
         s.bind(("0.0.0.0", p))
