@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* Sockets from the kernel's sock_diag netlink interface (what ss(8) uses). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sockets-internal.h"
+
+#ifndef IPPROTO_DCCP
+#define IPPROTO_DCCP 33
+#endif
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+
+/* SCTP associations report their own state machine, not TCP's. */
+enum { SCTP_STATE_ESTABLISHED = 3 };
+
+struct dump_ctx {
+        const ps_socket_query *q;
+        ps_sockvec *vec;
+        ps_proto proto;
+        int error;
+};
+
+static ps_sock_state sctp_state(unsigned kstate, bool assoc)
+{
+        if (!assoc)
+                return kstate == PS_STATE_LISTEN ? PS_STATE_LISTEN : PS_STATE_CLOSE;
+        return kstate == SCTP_STATE_ESTABLISHED ? PS_STATE_ESTABLISHED : PS_STATE_UNKNOWN;
+}
+
+static int msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+        struct dump_ctx *ctx = data;
+        const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+        ps_socket s;
+
+        if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+                return MNL_CB_OK;
+        memset(&s, 0, sizeof(s));
+        s.proto = ctx->proto;
+        s.family = m->idiag_family == AF_INET ? 4 : 6;
+        s.state = m->idiag_state < _PS_STATE_MAX ? (ps_sock_state)m->idiag_state
+                                                 : PS_STATE_UNKNOWN;
+        if (ctx->proto == PS_PROTO_SCTP) {
+                /* sctp_diag sends endpoints (TCP-like states) and associations
+                 * (SCTP states); only associations have a peer port. */
+                s.state = sctp_state(m->idiag_state, m->id.idiag_dport != 0);
+        }
+        s.local_port = ntohs(m->id.idiag_sport);
+        s.remote_port = ntohs(m->id.idiag_dport);
+        memcpy(s.local_addr, m->id.idiag_src, s.family == 4 ? 4 : 16);
+        memcpy(s.remote_addr, m->id.idiag_dst, s.family == 4 ? 4 : 16);
+        s.uid = m->idiag_uid;
+        s.inode = m->idiag_inode;
+        s.ifindex = m->id.idiag_if;
+        if (!ps_socket_match(ctx->q, &s))
+                return MNL_CB_OK;
+        int r = ps_sockvec_push(ctx->vec, &s);
+        if (r < 0) {
+                ctx->error = r;
+                return MNL_CB_ERROR;
+        }
+        return MNL_CB_OK;
+}
+
+/* Bytecode the kernel runs per socket: local port == p, or remote port == p. */
+static void port_filter(struct inet_diag_bc_op bc[5], unsigned port)
+{
+        /* Offsets: 0 S_EQ, 4 its port, 8 JMP to accept, 12 D_EQ, 16 its port; 20 accepts,
+         * 24 rejects. */
+        bc[0] = (struct inet_diag_bc_op){ INET_DIAG_BC_S_EQ, 8, 12 };
+        bc[1] = (struct inet_diag_bc_op){ 0, 0, (unsigned short)port };
+        bc[2] = (struct inet_diag_bc_op){ INET_DIAG_BC_JMP, 4, 12 };
+        bc[3] = (struct inet_diag_bc_op){ INET_DIAG_BC_D_EQ, 8, 12 };
+        bc[4] = (struct inet_diag_bc_op){ 0, 0, (unsigned short)port };
+}
+
+static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_socket_query *q,
+                    ps_proto proto, int family, ps_sockvec *vec)
+{
+        static const unsigned char ipproto[] = {
+                [PS_PROTO_TCP] = IPPROTO_TCP,
+                [PS_PROTO_UDP] = IPPROTO_UDP,
+                [PS_PROTO_SCTP] = IPPROTO_SCTP,
+                [PS_PROTO_DCCP] = IPPROTO_DCCP,
+        };
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct inet_diag_req_v2 *req;
+        unsigned seq = (unsigned)time(NULL) ^ (unsigned)(proto * 16 + family);
+        unsigned portid = mnl_socket_get_portid(nl);
+
+        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = seq;
+        req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->sdiag_family = (unsigned char)family;
+        req->sdiag_protocol = ipproto[proto];
+        /* SCTP association states are not TCP's: filter those here. */
+        req->idiag_states = proto == PS_PROTO_SCTP ? ~0u : ps_query_state_mask(q, proto);
+        if (q->port >= 0) {
+                struct inet_diag_bc_op bc[5];
+                port_filter(bc, (unsigned)q->port);
+                mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, sizeof(bc), bc);
+        }
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+                return -errno;
+
+        struct dump_ctx ctx = { .q = q, .vec = vec, .proto = proto };
+        for (;;) {
+                ssize_t n = mnl_socket_recvfrom(nl, buf, bufsize);
+                if (n < 0)
+                        return errno == ENOBUFS ? -EAGAIN : -errno;
+                int r = mnl_cb_run(buf, (size_t)n, seq, portid, msg_cb, &ctx);
+                if (r == MNL_CB_STOP)
+                        return 0;
+                if (r < 0)
+                        return ctx.error ? ctx.error : -errno;
+        }
+}
+
+int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported)
+{
+        static const ps_proto protos[] = { PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP,
+                                           PS_PROTO_DCCP };
+        size_t bufsize = 1u << 16;
+        unsigned want = ps_query_protocols(q);
+        unsigned fams = q->families ? q->families : PS_FAMILY_INET4 | PS_FAMILY_INET6;
+        int r = 0;
+
+        char *buf = malloc(bufsize);
+        if (!buf)
+                return -ENOMEM;
+        struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+        if (!nl) {
+                r = -errno;
+                free(buf);
+                return r;
+        }
+        if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+                r = -errno;
+                goto out;
+        }
+        for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+                if (!(want & 1u << protos[i]))
+                        continue;
+                for (int f = 0; f < 2; f++) {
+                        if (!(fams & (f ? PS_FAMILY_INET6 : PS_FAMILY_INET4)))
+                                continue;
+                        size_t before = vec->n;
+                        r = dump_one(nl, buf, bufsize, q, protos[i], f ? AF_INET6 : AF_INET, vec);
+                        if (r == -ENOENT || r == -EPROTONOSUPPORT || r == -EINVAL ||
+                            r == -EOPNOTSUPP || r == -EAFNOSUPPORT) {
+                                /* The kernel lacks this protocol's diag module (or the
+                                 * protocol): say so rather than fail everything. */
+                                if (protos[i] == PS_PROTO_TCP)
+                                        goto out;
+                                vec->n = before;
+                                *unsupported |= 1u << protos[i];
+                                r = 0;
+                                break;
+                        }
+                        if (r < 0)
+                                goto out;
+                }
+        }
+out:
+        mnl_socket_close(nl);
+        free(buf);
+        return r;
+}
