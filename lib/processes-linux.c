@@ -233,8 +233,8 @@ static int list_processes(struct scan_state *st, struct proc_ent **ret, size_t *
         return 0;
 }
 
-int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid,
-                   bool all_owners, ps_owner_scan *ret_scan)
+int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid, bool all_owners,
+                   ps_owner_scan *ret_scan)
 {
         struct scan_state st = { .procfd = -1, .all_owners = all_owners };
         struct proc_ent *procs = NULL;
@@ -551,8 +551,9 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
                 const char *arg0 = b.buf;
                 size_t a0 = strnlen(b.buf, len);
                 const char *slash = memrchr(arg0, '/', a0);
-                p->exe_basename = slash ? strdup_or_empty(slash + 1, a0 - (size_t)(slash + 1 - arg0))
-                                        : strdup_or_empty(arg0, a0);
+                p->exe_basename =
+                        slash ? strdup_or_empty(slash + 1, a0 - (size_t)(slash + 1 - arg0))
+                              : strdup_or_empty(arg0, a0);
                 for (size_t i = 0; i < len; i++)
                         if (b.buf[i] == '\0')
                                 b.buf[i] = ' ';
@@ -597,8 +598,8 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
         close(dfd);
         dfd = -1;
 
-        char **fields[] = { &p->name, &p->cmdline, &p->exe_basename, &p->cgroup, &p->unit,
-                            &p->container };
+        char **fields[] = { &p->name,   &p->cmdline, &p->exe_basename,
+                            &p->cgroup, &p->unit,    &p->container };
         for (size_t i = 0; i < PS_ELEMENTSOF(fields); i++) {
                 if (!*fields[i] && !(*fields[i] = strdup(""))) {
                         r = -ENOMEM;

@@ -31,7 +31,7 @@ int ps_sockets_procnet(const char *proc_root, const ps_socket_query *q, ps_sockv
                        unsigned *unsupported);
 
 typedef struct ps_owner_scan {
-        int *pids;    /* pids in socket order, n_pids in total */
+        int *pids; /* pids in socket order, n_pids in total */
         size_t n_unreadable;
         int unreadable_error;
         size_t n_processes;
@@ -42,7 +42,7 @@ typedef struct ps_owner_scan {
  * socket's pids, n_pids and owner_error. only_pid: scan that process alone.
  * all_owners: keep scanning after every socket has an owner.
  */
-int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid,
-                   bool all_owners, ps_owner_scan *ret_scan);
+int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid, bool all_owners,
+                   ps_owner_scan *ret_scan);
 
 #endif

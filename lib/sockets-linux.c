@@ -48,8 +48,7 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
         memset(&s, 0, sizeof(s));
         s.proto = ctx->proto;
         s.family = m->idiag_family == AF_INET ? 4 : 6;
-        s.state = m->idiag_state < _PS_STATE_MAX ? (ps_sock_state)m->idiag_state
-                                                 : PS_STATE_UNKNOWN;
+        s.state = m->idiag_state < _PS_STATE_MAX ? (ps_sock_state)m->idiag_state : PS_STATE_UNKNOWN;
         if (ctx->proto == PS_PROTO_SCTP) {
                 /* sctp_diag sends endpoints (TCP-like states) and associations
                  * (SCTP states); only associations have a peer port. */

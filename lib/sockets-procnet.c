@@ -38,8 +38,7 @@ static int hexn(const char *p, size_t n, uint32_t *ret)
 }
 
 /* "0100007F:1F90": the address words are printed in host order. */
-static int parse_endpoint(const char *p, size_t len, int family, uint8_t addr[16],
-                          unsigned *port)
+static int parse_endpoint(const char *p, size_t len, int family, uint8_t addr[16], unsigned *port)
 {
         size_t words = family == 4 ? 1 : 4;
         uint32_t v;

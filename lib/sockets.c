@@ -11,12 +11,18 @@
 #include "util.h"
 
 static const char *const state_names[_PS_STATE_MAX] = {
-        [PS_STATE_UNKNOWN] = "UNKNOWN",       [PS_STATE_ESTABLISHED] = "ESTAB",
-        [PS_STATE_SYN_SENT] = "SYN-SENT",     [PS_STATE_SYN_RECV] = "SYN-RECV",
-        [PS_STATE_FIN_WAIT1] = "FIN-WAIT-1",  [PS_STATE_FIN_WAIT2] = "FIN-WAIT-2",
-        [PS_STATE_TIME_WAIT] = "TIME-WAIT",   [PS_STATE_CLOSE] = "CLOSE",
-        [PS_STATE_CLOSE_WAIT] = "CLOSE-WAIT", [PS_STATE_LAST_ACK] = "LAST-ACK",
-        [PS_STATE_LISTEN] = "LISTEN",         [PS_STATE_CLOSING] = "CLOSING",
+        [PS_STATE_UNKNOWN] = "UNKNOWN",
+        [PS_STATE_ESTABLISHED] = "ESTAB",
+        [PS_STATE_SYN_SENT] = "SYN-SENT",
+        [PS_STATE_SYN_RECV] = "SYN-RECV",
+        [PS_STATE_FIN_WAIT1] = "FIN-WAIT-1",
+        [PS_STATE_FIN_WAIT2] = "FIN-WAIT-2",
+        [PS_STATE_TIME_WAIT] = "TIME-WAIT",
+        [PS_STATE_CLOSE] = "CLOSE",
+        [PS_STATE_CLOSE_WAIT] = "CLOSE-WAIT",
+        [PS_STATE_LAST_ACK] = "LAST-ACK",
+        [PS_STATE_LISTEN] = "LISTEN",
+        [PS_STATE_CLOSING] = "CLOSING",
         [PS_STATE_NEW_SYN_RECV] = "NEW-SYN-RECV",
 };
 
@@ -111,8 +117,8 @@ unsigned ps_query_state_mask(const ps_socket_query *q, ps_proto proto)
 
 unsigned ps_query_protocols(const ps_socket_query *q)
 {
-        unsigned all = 1u << PS_PROTO_TCP | 1u << PS_PROTO_UDP | 1u << PS_PROTO_SCTP |
-                       1u << PS_PROTO_DCCP;
+        unsigned all =
+                1u << PS_PROTO_TCP | 1u << PS_PROTO_UDP | 1u << PS_PROTO_SCTP | 1u << PS_PROTO_DCCP;
         return q->protocols ? q->protocols & all : all;
 }
 
@@ -138,7 +144,7 @@ static int cmp_socket(const void *a, const void *b)
         const ps_socket *x = a, *y = b;
 #define CMP(f)                                                                                     \
         if (x->f != y->f)                                                                          \
-                return x->f < y->f ? -1 : 1
+        return x->f < y->f ? -1 : 1
         CMP(proto);
         CMP(family);
         CMP(local_port);
@@ -258,14 +264,9 @@ PS_EXPORT void ps_socket_list_free(ps_socket_list *list)
 
 PS_EXPORT const char *ps_socket_addr(const ps_socket *s, bool remote, char *buf, size_t size)
 {
-        static const uint8_t zero[16];
         const uint8_t *a = remote ? s->remote_addr : s->local_addr;
         if (!buf || size == 0)
                 return "";
-        if (!memcmp(a, zero, s->family == 4 ? 4 : 16)) {
-                snprintf(buf, size, "*");
-                return buf;
-        }
         if (!inet_ntop(s->family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)size))
                 snprintf(buf, size, "?");
         return buf;

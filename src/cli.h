@@ -66,6 +66,17 @@ int cmd_range(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 
+/* Local sockets (src/cmd-who.c, src/cmd-ls.c, src/sockets-view.c). */
+#include <getopt.h>
+extern const struct option ls_options[], who_options[];
+int ls_option(struct cli *c, int opt, const char *arg);
+int who_option(struct cli *c, int opt, const char *arg);
+int cmd_ls(struct cli *c, int argc, char **argv);
+int cmd_who(struct cli *c, int argc, char **argv);
+/* The port report's sockets: lines under "On this machine", and its JSON array. */
+void port_sockets_print(struct cli *c, unsigned port, ps_proto proto);
+json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto);
+
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
 

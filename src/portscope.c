@@ -43,10 +43,12 @@ struct command {
 
 static const struct command commands[] = {
         {"info", cmd_info, NULL, NULL, NULL},
+        {"ls", cmd_ls, ls_options, "46atu", ls_option},
         {"name", cmd_name, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
+        {"who", cmd_who, who_options, NULL, who_option},
 };
 
 static void usage(FILE *f)
@@ -61,10 +63,12 @@ static void usage(FILE *f)
               "\n"
               "Commands:\n"
               "  info                 which registry is in use, its date and record counts\n"
+              "  ls [OPTIONS]         listening sockets here, with process and service\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
               "  search WORDS...      rank registrations matching all the words\n"
+              "  who PORT[/PROTO]     every local socket on a port, with its process\n"
               "\n"
               "Options:\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
@@ -75,6 +79,18 @@ static void usage(FILE *f)
               "      --proc-root=DIR  read kernel settings below DIR instead of /proc\n"
               "  -p, --protocol=PROTO tcp, udp, sctp, dccp or any (default)\n"
               "  -V, --version        show the version and the registry date, and exit\n"
+              "\n"
+              "ls options:\n"
+              "  -4, -6               IPv4 or IPv6 only\n"
+              "  -a, --all            every socket, established ones too, not just listeners\n"
+              "      --ndjson         one JSON object per line, one line per socket\n"
+              "      --process=NAME   sockets held by a process name or pid\n"
+              "      --state=STATE    sockets in a state: listen, estab, unconn, time-wait...\n"
+              "  -t, --tcp            TCP sockets\n"
+              "  -u, --udp            UDP sockets\n"
+              "      --user=USER      sockets owned by a user name or uid\n"
+              "who options:\n"
+              "      --ndjson         one JSON object per line, one line per socket\n"
               "\n"
               "Exit status: 0 found, 1 nothing found, 2 bad usage or input, 3 system error.\n",
               f);

@@ -63,12 +63,12 @@ typedef enum ps_socket_source {
 
 typedef struct ps_socket {
         ps_proto proto;
-        int family; /* 4 or 6 */
+        int family;                              /* 4 or 6 */
         uint8_t local_addr[16], remote_addr[16]; /* network order; IPv4 in the first 4 */
         unsigned local_port, remote_port;        /* remote_port 0: not connected */
         ps_sock_state state;
-        unsigned uid;    /* the socket's owner as the kernel records it */
-        uint64_t inode;  /* 0 for sockets no file refers to (TIME_WAIT, orphans) */
+        unsigned uid;     /* the socket's owner as the kernel records it */
+        uint64_t inode;   /* 0 for sockets no file refers to (TIME_WAIT, orphans) */
         unsigned ifindex; /* SO_BINDTODEVICE, 0 when none */
         /*
          * Processes holding the socket, pids[0..n_pids). When n_pids is 0,
@@ -135,7 +135,7 @@ typedef struct ps_socket_list {
 int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **ret_list);
 void ps_socket_list_free(ps_socket_list *list);
 
-/* "1.2.3.4", "::1", "*" for the unspecified address; buf needs 46 bytes. */
+/* The local or remote address as text, "127.0.0.1" or "::1"; buf needs 46 bytes. */
 const char *ps_socket_addr(const ps_socket *s, bool remote, char *buf, size_t size);
 
 /* What is known about one process. Text fields are never NULL; "" when unknown. */
