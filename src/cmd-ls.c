@@ -224,7 +224,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         sockview_free(&v);
                         return cli_error(EXIT_SYSTEM, "out of memory");
                 }
-                int w[6] = { 13, 16, 3, 4, 7, 7 };
+                int w[6] = { 13, 16, 3, 4, 7, 6 };
                 for (size_t i = 0; i < n; i++) {
                         struct row *x = &rows[i];
                         fill_row(&v, keep[i], x, marks);
@@ -232,17 +232,21 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         for (int k = 0; k < 5; k++)
                                 if ((int)strlen(cols[k]) > w[k])
                                         w[k] = (int)strlen(cols[k]);
+                        const char *st = ps_sock_state_name(x->s->state, x->s->proto);
+                        if ((int)strlen(st) > w[5])
+                                w[5] = (int)strlen(st);
                 }
                 static char buf[1 << 16];
                 setvbuf(stdout, buf, _IOFBF, sizeof(buf));
-                printf("%s%-5s %-6s %-*s %-*s %*s %-*s %-*s %s%s\n", sty_bold(c), "PROTO", "STATE",
-                       w[0], "LOCAL ADDRESS", w[1], opt.all ? "PEER ADDRESS" : "PEER", w[2], "PID",
-                       w[3], "USER", w[4], "PROCESS", "SERVICE", sty_off(c));
+                printf("%s%-5s %-*s %-*s %-*s %*s %-*s %-*s %s%s\n", sty_bold(c), "PROTO", w[5],
+                       "STATE", w[0], "LOCAL ADDRESS", w[1], opt.all ? "PEER ADDRESS" : "PEER",
+                       w[2], "PID", w[3], "USER", w[4], "PROCESS", "SERVICE", sty_off(c));
                 for (size_t i = 0; i < n; i++) {
                         struct row *x = &rows[i];
-                        printf("%-5s %-6s %-*s %-*s %*s %-*s %-*s %s\n", ps_proto_name(x->s->proto),
-                               ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local, w[1],
-                               x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc, x->service);
+                        printf("%-5s %-*s %-*s %-*s %*s %-*s %-*s %s\n", ps_proto_name(x->s->proto),
+                               w[5], ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local,
+                               w[1], x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc,
+                               x->service);
                 }
                 if (marks[0] || marks[1])
                         printf("\n%s%s%s%s%s\n", sty_dim(c),
