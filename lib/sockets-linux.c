@@ -83,6 +83,12 @@ static void port_filter(struct inet_diag_bc_op bc[5], unsigned port)
         bc[4] = (struct inet_diag_bc_op){ 0, 0, (unsigned short)port };
 }
 
+/*
+ * One dump. family AF_UNSPEC asks for IPv4 and IPv6 at once through the older
+ * TCPDIAG_GETSOCK/DCCPDIAG_GETSOCK request: the kernel then walks its
+ * connection table once rather than once per family, which is most of the
+ * cost of a query with a port filter.
+ */
 static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_socket_query *q,
                     ps_proto proto, int family, ps_sockvec *vec)
 {
@@ -93,18 +99,25 @@ static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_s
                 [PS_PROTO_DCCP] = IPPROTO_DCCP,
         };
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct inet_diag_req_v2 *req;
         unsigned seq = (unsigned)time(NULL) ^ (unsigned)(proto * 16 + family);
         unsigned portid = mnl_socket_get_portid(nl);
+        /* SCTP association states are not TCP's: filter those here. */
+        unsigned states = proto == PS_PROTO_SCTP ? ~0u : ps_query_state_mask(q, proto);
 
-        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
         nlh->nlmsg_seq = seq;
-        req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-        req->sdiag_family = (unsigned char)family;
-        req->sdiag_protocol = ipproto[proto];
-        /* SCTP association states are not TCP's: filter those here. */
-        req->idiag_states = proto == PS_PROTO_SCTP ? ~0u : ps_query_state_mask(q, proto);
+        if (family == AF_UNSPEC) {
+                struct inet_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+                nlh->nlmsg_type = proto == PS_PROTO_DCCP ? DCCPDIAG_GETSOCK : TCPDIAG_GETSOCK;
+                req->idiag_family = AF_UNSPEC;
+                req->idiag_states = states;
+        } else {
+                struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+                nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+                req->sdiag_family = (unsigned char)family;
+                req->sdiag_protocol = ipproto[proto];
+                req->idiag_states = states;
+        }
         if (q->port >= 0) {
                 struct inet_diag_bc_op bc[5];
                 port_filter(bc, (unsigned)q->port);
@@ -151,10 +164,19 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
         for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
                 if (!(want & 1u << protos[i]))
                         continue;
+                bool both = (fams & PS_FAMILY_INET4) && (fams & PS_FAMILY_INET6);
+                size_t before = vec->n;
+                if (both && (protos[i] == PS_PROTO_TCP || protos[i] == PS_PROTO_DCCP)) {
+                        r = dump_one(nl, buf, bufsize, q, protos[i], AF_UNSPEC, vec);
+                        if (r == 0)
+                                continue;
+                        if (r == -ENOMEM || r == -E2BIG)
+                                goto out;
+                        vec->n = before; /* no compat request here: one family at a time */
+                }
                 for (int f = 0; f < 2; f++) {
                         if (!(fams & (f ? PS_FAMILY_INET6 : PS_FAMILY_INET4)))
                                 continue;
-                        size_t before = vec->n;
                         r = dump_one(nl, buf, bufsize, q, protos[i], f ? AF_INET6 : AF_INET, vec);
                         if (r == -ENOENT || r == -EPROTONOSUPPORT || r == -EINVAL ||
                             r == -EOPNOTSUPP || r == -EAFNOSUPPORT) {
