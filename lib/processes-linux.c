@@ -205,7 +205,7 @@ static int scan_process(struct scan_state *st, int pid)
                         return errno == ENOMEM ? -ENOMEM : 0;
                 }
                 struct dirent *de;
-                while (!r && !denied && !done(st) && (de = readdir(d)))
+                while (r >= 0 && !denied && !done(st) && (de = readdir(d)))
                         if (de->d_name[0] != '.')
                                 r = scan_fd(st, dfd, de->d_name, pid, &denied);
                 closedir(d);
