@@ -131,8 +131,9 @@ bool ps_socket_match(const ps_socket_query *q, const ps_socket *s)
                 return false;
         if ((unsigned)s->state >= 32 || !(ps_query_state_mask(q, s->proto) & 1u << s->state))
                 return false;
+        /* Port 0 is no one's remote port: unconnected sockets report 0 there. */
         if (q->port >= 0 && s->local_port != (unsigned)q->port &&
-            s->remote_port != (unsigned)q->port)
+            (q->port == 0 || s->remote_port != (unsigned)q->port))
                 return false;
         if (q->uid >= 0 && s->uid != (unsigned long long)q->uid)
                 return false;

@@ -36,7 +36,7 @@ done
 read -r hpid tport uport cport <"$tmp/helper"
 check "helper started" "$([ "$hpid" = "$helper" ]; echo $?)"
 
-run --no-color who "$tport"
+run --no-color who "$tport/tcp"
 [ "$rc" -eq 0 ] && grep -q "LISTEN" "$tmp/out" && grep -q "pid $hpid python3" "$tmp/out" &&
         grep -q "127.0.0.1:$tport" "$tmp/out" && grep -q "user $(id -un)" "$tmp/out"
 check "who TCPPORT: listener, pid, process name, user" $?
@@ -45,20 +45,22 @@ check "who TCPPORT: listener and both ends of the connection" $?
 grep -q "python3 -c" "$tmp/out"
 check "who TCPPORT: full command line" $?
 
-run who "$tport/udp"
+# Port 0 is nobody's: unconnected sockets must not count as "remote port 0".
+run who 0
 [ "$rc" -eq 1 ] && [ -z "$out" ] && grep -q "no socket" "$tmp/err"
-check "who TCPPORT/udp: nothing, exit 1" $?
+check "who 0: nothing, exit 1" $?
 run who "$uport/udp"
-[ "$rc" -eq 0 ] && grep -q UNCONN "$tmp/out" && grep -q "pid $hpid" "$tmp/out"
-check "who UDPPORT/udp: the UDP socket" $?
+[ "$rc" -eq 0 ] && grep -q UNCONN "$tmp/out" && grep -q "pid $hpid" "$tmp/out" &&
+        ! grep -q "^tcp" "$tmp/out"
+check "who UDPPORT/udp: the UDP socket, no TCP" $?
 
-run who --json "$tport"
+run who --json "$tport/tcp"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 pid, port = int(sys.argv[2]), int(sys.argv[3])
 s = [x for x in d["sockets"] if x["state"] == "LISTEN"]
-assert d["port"] == port and len(s) == 1, d
+assert d["port"] == port and d["protocol"] == "tcp" and len(s) == 1, d
 assert s[0]["local"]["port"] == port and s[0]["remote"] is None
 assert s[0]["processes"][0]["pid"] == pid and s[0]["processes"][0]["name"] == "python3"
 assert s[0]["owner_unknown"] is None and s[0]["protocol"] == "tcp" and s[0]["family"] == 4
@@ -102,11 +104,11 @@ run ls --user "$(id -u)" --process "$hpid"
 [ "$rc" -eq 0 ] && grep -q ":$tport " "$tmp/out"
 check "ls --user UID" $?
 
-run --no-color "$tport"
+run --no-color "$tport/tcp"
 grep -q "On this machine" "$tmp/out" && grep -q "In use by 3 sockets" "$tmp/out" &&
         grep -q "pid $hpid python3" "$tmp/out"
 check "port report: the sockets under On this machine" $?
-run --json "$tport"
+run --json "$tport/tcp"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -164,7 +166,7 @@ elif ! command -v setpriv >/dev/null; then
 elif ! setpriv --reuid=65534 --regid=65534 --clear-groups "$PS" --version >/dev/null 2>&1; then
         skip "unprivileged run: nobody cannot run $PS here"
 else
-        setpriv --reuid=65534 --regid=65534 --clear-groups "$PS" --no-color who "$tport" \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$PS" --no-color who "$tport/tcp" \
                 >"$tmp/out" 2>"$tmp/err"
         rc=$?
         [ "$rc" -eq 0 ] && grep -q "127.0.0.1:$tport" "$tmp/out" &&
@@ -175,7 +177,7 @@ else
         python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-s = [x for x in d["sockets"] if x["local"]["port"] == int(sys.argv[2])]
+s = [x for x in d["sockets"] if x["local"]["port"] == int(sys.argv[2]) and x["protocol"] == "tcp"]
 assert len(s) == 1 and s[0]["processes"] == [] and s[0]["owner_unknown"]["code"] == "EACCES"
 assert d["scan"]["processes_unreadable"] > 0
 ' "$tmp/out" "$tport"
