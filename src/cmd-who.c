@@ -90,6 +90,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 sockview_free(&v);
                 return EXIT_NOTFOUND;
         }
+        sockview_widths(&v);
         for (size_t i = 0; i < n; i++)
                 print_socket_block(&v, &v.list->sockets[i], "");
         print_unreadable_note(&v, unknown);

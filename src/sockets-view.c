@@ -42,6 +42,8 @@ void sockview_free(struct sockview *v)
 {
         ps_socket_list_free(v->list);
         v->list = NULL;
+        free(v->listen_ports);
+        v->listen_ports = NULL;
         for (size_t i = 0; i < PROC_BUCKETS; i++) {
                 while (procs[i]) {
                         struct proc_node *n = procs[i]->next;
@@ -424,9 +426,10 @@ void print_socket_block(struct sockview *v, const ps_socket *s, const char *inde
         char l[80], r[80];
         struct service_info si;
         sockview_service(v, s, &si);
-        printf("%s%s%-4s%s %s %-29s %-29s %s", indent, sty_bold(c), ps_proto_name(s->proto),
-               sty_off(c), s->family == 4 ? "IPv4" : "IPv6", endpoint(s, false, l, sizeof(l)),
-               endpoint(s, true, r, sizeof(r)), ps_sock_state_name(s->state, s->proto));
+        printf("%s%s%-4s%s %s  %-*s  %-*s  %s", indent, sty_bold(c), ps_proto_name(s->proto),
+               sty_off(c), s->family == 4 ? "IPv4" : "IPv6", v->width_local,
+               endpoint(s, false, l, sizeof(l)), v->width_remote, endpoint(s, true, r, sizeof(r)),
+               ps_sock_state_name(s->state, s->proto));
         if (si.name)
                 printf("  %s%s%s", si.local ? "" : "to ", si.name,
                        si.matches == 0 ? " (process does not look like it)" : "");
@@ -442,7 +445,8 @@ void print_socket_block(struct sockview *v, const ps_socket *s, const char *inde
                 printf("%s     pid %s%d%s %s%s%s", indent, sty_bold(c), s->pids[i], sty_off(c),
                        sty_bold(c), p->name, sty_off(c));
                 printf("  user %s", p->have_uid ? sockview_user(p->uid) : sockview_user(s->uid));
-                if (*p->unit)
+                /* A container's scope unit only repeats the container id. */
+                if (*p->unit && !*p->container)
                         printf("  unit %s", p->unit);
                 if (*p->container)
                         printf("  container %s", p->container);
@@ -457,6 +461,18 @@ void print_socket_block(struct sockview *v, const ps_socket *s, const char *inde
         if (why)
                 printf("%s     %s%s%s (socket uid %s)\n", indent, sty_warn(c), why, sty_off(c),
                        sockview_user(s->uid));
+}
+
+void sockview_widths(struct sockview *v)
+{
+        char b[80];
+        v->width_local = v->width_remote = 9;
+        for (size_t i = 0; i < v->list->n; i++) {
+                int l = (int)strlen(endpoint(&v->list->sockets[i], false, b, sizeof(b)));
+                int r = (int)strlen(endpoint(&v->list->sockets[i], true, b, sizeof(b)));
+                v->width_local = l > v->width_local ? l : v->width_local;
+                v->width_remote = r > v->width_remote ? r : v->width_remote;
+        }
 }
 
 void print_unreadable_note(const struct sockview *v, size_t unknown)
@@ -507,6 +523,7 @@ void port_sockets_print(struct cli *c, unsigned port, ps_proto proto)
                        proto != PS_PROTO_ANY ? ps_proto_name(proto) : "");
         } else {
                 printf("  In use by %zu socket%s:\n", v.list->n, v.list->n == 1 ? "" : "s");
+                sockview_widths(&v);
                 for (size_t i = 0; i < v.list->n; i++)
                         print_socket_block(&v, &v.list->sockets[i], "  ");
         }

@@ -11,7 +11,8 @@
 struct sockview {
         struct cli *c;
         ps_socket_list *list;
-        unsigned char *listen_ports; /* bitmap of (proto, port) with a listener, or NULL */
+        unsigned char *listen_ports;   /* bitmap of (proto, port) with a listener, or NULL */
+        int width_local, width_remote; /* address columns of print_socket_block() */
 };
 
 struct service_info {
@@ -41,6 +42,8 @@ const char *owner_reason(const ps_socket *s);
 
 json_t *json_socket(struct sockview *v, const ps_socket *s);
 json_t *json_sockets_meta(const struct sockview *v);
+/* Sizes the address columns to the widest address in the list. */
+void sockview_widths(struct sockview *v);
 void print_socket_block(struct sockview *v, const ps_socket *s, const char *indent);
 /* One line on stderr when owners are unknown for lack of privilege. */
 void print_unreadable_note(const struct sockview *v, size_t unknown);
