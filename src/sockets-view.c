@@ -233,6 +233,7 @@ static bool server_side(const ps_socket_list *l, const ps_socket *s)
 void sockview_service(struct sockview *v, const ps_socket *s, struct service_info *ret)
 {
         memset(ret, 0, sizeof(*ret));
+        ret->matches = -1;
         ret->local = v->listen_ports ? sockview_is_listen_port(v, s) : server_side(v->list, s);
         ret->port = ret->local ? s->local_port : s->remote_port;
         ps_record r;
