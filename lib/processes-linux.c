@@ -19,7 +19,11 @@
 
 #define CMDLINE_MAX (64u * 1024) /* longer command lines are cut */
 #define SMALL_FILE_MAX (64u * 1024)
-#define UID_SET_MAX 64 /* more distinct socket owners than this: no narrowing */
+#define UID_SET_MAX 64
+#define BY_NUMBER_MIN                                                                              \
+        64 /* fewer open files: one readdir costs less than guessing */ /* more distinct socket    \
+                                                                           owners than this: no    \
+                                                                           narrowing */
 
 struct inode_map {
         uint64_t *keys;
@@ -154,7 +158,8 @@ static bool done(const struct scan_state *st)
  * Since Linux 6.2 the fd directory's size is the number of open files: then
  * the fds are looked up by number, which spares the kernel building a
  * directory listing (a third of the cost for a process with 10,000 sockets).
- * Sparse tables (many closed fds below open ones) fall back to the listing.
+ * Small processes (a shell holds 0, 1, 2 and 255) and sparse tables use the
+ * listing.
  */
 static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen, bool *denied,
                           bool *complete)
@@ -162,7 +167,7 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
         char name[16];
         size_t found = 0, misses = 0;
         for (unsigned fd = 0; found < nopen && !*denied && !done(st); fd++) {
-                if (misses > 256 + nopen) {
+                if (misses > 64 + nopen / 8) {
                         *complete = false;
                         return 0;
                 }
@@ -193,7 +198,7 @@ static int scan_process(struct scan_state *st, int pid)
         }
         st->out.n_processes++;
         struct stat sb;
-        if (st->procfs && fstat(dfd, &sb) == 0 && sb.st_size > 0 &&
+        if (st->procfs && fstat(dfd, &sb) == 0 && sb.st_size >= BY_NUMBER_MIN &&
             (r = scan_by_number(st, dfd, pid, (size_t)sb.st_size, &denied, &complete)) < 0) {
                 close(dfd);
                 return r;
