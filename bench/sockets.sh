@@ -70,23 +70,31 @@ hf() { # NAME COMMANDS...
         hyperfine -N --warmup 3 --min-runs 15 --export-json "$tmp/$name.json" "$@"
 }
 hf ls "$ps ls" "ss -ltnup" "lsof -nP -i" "netstat -ltnup"
-hf who-small "$ps who $sport" "ss -ltnup 'sport = :$sport'" "fuser $sport/tcp"
-hf who-busy "$ps who $hport" "ss -ltnup 'sport = :$hport'" "fuser $hport/tcp"
+hf who-small "$ps who $sport" "$ps who -l $sport" "ss -ltnup 'sport = :$sport'" "fuser $sport/tcp"
+hf who-busy "$ps who $hport" "$ps who -l $hport" "ss -ltnup 'sport = :$hport'" "fuser $hport/tcp"
 
 python3 - "$tmp" <<'PY'
 import json, sys
 d = sys.argv[1]
-goals = {"ls": ("ss -ltnup", 0.4), "who-small": ("ss -ltnup", 0.1), "who-busy": ("ss -ltnup", 0.1)}
+goals = {"ls": 0.4, "who-small": 0.1, "who-busy": 0.1}
+titles = {"ls": "ls, 10,000 sockets held (6,000 of them listening)",
+          "who-small": "who PORT, a small service's port (the 10,000 sockets belong to another user)",
+          "who-busy": "who PORT, a port of the 10,000-socket process"}
 print()
-for name, label in [("ls", "portscope ls"), ("who-small", "portscope who PORT (a small service)"),
-                    ("who-busy", "portscope who PORT (a port of the 10,000-socket process)")]:
+for name in ("ls", "who-small", "who-busy"):
     res = json.load(open(f"{d}/{name}.json"))["results"]
-    base = res[0]["mean"]
-    print(f"{label}: {base * 1000:.1f} ms")
-    for r in res[1:]:
-        print(f"  vs {r['command']:<34} {r['mean'] * 1000:8.1f} ms   portscope/peer = {base / r['mean']:.2f}")
-    peer, goal = goals[name]
-    m = [r for r in res[1:] if r["command"].startswith(peer)][0]
-    ratio = base / m["mean"]
-    print(f"  goal <= {goal}x {peer}: {ratio:.2f}x {'met' if ratio <= goal else 'NOT met'}")
+    mine = [r for r in res if "portscope" in r["command"]]
+    peers = [r for r in res if "portscope" not in r["command"]]
+    ss = [r for r in peers if r["command"].startswith("ss ")][0]
+    print(titles[name])
+    for r in res:
+        print(f"  {r['command'].split('/')[-1] if 'portscope' in r['command'] else r['command']:<42} "
+              f"{r['mean'] * 1000:7.1f} ms  (median {r['median'] * 1000:.1f})")
+    for m in mine:
+        cmd = "portscope " + m["command"].split("portscope ", 1)[1]
+        for p in peers:
+            print(f"  {cmd} / {p['command']}: {m['mean'] / p['mean']:.2f}x")
+        ratio = m["mean"] / ss["mean"]
+        goal = goals[name]
+        print(f"  goal {cmd} <= {goal}x ss: {ratio:.2f}x, {'met' if ratio <= goal else 'NOT met'}")
 PY

@@ -8,18 +8,23 @@
 #include "cli.h"
 #include "sockets-view.h"
 
-enum { OPT_NDJSON = 0x300 };
+enum { OPT_LISTENING = 'l', OPT_NDJSON = 0x300 };
 
-static bool ndjson;
+static bool listening, ndjson;
 
 const struct option who_options[] = {
+        { "listening", no_argument, NULL, OPT_LISTENING },
         { "ndjson", no_argument, NULL, OPT_NDJSON },
         { 0 },
 };
 
 int who_option(struct cli *c, int opt, const char *arg)
 {
-        if (opt == OPT_NDJSON) {
+        switch (opt) {
+        case OPT_LISTENING:
+                listening = true;
+                return 0;
+        case OPT_NDJSON:
                 ndjson = true;
                 return 0;
         }
@@ -48,6 +53,9 @@ int cmd_who(struct cli *c, int argc, char **argv)
         q.port = (int)spec.lo;
         if (proto != PS_PROTO_ANY)
                 q.protocols = 1u << proto;
+        /* Listeners only: the kernel then skips its table of connections. */
+        if (listening)
+                q.flags |= PS_QUERY_LISTENING;
         if ((r = sockview_collect(c, &q, &v)) < 0)
                 return cli_error(EXIT_SYSTEM, "who: cannot list this machine's sockets: %s",
                                  ps_strerror(r));

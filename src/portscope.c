@@ -48,7 +48,7 @@ static const struct command commands[] = {
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
-        {"who", cmd_who, who_options, NULL, who_option},
+        {"who", cmd_who, who_options, "l", who_option},
 };
 
 static void usage(FILE *f)
@@ -90,6 +90,7 @@ static void usage(FILE *f)
               "  -u, --udp            UDP sockets\n"
               "      --user=USER      sockets owned by a user name or uid\n"
               "who options:\n"
+              "  -l, --listening      listening sockets only (as ss -l)\n"
               "      --ndjson         one JSON object per line, one line per socket\n"
               "\n"
               "Exit status: 0 found, 1 nothing found, 2 bad usage or input, 3 system error.\n",

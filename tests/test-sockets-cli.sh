@@ -45,6 +45,10 @@ check "who TCPPORT: listener and both ends of the connection" $?
 grep -q "python3 -c" "$tmp/out"
 check "who TCPPORT: full command line" $?
 
+run --no-color who -l "$tport/tcp"
+[ "$rc" -eq 0 ] && [ "$(grep -c "pid $hpid" "$tmp/out")" -eq 1 ] && ! grep -q ESTAB "$tmp/out"
+check "who -l TCPPORT: the listener only" $?
+
 # Port 0 is nobody's: unconnected sockets must not count as "remote port 0".
 run who 0
 [ "$rc" -eq 1 ] && [ -z "$out" ] && grep -q "no socket" "$tmp/err"
