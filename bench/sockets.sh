@@ -53,9 +53,16 @@ for _ in $(seq 1 600); do
 done
 read -r hpid hport <"$tmp/ready"
 # A small service of its own, like sshd next to the busy server.
+# Port 22 (or 2222 when taken) lies below the ephemeral range, so none of the
+# helper's sockets shares its number.
 python3 -c '
 import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", 22))
+except OSError:
+    s.bind(("127.0.0.1", 2222))
+s.listen()
 open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1]); time.sleep(3600)' "$tmp/small" &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$tmp/small" ] && break; sleep 0.1; done

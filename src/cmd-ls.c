@@ -201,21 +201,27 @@ int cmd_ls(struct cli *c, int argc, char **argv)
 
         r = 0;
         if (c->json || opt.ndjson) {
-                json_t *arr = opt.ndjson ? NULL : json_array();
+                /* Streamed, one socket at a time: a tree of 10,000 sockets would cost
+                 * more to build and free than listing them. */
+                static char obuf[1 << 16];
+                setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+                if (!opt.ndjson)
+                        fputs("{\n  \"sockets\": [", stdout);
                 for (size_t i = 0; i < n && !r; i++) {
                         json_t *o = json_socket(&v, keep[i]);
-                        if (arr) {
-                                json_array_append_new(arr, o);
-                                continue;
-                        }
-                        if (json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
-                            putchar('\n') == EOF)
+                        if (!opt.ndjson)
+                                fputs(i ? ",\n    " : "\n    ", stdout);
+                        if (json_line(o, opt.ndjson ? "\n" : "") < 0)
                                 r = cli_error(EXIT_SYSTEM, "writing output failed");
                         json_decref(o);
                 }
-                if (arr)
-                        r = json_emit(json_pack("{s:o, s:o}", "sockets", arr, "scan",
-                                                json_sockets_meta(&v)));
+                if (!opt.ndjson && !r) {
+                        json_t *meta = json_sockets_meta(&v);
+                        fputs(n ? "\n  ],\n  \"scan\": " : "],\n  \"scan\": ", stdout);
+                        if (json_line(meta, "\n}\n") < 0)
+                                r = cli_error(EXIT_SYSTEM, "writing output failed");
+                        json_decref(meta);
+                }
         } else if (n) {
                 struct row *rows = malloc(n * sizeof(*rows));
                 bool marks[2] = { false, false };

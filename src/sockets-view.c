@@ -19,6 +19,7 @@ struct proc_node {
         int pid;
         int error; /* ps_process_read's failure, or 0 */
         ps_process *p;
+        json_t *json; /* built once, shared by every socket the process holds */
         struct proc_node *next;
 };
 
@@ -48,6 +49,7 @@ void sockview_free(struct sockview *v)
                 while (procs[i]) {
                         struct proc_node *n = procs[i]->next;
                         ps_process_free(procs[i]->p);
+                        json_decref(procs[i]->json);
                         free(procs[i]);
                         procs[i] = n;
                 }
@@ -339,6 +341,44 @@ static const char *errno_name(int code)
         }
 }
 
+static struct proc_node *proc_node(int pid)
+{
+        for (struct proc_node *n = procs[(unsigned)pid % PROC_BUCKETS]; n; n = n->next)
+                if (n->pid == pid)
+                        return n;
+        return NULL;
+}
+
+/* A process as JSON, cached per pid; a new reference. */
+static json_t *json_process(struct sockview *v, int pid)
+{
+        const ps_process *p = sockview_process(v, pid);
+        struct proc_node *node = proc_node(pid);
+        if (node && node->json)
+                return json_incref(node->json);
+        json_t *po = json_object();
+        json_object_set_new(po, "pid", json_integer(pid));
+        if (p) {
+                json_object_set_new(po, "name", json_str_or_null(p->name));
+                json_object_set_new(po, "uid", p->have_uid ? json_integer(p->uid) : json_null());
+                json_object_set_new(po, "user",
+                                    p->have_uid ? json_str_or_null(sockview_user(p->uid))
+                                                : json_null());
+                json_object_set_new(po, "command", json_str_or_null(p->cmdline));
+                json_object_set_new(po, "unit", json_str_or_null(p->unit));
+                json_object_set_new(po, "container", json_str_or_null(p->container));
+                json_object_set_new(po, "cgroup", json_str_or_null(p->cgroup));
+                json_object_set_new(po, "netns",
+                                    p->netns ? json_integer((json_int_t)p->netns) : json_null());
+                json_object_set_new(po, "netns_foreign", json_boolean(p->netns_foreign));
+        } else {
+                json_object_set_new(po, "exited", json_true());
+        }
+        if (node)
+                node->json = json_incref(po);
+        return po;
+}
+
 json_t *json_socket(struct sockview *v, const ps_socket *s)
 {
         char a[64];
@@ -373,28 +413,7 @@ json_t *json_socket(struct sockview *v, const ps_socket *s)
 
         json_t *arr = json_array();
         for (size_t i = 0; i < s->n_pids; i++) {
-                const ps_process *p = sockview_process(v, s->pids[i]);
-                json_t *po = json_object();
-                json_object_set_new(po, "pid", json_integer(s->pids[i]));
-                if (p) {
-                        json_object_set_new(po, "name", json_str_or_null(p->name));
-                        json_object_set_new(po, "uid",
-                                            p->have_uid ? json_integer(p->uid) : json_null());
-                        json_object_set_new(po, "user",
-                                            p->have_uid ? json_str_or_null(sockview_user(p->uid))
-                                                        : json_null());
-                        json_object_set_new(po, "command", json_str_or_null(p->cmdline));
-                        json_object_set_new(po, "unit", json_str_or_null(p->unit));
-                        json_object_set_new(po, "container", json_str_or_null(p->container));
-                        json_object_set_new(po, "cgroup", json_str_or_null(p->cgroup));
-                        json_object_set_new(po, "netns",
-                                            p->netns ? json_integer((json_int_t)p->netns)
-                                                     : json_null());
-                        json_object_set_new(po, "netns_foreign", json_boolean(p->netns_foreign));
-                } else {
-                        json_object_set_new(po, "exited", json_true());
-                }
-                json_array_append_new(arr, po);
+                json_array_append_new(arr, json_process(v, s->pids[i]));
         }
         json_object_set_new(o, "processes", arr);
         const char *why = owner_reason(s);
@@ -404,6 +423,26 @@ json_t *json_socket(struct sockview *v, const ps_socket *s)
                                             "reason", why)
                                 : json_null());
         return o;
+}
+
+int json_line(json_t *o, const char *end)
+{
+        static char *buf;
+        static size_t size;
+        if (!o)
+                return -1;
+        size_t k = json_dumpb(o, buf, size, JSON_COMPACT | JSON_ENSURE_ASCII);
+        if (k > size) {
+                char *p = realloc(buf, k + 4096);
+                if (!p)
+                        return -1;
+                buf = p;
+                size = k + 4096;
+                k = json_dumpb(o, buf, size, JSON_COMPACT | JSON_ENSURE_ASCII);
+        }
+        if (k == 0 || fwrite(buf, 1, k, stdout) != k || fputs(end, stdout) == EOF)
+                return -1;
+        return 0;
 }
 
 json_t *json_sockets_meta(const struct sockview *v)

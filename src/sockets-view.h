@@ -41,6 +41,8 @@ const char *endpoint(const ps_socket *s, bool remote, char *buf, size_t size);
 const char *owner_reason(const ps_socket *s);
 
 json_t *json_socket(struct sockview *v, const ps_socket *s);
+/* Writes o compactly to stdout, then end; -1 when that fails. */
+int json_line(json_t *o, const char *end);
 json_t *json_sockets_meta(const struct sockview *v);
 /* Sizes the address columns to the widest address in the list. */
 void sockview_widths(struct sockview *v);
