@@ -130,6 +130,7 @@ static void test_live(void)
         /* A child process owning its own listener. */
         if (pipe(child_pipe) < 0 || pipe(hold_pipe) < 0)
                 return;
+        fflush(stdout); /* the child must not repeat buffered TAP lines */
         pid_t child = fork();
         if (child == 0) {
                 /* Only its own socket: drop the ones inherited from the parent. */
@@ -246,7 +247,14 @@ static void test_live(void)
         r = ps_process_read(NULL, getpid(), &p);
         is_int(r, 0, "process: reads this test's own process");
         if (p) {
-                is_str(p->name, "test-sockets", "process: name");
+                char comm[64] = "";
+                FILE *f = fopen("/proc/self/comm", "r");
+                if (f) {
+                        if (fgets(comm, sizeof(comm), f))
+                                comm[strcspn(comm, "\n")] = '\0';
+                        fclose(f);
+                }
+                is_str(p->name, comm, "process: name, as /proc/self/comm says");
                 ok(strstr(p->cmdline, "test-sockets") != NULL, "process: command line");
                 ok(p->have_uid && p->uid == geteuid(), "process: effective uid");
                 ok(p->netns && !p->netns_foreign, "process: our own network namespace");
