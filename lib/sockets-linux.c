@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "sockets-internal.h"
@@ -71,6 +72,49 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_OK;
 }
 
+/* A dump the kernel could not run (no such diag module) ends with NLMSG_DONE
+ * carrying the error, which libmnl's default handler would take for success. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+        struct dump_ctx *ctx = data;
+        if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+                int err;
+                memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+                if (err < 0) {
+                        ctx->error = err;
+                        return MNL_CB_ERROR;
+                }
+        }
+        return MNL_CB_STOP;
+}
+
+/* With our own control callbacks libmnl no longer handles errors itself. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+        struct dump_ctx *ctx = data;
+        const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+        if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+                ctx->error = -EBADMSG;
+                return MNL_CB_ERROR;
+        }
+        if (e->error == 0)
+                return MNL_CB_STOP;
+        ctx->error = e->error < 0 ? e->error : -e->error;
+        return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+        return MNL_CB_OK;
+}
+
+static int overrun_cb(const struct nlmsghdr *nlh, void *data)
+{
+        struct dump_ctx *ctx = data;
+        ctx->error = -EAGAIN;
+        return MNL_CB_ERROR;
+}
+
 /* Bytecode the kernel runs per socket: local port == p, or remote port == p. */
 static void port_filter(struct inet_diag_bc_op bc[5], unsigned port)
 {
@@ -131,7 +175,13 @@ static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_s
                 ssize_t n = mnl_socket_recvfrom(nl, buf, bufsize);
                 if (n < 0)
                         return errno == ENOBUFS ? -EAGAIN : -errno;
-                int r = mnl_cb_run(buf, (size_t)n, seq, portid, msg_cb, &ctx);
+                static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+                        [NLMSG_NOOP] = noop_cb,
+                        [NLMSG_ERROR] = error_cb,
+                        [NLMSG_DONE] = done_cb,
+                        [NLMSG_OVERRUN] = overrun_cb,
+                };
+                int r = mnl_cb_run2(buf, (size_t)n, seq, portid, msg_cb, &ctx, ctl, NLMSG_MIN_TYPE);
                 if (r == MNL_CB_STOP)
                         return 0;
                 if (r < 0)
@@ -157,6 +207,9 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                 free(buf);
                 return r;
         }
+        /* A kernel that never answers must not hang the caller. */
+        struct timeval tv = { .tv_sec = 10 };
+        (void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
                 r = -errno;
                 goto out;

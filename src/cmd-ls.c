@@ -183,6 +183,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                 return cli_error(EXIT_SYSTEM, "ls: cannot list this machine's sockets: %s",
                                  ps_strerror(r));
         sockview_index_listeners(&v);
+        print_unsupported_note(&v, q.protocols);
 
         /* Keep the rows asked for. */
         const ps_socket **keep = malloc((v.list->n ? v.list->n : 1) * sizeof(*keep));

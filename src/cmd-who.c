@@ -59,6 +59,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
         if ((r = sockview_collect(c, &q, &v)) < 0)
                 return cli_error(EXIT_SYSTEM, "who: cannot list this machine's sockets: %s",
                                  ps_strerror(r));
+        print_unsupported_note(&v, q.protocols);
         size_t n = v.list->n, unknown = 0;
         for (size_t i = 0; i < n; i++)
                 unknown += v.list->sockets[i].inode && !v.list->sockets[i].n_pids;

@@ -515,6 +515,16 @@ void sockview_widths(struct sockview *v)
         }
 }
 
+void print_unsupported_note(const struct sockview *v, unsigned asked)
+{
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
+                if (asked & v->list->unsupported & 1u << p)
+                        fprintf(stderr,
+                                "portscope: this machine cannot list %s sockets (the kernel "
+                                "lacks the protocol or its sock_diag module)\n",
+                                ps_proto_name((ps_proto)p));
+}
+
 void print_unreadable_note(const struct sockview *v, size_t unknown)
 {
         if (!unknown)

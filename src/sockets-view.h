@@ -47,6 +47,8 @@ json_t *json_sockets_meta(const struct sockview *v);
 /* Sizes the address columns to the widest address in the list. */
 void sockview_widths(struct sockview *v);
 void print_socket_block(struct sockview *v, const ps_socket *s, const char *indent);
+/* One line on stderr per protocol asked for (1u << ps_proto bits) that cannot be listed. */
+void print_unsupported_note(const struct sockview *v, unsigned asked);
 /* One line on stderr when owners are unknown for lack of privilege. */
 void print_unreadable_note(const struct sockview *v, size_t unknown);
 

@@ -121,6 +121,15 @@ assert len(mine) == 3
 ' "$tmp/out" "$hpid"
 check "port report --json: a sockets array" $?
 
+# SCTP and DCCP: listed where the kernel can, otherwise said so; never a hang.
+for p in sctp dccp; do
+        timeout 20 "$PS" ls --protocol "$p" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        { [ "$rc" -eq 0 ] && grep -q "^$p " "$tmp/out"; } ||
+                { [ "$rc" -eq 1 ] && grep -qE "cannot list $p|no listening socket" "$tmp/err"; }
+        check "ls --protocol $p: lists them or says it cannot (exit $rc)" $?
+done
+
 expect_bad() { # LABEL PATTERN ARGS...
         local label=$1 pat=$2
         shift 2
