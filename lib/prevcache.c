@@ -15,8 +15,9 @@
  *     fx[nfx]   u64            distinct frequencies, descending, 10^15 = 1.0
  *     rank[nfx] u32            the rank that goes with each frequency
  *   pool                       NUL-terminated service names, each stored once
- * A report maps the file, checks the header, the key and the bounds of every
- * section once, then binary-searches the port: a few pages are touched.
+ * A report reads the header, checks it, the key and the bounds of every
+ * section, then reads each protocol's port list, binary-searches it and reads
+ * the handful of values that go with the port.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,22 +132,46 @@ static int in_file(uint64_t size, uint32_t off, uint32_t count, uint32_t sz)
         return off % 8 == 0 && off <= size && (uint64_t)count * sz <= size - off;
 }
 
-static int check_header(const struct cache_header *h, const char *map, uint64_t size,
-                        const char *source, size_t source_len, const struct stat *st)
+/* Exactly len bytes at off, or -EBADMSG: the file is shorter than it says. */
+static int read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+        for (size_t done = 0; done < len;) {
+                ssize_t k = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return -EBADMSG;
+                done += (size_t)k;
+        }
+        return 0;
+}
+
+/* h and the path after it (in head, head_len bytes read) against the file's
+ * size, the source's identity and the bounds of every section. */
+static int check_header(int fd, const struct cache_header *h, const char *head, size_t head_len,
+                        uint64_t size, const char *source, size_t source_len, const struct stat *st)
 {
         struct cache_header key = { 0 };
+        char last;
+        int r;
         if (size < sizeof(*h) || memcmp(h->magic, CACHE_MAGIC, sizeof(h->magic)) ||
-            h->version != CACHE_VERSION || h->file_size != size || h->path_len > size - sizeof(*h))
+            h->version != CACHE_VERSION || h->file_size != size || h->path_len > PATH_MAX_LEN ||
+            sizeof(*h) + h->path_len > head_len)
                 return -EBADMSG;
-        if (h->crc != header_crc(h, map + sizeof(*h), h->path_len))
+        if (h->crc != header_crc(h, head + sizeof(*h), h->path_len))
                 return -EBADMSG;
         key_from(&key, st);
         if (h->dev != key.dev || h->ino != key.ino || h->size != key.size ||
             h->mtime_sec != key.mtime_sec || h->mtime_nsec != key.mtime_nsec ||
-            h->path_len != source_len || memcmp(map + sizeof(*h), source, source_len))
+            h->path_len != source_len || memcmp(head + sizeof(*h), source, source_len))
                 return -ESTALE;
-        if (!in_file(size, h->off_pool, h->pool_len, 1) || !h->pool_len ||
-            map[h->off_pool + h->pool_len - 1] != '\0')
+        if (!in_file(size, h->off_pool, h->pool_len, 1) || !h->pool_len)
+                return -EBADMSG;
+        if ((r = read_at(fd, &last, 1, (uint64_t)h->off_pool + h->pool_len - 1)) < 0)
+                return r;
+        if (last != '\0')
                 return -EBADMSG;
         for (int p = 0; p < _PS_PROTO_MAX; p++) {
                 const struct cache_section *s = &h->sect[p];
@@ -160,12 +184,28 @@ static int check_header(const struct cache_header *h, const char *map, uint64_t 
         return 0;
 }
 
-/* One protocol's entry for port: 1 found, 0 not listed, -EBADMSG damaged. */
-static int section_lookup(const char *map, const struct cache_header *h, int p, unsigned port,
+/* One protocol's entry for port: 1 found, 0 not listed, < 0 damaged or
+ * unreadable. Reads the protocol's port list and then only the few values
+ * that go with the port, rather than mapping the file: a report touches
+ * little of it, and mapped pages would all count against its memory. */
+static int section_lookup(int fd, const struct cache_header *h, int p, unsigned port,
                           ps_prevalence_entry *e)
 {
         const struct cache_section *s = &h->sect[p];
-        const uint16_t *ports = (const uint16_t *)(const void *)(map + s->off_port);
+        uint16_t fxi;
+        uint32_t name, rank;
+        uint64_t fx;
+        char service[sizeof(e->service)];
+        int r;
+        if (!s->n)
+                return 0;
+        uint16_t *ports = malloc(2 * (size_t)s->n);
+        if (!ports)
+                return -ENOMEM;
+        if ((r = read_at(fd, ports, 2 * (size_t)s->n, s->off_port)) < 0) {
+                free(ports);
+                return r;
+        }
         size_t lo = 0, hi = s->n;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
@@ -174,20 +214,33 @@ static int section_lookup(const char *map, const struct cache_header *h, int p, 
                 else
                         hi = mid;
         }
-        if (lo == s->n || ports[lo] != port)
+        int found = lo < s->n && ports[lo] == port;
+        free(ports);
+        if (!found)
                 return 0;
-        uint16_t fxi = ((const uint16_t *)(const void *)(map + s->off_fxi))[lo];
-        uint32_t name = ((const uint32_t *)(const void *)(map + s->off_name))[lo];
+        if ((r = read_at(fd, &fxi, sizeof(fxi), s->off_fxi + 2 * (uint64_t)lo)) < 0 ||
+            (r = read_at(fd, &name, sizeof(name), s->off_name + 4 * (uint64_t)lo)) < 0)
+                return r;
         if (fxi >= s->nfx || name >= h->pool_len)
                 return -EBADMSG;
-        uint64_t fx = ((const uint64_t *)(const void *)(map + s->off_fx))[fxi];
-        uint32_t rank = ((const uint32_t *)(const void *)(map + s->off_rank))[fxi];
+        if ((r = read_at(fd, &fx, sizeof(fx), s->off_fx + 8 * (uint64_t)fxi)) < 0 ||
+            (r = read_at(fd, &rank, sizeof(rank), s->off_rank + 4 * (uint64_t)fxi)) < 0)
+                return r;
         if (fx > PS_FX_ONE || rank > s->n || (!fx) != (!rank))
                 return -EBADMSG;
+        /* The pool ends in a NUL (checked), so a name shorter than the field
+         * ends inside it; a longer one is cut, as ps_prevalence_port() cuts it. */
+        size_t len = h->pool_len - name < sizeof(service) ? h->pool_len - name : sizeof(service);
+        if ((r = read_at(fd, service, len, (uint64_t)h->off_pool + name)) < 0)
+                return r;
+        if (!memchr(service, '\0', len)) {
+                if (len < sizeof(service))
+                        return -EBADMSG;
+                service[sizeof(service) - 1] = '\0';
+        }
         e->port = port;
         e->proto = (ps_proto)p;
-        /* The pool ends in a NUL (checked), so this stays inside the map. */
-        snprintf(e->service, sizeof(e->service), "%s", map + h->off_pool + name);
+        memcpy(e->service, service, sizeof(service));
         e->frequency = ps_fx_double(fx);
         e->rank = rank;
         e->listed = s->n;
@@ -198,35 +251,36 @@ int ps_prevcache_read(const char *cache_file, const char *source, const struct s
                       unsigned port, ps_prevalence_entry *ret_entries, size_t cap)
 {
         struct stat cst;
+        struct cache_header h;
+        char head[sizeof(h) + PATH_MAX_LEN];
+        ps_prevalence_entry found[_PS_PROTO_MAX];
+        size_t n = 0, head_len;
         int fd = open(cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r = 0;
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &cst) < 0)
                 r = -errno;
-        else if (!S_ISREG(cst.st_mode) || cst.st_size < (off_t)sizeof(struct cache_header) ||
+        else if (!S_ISREG(cst.st_mode) || cst.st_size < (off_t)sizeof(h) ||
                  cst.st_size > (off_t)CACHE_MAX)
                 r = -EBADMSG;
-        void *m =
-                r < 0 ? MAP_FAILED : mmap(NULL, (size_t)cst.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (r >= 0 && m == MAP_FAILED)
-                r = -errno;
-        close(fd);
-        if (r < 0)
-                return r;
-        const char *map = m;
-        struct cache_header h;
-        memcpy(&h, map, sizeof(h));
-        r = check_header(&h, map, (uint64_t)cst.st_size, source, strlen(source), st);
-        ps_prevalence_entry found[_PS_PROTO_MAX];
-        size_t n = 0;
+        if (r >= 0) {
+                /* The header and the path in one read; the path is at most PATH_MAX_LEN. */
+                head_len = (size_t)cst.st_size < sizeof(head) ? (size_t)cst.st_size : sizeof(head);
+                r = read_at(fd, head, head_len, 0);
+        }
+        if (r >= 0) {
+                memcpy(&h, head, sizeof(h));
+                r = check_header(fd, &h, head, head_len, (uint64_t)cst.st_size, source,
+                                 strlen(source), st);
+        }
         for (int p = PS_PROTO_TCP; r >= 0 && p < _PS_PROTO_MAX; p++) {
-                int k = section_lookup(map, &h, p, port, &found[n]);
+                int k = section_lookup(fd, &h, p, port, &found[n]);
                 if (k < 0)
                         r = k;
                 else
                         n += (size_t)k;
         }
-        munmap(m, (size_t)cst.st_size);
+        close(fd);
         if (r < 0)
                 return r;
         n = n < cap ? n : cap;
