@@ -9,4 +9,7 @@
 /* For images built and checked by this project: binds without re-validating. */
 int ps_db_open_trusted(const void *image, size_t size, ps_db **ret_db);
 
+/* Asks the kernel not to map neighbouring pages of an embedded image on each fault. */
+void ps_image_advise_random(const void *start, size_t size);
+
 #endif

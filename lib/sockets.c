@@ -173,7 +173,7 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
 {
         ps_sockvec vec = { 0 };
         unsigned unsupported = 0;
-        ps_socket_source source = PS_SOURCE_NETLINK;
+        ps_socket_source source = PS_SOCKSRC_NETLINK;
         int r;
 
         if (!q || !ret_list || q->port > 65535 || q->pid < 0 ||
@@ -186,13 +186,13 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
                         /* No sock_diag here (old kernel, seccomp, no module): the files. */
                         vec.n = 0;
                         unsupported = 0;
-                        source = PS_SOURCE_PROCNET;
+                        source = PS_SOCKSRC_PROCNET;
                         r = ps_sockets_procnet(q->proc_root, q, &vec, &unsupported);
                 }
         } else {
                 if (q->flags & PS_QUERY_NETLINK)
                         return -EINVAL;
-                source = PS_SOURCE_PROCNET;
+                source = PS_SOCKSRC_PROCNET;
                 r = ps_sockets_procnet(q->proc_root, q, &vec, &unsupported);
         }
         if (r < 0) {

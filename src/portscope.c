@@ -45,6 +45,7 @@ static const struct command commands[] = {
         {"info", cmd_info, NULL, NULL, NULL},
         {"ls", cmd_ls, ls_options, "46atu", ls_option},
         {"name", cmd_name, NULL, NULL, NULL},
+        {"notes", cmd_notes, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
@@ -65,9 +66,10 @@ static void usage(FILE *f)
               "  info                 which registry is in use, its date and record counts\n"
               "  ls [OPTIONS]         listening sockets here, with process and service\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
+              "  notes                every port with a knowledge note: port, title, tags\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
-              "  search WORDS...      rank registrations matching all the words\n"
+              "  search WORDS...      rank registrations and notes matching all the words\n"
               "  who PORT[/PROTO]     every local socket on a port, with its process\n"
               "\n"
               "Options:\n"
@@ -276,6 +278,7 @@ int main(int argc, char **argv)
         }
         if (fflush(stdout) == EOF && !r)
                 r = cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+        notes_cleanup(&c);
         ps_db_free(c.db);
         return r;
 }

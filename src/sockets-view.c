@@ -452,7 +452,7 @@ json_t *json_sockets_meta(const struct sockview *v)
                 if (v->list->unsupported & 1u << p)
                         json_array_append_new(un, json_string(ps_proto_name((ps_proto)p)));
         return json_pack("{s:s, s:o, s:i, s:i, s:o}", "source",
-                         v->list->source == PS_SOURCE_NETLINK ? "netlink" : "procnet",
+                         v->list->source == PS_SOCKSRC_NETLINK ? "netlink" : "procnet",
                          "unsupported_protocols", un, "processes_examined",
                          (int)v->list->n_processes, "processes_unreadable",
                          (int)v->list->n_unreadable, "unreadable_reason",

@@ -181,7 +181,7 @@ static void test_live(void)
         q.flags = PS_QUERY_PROCNET;
         r = ps_socket_list_query(&q, &pn);
         is_int(r, 0, "/proc/net: listing every socket works");
-        is_int(pn ? (int)pn->source : -1, PS_SOURCE_PROCNET,
+        is_int(pn ? (int)pn->source : -1, PS_SOCKSRC_PROCNET,
                "/proc/net: the list says where it came from");
         for (size_t i = 0; pn && i < n; i++) {
                 const ps_socket *s = find(pn, m[i].inode);
@@ -282,7 +282,7 @@ static void test_fixture(void)
         is_int(r, 0, "fixture: lists the recorded proc root");
         if (r < 0)
                 return;
-        is_int(l->source, PS_SOURCE_PROCNET, "fixture: read from net/tcp, tcp6, udp, udp6");
+        is_int(l->source, PS_SOCKSRC_PROCNET, "fixture: read from net/tcp, tcp6, udp, udp6");
         is_int(l->n, 9, "fixture: all nine sockets");
         const ps_socket *s = find(l, 1001);
         char a[64];

@@ -31,7 +31,10 @@ const char *ps_strerror(int code);
 }
 #endif
 
+#include <portscope/notes.h>
+#include <portscope/prevalence.h>
 #include <portscope/ranges.h>
 #include <portscope/registry.h>
+#include <portscope/sockets.h>
 
 #endif

@@ -56,9 +56,9 @@ enum {
 
 /* Where a list came from. Append-only. */
 typedef enum ps_socket_source {
-        PS_SOURCE_NETLINK = 0, /* sock_diag */
-        PS_SOURCE_PROCNET = 1, /* PROC_ROOT/net/{tcp,tcp6,udp,udp6} */
-        _PS_SOURCE_MAX
+        PS_SOCKSRC_NETLINK = 0, /* sock_diag */
+        PS_SOCKSRC_PROCNET = 1, /* PROC_ROOT/net/{tcp,tcp6,udp,udp6} */
+        _PS_SOCKSRC_MAX
 } ps_socket_source;
 
 typedef struct ps_socket {
