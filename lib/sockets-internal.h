@@ -26,6 +26,10 @@ unsigned ps_query_protocols(const ps_socket_query *q);
 /* sock_diag; -EPROTONOSUPPORT and the like when netlink cannot be used at all.
  * Protocols the kernel cannot dump are added to *unsupported. */
 int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported);
+/* The same in every other network namespace a process is in, each socket tagged
+ * with its namespace's inode. */
+int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported,
+                             size_t *ret_netns, size_t *ret_skipped);
 /* PROC_ROOT/net/{tcp,tcp6,udp,udp6}; -ENOENT when none exists. */
 int ps_sockets_procnet(const char *proc_root, const ps_socket_query *q, ps_sockvec *vec,
                        unsigned *unsupported);

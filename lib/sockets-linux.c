@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* Sockets from the kernel's sock_diag netlink interface (what ss(8) uses). */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sockets-internal.h"
 
@@ -250,4 +255,116 @@ out:
         mnl_socket_close(nl);
         free(buf);
         return r;
+}
+
+/* The network namespace of /proc/PID (or "self"): its inode, 0 when unreadable. */
+static uint64_t netns_inode(int procfd, const char *pid)
+{
+        char path[300], link[64];
+        snprintf(path, sizeof(path), "%s/ns/net", pid);
+        ssize_t n = readlinkat(procfd, path, link, sizeof(link) - 1);
+        uint64_t v = 0;
+        if (n < 7 || memcmp(link, "net:[", 5) || link[n - 1] != ']')
+                return 0;
+        for (ssize_t i = 5; i < n - 1; i++) {
+                if (link[i] < '0' || link[i] > '9' || v > UINT64_MAX / 10 - 9)
+                        return 0;
+                v = v * 10 + (uint64_t)(link[i] - '0');
+        }
+        return v;
+}
+
+struct netns_job {
+        int nsfd;
+        const ps_socket_query *q;
+        ps_sockvec vec;
+        unsigned unsupported;
+        int r;
+};
+
+/* Runs in its own thread: setns() moves only the calling thread, so the
+ * caller's threads never leave their namespace. */
+static void *netns_thread(void *arg)
+{
+        struct netns_job *job = arg;
+        if (setns(job->nsfd, CLONE_NEWNET) < 0)
+                job->r = -errno;
+        else
+                job->r = ps_sockets_netlink(job->q, &job->vec, &job->unsupported);
+        return NULL;
+}
+
+#define NETNS_MAX 4096 /* namespaces listed at most */
+
+int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported,
+                             size_t *ret_netns, size_t *ret_skipped)
+{
+        uint64_t seen[NETNS_MAX];
+        size_t n_seen = 0, listed = 0, skipped = 0;
+        int r = 0;
+
+        int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (procfd < 0)
+                return -errno;
+        uint64_t mine = netns_inode(procfd, "self");
+        int dfd = dup(procfd);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (!d) {
+                if (dfd >= 0)
+                        close(dfd);
+                close(procfd);
+                return -ENOMEM;
+        }
+        if (mine)
+                seen[n_seen++] = mine;
+        struct dirent *de;
+        while (r >= 0 && (de = readdir(d))) {
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                uint64_t ns = netns_inode(procfd, de->d_name);
+                if (!ns || !mine)
+                        continue;
+                size_t k = 0;
+                while (k < n_seen && seen[k] != ns)
+                        k++;
+                if (k < n_seen || n_seen == NETNS_MAX)
+                        continue;
+                seen[n_seen++] = ns;
+
+                char path[300];
+                snprintf(path, sizeof(path), "%s/ns/net", de->d_name);
+                struct netns_job job = { .q = q, .r = 0 };
+                job.nsfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+                pthread_t t;
+                if (job.nsfd < 0 || pthread_create(&t, NULL, netns_thread, &job) != 0) {
+                        if (job.nsfd >= 0)
+                                close(job.nsfd);
+                        skipped++;
+                        continue;
+                }
+                pthread_join(t, NULL);
+                close(job.nsfd);
+                if (job.r < 0) {
+                        /* EPERM: entering needs CAP_SYS_ADMIN over the namespace. */
+                        skipped++;
+                        free(job.vec.v);
+                        if (job.r == -ENOMEM)
+                                r = -ENOMEM;
+                        continue;
+                }
+                listed++;
+                *unsupported |= job.unsupported;
+                for (size_t i = 0; i < job.vec.n && r >= 0; i++) {
+                        job.vec.v[i].netns = ns;
+                        r = ps_sockvec_push(vec, &job.vec.v[i]);
+                }
+                free(job.vec.v);
+        }
+        closedir(d);
+        close(procfd);
+        if (r < 0)
+                return r;
+        *ret_netns = listed;
+        *ret_skipped = skipped;
+        return 0;
 }

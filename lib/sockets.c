@@ -161,6 +161,7 @@ static int cmp_socket(const void *a, const void *b)
                 return r;
         CMP(remote_port);
         CMP(inode);
+        CMP(netns);
 #undef CMP
         return 0;
 }
@@ -195,6 +196,9 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
                 source = PS_SOCKSRC_PROCNET;
                 r = ps_sockets_procnet(q->proc_root, q, &vec, &unsupported);
         }
+        size_t n_netns = 0, n_netns_skipped = 0;
+        if (r >= 0 && source == PS_SOCKSRC_NETLINK && q->flags & PS_QUERY_ALL_NETNS)
+                r = ps_sockets_netlink_netns(q, &vec, &unsupported, &n_netns, &n_netns_skipped);
         if (r < 0) {
                 free(vec.v);
                 return r;
@@ -246,6 +250,8 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
         l->sockets = vec.v;
         l->source = source;
         l->unsupported = unsupported;
+        l->n_netns = n_netns;
+        l->n_netns_skipped = n_netns_skipped;
         l->_priv = priv;
         *ret_list = l;
         return 0;

@@ -121,7 +121,7 @@ static bool process_matches(struct sockview *v, const ps_socket *s)
 
 struct row {
         const ps_socket *s;
-        char local[64], remote[64], pid[24], user[33], proc[48], service[48];
+        char local[64], remote[64], pid[24], user[33], proc[48], service[48], netns[24];
 };
 
 static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool *marks)
@@ -137,6 +137,10 @@ static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool
                 snprintf(r->pid, sizeof(r->pid), "%d", s->pids[0]);
         else
                 snprintf(r->pid, sizeof(r->pid), "-");
+        if (s->netns)
+                snprintf(r->netns, sizeof(r->netns), "%llu", (unsigned long long)s->netns);
+        else
+                snprintf(r->netns, sizeof(r->netns), "-");
         snprintf(r->user, sizeof(r->user), "%s", sockview_user(p && p->have_uid ? p->uid : s->uid));
         snprintf(r->proc, sizeof(r->proc), "%s",
                  p                            ? p->name
@@ -169,6 +173,8 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                 return cli_error(EXIT_USAGE, "ls: unexpected argument \"%.40s\"", argv[0]);
         ps_socket_query_init(&q);
         q.proc_root = c->proc_root;
+        /* Containers' sockets too, where we may enter their namespaces. */
+        q.flags |= PS_QUERY_ALL_NETNS;
         q.protocols = opt.protocols;
         if (c->proto != PS_PROTO_ANY)
                 q.protocols |= 1u << c->proto;
@@ -231,7 +237,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         sockview_free(&v);
                         return cli_error(EXIT_SYSTEM, "out of memory");
                 }
-                int w[6] = { 13, 16, 3, 4, 7, 6 };
+                int w[7] = { 13, 16, 3, 4, 7, 6, 0 };
                 for (size_t i = 0; i < n; i++) {
                         struct row *x = &rows[i];
                         fill_row(&v, keep[i], x, marks);
@@ -242,18 +248,26 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         const char *st = ps_sock_state_name(x->s->state, x->s->proto);
                         if ((int)strlen(st) > w[5])
                                 w[5] = (int)strlen(st);
+                        /* The NETNS column appears when a socket is in another one. */
+                        if (x->s->netns && (int)strlen(x->netns) > w[6])
+                                w[6] = (int)strlen(x->netns);
                 }
+                if (w[6] && w[6] < 5)
+                        w[6] = 5;
                 static char buf[1 << 16];
                 setvbuf(stdout, buf, _IOFBF, sizeof(buf));
-                printf("%s%-5s %-*s %-*s %-*s %*s %-*s %-*s %s%s\n", sty_bold(c), "PROTO", w[5],
-                       "STATE", w[0], "LOCAL ADDRESS", w[1], opt.all ? "PEER ADDRESS" : "PEER",
-                       w[2], "PID", w[3], "USER", w[4], "PROCESS", "SERVICE", sty_off(c));
+                printf("%s%-5s %-*s %-*s %-*s %*s %-*s %-*s %-*s%s%s%s\n", sty_bold(c), "PROTO",
+                       w[5], "STATE", w[0], "LOCAL ADDRESS", w[1],
+                       opt.all ? "PEER ADDRESS" : "PEER", w[2], "PID", w[3], "USER", w[4],
+                       "PROCESS", w[6], w[6] ? "NETNS" : "", w[6] ? " " : "", "SERVICE",
+                       sty_off(c));
                 for (size_t i = 0; i < n; i++) {
                         struct row *x = &rows[i];
-                        printf("%-5s %-*s %-*s %-*s %*s %-*s %-*s %s\n", ps_proto_name(x->s->proto),
-                               w[5], ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local,
-                               w[1], x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc,
-                               x->service);
+                        printf("%-5s %-*s %-*s %-*s %*s %-*s %-*s %-*s%s%s\n",
+                               ps_proto_name(x->s->proto), w[5],
+                               ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local, w[1],
+                               x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc, w[6],
+                               w[6] ? x->netns : "", w[6] ? " " : "", x->service);
                 }
                 if (marks[0] || marks[1])
                         printf("\n%s%s%s%s%s\n", sty_dim(c),

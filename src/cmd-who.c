@@ -50,6 +50,8 @@ int cmd_who(struct cli *c, int argc, char **argv)
                                  ps_proto_name(c->proto));
         ps_socket_query_init(&q);
         q.proc_root = c->proc_root;
+        /* Containers' sockets too, where we may enter their namespaces. */
+        q.flags |= PS_QUERY_ALL_NETNS;
         q.port = (int)spec.lo;
         if (proto != PS_PROTO_ANY)
                 q.protocols = 1u << proto;

@@ -401,6 +401,8 @@ json_t *json_socket(struct sockview *v, const ps_socket *s)
         json_object_set_new(o, "inode",
                             s->inode ? json_integer((json_int_t)s->inode) : json_null());
         json_object_set_new(o, "interface", s->ifindex ? json_integer(s->ifindex) : json_null());
+        json_object_set_new(o, "netns",
+                            s->netns ? json_integer((json_int_t)s->netns) : json_null());
 
         sockview_service(v, s, &si);
         json_object_set_new(o, "service",
@@ -451,13 +453,15 @@ json_t *json_sockets_meta(const struct sockview *v)
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
                 if (v->list->unsupported & 1u << p)
                         json_array_append_new(un, json_string(ps_proto_name((ps_proto)p)));
-        return json_pack("{s:s, s:o, s:i, s:i, s:o}", "source",
+        return json_pack("{s:s, s:o, s:i, s:i, s:o, s:i, s:i}", "source",
                          v->list->source == PS_SOCKSRC_NETLINK ? "netlink" : "procnet",
                          "unsupported_protocols", un, "processes_examined",
                          (int)v->list->n_processes, "processes_unreadable",
                          (int)v->list->n_unreadable, "unreadable_reason",
                          v->list->n_unreadable ? json_string(ps_strerror(v->list->unreadable_error))
-                                               : json_null());
+                                               : json_null(),
+                         "netns_listed", (int)v->list->n_netns, "netns_skipped",
+                         (int)v->list->n_netns_skipped);
 }
 
 void print_socket_block(struct sockview *v, const ps_socket *s, const char *indent)
@@ -470,6 +474,9 @@ void print_socket_block(struct sockview *v, const ps_socket *s, const char *inde
                sty_off(c), s->family == 4 ? "IPv4" : "IPv6", v->width_local,
                endpoint(s, false, l, sizeof(l)), v->width_remote, endpoint(s, true, r, sizeof(r)),
                ps_sock_state_name(s->state, s->proto));
+        if (s->netns)
+                printf("  %snetns net:[%llu]%s", sty_warn(c), (unsigned long long)s->netns,
+                       sty_off(c));
         if (si.name)
                 printf("  %s%s%s", si.local ? "" : "to ", si.name,
                        si.matches == 0 ? " (process does not look like it)" : "");
@@ -554,6 +561,7 @@ static int port_query(struct cli *c, unsigned port, ps_proto proto, struct sockv
         ps_socket_query_init(&q);
         q.proc_root = c->proc_root;
         q.port = (int)port;
+        q.flags |= PS_QUERY_ALL_NETNS;
         if (proto != PS_PROTO_ANY)
                 q.protocols = 1u << proto;
         return sockview_collect(c, &q, v);

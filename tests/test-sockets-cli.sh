@@ -172,6 +172,39 @@ run --no-color --proc-root "$tmp/empty" who 80
 [ "$rc" -eq 3 ] && grep -q "cannot list" "$tmp/err"
 check "who with a proc root without net/: exit 3, one line" $?
 
+# A listener in a network namespace of its own, as a container's would be.
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null; then
+        skip "other network namespace: needs root and unshare"
+elif ! unshare -n true 2>/dev/null; then
+        skip "other network namespace: unshare -n is not permitted here"
+else
+        unshare -n python3 -c '
+import os, socket, sys, time
+s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen()
+print(os.getpid(), s.getsockname()[1], os.readlink("/proc/self/ns/net"), flush=True)
+time.sleep(600)
+' >"$tmp/nshelper" &
+        nshelper=$!
+        for _ in $(seq 1 100); do
+                [ -s "$tmp/nshelper" ] && break
+                sleep 0.1
+        done
+        read -r npid nport nsname <"$tmp/nshelper"
+        run --no-color who "$nport/tcp"
+        [ "$rc" -eq 0 ] && grep -qF "netns $nsname" "$tmp/out" && grep -q "pid $npid python3" "$tmp/out"
+        check "who: a socket in another network namespace, with its namespace and pid" $?
+        run ls --json --process "$npid"
+        python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = [x for x in d["sockets"] if x["local"]["port"] == int(sys.argv[2])]
+assert len(s) == 1 and s[0]["netns"] == int(sys.argv[3].strip("net:[]")), s
+assert d["scan"]["netns_listed"] >= 1
+' "$tmp/out" "$nport" "$nsname"
+        check "ls --json: the socket carries its netns" $?
+        kill "$nshelper" 2>/dev/null
+fi
+
 # Unprivileged: every socket still listed, owners of root's sockets explained.
 if [ "$(id -u)" -ne 0 ]; then
         skip "unprivileged run: needs root to switch to nobody"

@@ -80,6 +80,8 @@ typedef struct ps_socket {
         size_t n_pids;
         const int *pids;
         int owner_error;
+        /* The network namespace (its inode) when it is not the caller's, else 0. */
+        uint64_t netns;
 } ps_socket;
 
 /* Query flags. Append-only. */
@@ -94,6 +96,10 @@ enum {
          * every socket has one owner, looking first at processes running as
          * the socket's uid: sockets shared after fork() may list one holder. */
         PS_QUERY_ALL_OWNERS = 1 << 4,
+        /* Also the sockets of every other network namespace a process here is in
+         * (netlink only; entering one needs CAP_SYS_ADMIN, others are counted in
+         * n_netns_skipped). */
+        PS_QUERY_ALL_NETNS = 1 << 5,
 };
 
 typedef struct ps_socket_query {
@@ -123,6 +129,8 @@ typedef struct ps_socket_list {
         int unreadable_error;
         /* Processes examined. */
         size_t n_processes;
+        /* Other network namespaces listed, and those that could not be entered. */
+        size_t n_netns, n_netns_skipped;
         void *_priv;
 } ps_socket_list;
 
