@@ -149,6 +149,20 @@ static int scan_fd(struct scan_state *st, int dfd, const char *name, int pid, bo
         return 1;
 }
 
+/* "123": an fd's name in /proc/PID/fd, without printf's cost per fd. */
+static void fd_name(unsigned fd, char buf[16])
+{
+        char tmp[16];
+        size_t n = 0;
+        do {
+                tmp[n++] = (char)('0' + fd % 10);
+                fd /= 10;
+        } while (fd);
+        for (size_t i = 0; i < n; i++)
+                buf[i] = tmp[n - 1 - i];
+        buf[n] = '\0';
+}
+
 static bool done(const struct scan_state *st)
 {
         return !st->all_owners && st->remaining == 0;
@@ -171,7 +185,7 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
                         *complete = false;
                         return 0;
                 }
-                snprintf(name, sizeof(name), "%u", fd);
+                fd_name(fd, name);
                 int r = scan_fd(st, dfd, name, pid, denied);
                 if (r < 0)
                         return r;
