@@ -19,7 +19,6 @@
 #include "regset.h"
 #include "util.h"
 
-#define XML_MAX_INPUT (512u << 20) /* decompressed bytes */
 #define XML_MAX_DEPTH 32
 #define XML_MAX_FOOTNOTES 64
 
@@ -68,6 +67,8 @@ struct xml_state {
         size_t errsize;
 };
 
+static void fail(struct xml_state *s, int code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static void fail(struct xml_state *s, int code, const char *fmt, ...)
 {
         if (s->err)
@@ -659,8 +660,6 @@ static void state_free(struct xml_state *s)
                 XML_ParserFree(s->parser);
 }
 
-typedef int (*read_fn)(void *src, char *buf, size_t size);
-
 static int read_gz(void *src, char *buf, size_t size)
 {
         int n = gzread((gzFile)src, buf, (unsigned)size);
@@ -687,7 +686,8 @@ static int read_mem(void *src, char *buf, size_t size)
         return (int)n;
 }
 
-static int parse(read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize)
+int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf,
+                      size_t errsize)
 {
         struct xml_state s = {0};
         ps_regset set;
@@ -717,16 +717,14 @@ static int parse(read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t
         while (!done && !s.err) {
                 int n = rd(src, buf, sizeof(buf));
                 if (n < 0) {
-                        s.err = n;
-                        snprintf(errbuf, errsize, "cannot read the file: %s",
-                                 n == -EBADMSG ? "corrupt compressed data" : strerror(-n));
+                        fail(&s, n, "cannot read the file: %s",
+                             n == -EBADMSG ? "corrupt or truncated compressed data"
+                                           : strerror(-n));
                         break;
                 }
                 total += (size_t)n;
-                if (total > XML_MAX_INPUT) {
-                        s.err = -E2BIG;
-                        snprintf(errbuf, errsize, "the file is larger than %u MiB",
-                                 XML_MAX_INPUT >> 20);
+                if (total > PS_INPUT_MAX) {
+                        fail(&s, -E2BIG, "the file is larger than %u MiB", PS_INPUT_MAX >> 20);
                         break;
                 }
                 done = n == 0;
@@ -758,7 +756,7 @@ int ps_read_iana_xml(const char *path, ps_regset *ret_set, char *errbuf, size_t 
                 return e;
         }
         gzbuffer(f, 1 << 16);
-        int r = parse(read_gz, f, ret_set, errbuf, errsize);
+        int r = ps_parse_iana_xml(read_gz, f, ret_set, errbuf, errsize);
         gzclose(f);
         return r;
 }
@@ -767,5 +765,5 @@ int ps_read_iana_xml_mem(const void *data, size_t size, ps_regset *ret_set, char
                          size_t errsize)
 {
         struct memsrc m = {data, size};
-        return parse(read_mem, &m, ret_set, errbuf, errsize);
+        return ps_parse_iana_xml(read_mem, &m, ret_set, errbuf, errsize);
 }

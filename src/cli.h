@@ -3,6 +3,7 @@
 #ifndef PS_CLI_H
 #define PS_CLI_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -65,6 +66,18 @@ int cmd_name(struct cli *c, int argc, char **argv);
 int cmd_range(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
+
+/* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
+
+int cmd_update(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+extern const struct option diff_options[], export_options[];
+int diff_option(struct cli *c, int opt, const char *arg);
+int export_option(struct cli *c, int opt, const char *arg);
+/* Opens "builtin", a compiled database or an IANA XML/CSV file; one-line
+ * error and an exit status on failure. */
+int cli_open_source(const char *arg, ps_db **ret_db);
 
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);

@@ -42,11 +42,14 @@ struct command {
 };
 
 static const struct command commands[] = {
+        {"diff", cmd_diff, diff_options, NULL, diff_option},
+        {"export", cmd_export, export_options, "f:", export_option},
         {"info", cmd_info, NULL, NULL, NULL},
         {"name", cmd_name, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
+        {"update", cmd_update, NULL, NULL, NULL},
 };
 
 static void usage(FILE *f)
@@ -60,15 +63,23 @@ static void usage(FILE *f)
               "settings for it.\n"
               "\n"
               "Commands:\n"
+              "  diff OLD NEW         added, removed and changed assignments between two\n"
+              "                       registries (builtin, a database, an XML or CSV file)\n"
+              "  export [SOURCE]      write the registry as IANA's CSV (default), XML,\n"
+              "                       /etc/services or JSON: -f, --format=FORMAT\n"
               "  info                 which registry is in use, its date and record counts\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
               "  search WORDS...      rank registrations matching all the words\n"
+              "  update FILE          check IANA's XML or CSV (or .gz) and install it as the\n"
+              "                       registry in use (or as --db PATH)\n"
               "\n"
               "Options:\n"
+              "      --all            diff: also show unnamed blocks (Unassigned, Reserved)\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
               "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
+              "  -f, --format=FORMAT  export: csv, xml, services or json\n"
               "  -h, --help           show this help and exit\n"
               "  -j, --json           print JSON (schema in portscope(1))\n"
               "      --no-color       same as --color=never\n"
