@@ -147,7 +147,9 @@ static int date_ok(const char *d)
         for (size_t i = 0; i < n; i++)
                 if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
                         return 0;
-        return 1;
+        int month = n >= 7 ? (d[5] - '0') * 10 + d[6] - '0' : 1;
+        int day = n == 10 ? (d[8] - '0') * 10 + d[9] - '0' : 1;
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /* Splits "[a][b]" into its items. Text outside brackets is refused; an item

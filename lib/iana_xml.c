@@ -148,7 +148,7 @@ static void start_field(struct xml_state *s, enum field f)
 
 static int parse_ref_type(const char *t, ps_ref_type *ret)
 {
-        static const char *const names[] = {"rfc", "draft", "uri", "person", "text", "note"};
+        static const char *const names[] = { "rfc", "draft", "uri", "person", "text", "note" };
         for (size_t i = 0; i < PS_ELEMENTSOF(names); i++)
                 if (t && !strcmp(t, names[i])) {
                         *ret = (ps_ref_type)i;
@@ -167,7 +167,7 @@ static void inline_xref(struct xml_state *s, const char *type, const char *data)
                 size_t i = 0;
                 for (; data[i] && i < sizeof(buf) - 1; i++)
                         buf[i] = !strncasecmp(data, "rfc", 3) && i < 3 ? (char)(data[i] & ~0x20)
-                                                                        : data[i];
+                                                                       : data[i];
                 buf[i] = '\0';
                 data = buf;
         }
@@ -203,8 +203,7 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 #define KNOWN(n) (s->path[s->depth - 1] = (n))
         if (s->depth == 1) {
                 if (strcmp(name, "registry"))
-                        fail(s, -EBADMSG, "not an IANA registry: the root element is <%s>",
-                             name);
+                        fail(s, -EBADMSG, "not an IANA registry: the root element is <%s>", name);
                 KNOWN("registry");
         } else if (!strcmp(up, "registry")) {
                 if (!strcmp(name, "record")) {
@@ -239,13 +238,13 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         const char *n;
                         enum field f;
                 } fields[] = {
-                        {"name", F_NAME},
-                        {"protocol", F_PROTOCOL},
-                        {"description", F_DESCRIPTION},
-                        {"number", F_NUMBER},
-                        {"note", F_NOTE},
-                        {"unauthorized", F_UNAUTHORIZED},
-                        {"sc", F_SC},
+                        { "name", F_NAME },
+                        { "protocol", F_PROTOCOL },
+                        { "description", F_DESCRIPTION },
+                        { "number", F_NUMBER },
+                        { "note", F_NOTE },
+                        { "unauthorized", F_UNAUTHORIZED },
+                        { "sc", F_SC },
                 };
                 for (size_t i = 0; i < PS_ELEMENTSOF(fields); i++)
                         if (!strcmp(name, fields[i].n)) {
@@ -295,19 +294,17 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         KNOWN("xref");
                         const char *type = attr(atts, "type"), *data = attr(atts, "data");
                         if (!type || strcmp(type, "person") || !data || !*data) {
-                                fail(s, -EBADMSG, "<%s> holds something other than a person",
-                                     up);
+                                fail(s, -EBADMSG, "<%s> holds something other than a person", up);
                                 return;
                         }
                         if (strlen(data) > 256) {
                                 fail(s, -E2BIG, "a person id is too long");
                                 return;
                         }
-                        int r = s->in_assignee
-                                        ? ps_rawrec_add_person(&s->rec->assignees,
-                                                               &s->rec->n_assignees, data)
-                                        : ps_rawrec_add_person(&s->rec->contacts,
-                                                               &s->rec->n_contacts, data);
+                        int r = s->in_assignee ? ps_rawrec_add_person(&s->rec->assignees,
+                                                                      &s->rec->n_assignees, data)
+                                               : ps_rawrec_add_person(&s->rec->contacts,
+                                                                      &s->rec->n_contacts, data);
                         if (r < 0)
                                 fail(s, r, "too many people on one record");
                 }
@@ -330,10 +327,10 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         const char *n;
                         enum field f;
                 } fields[] = {
-                        {"name", F_P_NAME},
-                        {"org", F_P_ORG},
-                        {"uri", F_P_URI},
-                        {"updated", F_P_UPDATED},
+                        { "name", F_P_NAME },
+                        { "org", F_P_ORG },
+                        { "uri", F_P_URI },
+                        { "updated", F_P_UPDATED },
                 };
                 for (size_t i = 0; i < PS_ELEMENTSOF(fields); i++)
                         if (!strcmp(name, fields[i].n)) {
@@ -547,19 +544,19 @@ static void on_text(void *ud, const XML_Char *p, int len)
                 text_add(s, p, (size_t)len);
 }
 
-static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                       const XML_Char *pubid, int has_internal)
+static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                       int has_internal)
 {
         (void)name, (void)sysid, (void)pubid, (void)has_internal;
         fail(ud, -EBADMSG, "a DOCTYPE is not allowed in a registry file");
 }
 
-static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
-                      int len, const XML_Char *base, const XML_Char *sysid,
-                      const XML_Char *pubid, const XML_Char *notation)
+static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value, int len,
+                      const XML_Char *base, const XML_Char *sysid, const XML_Char *pubid,
+                      const XML_Char *notation)
 {
-        (void)name, (void)is_param, (void)value, (void)len, (void)base, (void)sysid,
-                (void)pubid, (void)notation;
+        (void)name, (void)is_param, (void)value, (void)len, (void)base, (void)sysid, (void)pubid,
+                (void)notation;
         fail(ud, -EBADMSG, "entity declarations are not allowed");
 }
 
@@ -594,8 +591,8 @@ static void finish(struct xml_state *s)
                 }
         for (size_t i = 0; i < set->n_recs && !s->err; i++) {
                 ps_rawrec *r = &set->recs[i];
-                char **lists[2] = {r->assignees, r->contacts};
-                size_t ns[2] = {r->n_assignees, r->n_contacts};
+                char **lists[2] = { r->assignees, r->contacts };
+                size_t ns[2] = { r->n_assignees, r->n_contacts };
                 for (int l = 0; l < 2 && !s->err; l++)
                         for (size_t j = 0; j < ns[l]; j++)
                                 if (!person_known(set, order, lists[l][j])) {
@@ -686,10 +683,9 @@ static int read_mem(void *src, char *buf, size_t size)
         return (int)n;
 }
 
-int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf,
-                      size_t errsize)
+int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize)
 {
-        struct xml_state s = {0};
+        struct xml_state s = { 0 };
         ps_regset set;
         size_t total = 0;
         char buf[1 << 16];
@@ -718,8 +714,7 @@ int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
                 int n = rd(src, buf, sizeof(buf));
                 if (n < 0) {
                         fail(&s, n, "cannot read the file: %s",
-                             n == -EBADMSG ? "corrupt or truncated compressed data"
-                                           : strerror(-n));
+                             n == -EBADMSG ? "corrupt or truncated compressed data" : strerror(-n));
                         break;
                 }
                 total += (size_t)n;
@@ -764,6 +759,6 @@ int ps_read_iana_xml(const char *path, ps_regset *ret_set, char *errbuf, size_t 
 int ps_read_iana_xml_mem(const void *data, size_t size, ps_regset *ret_set, char *errbuf,
                          size_t errsize)
 {
-        struct memsrc m = {data, size};
+        struct memsrc m = { data, size };
         return ps_parse_iana_xml(read_mem, &m, ret_set, errbuf, errsize);
 }
