@@ -39,7 +39,10 @@ struct ps_dbhdr {
         uint32_t strings_size;
         uint32_t max_span;      /* largest port_hi - port_lo */
         uint32_t proto_count[8]; /* records per ps_proto */
-        uint32_t reserved[17];   /* zero; room to grow */
+        uint32_t off_cover;      /* uint32_t[65537]: each port's start in the cover list */
+        uint32_t off_cover_ids;  /* uint32_t[n_cover_ids]: record ids, grouped by port */
+        uint32_t n_cover_ids;
+        uint32_t reserved[14];   /* zero; room to grow */
 };
 
 struct ps_dbrec {

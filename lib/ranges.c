@@ -147,10 +147,11 @@ PS_EXPORT int ps_host_ports_read(const char *proc_root, ps_host_ports *ret_host)
                                 if (take_port(&p, &hi) < 0 || hi < lo)
                                         return -EBADMSG;
                         }
-                        if (h.n_reserved == PS_HOST_RESERVED_MAX)
-                                return -EBADMSG;
-                        h.reserved[h.n_reserved].lo = lo;
-                        h.reserved[h.n_reserved++].hi = hi;
+                        for (unsigned port = lo; port <= hi; port++) {
+                                if (!(h.reserved_map[port / 8] & (1u << (port % 8))))
+                                        h.n_reserved++;
+                                h.reserved_map[port / 8] |= (unsigned char)(1u << (port % 8));
+                        }
                         if (*p == ',')
                                 p++;
                         else if (!at_end(p))
@@ -171,10 +172,7 @@ PS_EXPORT bool ps_host_port_ephemeral(const ps_host_ports *host, unsigned port)
 
 PS_EXPORT bool ps_host_port_reserved(const ps_host_ports *host, unsigned port)
 {
-        for (size_t i = 0; i < host->n_reserved; i++)
-                if (port >= host->reserved[i].lo && port <= host->reserved[i].hi)
-                        return true;
-        return false;
+        return port < 65536 && (host->reserved_map[port / 8] & (1u << (port % 8)));
 }
 
 PS_EXPORT bool ps_host_port_privileged(const ps_host_ports *host, unsigned port)

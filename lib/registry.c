@@ -23,7 +23,7 @@ struct ps_db {
         const struct ps_dbhdr *h;
         const struct ps_dbrec *recs;
         const struct ps_dbperson *people;
-        const uint32_t *names, *seq, *pool;
+        const uint32_t *names, *seq, *pool, *cover, *cover_ids;
         const char *strings;
 };
 
@@ -66,6 +66,8 @@ static void bind_sections(struct ps_db *db)
         db->seq = (const void *)(db->base + h->off_seq);
         db->pool = (const void *)(db->base + h->off_pool);
         db->strings = (const char *)db->base + h->off_strings;
+        db->cover = (const void *)(db->base + h->off_cover);
+        db->cover_ids = (const void *)(db->base + h->off_cover_ids);
 }
 
 /* Checks every offset in the image, so that no later access can stray. */
@@ -87,7 +89,9 @@ static int validate(struct ps_db *db)
             !section_ok(h, h->off_names, (uint64_t)h->n_names * 4) ||
             !section_ok(h, h->off_seq, (uint64_t)h->n_records * 4) ||
             !section_ok(h, h->off_pool, (uint64_t)h->pool_len * 4) || h->pool_len < 1 ||
-            !section_ok(h, h->off_strings, h->strings_size) || h->strings_size < 1)
+            !section_ok(h, h->off_strings, h->strings_size) || h->strings_size < 1 ||
+            !section_ok(h, h->off_cover, 65537 * 4) ||
+            !section_ok(h, h->off_cover_ids, (uint64_t)h->n_cover_ids * 4))
                 return -EBADMSG;
         if (crc32(0L, db->base + h->hdr_size, h->total_size - h->hdr_size) != h->crc32)
                 return -EBADMSG;
@@ -117,6 +121,24 @@ static int validate(struct ps_db *db)
         }
         if (span != h->max_span)
                 return -EBADMSG;
+        /* Every port's cover list holds exactly the records that contain it. */
+        if (db->cover[0] != 0 || db->cover[65536] != h->n_cover_ids)
+                return -EBADMSG;
+        uint64_t expect = 0;
+        for (uint32_t i = 0; i < h->n_port_records; i++)
+                expect += (uint64_t)db->recs[i].port_hi - db->recs[i].port_lo + 1;
+        if (expect != h->n_cover_ids)
+                return -EBADMSG;
+        for (uint32_t p = 0; p < 65536; p++) {
+                if (db->cover[p] > db->cover[p + 1])
+                        return -EBADMSG;
+                for (uint32_t k = db->cover[p]; k < db->cover[p + 1]; k++) {
+                        uint32_t id = db->cover_ids[k];
+                        if (id >= h->n_port_records || db->recs[id].port_lo > p ||
+                            db->recs[id].port_hi < p)
+                                return -EBADMSG;
+                }
+        }
         for (uint32_t i = 0; i < h->n_people; i++) {
                 const struct ps_dbperson *p = &db->people[i];
                 if (!str_ok(db, p->id) || !str_ok(db, p->name) || !str_ok(db, p->org) ||
@@ -446,8 +468,12 @@ static void iter_init(ps_iter *it, const ps_db *db, int kind, ps_proto proto)
 
 PS_EXPORT void ps_iter_port(ps_iter *it, const ps_db *db, unsigned port, ps_proto proto)
 {
-        ps_iter_range(it, db, port, port, proto);
-        it->kind = ITER_PORT;
+        iter_init(it, db, ITER_PORT, proto);
+        if (port > 65535)
+                return;
+        it->lo = it->hi = port;
+        it->pos = db->cover[port];
+        it->end = db->cover[port + 1];
 }
 
 PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi,
@@ -521,6 +547,9 @@ PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
                         break;
                 case ITER_ALL:
                         id = db->seq[it->pos++];
+                        break;
+                case ITER_PORT:
+                        id = db->cover_ids[it->pos++];
                         break;
                 default:
                         id = it->pos++;

@@ -327,6 +327,7 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
         struct pool pool = { 0 };
         ps_dynbuf out;
         uint32_t *order = NULL, *porder = NULL, *seq = NULL, *names = NULL;
+        uint32_t *cover = NULL, *cover_ids = NULL;
         struct ps_dbrec *recs = NULL;
         struct ps_dbperson *people = NULL;
         const char **namev = NULL;
@@ -437,6 +438,36 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
         name_strings = namev;
         qsort(names, n_names, sizeof(uint32_t), cmp_name);
 
+        /* Per-port lists of the records whose range holds the port, so that
+         * a port lookup is two array reads rather than a search. */
+        size_t n_cover = 0;
+        for (uint32_t i = 0; i < h.n_port_records; i++)
+                n_cover += (size_t)recs[i].port_hi - recs[i].port_lo + 1;
+        if (n_cover > PS_DB_MAX_SIZE / 4) {
+                r = -E2BIG;
+                goto out;
+        }
+        r = -ENOMEM;
+        cover = calloc(65537, sizeof(uint32_t));
+        cover_ids = calloc(n_cover + 1, sizeof(uint32_t));
+        if (!cover || !cover_ids)
+                goto out;
+        for (uint32_t i = 0; i < h.n_port_records; i++)
+                for (uint32_t p = recs[i].port_lo; p <= recs[i].port_hi; p++)
+                        cover[p + 1]++;
+        for (uint32_t p = 0; p < 65536; p++)
+                cover[p + 1] += cover[p];
+        {
+                uint32_t *fill = calloc(65536, sizeof(uint32_t));
+                if (!fill)
+                        goto out;
+                for (uint32_t i = 0; i < h.n_port_records; i++)
+                        for (uint32_t p = recs[i].port_lo; p <= recs[i].port_hi; p++)
+                                cover_ids[cover[p] + fill[p]++] = i;
+                free(fill);
+        }
+        h.n_cover_ids = (uint32_t)n_cover;
+
         memcpy(h.magic, PS_DB_MAGIC, 8);
         h.version = PS_DB_VERSION;
         h.hdr_size = sizeof(h);
@@ -455,6 +486,8 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
             (r = append_section(&out, names, n_names * 4, &h.off_names)) < 0 ||
             (r = append_section(&out, seq, n * 4, &h.off_seq)) < 0 ||
             (r = append_section(&out, pool.v, pool.n * 4, &h.off_pool)) < 0 ||
+            (r = append_section(&out, cover, 65537 * 4, &h.off_cover)) < 0 ||
+            (r = append_section(&out, cover_ids, n_cover * 4, &h.off_cover_ids)) < 0 ||
             (r = append_section(&out, st.buf.buf, st.buf.len, &h.off_strings)) < 0)
                 goto out;
         h.total_size = (uint32_t)out.len;
@@ -471,6 +504,8 @@ out:
         free(order);
         free(seq);
         free(names);
+        free(cover);
+        free(cover_ids);
         free(recs);
         free(namev);
         free(porder);

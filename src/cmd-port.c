@@ -337,7 +337,7 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
         }
         printf("\n\n");
 
-        printf("%sRange%s\n  %s (%u-%u), also called %s.\n  ", sty_head(c), sty_off(c),
+        printf("%sRange%s\n  %s (%u-%u), also called \"%s\".\n  ", sty_head(c), sty_off(c),
                ri.title, ri.lo, ri.hi, ri.aka);
         out_wrap(stdout, ri.explain, 2, 2, w);
         putchar('\n');

@@ -174,4 +174,22 @@ rc=$?
 [ "$rc" -eq 3 ] && grep -q 'writing output' "$tmp/err"
 check "a failed write is reported, exit 3" $?
 
+# usage() mirrors the man page: the same long options and commands, options sorted.
+man=$(dirname "$0")/../man/portscope.1
+"$PS" --help >"$tmp/help"
+help_opts=$(grep -oE -- '--[a-z][a-z-]*' "$tmp/help" | sort -u)
+man_opts=$(sed 's/\\-/-/g' "$man" | grep -E '^\.(TP|B|BR|BI)|^\.B' | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+[ "$help_opts" = "$man_opts" ]
+check "--help and portscope(1) list the same options" $?
+[ "$help_opts" = "$man_opts" ] || diag "help: $(echo $help_opts)" "man: $(echo $man_opts)"
+sed -n '/^Options:/,/^$/p' "$tmp/help" | grep -oE '^  (-[A-Za-z], )?--[a-z-]+|^      --[a-z-]+' |
+        sed 's/.*--//' >"$tmp/order"
+sort -c "$tmp/order" 2>/dev/null || sort -c -f "$tmp/order"
+check "--help lists options sorted" $?
+help_cmds=$(sed -n '/^Commands:/,/^$/p' "$tmp/help" | awk 'NF && !/Commands:/ {print $1}' | sort)
+man_cmds=$(sed -n '/^\.SH COMMANDS/,/^\.SH OPTIONS/p' "$man" | grep -A1 '^\.TP' | grep -oE '^\.BI? [a-z]+' | awk '{print $2}' | sort)
+[ "$help_cmds" = "$man_cmds" ]
+check "--help and portscope(1) list the same commands" $?
+[ "$help_cmds" = "$man_cmds" ] || diag "help: $(echo $help_cmds)" "man: $(echo $man_cmds)"
+
 done_testing

@@ -34,8 +34,6 @@ int ps_range_classify(unsigned port, ps_range_info *ret_info);
 /* Describes a class; -EINVAL for an unknown one. */
 int ps_range_describe(ps_range_class cls, ps_range_info *ret_info);
 
-#define PS_HOST_RESERVED_MAX 4096
-
 /* This machine's port bounds, as its kernel sees them. */
 typedef struct ps_host_ports {
         bool have_ephemeral;
@@ -43,10 +41,8 @@ typedef struct ps_host_ports {
         bool have_unprivileged;
         unsigned unprivileged_start; /* net.ipv4.ip_unprivileged_port_start */
         bool have_reserved;
-        size_t n_reserved; /* net.ipv4.ip_local_reserved_ports, as ranges */
-        struct {
-                unsigned lo, hi;
-        } reserved[PS_HOST_RESERVED_MAX];
+        size_t n_reserved; /* ports in net.ipv4.ip_local_reserved_ports */
+        unsigned char reserved_map[65536 / 8]; /* one bit a port */
 } ps_host_ports;
 
 /*

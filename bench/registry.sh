@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Registry benchmarks (issue 2), each against its peer in the same run:
+#  1. `portscope 1712` as a whole process vs `getent services 22`;
+#  2. the library's port lookup vs glibc getservbyport();
+#  3. peak memory of a lookup process.
+# Usage: bench/registry.sh [BUILDDIR]   (needs hyperfine: apt-get install hyperfine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${1:-build}
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+ninja -C "$B" portscope bench/bench-lookup bench/peak-rss >/dev/null
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+hyperfine -N --warmup 50 --runs 1000 --export-json "$tmp/h.json" \
+        "$B/portscope 1712" "getent services 22" >/dev/null 2>"$tmp/h.err"
+python3 - "$tmp/h.json" <<'PY'
+import json, sys
+r = {x["command"].split("/")[-1]: x for x in json.load(open(sys.argv[1]))["results"]}
+ps, ge = r["portscope 1712"], r["getent services 22"]
+print(f"process: portscope 1712 / getent services 22 = {ps['median'] / ge['median']:.2f}x "
+      f"(median of {len(ps['times'])} runs each; goal <= 1.00x)")
+PY
+
+"$B/bench/bench-lookup" 7 | sed 's/^/lookup:  /; s/lookup:  lookup:/lookup:/'
+
+base=$("$B/bench/peak-rss" true)
+ps=$("$B/bench/peak-rss" "$B/portscope" 1712)
+ge=$("$B/bench/peak-rss" getent services 22)
+echo "memory:  peak RSS portscope 1712 ${ps} KiB, getent services 22 ${ge} KiB," \
+        "/bin/true ${base} KiB (goal: portscope < 4096 KiB)"
