@@ -15,14 +15,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0; /* longer arguments are refused before parsing */
         memcpy(s, data, size);
         s[size] = '\0';
-        ps_port_spec sp = {1, 2, PS_PROTO_UDP}, sp2;
+        ps_port_spec sp = { 1, 2, PS_PROTO_UDP }, sp2;
         int r = ps_parse_port_spec(s, &sp);
         if (r < 0) {
                 if (sp.lo != 1 || sp.hi != 2 || sp.proto != PS_PROTO_UDP)
                         HARNESS_FAIL("output written on failure");
                 return 0;
         }
-        if (sp.lo > sp.hi || sp.hi > 65535 || (sp.proto != PS_PROTO_ANY && (unsigned)sp.proto >= _PS_PROTO_MAX))
+        if (sp.lo > sp.hi || sp.hi > 65535 ||
+            (sp.proto != PS_PROTO_ANY && (unsigned)sp.proto >= _PS_PROTO_MAX))
                 HARNESS_FAIL("accepted an out-of-range spec");
         if (sp.proto == PS_PROTO_ANY)
                 snprintf(again, sizeof(again), "%u-%u", sp.lo, sp.hi);

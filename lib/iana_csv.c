@@ -632,6 +632,8 @@ int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
         for (unsigned i = 0; i < CSV_FIELDS; i++)
                 ps_dynbuf_free(&s.field[i]);
         if (r < 0) {
+                if (errbuf && errsize)
+                        ps_errmsg_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }

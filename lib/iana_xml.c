@@ -735,6 +735,8 @@ int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
         int r = s.err;
         state_free(&s);
         if (r < 0) {
+                if (errbuf && errsize)
+                        ps_errmsg_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }

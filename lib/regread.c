@@ -76,6 +76,27 @@ const char *ps_regfmt_name(ps_regfmt fmt)
         return fmt == PS_FMT_CSV ? "CSV" : "XML";
 }
 
+void ps_errmsg_sanitize(char *msg)
+{
+        unsigned char *p = (unsigned char *)msg;
+        while (*p) {
+                size_t len = *p < 0x80                  ? 1
+                             : *p >= 0xc2 && *p <= 0xdf ? 2
+                             : *p >= 0xe0 && *p <= 0xef ? 3
+                             : *p >= 0xf0 && *p <= 0xf4 ? 4
+                                                        : 0;
+                size_t ok = len;
+                for (size_t i = 1; i < len && ok; i++)
+                        if ((p[i] & 0xc0) != 0x80)
+                                ok = 0;
+                if (!ok || (len == 1 && (*p < 0x20 || *p == 0x7f))) {
+                        *p++ = '?';
+                        continue;
+                }
+                p += len;
+        }
+}
+
 void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path)
 {
         const char *base = strrchr(path, '/');
@@ -118,6 +139,8 @@ static int read_any(ps_read_fn rd, void *src, ps_regset *ret_set, ps_regfmt *ret
         if (r < 0)
                 return r;
         if ((r = ps_regset_check(&set, errbuf, errsize)) < 0) {
+                if (errbuf && errsize)
+                        ps_errmsg_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }
@@ -275,6 +298,18 @@ static int cmp_rec(const void *pa, const void *pb, void *ud)
 
 int ps_regset_check(const ps_regset *set, char *errbuf, size_t errsize)
 {
+        size_t cover = 0;
+        for (size_t i = 0; i < set->n_recs; i++) {
+                const ps_rawrec *rec = &set->recs[i];
+                if (rec->has_port)
+                        cover += (size_t)rec->port_hi - rec->port_lo + 1;
+                if (cover > PS_COVER_MAX) {
+                        snprintf(errbuf, errsize,
+                                 "line %u: the records' port ranges add up to more than %u ports",
+                                 rec->line, PS_COVER_MAX);
+                        return -E2BIG;
+                }
+        }
         uint32_t *order = malloc((set->n_recs + 1) * sizeof(uint32_t));
         if (!order)
                 return -ENOMEM;

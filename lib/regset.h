@@ -15,6 +15,9 @@
 #define PS_FIELD_MAX (64u << 10) /* one field's text */
 #define PS_LIST_MAX 256u         /* people or references on one record */
 #define PS_INPUT_MAX (64u << 20) /* a registry file, decompressed */
+/* Ports summed over every record's range: the compiled per-port index holds
+ * one entry each (IANA's registry: about 56000). */
+#define PS_COVER_MAX (1u << 20)
 
 typedef struct ps_rawref {
         ps_ref_type type;
@@ -68,10 +71,8 @@ typedef int (*ps_read_fn)(void *src, char *buf, size_t size);
 typedef enum ps_regfmt { PS_FMT_XML, PS_FMT_CSV } ps_regfmt;
 
 /* The readers proper, over any source. On failure errbuf tells where and why. */
-int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf,
-                      size_t errsize);
-int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf,
-                      size_t errsize);
+int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize);
+int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize);
 /* IANA's CSV column names, in order. */
 extern const char *const ps_csv_columns[12];
 /* "N" or "LO-HI", strictly decimal, 0..65535. */
@@ -84,6 +85,9 @@ int ps_read_registry(const char *path, ps_regset *ret_set, ps_regfmt *ret_fmt, c
 int ps_read_registry_mem(const void *data, size_t size, ps_regset *ret_set, ps_regfmt *ret_fmt,
                          char *errbuf, size_t errsize);
 const char *ps_regfmt_name(ps_regfmt fmt);
+/* Makes an error message safe to print on one line: it quotes input, so
+ * control characters (line breaks, escapes) and broken UTF-8 become '?'. */
+void ps_errmsg_sanitize(char *msg);
 /* Records where a set came from in its header: "IANA CSV, FILE-NAME". */
 void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path);
 /* Refuses a set holding the same record twice. */

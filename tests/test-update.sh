@@ -162,6 +162,10 @@ with gzip.open(sys.argv[1], "wb") as f:
 expect_refused "70 MB after decompression" 'line [0-9]+: the file is larger than 64 MiB' "$tmp/big.csv.gz"
 expect_refused "1000001 records" 'line 1000002: more than 1000000 records' \
         <(printf '%s\n' "$hdr"; awk 'BEGIN { for (i = 0; i <= 1000000; i++) printf "s%d,1,tcp,,,,,,,,,\n", i }')
+expect_refused "ranges covering too many ports" 'line 18: the records. port ranges add up to more than 1048576 ports' \
+        <(printf '%s\n' "$hdr"; for i in $(seq 20); do printf 'r%d,0-65535,tcp,,,,,,,,,\n' "$i"; done)
+csv 'a,"1\n2",tcp,x,,,,,,,,\n' >"$tmp/nl.csv"
+expect_refused "a line break quoted in an error message" 'bad port number "1\?2"' "$tmp/nl.csv"
 expect_refused "a missing file" 'cannot open: No such file' "$tmp/nope.csv"
 
 # Line ends and byte order marks that IANA's own files may carry are fine.
