@@ -138,8 +138,7 @@ int ps_parse_port_field(const char *t, unsigned *ret_lo, unsigned *ret_hi)
         return 0;
 }
 
-/* Dates as IANA writes them: YYYY, YYYY-MM or YYYY-MM-DD. */
-static int date_ok(const char *d)
+int ps_date_ok(const char *d)
 {
         size_t n = strlen(d);
         if (n != 4 && n != 7 && n != 10)
@@ -315,7 +314,7 @@ static void end_record(struct csv_state *s)
         }
         for (enum col c = C_REGISTERED; c <= C_MODIFIED; c++) {
                 const char *d = s->field[c].buf ? s->field[c].buf : "";
-                if (*d && !date_ok(d)) {
+                if (*d && !ps_date_ok(d)) {
                         fail_field(s, c, "\"%.40s\" is not a date (YYYY-MM-DD)", d);
                         return;
                 }

@@ -214,8 +214,9 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         }
                         s->rec->line = (unsigned)XML_GetCurrentLineNumber(s->parser);
                         const char *d = attr(atts, "date"), *u = attr(atts, "updated");
-                        if ((d && strlen(d) > 32) || (u && strlen(u) > 32)) {
-                                fail(s, -EBADMSG, "a record date is too long");
+                        if ((d && !ps_date_ok(d)) || (u && !ps_date_ok(u))) {
+                                fail(s, -EBADMSG, "\"%.40s\" is not a date (YYYY-MM-DD)",
+                                     d && !ps_date_ok(d) ? d : u);
                                 return;
                         }
                         s->rec->registered = d ? strdup(d) : NULL;
@@ -417,7 +418,9 @@ static void end_field(struct xml_state *s)
                 dst = &s->rec->service_code;
                 break;
         case F_PROTOCOL:
-                if (*t && ps_proto_from_string(t, &s->rec->proto) < 0) {
+                if (s->rec->proto != PS_PROTO_NONE) {
+                        fail(s, -EBADMSG, "<protocol> appears twice in one entry");
+                } else if (*t && ps_proto_from_string(t, &s->rec->proto) < 0) {
                         fail(s, -EBADMSG, "unknown protocol \"%.40s\"", t);
                 } else if (s->rec->proto == PS_PROTO_ANY) {
                         fail(s, -EBADMSG, "unknown protocol \"%.40s\"", t);
@@ -425,7 +428,10 @@ static void end_field(struct xml_state *s)
                 free(t);
                 return;
         case F_NUMBER:
-                set_number(s, t);
+                if (s->rec->has_port)
+                        fail(s, -EBADMSG, "<number> appears twice in one entry");
+                else
+                        set_number(s, t);
                 free(t);
                 return;
         case F_XREF_TEXT: {
@@ -437,6 +443,11 @@ static void end_field(struct xml_state *s)
                 return;
         }
         case F_DATE:
+                if (!ps_date_ok(t)) {
+                        fail(s, -EBADMSG, "<updated> \"%.40s\" is not a date (YYYY-MM-DD)", t);
+                        free(t);
+                        return;
+                }
                 snprintf(s->set->date, sizeof(s->set->date), "%s", t);
                 s->have_date = 1;
                 free(t);

@@ -75,6 +75,8 @@ int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
 int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize);
 /* IANA's CSV column names, in order. */
 extern const char *const ps_csv_columns[12];
+/* Dates as IANA writes them: YYYY, YYYY-MM or YYYY-MM-DD. */
+int ps_date_ok(const char *d);
 /* "N" or "LO-HI", strictly decimal, 0..65535. */
 int ps_parse_port_field(const char *s, unsigned *ret_lo, unsigned *ret_hi);
 

@@ -135,6 +135,18 @@ int main(void)
                 "<registry><record><name>a</name><name>b</name></record></registry>",
                 "appears twice");
 
+        refused("XML <number> twice",
+                "<registry><record><number>1</number><number>2</number></record></registry>",
+                "<number> appears twice");
+        refused("XML <protocol> twice",
+                "<registry><record><protocol>tcp</protocol><protocol>udp</protocol></record>"
+                "</registry>",
+                "<protocol> appears twice");
+        refused("XML bad record date", "<registry><record date='yesterday'/></registry>",
+                "\"yesterday\" is not a date");
+        refused("XML bad registry date", "<registry><updated>soon</updated></registry>",
+                "<updated> \"soon\" is not a date");
+
         /* ps_parse_port_field is also what the fuzzers drive; its edges. */
         unsigned lo = 1, hi = 1;
         ok(ps_parse_port_field("0-65535", &lo, &hi) == 0 && lo == 0 && hi == 65535, "0-65535");
