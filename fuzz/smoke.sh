@@ -8,6 +8,20 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$src/build-fuzz}
 secs=${FUZZ_SECONDS:-30}
+# On a fresh Debian 12 CI machine (as root), install the fuzzing toolchain.
+need=()
+command -v clang >/dev/null || need+=(clang)
+[ -n "$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | head -1)" ] ||
+        need+=(libclang-rt-14-dev)
+if [ ${#need[@]} -ne 0 ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+                echo "fuzz/smoke.sh: missing ${need[*]} (run as root, or install them)" >&2
+                exit 2
+        fi
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq --no-install-recommends "${need[@]}" libexpat1-dev zlib1g-dev >/dev/null
+fi
 "$src/fuzz/build.sh" "$out"
 mkdir -p "$out/crashes"
 status=0

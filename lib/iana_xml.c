@@ -102,23 +102,30 @@ static const char *parent(const struct xml_state *s, int up)
         return i >= 0 && i < XML_MAX_DEPTH ? s->path[i] : "";
 }
 
-/* Appends text, folding runs of white space into one space. */
+/* Appends text, folding runs of white space into one space. Runs of other
+ * characters go in whole: this is the reader's innermost loop. */
 static void text_add(struct xml_state *s, const char *p, size_t len)
 {
-        for (size_t i = 0; i < len && !s->err; i++) {
+        size_t i = 0;
+        while (i < len && !s->err) {
                 char c = p[i];
                 if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                         s->space_pending = 1;
+                        i++;
                         continue;
                 }
+                size_t j = i + 1;
+                while (j < len && p[j] != ' ' && p[j] != '\t' && p[j] != '\n' && p[j] != '\r')
+                        j++;
                 int r = 0;
                 if (s->space_pending && s->text.len && s->text.buf[s->text.len - 1] != '\n')
                         r = ps_dynbuf_addc(&s->text, ' ');
                 s->space_pending = 0;
                 if (r >= 0)
-                        r = ps_dynbuf_addc(&s->text, c);
+                        r = ps_dynbuf_add(&s->text, p + i, j - i);
                 if (r < 0)
                         fail(s, r, "a field is longer than %u bytes", PS_FIELD_MAX);
+                i = j;
         }
 }
 
