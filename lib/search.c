@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "portscope/portscope.h"
+#include "textmatch.h"
 #include "util.h"
-
-#define MAX_WORDS 16
 
 static char lower(char c)
 {
@@ -33,8 +32,7 @@ static int is_alnum(char c)
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-/* 2 when word stands as a whole word in text, 1 as part of one, 0 not at all. */
-static int text_match(const char *text, const char *word, size_t wlen)
+int ps_text_match(const char *text, const char *word, size_t wlen)
 {
         int best = 0;
         for (const char *p = text; (p = ci_find(p, word, wlen)); p++) {
@@ -52,8 +50,8 @@ static int people_match(const ps_db *db, const ps_record *r, const char *w, size
         for (unsigned i = 0; i < r->n_assignees + r->n_contacts; i++) {
                 int e = i < r->n_assignees ? ps_record_assignee(db, r, i, &p)
                                            : ps_record_contact(db, r, i - r->n_assignees, &p);
-                if (e >= 0 && (text_match(p.name, w, wlen) || text_match(p.org, w, wlen) ||
-                               text_match(p.id, w, wlen)))
+                if (e >= 0 && (ps_text_match(p.name, w, wlen) || ps_text_match(p.org, w, wlen) ||
+                               ps_text_match(p.id, w, wlen)))
                         return 1;
         }
         return 0;
@@ -69,11 +67,11 @@ static int word_score(const ps_db *db, const ps_record *r, const char *w, size_t
                 s = 60;
         else if (ci_find(r->name, w, wlen))
                 s = 30;
-        if ((m = text_match(r->description, w, wlen)))
+        if ((m = ps_text_match(r->description, w, wlen)))
                 s += m == 2 ? 20 : 8;
         if (!s && people_match(db, r, w, wlen))
                 s = 8;
-        if (!s && (text_match(r->note, w, wlen) || text_match(r->unauthorized, w, wlen)))
+        if (!s && (ps_text_match(r->note, w, wlen) || ps_text_match(r->unauthorized, w, wlen)))
                 s = 5;
         if (!s && (r->flags & PS_REC_HAS_PORT)) {
                 unsigned port;
@@ -81,6 +79,34 @@ static int word_score(const ps_db *db, const ps_record *r, const char *w, size_t
                         s = 100;
         }
         return s;
+}
+
+int ps_query_words(const char *query, char *buf, const char **words, size_t *lens)
+{
+        size_t nw = 0;
+        if (!query || strnlen(query, PS_QUERY_MAX + 1) > PS_QUERY_MAX)
+                return -EINVAL;
+        size_t qlen = strlen(query);
+        for (size_t i = 0; i <= qlen; i++)
+                buf[i] = lower(query[i]);
+        /* Words are runs of anything but blanks; punctuation inside stays, so
+         * "ms-sql" and "x11" match as typed. */
+        for (char *p = buf; *p;) {
+                while (*p == ' ' || *p == '\t' || *p == '\n')
+                        *p++ = '\0';
+                if (!*p)
+                        break;
+                if (nw == PS_QUERY_MAX_WORDS)
+                        return -E2BIG;
+                words[nw] = p;
+                while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+                        p++;
+                lens[nw] = (size_t)(p - words[nw]);
+                nw++;
+        }
+        if (!nw)
+                return -EINVAL;
+        return (int)nw;
 }
 
 static int cmp_match(const void *a, const void *b)
@@ -95,31 +121,12 @@ PS_EXPORT int ps_db_search(const ps_db *db, const char *query, ps_proto proto,
                            ps_match *ret_matches, size_t cap)
 {
         char buf[PS_QUERY_MAX + 1];
-        const char *words[MAX_WORDS];
-        size_t lens[MAX_WORDS], nw = 0;
-
-        if (!query || strnlen(query, PS_QUERY_MAX + 1) > PS_QUERY_MAX)
-                return -EINVAL;
-        size_t qlen = strlen(query);
-        for (size_t i = 0; i <= qlen; i++)
-                buf[i] = lower(query[i]);
-        /* Words are runs of anything but blanks; punctuation inside stays, so
-         * "ms-sql" and "x11" match as typed. */
-        for (char *p = buf; *p;) {
-                while (*p == ' ' || *p == '\t' || *p == '\n')
-                        *p++ = '\0';
-                if (!*p)
-                        break;
-                if (nw == MAX_WORDS)
-                        return -E2BIG;
-                words[nw] = p;
-                while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-                        p++;
-                lens[nw] = (size_t)(p - words[nw]);
-                nw++;
-        }
-        if (!nw)
-                return -EINVAL;
+        const char *words[PS_QUERY_MAX_WORDS];
+        size_t lens[PS_QUERY_MAX_WORDS];
+        int k = ps_query_words(query, buf, words, lens);
+        if (k < 0)
+                return k;
+        size_t nw = (size_t)k;
 
         size_t n = ps_db_count(db), found = 0;
         ps_match *all = malloc((n ? n : 1) * sizeof(*all));

@@ -27,6 +27,7 @@ struct cli {
         ps_proto proto; /* --protocol, PS_PROTO_ANY when not given */
         const char *db_path;
         const char *proc_root;
+        ps_notes *notes; /* loaded on first use by cli_notes() */
 };
 
 /* Loads the registry on first use, so commands that do not need it skip the cost. */
@@ -66,6 +67,22 @@ int cmd_name(struct cli *c, int argc, char **argv);
 int cmd_range(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
+int cmd_notes(struct cli *c, int argc, char **argv);
+
+/* Knowledge notes and nmap prevalence (src/notes-report.c). */
+int cli_notes(struct cli *c, ps_notes **ret_notes);
+void notes_cleanup(struct cli *c);
+/* The report's Notes section and prevalence lines; returns the notes shown. */
+size_t print_notes_section(struct cli *c, unsigned port, ps_proto proto);
+json_t *json_note(const ps_notes *notes, const ps_note *note);
+json_t *json_notes_for_port(struct cli *c, unsigned port, ps_proto proto);
+/* The report's "prevalence": an object, or null without nmap-services. */
+json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto);
+#define SEARCH_NOTES_MAX 50
+/* Notes matching query: printed (after a blank line when gap), or added to doc
+ * as "notes" and "notes_total" when doc is given. Returns how many matched, or
+ * -1 after printing an error. */
+int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
 
 /* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
 

@@ -306,6 +306,10 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                 json_object_set_new(doc, "host", json_host(host, port));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(c->db)));
                 json_object_set_new(doc, "records", arr);
+                json_t *notes = json_notes_for_port(c, port, proto);
+                size_t n_notes = json_array_size(notes);
+                json_object_set_new(doc, "notes", notes);
+                json_object_set_new(doc, "prevalence", json_prevalence(c, port, proto));
                 json_object_set_new(doc, "check",
                                     json_pack("{s:[s,s], s:[s,s], s:[s,s]}", "linux",
                                               cmds[CHK_SS], cmds[CHK_LSOF], "macos",
@@ -313,7 +317,7 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                                               cmds[CHK_WIN_NETSTAT], cmds[CHK_WIN_PS]));
                 free(host);
                 r = json_emit(doc);
-                return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
+                return r ? r : n || n_notes ? EXIT_FOUND : EXIT_NOTFOUND;
         }
 
         unsigned w = out_width();
@@ -373,12 +377,13 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                          2, 2, w);
         }
         putchar('\n');
+        size_t n_notes = print_notes_section(c, port, proto);
 
         printf("%sCheck what uses it%s\n", sty_head(c), sty_off(c));
         printf("  %-9s%s\n  %-9s%s\n", "Linux", cmds[CHK_SS], "", cmds[CHK_LSOF]);
         printf("  %-9s%s\n  %-9s%s\n", "macOS", cmds[CHK_LSOF], "", cmds[CHK_MAC_NETSTAT]);
         printf("  %-9s%s\n  %-9s%s\n", "Windows", cmds[CHK_WIN_NETSTAT], "", cmds[CHK_WIN_PS]);
-        return n ? EXIT_FOUND : EXIT_NOTFOUND;
+        return n || n_notes ? EXIT_FOUND : EXIT_NOTFOUND;
 }
 
 int cmd_port(struct cli *c, int argc, char **argv)

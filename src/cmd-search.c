@@ -49,12 +49,13 @@ int cmd_search(struct cli *c, int argc, char **argv)
                 json_object_set_new(doc, "query", json_string(query));
                 json_object_set_new(doc, "total", json_integer(total));
                 json_object_set_new(doc, "results", arr);
+                int n_notes = search_notes(c, query, doc, false);
+                if (n_notes < 0) {
+                        json_decref(doc);
+                        return EXIT_SYSTEM;
+                }
                 r = json_emit(doc);
-                return r ? r : total ? EXIT_FOUND : EXIT_NOTFOUND;
-        }
-        if (!total) {
-                fprintf(stderr, "portscope: search: nothing matches \"%s\"\n", query);
-                return EXIT_NOTFOUND;
+                return r ? r : total || n_notes ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         for (size_t i = 0; i < shown; i++) {
                 ps_record rec;
@@ -69,5 +70,13 @@ int cmd_search(struct cli *c, int argc, char **argv)
         if ((size_t)total > shown)
                 printf("%s(%d more; narrow the search or use --protocol)%s\n", sty_dim(c),
                        total - (int)shown, sty_off(c));
+        /* Notes come after the registry: they answer "what really uses it". */
+        int n_notes = search_notes(c, query, NULL, total > 0);
+        if (n_notes < 0)
+                return EXIT_SYSTEM;
+        if (!total && !n_notes) {
+                fprintf(stderr, "portscope: search: nothing matches \"%s\"\n", query);
+                return EXIT_NOTFOUND;
+        }
         return EXIT_FOUND;
 }

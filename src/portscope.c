@@ -46,6 +46,7 @@ static const struct command commands[] = {
         {"export", cmd_export, export_options, "f:", export_option},
         {"info", cmd_info, NULL, NULL, NULL},
         {"name", cmd_name, NULL, NULL, NULL},
+        {"notes", cmd_notes, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
@@ -67,9 +68,10 @@ static void usage(FILE *f)
               "  export [SOURCE]      write a registry as csv, xml, services or json (--format)\n"
               "  info                 which registry is in use, its date and record counts\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
+              "  notes                every port with a knowledge note: port, title, tags\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
-              "  search WORDS...      rank registrations matching all the words\n"
+              "  search WORDS...      rank registrations and notes matching all the words\n"
               "  update FILE          check IANA's XML or CSV (or .gz) and make it the registry\n"
               "\n"
               "Options:\n"
@@ -267,6 +269,7 @@ int main(int argc, char **argv)
         }
         if (fflush(stdout) == EOF && !r)
                 r = cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+        notes_cleanup(&c);
         ps_db_free(c.db);
         return r;
 }

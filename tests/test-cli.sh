@@ -71,8 +71,11 @@ grep -q 'rsap' "$tmp/out" && grep -q 'Holger Reif' "$tmp/out"
 check "1647: rsap, Holger Reif" $?
 
 run 60000
-[ "$rc" -eq 1 ] && grep -q 'Dynamic port' "$tmp/out" && grep -q 'does not assign' "$tmp/out"
-check "60000: dynamic, nothing registered, exit 1" $?
+grep -q 'Dynamic port' "$tmp/out" && grep -q 'does not assign' "$tmp/out"
+check "60000: dynamic, nothing registered" $?
+run --json 1712/sctp
+[ "$rc" -eq 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not d["records"] and not d["notes"]' "$tmp/out"
+check "1712/sctp: nothing registered or known, exit 1" $?
 
 run --proc-root "$tmp/noproc" 1712
 [ "$rc" -eq 0 ]

@@ -31,6 +31,8 @@ const char *ps_strerror(int code);
 }
 #endif
 
+#include <portscope/notes.h>
+#include <portscope/prevalence.h>
 #include <portscope/ranges.h>
 #include <portscope/registry.h>
 

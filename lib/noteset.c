@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: MIT */
+/* The note-file parser, the cross-note checks and the compiler. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "dynbuf.h"
+#include "noteset.h"
+#include "util.h"
+
+enum { KEY_PORTS, KEY_TITLE, KEY_TAGS, KEY_SOURCE, KEY_CONFIDENCE, _KEY_MAX };
+static const char *const key_names[] = { "ports", "title", "tags", "source", "confidence" };
+
+/* Tags a note may carry together with `unknown`: they claim no use. */
+#define TAGS_NO_USE ((1ull << PS_TAG_OFFICIAL) | (1ull << PS_TAG_UNKNOWN))
+
+struct parser {
+        const char *file;
+        unsigned line;
+        char *err;
+        size_t errsize;
+};
+
+static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct parser *p, const char *fmt, ...)
+{
+        va_list ap;
+        int n = snprintf(p->err, p->errsize, "%s:%u: ", p->file, p->line);
+        if (n >= 0 && (size_t)n < p->errsize) {
+                va_start(ap, fmt);
+                vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
+                va_end(ap);
+        }
+        return -EBADMSG;
+}
+
+void ps_noteset_init(ps_noteset *set)
+{
+        memset(set, 0, sizeof(*set));
+}
+
+static void note_free(ps_rawnote *n)
+{
+        free(n->file);
+        free(n->slug);
+        free(n->title);
+        free(n->body);
+        for (size_t i = 0; i < n->n_sources; i++) {
+                free(n->sources[i].title);
+                free(n->sources[i].url);
+        }
+        free(n->sources);
+}
+
+void ps_noteset_free(ps_noteset *set)
+{
+        for (size_t i = 0; i < set->n; i++)
+                note_free(&set->notes[i]);
+        free(set->notes);
+        ps_noteset_init(set);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+        size_t len;
+        unsigned cp;
+        if (s[0] < 0x80)
+                return 1;
+        if ((s[0] & 0xe0) == 0xc0)
+                len = 2, cp = s[0] & 0x1f;
+        else if ((s[0] & 0xf0) == 0xe0)
+                len = 3, cp = s[0] & 0x0f;
+        else if ((s[0] & 0xf8) == 0xf0)
+                len = 4, cp = s[0] & 0x07;
+        else
+                return 0;
+        if (len > n)
+                return 0;
+        for (size_t i = 1; i < len; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = cp << 6 | (s[i] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF are not text. */
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+                return 0;
+        return len;
+}
+
+/* Checks one line: UTF-8, no NUL, no CR, no other control but tab. */
+static int check_line(struct parser *p, const char *s, size_t n)
+{
+        if (n > PS_NOTE_MAX_LINE)
+                return fail(p, "line of %zu bytes, over the %u-byte limit", n, PS_NOTE_MAX_LINE);
+        for (size_t i = 0; i < n;) {
+                unsigned char c = (unsigned char)s[i];
+                if (c == '\r')
+                        return fail(p, "carriage return: use Unix (LF) line endings");
+                if ((c < 0x20 && c != '\t') || c == 0x7f)
+                        return fail(p, "control character 0x%02x", c);
+                size_t l = utf8_len((const unsigned char *)s + i, n - i);
+                if (!l)
+                        return fail(p, "invalid UTF-8 at byte %zu of the line", i + 1);
+                i += l;
+        }
+        return 0;
+}
+
+static size_t count_chars(const char *s)
+{
+        size_t c = 0;
+        for (; *s; s++)
+                if (((unsigned char)*s & 0xc0) != 0x80)
+                        c++;
+        return c;
+}
+
+static char *trim(char *s)
+{
+        while (*s == ' ' || *s == '\t')
+                s++;
+        size_t n = strlen(s);
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+                s[--n] = '\0';
+        return s;
+}
+
+static int dup_to(struct parser *p, char **dst, const char *s)
+{
+        if (!(*dst = strdup(s)))
+                return -ENOMEM;
+        return 0;
+}
+
+static const char *port_str(const ps_note_port *pp, char *buf, size_t size)
+{
+        if (pp->lo == pp->hi)
+                snprintf(buf, size, "%u/%s", pp->lo, ps_proto_name(pp->proto));
+        else
+                snprintf(buf, size, "%u-%u/%s", pp->lo, pp->hi, ps_proto_name(pp->proto));
+        return buf;
+}
+
+static int ports_overlap(const ps_note_port *a, const ps_note_port *b)
+{
+        return a->proto == b->proto && a->lo <= b->hi && b->lo <= a->hi;
+}
+
+static int add_port(struct parser *p, ps_rawnote *n, unsigned lo, unsigned hi, ps_proto proto)
+{
+        ps_note_port pp = { .lo = (uint16_t)lo, .hi = (uint16_t)hi, .proto = proto };
+        char a[32], b[32];
+        for (size_t i = 0; i < n->n_ports; i++)
+                if (ports_overlap(&n->ports[i], &pp))
+                        return fail(p, "%s overlaps %s, listed before", port_str(&pp, a, sizeof(a)),
+                                    port_str(&n->ports[i], b, sizeof(b)));
+        if (n->n_ports >= PS_NOTE_MAX_PORT_ITEMS)
+                return fail(p, "more than %u port items", PS_NOTE_MAX_PORT_ITEMS);
+        n->port_line[n->n_ports] = p->line;
+        n->ports[n->n_ports++] = pp;
+        return 0;
+}
+
+static int parse_ports(struct parser *p, ps_rawnote *n, char *v)
+{
+        for (char *save = NULL, *item = strtok_r(v, " \t", &save); item;
+             item = strtok_r(NULL, " \t", &save)) {
+                char *slash = strchr(item, '/'), *dash;
+                unsigned lo, hi;
+                ps_proto proto = PS_PROTO_ANY;
+                int r;
+                if (slash) {
+                        *slash = '\0';
+                        const char *ps = slash + 1;
+                        if (!strcmp(ps, "tcp"))
+                                proto = PS_PROTO_TCP;
+                        else if (!strcmp(ps, "udp"))
+                                proto = PS_PROTO_UDP;
+                        else if (!strcmp(ps, "sctp"))
+                                proto = PS_PROTO_SCTP;
+                        else if (!strcmp(ps, "dccp"))
+                                proto = PS_PROTO_DCCP;
+                        else
+                                return fail(p,
+                                            "unknown protocol \"%.20s\" in \"%.20s/%.20s\" "
+                                            "(use tcp, udp, sctp or dccp)",
+                                            ps, item, ps);
+                }
+                dash = strchr(item, '-');
+                if (dash)
+                        *dash = '\0';
+                if ((r = ps_parse_port(item, &lo)) < 0)
+                        return fail(p, "\"%.20s\" is not a port (0-65535)", item);
+                hi = lo;
+                if (dash) {
+                        if ((r = ps_parse_port(dash + 1, &hi)) < 0)
+                                return fail(p, "\"%.20s\" is not a port (0-65535)", dash + 1);
+                        if (hi <= lo)
+                                return fail(p, "range %u-%u: the end must be above the start", lo,
+                                            hi);
+                        if (hi - lo > PS_NOTE_MAX_SPAN)
+                                return fail(p, "range %u-%u covers more than half of all ports", lo,
+                                            hi);
+                }
+                if (proto != PS_PROTO_ANY) {
+                        r = add_port(p, n, lo, hi, proto);
+                } else if ((r = add_port(p, n, lo, hi, PS_PROTO_TCP)) >= 0) {
+                        /* A bare number means both transports. */
+                        r = add_port(p, n, lo, hi, PS_PROTO_UDP);
+                }
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int parse_tags(struct parser *p, ps_rawnote *n, char *v)
+{
+        for (char *save = NULL, *t = strtok_r(v, " \t", &save); t;
+             t = strtok_r(NULL, " \t", &save)) {
+                ps_tag tag;
+                if (ps_tag_from_string(t, &tag) < 0)
+                        return fail(p, "unknown tag \"%.40s\" (see docs/notes.md for the list)", t);
+                if (n->tags & (1ull << tag))
+                        return fail(p, "tag \"%s\" given twice", t);
+                n->tags |= 1ull << tag;
+        }
+        if ((n->tags & (1ull << PS_TAG_UNKNOWN)) && (n->tags & ~TAGS_NO_USE))
+                return fail(p, "tag \"unknown\" says no use is known; it goes only with "
+                               "\"official\"");
+        return 0;
+}
+
+static int url_ok(const char *u)
+{
+        const char *rest;
+        if (!strncmp(u, "https://", 8))
+                rest = u + 8;
+        else if (!strncmp(u, "http://", 7))
+                rest = u + 7;
+        else
+                return 0;
+        if (!*rest || *rest == '/' || *rest == '.')
+                return 0;
+        for (const char *c = u; *c; c++)
+                if (*c == ' ' || *c == '\t' || *c == '"' || *c == '<' || *c == '>')
+                        return 0;
+        return 1;
+}
+
+static int parse_source(struct parser *p, ps_rawnote *n, char *v)
+{
+        char *f[4];
+        size_t nf = 0;
+        for (char *s = v;; s++) {
+                if (nf == 4)
+                        break;
+                f[nf++] = s;
+                s = strchr(s, '|');
+                if (!s)
+                        break;
+                *s = '\0';
+        }
+        if (nf != 3)
+                return fail(p, "a source is \"KIND | TITLE | URL\" (found %s fields)",
+                            nf > 3    ? "more than 3"
+                            : nf == 2 ? "2"
+                                      : "1");
+        for (size_t i = 0; i < 3; i++)
+                f[i] = trim(f[i]);
+        ps_source_kind kind;
+        if (ps_source_kind_from_string(f[0], &kind) < 0)
+                return fail(p,
+                            "unknown source kind \"%.20s\" (use rfc, vendor, cve, advisory, "
+                            "project, paper or other)",
+                            f[0]);
+        if (!*f[1])
+                return fail(p, "the source has no title");
+        if (count_chars(f[1]) > PS_NOTE_MAX_SOURCE_TITLE)
+                return fail(p, "source title of %zu characters, over %u", count_chars(f[1]),
+                            PS_NOTE_MAX_SOURCE_TITLE);
+        if (strlen(f[2]) > PS_NOTE_MAX_URL)
+                return fail(p, "URL longer than %u bytes", PS_NOTE_MAX_URL);
+        if (!url_ok(f[2]))
+                return fail(p,
+                            "\"%.60s\" is not a URL (https://HOST/... or http://HOST/..., "
+                            "no spaces)",
+                            f[2]);
+        if (n->n_sources >= PS_NOTE_MAX_SOURCES)
+                return fail(p, "more than %u sources", PS_NOTE_MAX_SOURCES);
+        if (n->n_sources % 8 == 0) {
+                ps_rawsource *s = realloc(n->sources, (n->n_sources + 8) * sizeof(*s));
+                if (!s)
+                        return -ENOMEM;
+                n->sources = s;
+        }
+        ps_rawsource *s = &n->sources[n->n_sources];
+        s->kind = kind;
+        s->title = strdup(f[1]);
+        s->url = strdup(f[2]);
+        n->n_sources++; /* counted even on failure, so note_free() frees it */
+        if (!s->title || !s->url)
+                return -ENOMEM;
+        return 0;
+}
+
+static int slug_from_file(struct parser *p, ps_rawnote *n)
+{
+        const char *base = strrchr(p->file, '/');
+        base = base ? base + 1 : p->file;
+        size_t len = strlen(base);
+        if (len < 4 || strcmp(base + len - 3, ".md"))
+                return fail(p, "a note file's name ends in \".md\"");
+        len -= 3;
+        if (len > 64 || strspn(base, "abcdefghijklmnopqrstuvwxyz0123456789-") != len)
+                return fail(p,
+                            "file name \"%.80s\": use at most 64 of a-z, 0-9 and - before "
+                            "\".md\"",
+                            base);
+        if (!(n->slug = strndup(base, len)))
+                return -ENOMEM;
+        return 0;
+}
+
+static int parse_header_line(struct parser *p, ps_rawnote *n, char *line, int *last_key,
+                             unsigned *seen)
+{
+        size_t kl = strspn(line, "abcdefghijklmnopqrstuvwxyz");
+        if (!*line)
+                return fail(p, "blank line in the header (a line \"---\" ends the header)");
+        if (!kl || line[kl] != ':')
+                return fail(p, "expected \"key: value\" or the line \"---\" that ends the header");
+        line[kl] = '\0';
+        int key = -1;
+        for (int k = 0; k < _KEY_MAX; k++)
+                if (!strcmp(line, key_names[k]))
+                        key = k;
+        if (key < 0)
+                return fail(p,
+                            "unknown key \"%.20s\" (keys: ports, title, tags, source, "
+                            "confidence)",
+                            line);
+        if (key < *last_key)
+                return fail(p,
+                            "\"%s\" after \"%s\": keys come in the order ports, title, tags, "
+                            "source, confidence",
+                            key_names[key], key_names[*last_key]);
+        if ((seen[key]) && key != KEY_PORTS && key != KEY_SOURCE)
+                return fail(p, "\"%s\" given twice", key_names[key]);
+        if (line[kl + 1] && line[kl + 1] != ' ' && line[kl + 1] != '\t')
+                return fail(p, "expected a space after \"%s:\"", key_names[key]);
+        char *v = trim(line + kl + 1);
+        if (!*v)
+                return fail(p, "\"%s\" has no value", key_names[key]);
+        *last_key = key;
+        seen[key]++;
+        switch (key) {
+        case KEY_PORTS:
+                return parse_ports(p, n, v);
+        case KEY_TITLE: {
+                size_t c = count_chars(v);
+                if (c > PS_NOTE_MAX_TITLE)
+                        return fail(p, "title of %zu characters, over %u", c, PS_NOTE_MAX_TITLE);
+                if (v[strlen(v) - 1] == '.')
+                        return fail(p, "the title ends with a period");
+                n->title_line = p->line;
+                return dup_to(p, &n->title, v);
+        }
+        case KEY_TAGS:
+                n->tags_line = p->line;
+                return parse_tags(p, n, v);
+        case KEY_SOURCE:
+                return parse_source(p, n, v);
+        default:
+                if (ps_confidence_from_string(v, &n->confidence) < 0)
+                        return fail(p, "confidence \"%.20s\": use high, medium or low", v);
+                return 0;
+        }
+}
+
+static int is_blank(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (s[i] != ' ' && s[i] != '\t')
+                        return 0;
+        return 1;
+}
+
+static int parse_note(struct parser *p, ps_rawnote *n, const char *data, size_t len)
+{
+        char line[PS_NOTE_MAX_LINE + 1];
+        unsigned seen[_KEY_MAX] = { 0 };
+        int last_key = 0, r;
+        size_t pos = 0;
+        int in_header = 1;
+        const char *body = NULL, *body_end = NULL;
+        unsigned body_line = 0;
+
+        p->line = 1;
+        if ((r = slug_from_file(p, n)) < 0)
+                return r;
+        if (len > PS_NOTE_MAX_FILE)
+                return fail(p, "the file has %zu bytes, over the %u-byte limit for a note", len,
+                            PS_NOTE_MAX_FILE);
+        if (memchr(data, '\0', len)) {
+                const char *z = memchr(data, '\0', len);
+                p->line = 1;
+                for (const char *c = data; c < z; c++)
+                        p->line += *c == '\n';
+                return fail(p, "NUL byte: a note is text");
+        }
+        p->line = 0;
+        while (pos < len) {
+                const char *s = data + pos, *nl = memchr(s, '\n', len - pos);
+                size_t n_line = nl ? (size_t)(nl - s) : len - pos;
+                pos += n_line + (nl ? 1 : 0);
+                p->line++;
+                if ((r = check_line(p, s, n_line)) < 0)
+                        return r;
+                if (!in_header) {
+                        if (!is_blank(s, n_line)) {
+                                if (!body) {
+                                        body = s;
+                                        body_line = p->line;
+                                }
+                                body_end = s + n_line;
+                        }
+                        continue;
+                }
+                if (n_line == 3 && !memcmp(s, "---", 3)) {
+                        in_header = 0;
+                        static const int required[] = { KEY_PORTS, KEY_TITLE, KEY_TAGS,
+                                                        KEY_SOURCE };
+                        for (size_t k = 0; k < PS_ELEMENTSOF(required); k++)
+                                if (!seen[required[k]])
+                                        return fail(p, "the header has no \"%s\" line%s",
+                                                    key_names[required[k]],
+                                                    required[k] == KEY_SOURCE
+                                                            ? " (every note cites a source)"
+                                                            : "");
+                        continue;
+                }
+                memcpy(line, s, n_line);
+                line[n_line] = '\0';
+                if ((r = parse_header_line(p, n, line, &last_key, seen)) < 0)
+                        return r;
+        }
+        if (in_header) {
+                if (!p->line)
+                        p->line = 1;
+                return fail(p, "no line \"---\" ends the header");
+        }
+        if (!body) {
+                return fail(p, "the body is empty: write at least one sentence");
+        }
+        (void)body_line;
+        if (!(n->body = strndup(body, (size_t)(body_end - body))))
+                return -ENOMEM;
+        return 0;
+}
+
+int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t len, char *err,
+                   size_t errsize)
+{
+        struct parser p = { .file = file, .err = err, .errsize = errsize };
+        ps_rawnote n;
+        int r;
+
+        if (errsize)
+                err[0] = '\0';
+        memset(&n, 0, sizeof(n));
+        if (set->n >= PS_NOTES_MAX_NOTES) {
+                p.line = 1;
+                fail(&p, "more than %u notes", PS_NOTES_MAX_NOTES);
+                return -E2BIG;
+        }
+        if (!(n.file = strdup(file)))
+                return -ENOMEM;
+        if ((r = parse_note(&p, &n, data, len)) < 0) {
+                if (r == -ENOMEM)
+                        snprintf(err, errsize, "%s: out of memory", file);
+                note_free(&n);
+                return r;
+        }
+        if (set->n == set->alloc) {
+                size_t a = set->alloc ? set->alloc * 2 : 64;
+                ps_rawnote *nn = realloc(set->notes, a * sizeof(*nn));
+                if (!nn) {
+                        note_free(&n);
+                        return -ENOMEM;
+                }
+                set->notes = nn;
+                set->alloc = a;
+        }
+        set->notes[set->n++] = n;
+        return 0;
+}
+
+int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t errsize)
+{
+        /* One byte over the cap is enough to tell that a file is too big. */
+        char *buf = malloc(PS_NOTE_MAX_FILE + 1);
+        size_t got = 0;
+        struct stat st;
+        int fd, r = 0;
+
+        if (!buf)
+                return -ENOMEM;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                r = fd < 0 || !S_ISREG(st.st_mode) ? (fd < 0 ? -errno : -EISDIR) : -errno;
+                snprintf(err, errsize, "%s: %s", path, strerror(-r));
+                goto out;
+        }
+        while (got <= PS_NOTE_MAX_FILE) {
+                ssize_t k = read(fd, buf + got, PS_NOTE_MAX_FILE + 1 - got);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
+                        r = -errno;
+                        snprintf(err, errsize, "%s: %s", path, strerror(errno));
+                        goto out;
+                }
+                if (k == 0)
+                        break;
+                got += (size_t)k;
+        }
+        r = ps_noteset_add(set, path, buf, got, err, errsize);
+out:
+        if (fd >= 0)
+                close(fd);
+        free(buf);
+        return r;
+}
+
+static int cmp_slug(const void *a, const void *b)
+{
+        const ps_rawnote *x = a, *y = b;
+        return strcmp(x->slug, y->slug);
+}
+
+/* The first port item of a that overlaps one of b, or -1. */
+static int overlap(const ps_rawnote *a, const ps_rawnote *b, size_t *ret_j)
+{
+        for (size_t i = 0; i < a->n_ports; i++)
+                for (size_t j = 0; j < b->n_ports; j++)
+                        if (ports_overlap(&a->ports[i], &b->ports[j])) {
+                                *ret_j = j;
+                                return (int)i;
+                        }
+        return -1;
+}
+
+static void reportf(ps_note_report report, void *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void reportf(ps_note_report report, void *ctx, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        report(ctx, msg);
+}
+
+static const char *tags_str(uint64_t tags, char *buf, size_t size)
+{
+        size_t len = 0;
+        buf[0] = '\0';
+        for (int t = 0; t < _PS_TAG_MAX; t++)
+                if (tags & (1ull << t)) {
+                        int k = snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+                                         ps_tag_name((ps_tag)t));
+                        if (k < 0 || (size_t)k >= size - len)
+                                break;
+                        len += (size_t)k;
+                }
+        return buf;
+}
+
+int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx)
+{
+        int problems = 0;
+        char pb[32], tb[256];
+        qsort(set->notes, set->n, sizeof(*set->notes), cmp_slug);
+        for (size_t i = 0; i < set->n; i++) {
+                const ps_rawnote *a = &set->notes[i];
+                if (i && !strcmp(set->notes[i - 1].slug, a->slug)) {
+                        reportf(report, ctx, "%s:1: the same note name as %s", a->file,
+                                set->notes[i - 1].file);
+                        problems++;
+                }
+                for (size_t j = i + 1; j < set->n; j++) {
+                        const ps_rawnote *b = &set->notes[j];
+                        size_t bj;
+                        int ai = overlap(a, b, &bj);
+                        if (ai < 0)
+                                continue;
+                        port_str(&a->ports[ai], pb, sizeof(pb));
+                        if (!strcasecmp(a->title, b->title)) {
+                                reportf(report, ctx,
+                                        "%s:%u: duplicate: the same title as %s, for %s", b->file,
+                                        b->title_line, a->file, pb);
+                                problems++;
+                        }
+                        /* `unknown` says nothing is known; another note showing use
+                         * of the same port contradicts it. */
+                        for (int k = 0; k < 2; k++) {
+                                const ps_rawnote *u = k ? b : a, *o = k ? a : b;
+                                if (!(u->tags & (1ull << PS_TAG_UNKNOWN)) ||
+                                    !(o->tags & ~TAGS_NO_USE))
+                                        continue;
+                                reportf(report, ctx,
+                                        "%s:%u: conflict: tagged unknown, but %s documents use "
+                                        "of %s (tags: %s); drop one or merge them",
+                                        u->file, u->tags_line, o->file, pb,
+                                        tags_str(o->tags & ~TAGS_NO_USE, tb, sizeof(tb)));
+                                problems++;
+                        }
+                }
+        }
+        return problems;
+}
+
+/* A string pool for the compiler: offset 0 is "". */
+static int pool_add(ps_dynbuf *b, const char *s, uint32_t *ret_off)
+{
+        if (!*s) {
+                *ret_off = 0;
+                return 0;
+        }
+        size_t off = b->len;
+        int r = ps_dynbuf_add(b, s, strlen(s) + 1);
+        if (r < 0)
+                return r;
+        *ret_off = (uint32_t)off;
+        return 0;
+}
+
+static size_t align4(size_t n)
+{
+        return (n + 3) & ~(size_t)3;
+}
+
+int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size)
+{
+        ps_dynbuf strings;
+        size_t n_ports = 0, n_sources = 0;
+        int r = 0;
+
+        if (set->n > PS_NOTES_MAX_NOTES)
+                return -E2BIG;
+        for (size_t i = 0; i < set->n; i++) {
+                n_ports += set->notes[i].n_ports;
+                n_sources += set->notes[i].n_sources;
+        }
+        struct ps_dbnote *notes = calloc(set->n ? set->n : 1, sizeof(*notes));
+        struct ps_dbnoteport *ports = calloc(n_ports ? n_ports : 1, sizeof(*ports));
+        struct ps_dbnotesource *sources = calloc(n_sources ? n_sources : 1, sizeof(*sources));
+        ps_dynbuf_init(&strings, PS_NOTES_MAX_SIZE / 2);
+        if (!notes || !ports || !sources || ps_dynbuf_addc(&strings, '\0') < 0) {
+                r = -ENOMEM;
+                goto out;
+        }
+        size_t pi = 0, si = 0;
+        for (size_t i = 0; i < set->n && r >= 0; i++) {
+                const ps_rawnote *n = &set->notes[i];
+                struct ps_dbnote *d = &notes[i];
+                if ((r = pool_add(&strings, n->slug, &d->slug)) < 0 ||
+                    (r = pool_add(&strings, n->title, &d->title)) < 0 ||
+                    (r = pool_add(&strings, n->body, &d->body)) < 0)
+                        break;
+                d->tags_lo = (uint32_t)n->tags;
+                d->tags_hi = (uint32_t)(n->tags >> 32);
+                d->confidence = (uint32_t)n->confidence;
+                d->first_port = (uint32_t)pi;
+                d->n_ports = (uint32_t)n->n_ports;
+                d->first_source = (uint32_t)si;
+                d->n_sources = (uint32_t)n->n_sources;
+                for (size_t k = 0; k < n->n_ports; k++, pi++) {
+                        ports[pi].lo = n->ports[k].lo;
+                        ports[pi].hi = n->ports[k].hi;
+                        ports[pi].proto = (uint8_t)n->ports[k].proto;
+                }
+                for (size_t k = 0; k < n->n_sources && r >= 0; k++, si++) {
+                        sources[si].kind = (uint32_t)n->sources[k].kind;
+                        if ((r = pool_add(&strings, n->sources[k].title, &sources[si].title)) >= 0)
+                                r = pool_add(&strings, n->sources[k].url, &sources[si].url);
+                }
+        }
+        if (r < 0)
+                goto out;
+
+        struct ps_noteshdr h = { 0 };
+        size_t off = sizeof(h);
+        memcpy(h.magic, PS_NOTES_MAGIC, 8);
+        h.version = PS_NOTES_VERSION;
+        h.hdr_size = sizeof(h);
+        h.n_notes = (uint32_t)set->n;
+        h.n_ports = (uint32_t)n_ports;
+        h.n_sources = (uint32_t)n_sources;
+        h.off_notes = (uint32_t)off;
+        off = align4(off + set->n * sizeof(*notes));
+        h.off_ports = (uint32_t)off;
+        off = align4(off + n_ports * sizeof(*ports));
+        h.off_sources = (uint32_t)off;
+        off = align4(off + n_sources * sizeof(*sources));
+        h.off_strings = (uint32_t)off;
+        h.strings_size = (uint32_t)strings.len;
+        off = align4(off + strings.len);
+        if (off > PS_NOTES_MAX_SIZE) {
+                r = -E2BIG;
+                goto out;
+        }
+        h.total_size = (uint32_t)off;
+        unsigned char *img = calloc(1, off);
+        if (!img) {
+                r = -ENOMEM;
+                goto out;
+        }
+        memcpy(img + h.off_notes, notes, set->n * sizeof(*notes));
+        memcpy(img + h.off_ports, ports, n_ports * sizeof(*ports));
+        memcpy(img + h.off_sources, sources, n_sources * sizeof(*sources));
+        memcpy(img + h.off_strings, strings.buf, strings.len);
+        h.crc32 = (uint32_t)crc32(0L, img + sizeof(h), (uInt)(off - sizeof(h)));
+        memcpy(img, &h, sizeof(h));
+        *ret_image = img;
+        *ret_size = off;
+out:
+        free(notes);
+        free(ports);
+        free(sources);
+        ps_dynbuf_free(&strings);
+        return r;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Note files (data/notes/NAME.md) held in memory while they are parsed,
+ * checked against each other and compiled. Every string is owned by the set.
+ * Problems are reported as one line, "FILE:LINE: problem".
+ */
+#ifndef PS_NOTESET_H
+#define PS_NOTESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "notesformat.h"
+#include "portscope/notes.h"
+
+typedef struct ps_rawsource {
+        ps_source_kind kind;
+        char *title, *url;
+} ps_rawsource;
+
+typedef struct ps_rawnote {
+        char *file; /* as given, for messages */
+        char *slug, *title, *body;
+        uint64_t tags;
+        ps_confidence confidence;
+        ps_note_port ports[PS_NOTE_MAX_PORT_ITEMS];
+        unsigned port_line[PS_NOTE_MAX_PORT_ITEMS];
+        size_t n_ports;
+        ps_rawsource *sources;
+        size_t n_sources;
+        unsigned title_line, tags_line;
+} ps_rawnote;
+
+typedef struct ps_noteset {
+        ps_rawnote *notes;
+        size_t n, alloc;
+} ps_noteset;
+
+/* Receives one "FILE:LINE: problem" line (no newline). */
+typedef void (*ps_note_report)(void *ctx, const char *msg);
+
+void ps_noteset_init(ps_noteset *set);
+void ps_noteset_free(ps_noteset *set);
+
+/*
+ * Parses one note file's contents. file names it in messages and gives the
+ * slug (its base name without ".md"). -EBADMSG with err set on a bad note,
+ * -E2BIG over a cap, -ENOMEM.
+ */
+int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t len, char *err,
+                   size_t errsize);
+/* Reads path (with the file-size cap) and parses it. */
+int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t errsize);
+
+/*
+ * Sorts the notes by slug and checks them against each other: duplicate
+ * slugs, the same title for the same port, a note tagged `unknown` where
+ * another documents use. Calls report for every problem; returns how many.
+ */
+int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx);
+
+/* Compiles a checked set into an image for ps_notes_open_memory(). */
+int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The compiled notes image that psnotes writes and lib/notes.c reads. All
+ * integers are little-endian; every section starts 4-byte aligned.
+ */
+#ifndef PS_NOTESFORMAT_H
+#define PS_NOTESFORMAT_H
+
+#include <stdint.h>
+
+#define PS_NOTES_MAGIC "PSNOTES1"
+#define PS_NOTES_VERSION 1
+
+/* Hard caps, shared by the parser (for files from outside) and the reader. */
+#define PS_NOTES_MAX_NOTES 4096u
+#define PS_NOTE_MAX_FILE (16u << 10) /* one note file */
+#define PS_NOTE_MAX_LINE 4096u       /* one line of a note file */
+#define PS_NOTE_MAX_PORT_ITEMS 64u   /* port items (after "N" expands to tcp+udp) */
+#define PS_NOTE_MAX_SOURCES 32u
+#define PS_NOTE_MAX_TITLE 100u
+#define PS_NOTE_MAX_SOURCE_TITLE 200u
+#define PS_NOTE_MAX_URL 1000u
+#define PS_NOTE_MAX_SPAN 32767u /* largest hi - lo: half the port space, never "every port" */
+#define PS_NOTES_MAX_SIZE (64u << 20)
+
+struct ps_noteshdr {
+        char magic[8];       /* PS_NOTES_MAGIC, not NUL-terminated */
+        uint32_t version;    /* PS_NOTES_VERSION */
+        uint32_t hdr_size;   /* sizeof(struct ps_noteshdr) */
+        uint32_t total_size; /* the whole image, header included */
+        uint32_t crc32;      /* zlib crc32 of bytes [hdr_size, total_size) */
+        uint32_t n_notes;
+        uint32_t n_ports;     /* port items of all notes, note by note */
+        uint32_t n_sources;   /* sources of all notes, note by note */
+        uint32_t off_notes;   /* struct ps_dbnote[n_notes], by slug */
+        uint32_t off_ports;   /* struct ps_dbnoteport[n_ports] */
+        uint32_t off_sources; /* struct ps_dbnotesource[n_sources] */
+        uint32_t off_strings; /* NUL-terminated strings; offset 0 is "" */
+        uint32_t strings_size;
+        uint32_t reserved[18]; /* zero; room to grow */
+};
+
+struct ps_dbnote {
+        uint32_t slug, title, body; /* string offsets */
+        uint32_t tags_lo, tags_hi;  /* the tag bit set */
+        uint32_t confidence;
+        uint32_t first_port, n_ports, first_source, n_sources;
+};
+
+struct ps_dbnoteport {
+        uint16_t lo, hi;
+        uint8_t proto, pad[3];
+};
+
+struct ps_dbnotesource {
+        uint32_t kind, title, url;
+};
+
+_Static_assert(sizeof(struct ps_noteshdr) == 128, "notes header layout");
+_Static_assert(sizeof(struct ps_dbnote) == 40, "note layout");
+_Static_assert(sizeof(struct ps_dbnoteport) == 8, "note port layout");
+
+#endif

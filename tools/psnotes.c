@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Build-time validator and compiler of the knowledge notes (docs/notes.md).
+ *
+ *   psnotes --check PATH...                     validate note files or directories
+ *   psnotes DIR OUT.notes OUT.S [--depfile OUT.d]   validate and compile DIR
+ *
+ * Every problem is printed as "FILE:LINE: problem"; the exit status is 1 when
+ * there was any, 2 for bad usage. The depfile names DIR itself and every note,
+ * so that ninja rebuilds when a note is added, removed or edited.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dynbuf.h"
+#include "embed.h"
+#include "noteset.h"
+#include "portscope/portscope.h"
+
+#define MAX_FILES (PS_NOTES_MAX_NOTES + 16)
+
+static int problems;
+
+static void report(void *ctx, const char *msg)
+{
+        fprintf(stderr, "%s\n", msg);
+        problems++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files in a notes directory that are not notes. */
+static int is_side_file(const char *name)
+{
+        size_t n = strlen(name);
+        return name[0] == '.' || !strcmp(name, "README") || !strcmp(name, "LICENSE") ||
+               (n && name[n - 1] == '~');
+}
+
+/* Appends the notes in dir to files (sorted), or reports what is not a note. */
+static int list_dir(const char *dir, char **files, size_t *n)
+{
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        size_t first = *n;
+        if (!d) {
+                fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+                problems++;
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                size_t len = strlen(de->d_name);
+                if (is_side_file(de->d_name))
+                        continue;
+                if (len < 4 || strcmp(de->d_name + len - 3, ".md")) {
+                        fprintf(stderr,
+                                "%s/%s:1: not a note: notes are named SLUG.md (README "
+                                "and LICENSE may sit beside them)\n",
+                                dir, de->d_name);
+                        problems++;
+                        continue;
+                }
+                if (*n >= MAX_FILES) {
+                        fprintf(stderr, "%s: more than %u notes\n", dir, PS_NOTES_MAX_NOTES);
+                        problems++;
+                        break;
+                }
+                size_t sz = strlen(dir) + len + 2;
+                if (!(files[*n] = malloc(sz))) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                snprintf(files[*n], sz, "%s/%s", dir, de->d_name);
+                (*n)++;
+        }
+        closedir(d);
+        qsort(files + first, *n - first, sizeof(*files), cmp_str);
+        return 0;
+}
+
+static int depfile_add(ps_dynbuf *b, const char *path)
+{
+        int r = ps_dynbuf_addc(b, ' ');
+        for (const char *p = path; *p && r >= 0; p++) {
+                if (*p == ' ' || *p == '\\' || *p == '#')
+                        r = ps_dynbuf_addc(b, '\\');
+                else if (*p == '$')
+                        r = ps_dynbuf_addc(b, '$');
+                if (r >= 0)
+                        r = ps_dynbuf_addc(b, *p);
+        }
+        return r;
+}
+
+static int usage(void)
+{
+        fprintf(stderr, "usage: psnotes --check PATH...\n"
+                        "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d]\n");
+        return 2;
+}
+
+int main(int argc, char **argv)
+{
+        static char *files[MAX_FILES];
+        char err[1024];
+        size_t nfiles = 0;
+        ps_noteset set;
+        int check_only, r;
+        const char *depfile = NULL;
+
+        if (argc < 2)
+                return usage();
+        check_only = !strcmp(argv[1], "--check");
+        if (!check_only) {
+                if (argc != 4 && !(argc == 6 && !strcmp(argv[4], "--depfile")))
+                        return usage();
+                depfile = argc == 6 ? argv[5] : NULL;
+        }
+        int npaths = check_only ? argc - 2 : 1;
+        char **paths = check_only ? argv + 2 : argv + 1;
+        if (!npaths)
+                return usage();
+        for (int i = 0; i < npaths; i++) {
+                struct stat st;
+                if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+                        if (list_dir(paths[i], files, &nfiles) == -ENOMEM)
+                                goto oom;
+                } else if (nfiles < MAX_FILES) {
+                        if (!(files[nfiles++] = strdup(paths[i])))
+                                goto oom;
+                }
+        }
+
+        ps_noteset_init(&set);
+        for (size_t i = 0; i < nfiles; i++) {
+                r = ps_noteset_add_file(&set, files[i], err, sizeof(err));
+                if (r == -ENOMEM)
+                        goto oom;
+                if (r < 0)
+                        report(NULL, err);
+        }
+        ps_noteset_check(&set, report, NULL);
+        if (problems) {
+                fprintf(stderr, "psnotes: %d problem%s in %zu note file%s (see docs/notes.md)\n",
+                        problems, problems == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s");
+                ps_noteset_free(&set);
+                return 1;
+        }
+        if (check_only) {
+                printf("psnotes: %zu notes are valid\n", set.n);
+                ps_noteset_free(&set);
+                return 0;
+        }
+
+        void *image;
+        size_t size;
+        ps_notes *notes;
+        if ((r = ps_noteset_compile(&set, &image, &size)) < 0) {
+                fprintf(stderr, "psnotes: compiling: %s\n", ps_strerror(r));
+                return 1;
+        }
+        ps_noteset_free(&set);
+        /* The library trusts its built-in image, so check it fully here. */
+        if ((r = ps_notes_open_memory(image, size, &notes)) < 0) {
+                fprintf(stderr, "psnotes: the compiled image does not validate: %s\n",
+                        ps_strerror(r));
+                return 1;
+        }
+        ps_notes_free(notes);
+        if ((r = embed_write_if_changed(argv[2], image, size)) < 0 ||
+            (r = embed_write_stub(argv[3], argv[2], "notes", image, size)) < 0) {
+                fprintf(stderr, "psnotes: writing: %s\n", strerror(-r));
+                return 1;
+        }
+        free(image);
+        if (depfile) {
+                ps_dynbuf b;
+                ps_dynbuf_init(&b, 16u << 20);
+                r = ps_dynbuf_add(&b, argv[2], strlen(argv[2]));
+                if (r >= 0)
+                        r = ps_dynbuf_addc(&b, ':');
+                if (r >= 0)
+                        r = depfile_add(&b, argv[1]);
+                for (size_t i = 0; i < nfiles && r >= 0; i++)
+                        r = depfile_add(&b, files[i]);
+                if (r >= 0)
+                        r = ps_dynbuf_addc(&b, '\n');
+                if (r >= 0)
+                        r = embed_write_if_changed(depfile, b.buf, b.len);
+                ps_dynbuf_free(&b);
+                if (r < 0) {
+                        fprintf(stderr, "psnotes: writing %s: %s\n", depfile, strerror(-r));
+                        return 1;
+                }
+        }
+        for (size_t i = 0; i < nfiles; i++)
+                free(files[i]);
+        return 0;
+oom:
+        fprintf(stderr, "psnotes: out of memory\n");
+        return 1;
+}
