@@ -307,13 +307,15 @@ static void export_services(const ps_db *db)
                         }
                         if (!nn)
                                 continue;
+                        /* Columns as in Debian's /etc/services: name, port/proto,
+                         * aliases, then the comment from column 40. */
                         char pp[24];
                         snprintf(pp, sizeof(pp), "%u/%s", port, ps_proto_name((ps_proto)proto));
-                        printf("%-15s %-11s", names[0], pp);
+                        int col = printf("%-15s %s", names[0], pp);
                         for (unsigned k = 1; k < nn; k++)
-                                printf(" %s", names[k]);
+                                col += printf(" %s", names[k]);
                         if (desc && *desc) {
-                                printf("\t# ");
+                                printf("%*s# ", col < 40 ? 40 - col : 1, "");
                                 for (const char *d = desc; *d; d++)
                                         putchar(*d == '\n' || *d == '\r' || *d == '\t' ? ' ' : *d);
                         }
