@@ -21,7 +21,7 @@ for f in "${lib[@]}"; do
         "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/$f.o"
         objs+=("$out/$f.o")
 done
-for h in xml csv portspec; do
+for h in xml csv portspec registry; do
         "$CC" "${flags[@]}" "$src/fuzz/fuzz-$h.c" "${objs[@]}" -lexpat -lz -o "$out/fuzz-$h"
 done
-echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec" >&2
+echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry" >&2
