@@ -133,7 +133,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
         }
         if (c->json) {
                 r = json_emit(json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "path", path,
-                                        "input", file, "format", ps_regfmt_name(fmt) + 0,
+                                        "input", file, "format", ps_regfmt_name(fmt),
                                         "registry_date", ps_db_date(db), "records",
                                         (json_int_t)ps_db_count(db), "people", (json_int_t)n_people,
                                         "size", (json_int_t)size));
