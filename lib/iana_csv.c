@@ -625,7 +625,8 @@ int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
                 finish_input(&s);
         int r = s.err;
         if (!r && (r = collect_people(&set)) < 0)
-                snprintf(errbuf, errsize, "more than %u people", PS_DB_MAX_PEOPLE);
+                snprintf(errbuf, errsize, "line %lu: the records name more than %u people", s.line,
+                         PS_DB_MAX_PEOPLE);
         if (!r)
                 set_date(&set);
         for (unsigned i = 0; i < CSV_FIELDS; i++)

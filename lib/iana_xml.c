@@ -474,7 +474,12 @@ static void end_field(struct xml_state *s)
                 dst = &s->person->updated;
                 break;
         case F_FOOTNOTE:
-                if (s->n_notes < XML_MAX_FOOTNOTES && s->footnote_anchor) {
+                if (s->n_notes >= XML_MAX_FOOTNOTES) {
+                        free(t);
+                        fail(s, -E2BIG, "more than %d <footnote>s", XML_MAX_FOOTNOTES);
+                        return;
+                }
+                if (s->footnote_anchor) {
                         s->notes[s->n_notes].anchor = s->footnote_anchor;
                         s->notes[s->n_notes++].text = t;
                         s->footnote_anchor = NULL;

@@ -147,6 +147,16 @@ int main(void)
         refused("XML bad registry date", "<registry><updated>soon</updated></registry>",
                 "<updated> \"soon\" is not a date");
 
+        {
+                static char many[8192];
+                size_t n = (size_t)snprintf(many, sizeof(many), "<registry><record/>");
+                for (int i = 0; i < 65; i++)
+                        n += (size_t)snprintf(many + n, sizeof(many) - n,
+                                              "<footnote anchor='%d'>x</footnote>", i);
+                snprintf(many + n, sizeof(many) - n, "</registry>");
+                refused("XML with 65 footnotes", many, "more than 64 <footnote>s");
+        }
+
         /* ps_parse_port_field is also what the fuzzers drive; its edges. */
         unsigned lo = 1, hi = 1;
         ok(ps_parse_port_field("0-65535", &lo, &hi) == 0 && lo == 0 && hi == 65535, "0-65535");

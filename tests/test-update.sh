@@ -161,6 +161,11 @@ with gzip.open(sys.argv[1], "wb") as f:
 expect_refused "70 MB after decompression" 'line [0-9]+: the file is larger than 64 MiB' "$tmp/big.csv.gz"
 expect_refused "1000001 records" 'line 1000002: more than 1000000 records' \
         <(printf '%s\n' "$hdr"; awk 'BEGIN { for (i = 0; i <= 1000000; i++) printf "s%d,1,tcp,,,,,,,,,\n", i }')
+expect_refused "257 assignees on one record" 'line 2 \(record 2\), field "Assignee": more than 256 people' \
+        <(printf '%s\n' "$hdr"; printf 'a,1,tcp,x,'; for i in $(seq 257); do printf '[p%d]' "$i"; done; printf ',,,,,,,\n')
+expect_refused "1000001 people" 'the records name more than 1000000 people' \
+        <(printf '%s\n' "$hdr"; awk 'BEGIN { for (r = 0; r < 3907; r++) { printf "s%d,1,tcp,,", r;
+                for (i = 0; i < 256; i++) printf "[p%d]", r * 256 + i; printf ",,,,,,,\n" } }')
 expect_refused "ranges covering too many ports" 'line 18: the records. port ranges add up to more than 1048576 ports' \
         <(printf '%s\n' "$hdr"; for i in $(seq 20); do printf 'r%d,0-65535,tcp,,,,,,,,,\n' "$i"; done)
 csv 'a,"1\n2",tcp,x,,,,,,,,\n' >"$tmp/nl.csv"
