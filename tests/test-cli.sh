@@ -4,6 +4,8 @@ set -u
 PS=$1
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
+# Reports may write the prevalence cache: keep it out of the user's home.
+export XDG_CACHE_HOME="$tmp/cache"
 trap 'rm -rf "$tmp"' EXIT
 
 run() { # run ARGS...: sets out, err, rc
