@@ -98,13 +98,32 @@ static const struct command *find_command(const char *name)
         return NULL;
 }
 
-static bool takes_value(const struct option *opts, const char *arg)
+/* Whether an option word consumes the next word: a global option or any
+ * command's, since the command word may come after its options. */
+static bool takes_value(const char *arg)
 {
-        if (arg[1] != '-')
-                return arg[2] == '\0' && strchr("Cp", arg[1]) != NULL;
-        for (; opts && opts->name; opts++)
-                if (!strcmp(arg + 2, opts->name))
-                        return opts->has_arg == required_argument;
+        if (arg[1] != '-') {
+                if (arg[2] != '\0')
+                        return false;
+                if (strchr("Cp", arg[1]))
+                        return true;
+                for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                        const char *so = commands[i].shortopts;
+                        const char *hit = so ? strchr(so, arg[1]) : NULL;
+                        if (hit && hit[1] == ':')
+                                return true;
+                }
+                return false;
+        }
+        const struct option *tables[1 + sizeof(commands) / sizeof(commands[0])];
+        size_t nt = 0;
+        tables[nt++] = global_options;
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                tables[nt++] = commands[i].options;
+        for (size_t t = 0; t < nt; t++)
+                for (const struct option *o = tables[t]; o && o->name; o++)
+                        if (!strcmp(arg + 2, o->name))
+                                return o->has_arg == required_argument;
         return false;
 }
 
@@ -117,7 +136,7 @@ static int command_index(int argc, char **argv)
                         return i + 1 < argc ? i + 1 : -1;
                 if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
                         return a[0] == '-' && a[1] ? -1 : i;
-                if (takes_value(global_options, a))
+                if (takes_value(a))
                         i++;
         }
         return -1;
