@@ -39,6 +39,19 @@ PS_EXPORT int ps_db_open_builtin(ps_db **ret_db)
                                   (size_t)(ps_builtin_db_end - ps_builtin_db_start), ret_db);
 }
 
+int ps_db_default_path(char *buf, size_t size)
+{
+        const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+        int n = -1;
+        if (xdg && *xdg == '/')
+                n = snprintf(buf, size, "%s/portscope/registry.db", xdg);
+        else if (home && *home == '/')
+                n = snprintf(buf, size, "%s/.local/share/portscope/registry.db", home);
+        if (n < 0)
+                return -ENOENT;
+        return (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
 PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
 {
         const char *env = getenv("PORTSCOPE_DB");
@@ -50,14 +63,7 @@ PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
                 r = ps_db_open_file(env, &db);
         } else {
                 /* The database `portscope update` writes, when there is one. */
-                const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-                int n = -1;
-                if (xdg && *xdg == '/')
-                        n = snprintf(buf, sizeof(buf), "%s/portscope/registry.db", xdg);
-                else if (home && *home == '/')
-                        n = snprintf(buf, sizeof(buf), "%s/.local/share/portscope/registry.db",
-                                     home);
-                if (n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0)
+                if (ps_db_default_path(buf, sizeof(buf)) == 0 && access(buf, F_OK) == 0)
                         r = ps_db_open_file(buf, &db);
                 else
                         r = ps_db_open_builtin(&db);

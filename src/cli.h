@@ -3,6 +3,7 @@
 #ifndef PS_CLI_H
 #define PS_CLI_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -82,6 +83,18 @@ json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto);
  * as "notes" and "notes_total" when doc is given. Returns how many matched, or
  * -1 after printing an error. */
 int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
+
+/* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
+
+int cmd_update(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+extern const struct option diff_options[], export_options[];
+int diff_option(struct cli *c, int opt, const char *arg);
+int export_option(struct cli *c, int opt, const char *arg);
+/* Opens "builtin", a compiled database or an IANA XML/CSV file; one-line
+ * error and an exit status on failure. */
+int cli_open_source(const char *arg, ps_db **ret_db);
 
 /* Local sockets (src/cmd-who.c, src/cmd-ls.c, src/sockets-view.c). */
 #include <getopt.h>

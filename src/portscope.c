@@ -42,6 +42,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+        {"diff", cmd_diff, diff_options, NULL, diff_option},
+        {"export", cmd_export, export_options, "f:", export_option},
         {"info", cmd_info, NULL, NULL, NULL},
         {"ls", cmd_ls, ls_options, "46atu", ls_option},
         {"name", cmd_name, NULL, NULL, NULL},
@@ -49,6 +51,7 @@ static const struct command commands[] = {
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
+        {"update", cmd_update, NULL, NULL, NULL},
         {"who", cmd_who, who_options, "l", who_option},
 };
 
@@ -63,6 +66,8 @@ static void usage(FILE *f)
               "settings for it.\n"
               "\n"
               "Commands:\n"
+              "  diff OLD NEW         assignments added, removed and changed between registries\n"
+              "  export [SOURCE]      write a registry as csv, xml, services or json (--format)\n"
               "  info                 which registry is in use, its date and record counts\n"
               "  ls [OPTIONS]         listening sockets here, with process and service\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
@@ -70,30 +75,29 @@ static void usage(FILE *f)
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
               "  search WORDS...      rank registrations and notes matching all the words\n"
+              "  update FILE          check IANA's XML or CSV (or .gz) and make it the registry\n"
               "  who PORT[/PROTO]     every local socket on a port, with its process\n"
               "\n"
               "Options:\n"
+              "  -4, -6               ls: IPv4 or IPv6 only\n"
+              "  -a, --all            diff: also list unnamed blocks (Unassigned, Reserved);\n"
+              "                       ls: every socket, established ones too\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
               "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
+              "  -f, --format=FORMAT  export: csv (default), xml, services or json\n"
               "  -h, --help           show this help and exit\n"
               "  -j, --json           print JSON (schema in portscope(1))\n"
+              "  -l, --listening      who: listening sockets only (as ss -l)\n"
+              "      --ndjson         ls, who: one JSON object per line, one line per socket\n"
               "      --no-color       same as --color=never\n"
-              "      --proc-root=DIR  read kernel settings below DIR instead of /proc\n"
+              "      --proc-root=DIR  read kernel settings, sockets, processes below DIR\n"
+              "      --process=NAME   ls: sockets held by a process name or pid\n"
               "  -p, --protocol=PROTO tcp, udp, sctp, dccp or any (default)\n"
+              "      --state=STATE    ls: sockets in a state: listen, estab, unconn, time-wait...\n"
+              "  -t, --tcp            ls: TCP sockets\n"
+              "  -u, --udp            ls: UDP sockets\n"
+              "      --user=USER      ls: sockets owned by a user name or uid\n"
               "  -V, --version        show the version and the registry date, and exit\n"
-              "\n"
-              "ls options:\n"
-              "  -4, -6               IPv4 or IPv6 only\n"
-              "  -a, --all            every socket, established ones too, not just listeners\n"
-              "      --ndjson         one JSON object per line, one line per socket\n"
-              "      --process=NAME   sockets held by a process name or pid\n"
-              "      --state=STATE    sockets in a state: listen, estab, unconn, time-wait...\n"
-              "  -t, --tcp            TCP sockets\n"
-              "  -u, --udp            UDP sockets\n"
-              "      --user=USER      sockets owned by a user name or uid\n"
-              "who options:\n"
-              "  -l, --listening      listening sockets only (as ss -l)\n"
-              "      --ndjson         one JSON object per line, one line per socket\n"
               "\n"
               "Exit status: 0 found, 1 nothing found, 2 bad usage or input, 3 system error.\n",
               f);
@@ -107,13 +111,32 @@ static const struct command *find_command(const char *name)
         return NULL;
 }
 
-static bool takes_value(const struct option *opts, const char *arg)
+/* Whether an option word consumes the next word: a global option or any
+ * command's, since the command word may come after its options. */
+static bool takes_value(const char *arg)
 {
-        if (arg[1] != '-')
-                return arg[2] == '\0' && strchr("Cp", arg[1]) != NULL;
-        for (; opts && opts->name; opts++)
-                if (!strcmp(arg + 2, opts->name))
-                        return opts->has_arg == required_argument;
+        if (arg[1] != '-') {
+                if (arg[2] != '\0')
+                        return false;
+                if (strchr("Cp", arg[1]))
+                        return true;
+                for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                        const char *so = commands[i].shortopts;
+                        const char *hit = so ? strchr(so, arg[1]) : NULL;
+                        if (hit && hit[1] == ':')
+                                return true;
+                }
+                return false;
+        }
+        const struct option *tables[1 + sizeof(commands) / sizeof(commands[0])];
+        size_t nt = 0;
+        tables[nt++] = global_options;
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                tables[nt++] = commands[i].options;
+        for (size_t t = 0; t < nt; t++)
+                for (const struct option *o = tables[t]; o && o->name; o++)
+                        if (!strcmp(arg + 2, o->name))
+                                return o->has_arg == required_argument;
         return false;
 }
 
@@ -126,7 +149,7 @@ static int command_index(int argc, char **argv)
                         return i + 1 < argc ? i + 1 : -1;
                 if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
                         return a[0] == '-' && a[1] ? -1 : i;
-                if (takes_value(global_options, a))
+                if (takes_value(a))
                         i++;
         }
         return -1;

@@ -179,6 +179,9 @@ rc=$?
 [ "$rc" -eq 3 ] && grep -q 'writing output' "$tmp/err"
 check "a failed write is reported, exit 3" $?
 
+"$PS" --format csv export 2>/dev/null | head -1 | grep -q '^Service Name,Port Number'
+check "a command's option with its value may come before the command word" $?
+
 # usage() mirrors the man page: the same long options and commands, options sorted.
 man=$(dirname "$0")/../man/portscope.1
 "$PS" --help >"$tmp/help"
