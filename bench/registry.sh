@@ -11,6 +11,8 @@ command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get insta
 ninja -C "$B" portscope bench/bench-lookup bench/peak-rss >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The prevalence cache lives in the scratch directory; the warmup runs fill it.
+export XDG_CACHE_HOME="$tmp/cache"
 
 hyperfine -N --warmup 50 --runs 1000 --export-json "$tmp/h.json" \
         "$B/portscope 1712" "getent services 22" >/dev/null 2>"$tmp/h.err"

@@ -192,29 +192,30 @@ PS_EXPORT int ps_audit_config_load(const char *path, ps_audit_config **ret_confi
         struct stat st;
         if (fd < 0)
                 return -errno;
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                int e = fstat(fd, &st) < 0 ? -errno : -EINVAL;
+        if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+                int e = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
                 close(fd);
-                snprintf(errbuf, errsize, "%s: not a regular file", path);
                 return e;
         }
-        if (st.st_size > (off_t)CONFIG_MAX_SIZE) {
-                close(fd);
-                return bad(errbuf, errsize, path, 0, "larger than %u bytes", CONFIG_MAX_SIZE);
-        }
-        char *text = malloc((size_t)st.st_size + 1);
+        /* Read to the end rather than trust st_size: /dev/null and pipes work too. */
+        char *text = malloc(CONFIG_MAX_SIZE + 1);
         size_t got = 0;
         if (!text) {
                 close(fd);
                 return -ENOMEM;
         }
-        while (got < (size_t)st.st_size) {
-                ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
+        for (;;) {
+                ssize_t k = read(fd, text + got, CONFIG_MAX_SIZE + 1 - got);
                 if (k < 0 && errno == EINTR)
                         continue;
-                if (k <= 0)
+                if (k < 0) {
+                        int e = -errno;
+                        free(text);
+                        close(fd);
+                        return e;
+                }
+                if (k == 0 || (got += (size_t)k) > CONFIG_MAX_SIZE)
                         break;
-                got += (size_t)k;
         }
         close(fd);
         int r = ps_audit_config_parse(text, got, path, ret_config, errbuf, errsize);

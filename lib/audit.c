@@ -54,94 +54,10 @@ PS_EXPORT int ps_severity_from_string(const char *s, ps_severity *ret_severity)
         return -EINVAL;
 }
 
-/*
- * Process names that legitimately serve a registered service name. A process
- * also matches when its name and the service name contain one another.
- */
-static const struct {
-        const char *service;
-        const char *procs; /* space-separated */
-} equivalents[] = {
-        {"ssh", "sshd dropbear"},
-        {"http", "nginx apache2 httpd caddy lighttpd haproxy traefik envoy varnishd"},
-        {"https", "nginx apache2 httpd caddy lighttpd haproxy traefik envoy"},
-        {"http-alt", "nginx apache2 httpd caddy tomcat java"},
-        {"domain", "named unbound dnsmasq systemd-resolve pdns_server knotd coredns"},
-        {"ntp", "chronyd ntpd systemd-timesyncd openntpd"},
-        {"ipp", "cupsd cups-browsed"},
-        {"postgresql", "postgres postmaster"},
-        {"mysql", "mysqld mariadbd"},
-        {"microsoft-ds", "smbd samba"},
-        {"netbios-ssn", "smbd samba"},
-        {"netbios-ns", "nmbd samba"},
-        {"netbios-dgm", "nmbd samba"},
-        {"sunrpc", "rpcbind portmap"},
-        {"smtp", "master exim4 exim sendmail postfix smtpd opensmtpd"},
-        {"submission", "master exim4 exim sendmail postfix smtpd opensmtpd"},
-        {"submissions", "master exim4 exim sendmail postfix smtpd opensmtpd"},
-        {"imap", "dovecot imap-login"},
-        {"imaps", "dovecot imap-login"},
-        {"pop3", "dovecot pop3-login"},
-        {"pop3s", "dovecot pop3-login"},
-        {"mdns", "avahi-daemon systemd-resolve"},
-        {"llmnr", "systemd-resolve"},
-        {"snmp", "snmpd"},
-        {"ldap", "slapd"},
-        {"ldaps", "slapd"},
-        {"bootps", "dhcpd dnsmasq kea-dhcp4"},
-        {"bootpc", "dhclient networkmanager systemd-networkd dhcpcd"},
-        {"dhcpv6-client", "dhclient networkmanager systemd-networkd dhcpcd"},
-        {"memcache", "memcached"},
-        {"ftp", "vsftpd proftpd pure-ftpd"},
-        {"telnet", "telnetd in.telnetd"},
-        {"x11", "xorg xwayland"},
-        {"ms-wbt-server", "xrdp"},
-        {"rfb", "vncserver xvnc x11vnc"},
-        {"isakmp", "charon strongswan racoon pluto"},
-        {"ipsec-nat-t", "charon strongswan racoon pluto"},
-        {"openvpn", "openvpn"},
-        {"syslog", "rsyslogd syslog-ng systemd-journal"},
-        {"kerberos", "krb5kdc"},
-        {"rsync", "rsync"},
-        {"squid-http", "squid"},
-};
-
 /* Processes that only forward a port for something else; judging them by name says nothing. */
 static const char *const forwarders[] = {"docker-proxy", "rootlessport", "slirp4netns",
                                          "kube-proxy",   "vpnkit",       "socat",
                                          "ssh",          "conmon",       "pasta"};
-
-static bool word_in(const char *list, const char *w)
-{
-        size_t n = strlen(w);
-        for (const char *p = list; (p = strcasestr(p, w)); p += n)
-                if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-                        return true;
-        return false;
-}
-
-static bool contains_ci(const char *hay, const char *needle)
-{
-        return strlen(needle) >= 3 && strcasestr(hay, needle) != NULL;
-}
-
-/* Whether a process named proc (or exe) plausibly serves the service. */
-static bool looks_like(const char *service, const char *proc, const char *exe)
-{
-        const char *names[2] = {proc, exe};
-        for (int i = 0; i < 2; i++) {
-                const char *n = names[i];
-                if (!n || !*n)
-                        continue;
-                if (!strcasecmp(n, service) || contains_ci(n, service) || contains_ci(service, n))
-                        return true;
-                for (size_t k = 0; k < PS_ELEMENTSOF(equivalents); k++)
-                        if (!strcasecmp(equivalents[k].service, service) &&
-                            word_in(equivalents[k].procs, n))
-                                return true;
-        }
-        return false;
-}
 
 static bool is_forwarder(const char *proc, const char *exe)
 {
@@ -261,7 +177,7 @@ static void rule_unexpected_process(struct ctx *c, const struct listener *l)
         ps_record r;
         ps_iter_port(&it, c->o->db, l->s->local_port, l->s->proto);
         while (ps_iter_next(&it, &r) > 0)
-                if (*r.name && looks_like(r.name, l->proc->name, l->proc->exe_basename))
+                if (*r.name && ps_service_matches_process(r.name, l->proc))
                         return;
         add(c, l, "unexpected-process",
             "Check that this process is meant to hold the port; if it is, silence the finding "

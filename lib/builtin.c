@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The registry compiled into the library, and the choice of database. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
-#include "dbformat.h"
 #include "portscope/portscope.h"
 #include "util.h"
 
@@ -15,12 +16,40 @@ extern const unsigned char ps_builtin_db_end[];
 
 #include "db-internal.h"
 
+/*
+ * A lookup touches a few scattered pages of the image; without this hint the
+ * kernel maps 64 KiB around each one, which a short-lived process pays for in
+ * page-table work and resident memory. Failure only costs that saving.
+ */
+void ps_image_advise_random(const void *start, size_t size)
+{
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t a = (uintptr_t)start & ~(page - 1);
+        uintptr_t b = ((uintptr_t)start + size + page - 1) & ~(page - 1);
+        (void)madvise((void *)a, b - a, MADV_RANDOM);
+}
+
 PS_EXPORT int ps_db_open_builtin(ps_db **ret_db)
 {
+        ps_image_advise_random(ps_builtin_db_start,
+                               (size_t)(ps_builtin_db_end - ps_builtin_db_start));
         /* psgen validated the image fully and the tests do again, so the
          * start-up path skips that work. */
         return ps_db_open_trusted(ps_builtin_db_start,
                                   (size_t)(ps_builtin_db_end - ps_builtin_db_start), ret_db);
+}
+
+int ps_db_default_path(char *buf, size_t size)
+{
+        const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+        int n = -1;
+        if (xdg && *xdg == '/')
+                n = snprintf(buf, size, "%s/portscope/registry.db", xdg);
+        else if (home && *home == '/')
+                n = snprintf(buf, size, "%s/.local/share/portscope/registry.db", home);
+        if (n < 0)
+                return -ENOENT;
+        return (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
 
 PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
@@ -34,14 +63,7 @@ PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
                 r = ps_db_open_file(env, &db);
         } else {
                 /* The database `portscope update` writes, when there is one. */
-                const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-                int n = -1;
-                if (xdg && *xdg == '/')
-                        n = snprintf(buf, sizeof(buf), "%s/portscope/registry.db", xdg);
-                else if (home && *home == '/')
-                        n = snprintf(buf, sizeof(buf), "%s/.local/share/portscope/registry.db",
-                                     home);
-                if (n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0)
+                if (ps_db_default_path(buf, sizeof(buf)) == 0 && access(buf, F_OK) == 0)
                         r = ps_db_open_file(buf, &db);
                 else
                         r = ps_db_open_builtin(&db);

@@ -18,31 +18,31 @@
 #define PS_DB_MAX_SIZE (256u << 20)
 
 struct ps_dbhdr {
-        char magic[8];          /* PS_DB_MAGIC, not NUL-terminated */
-        uint32_t version;       /* PS_DB_VERSION */
-        uint32_t hdr_size;      /* sizeof(struct ps_dbhdr) */
-        uint32_t total_size;    /* the whole image, header included */
-        uint32_t crc32;         /* zlib crc32 of bytes [hdr_size, total_size) */
-        char date[16];          /* the registry's <updated>, NUL-padded */
-        char source[64];        /* what it was compiled from, NUL-padded */
-        uint32_t n_records;     /* all records */
+        char magic[8];           /* PS_DB_MAGIC, not NUL-terminated */
+        uint32_t version;        /* PS_DB_VERSION */
+        uint32_t hdr_size;       /* sizeof(struct ps_dbhdr) */
+        uint32_t total_size;     /* the whole image, header included */
+        uint32_t crc32;          /* zlib crc32 of bytes [hdr_size, total_size) */
+        char date[16];           /* the registry's <updated>, NUL-padded */
+        char source[64];         /* what it was compiled from, NUL-padded */
+        uint32_t n_records;      /* all records */
         uint32_t n_port_records; /* records with a port; they come first */
         uint32_t n_people;
-        uint32_t n_names;       /* entries in the name index */
-        uint32_t off_records;   /* struct ps_dbrec[n_records], by port */
-        uint32_t off_people;    /* struct ps_dbperson[n_people], by id */
-        uint32_t off_names;     /* uint32_t[n_names], record ids by name */
-        uint32_t off_seq;       /* uint32_t[n_records], record ids in file order */
-        uint32_t off_pool;      /* uint32_t lists: count, then items */
-        uint32_t pool_len;      /* in uint32_t units */
-        uint32_t off_strings;   /* NUL-terminated strings; offset 0 is "" */
+        uint32_t n_names;     /* entries in the name index */
+        uint32_t off_records; /* struct ps_dbrec[n_records], by port */
+        uint32_t off_people;  /* struct ps_dbperson[n_people], by id */
+        uint32_t off_names;   /* uint32_t[n_names], record ids by name */
+        uint32_t off_seq;     /* uint32_t[n_records], record ids in file order */
+        uint32_t off_pool;    /* uint32_t lists: count, then items */
+        uint32_t pool_len;    /* in uint32_t units */
+        uint32_t off_strings; /* NUL-terminated strings; offset 0 is "" */
         uint32_t strings_size;
-        uint32_t max_span;      /* largest port_hi - port_lo */
+        uint32_t max_span;       /* largest port_hi - port_lo */
         uint32_t proto_count[8]; /* records per ps_proto */
         uint32_t off_cover;      /* uint32_t[65537]: each port's start in the cover list */
         uint32_t off_cover_ids;  /* uint32_t[n_cover_ids]: record ids, grouped by port */
         uint32_t n_cover_ids;
-        uint32_t reserved[14];   /* zero; room to grow */
+        uint32_t reserved[14]; /* zero; room to grow */
 };
 
 struct ps_dbrec {

@@ -19,7 +19,6 @@
 #include "regset.h"
 #include "util.h"
 
-#define XML_MAX_INPUT (512u << 20) /* decompressed bytes */
 #define XML_MAX_DEPTH 32
 #define XML_MAX_FOOTNOTES 64
 
@@ -69,6 +68,8 @@ struct xml_state {
 };
 
 static void fail(struct xml_state *s, int code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void fail(struct xml_state *s, int code, const char *fmt, ...)
 {
         if (s->err)
                 return;
@@ -101,23 +102,30 @@ static const char *parent(const struct xml_state *s, int up)
         return i >= 0 && i < XML_MAX_DEPTH ? s->path[i] : "";
 }
 
-/* Appends text, folding runs of white space into one space. */
+/* Appends text, folding runs of white space into one space. Runs of other
+ * characters go in whole: this is the reader's innermost loop. */
 static void text_add(struct xml_state *s, const char *p, size_t len)
 {
-        for (size_t i = 0; i < len && !s->err; i++) {
+        size_t i = 0;
+        while (i < len && !s->err) {
                 char c = p[i];
                 if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                         s->space_pending = 1;
+                        i++;
                         continue;
                 }
+                size_t j = i + 1;
+                while (j < len && p[j] != ' ' && p[j] != '\t' && p[j] != '\n' && p[j] != '\r')
+                        j++;
                 int r = 0;
                 if (s->space_pending && s->text.len && s->text.buf[s->text.len - 1] != '\n')
                         r = ps_dynbuf_addc(&s->text, ' ');
                 s->space_pending = 0;
                 if (r >= 0)
-                        r = ps_dynbuf_addc(&s->text, c);
+                        r = ps_dynbuf_add(&s->text, p + i, j - i);
                 if (r < 0)
                         fail(s, r, "a field is longer than %u bytes", PS_FIELD_MAX);
+                i = j;
         }
 }
 
@@ -147,7 +155,7 @@ static void start_field(struct xml_state *s, enum field f)
 
 static int parse_ref_type(const char *t, ps_ref_type *ret)
 {
-        static const char *const names[] = {"rfc", "draft", "uri", "person", "text", "note"};
+        static const char *const names[] = { "rfc", "draft", "uri", "person", "text", "note" };
         for (size_t i = 0; i < PS_ELEMENTSOF(names); i++)
                 if (t && !strcmp(t, names[i])) {
                         *ret = (ps_ref_type)i;
@@ -166,7 +174,7 @@ static void inline_xref(struct xml_state *s, const char *type, const char *data)
                 size_t i = 0;
                 for (; data[i] && i < sizeof(buf) - 1; i++)
                         buf[i] = !strncasecmp(data, "rfc", 3) && i < 3 ? (char)(data[i] & ~0x20)
-                                                                        : data[i];
+                                                                       : data[i];
                 buf[i] = '\0';
                 data = buf;
         }
@@ -202,8 +210,7 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 #define KNOWN(n) (s->path[s->depth - 1] = (n))
         if (s->depth == 1) {
                 if (strcmp(name, "registry"))
-                        fail(s, -EBADMSG, "not an IANA registry: the root element is <%s>",
-                             name);
+                        fail(s, -EBADMSG, "not an IANA registry: the root element is <%s>", name);
                 KNOWN("registry");
         } else if (!strcmp(up, "registry")) {
                 if (!strcmp(name, "record")) {
@@ -214,8 +221,9 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         }
                         s->rec->line = (unsigned)XML_GetCurrentLineNumber(s->parser);
                         const char *d = attr(atts, "date"), *u = attr(atts, "updated");
-                        if ((d && strlen(d) > 32) || (u && strlen(u) > 32)) {
-                                fail(s, -EBADMSG, "a record date is too long");
+                        if ((d && !ps_date_ok(d)) || (u && !ps_date_ok(u))) {
+                                fail(s, -EBADMSG, "\"%.40s\" is not a date (YYYY-MM-DD)",
+                                     d && !ps_date_ok(d) ? d : u);
                                 return;
                         }
                         s->rec->registered = d ? strdup(d) : NULL;
@@ -238,13 +246,13 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         const char *n;
                         enum field f;
                 } fields[] = {
-                        {"name", F_NAME},
-                        {"protocol", F_PROTOCOL},
-                        {"description", F_DESCRIPTION},
-                        {"number", F_NUMBER},
-                        {"note", F_NOTE},
-                        {"unauthorized", F_UNAUTHORIZED},
-                        {"sc", F_SC},
+                        { "name", F_NAME },
+                        { "protocol", F_PROTOCOL },
+                        { "description", F_DESCRIPTION },
+                        { "number", F_NUMBER },
+                        { "note", F_NOTE },
+                        { "unauthorized", F_UNAUTHORIZED },
+                        { "sc", F_SC },
                 };
                 for (size_t i = 0; i < PS_ELEMENTSOF(fields); i++)
                         if (!strcmp(name, fields[i].n)) {
@@ -294,19 +302,17 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         KNOWN("xref");
                         const char *type = attr(atts, "type"), *data = attr(atts, "data");
                         if (!type || strcmp(type, "person") || !data || !*data) {
-                                fail(s, -EBADMSG, "<%s> holds something other than a person",
-                                     up);
+                                fail(s, -EBADMSG, "<%s> holds something other than a person", up);
                                 return;
                         }
                         if (strlen(data) > 256) {
                                 fail(s, -E2BIG, "a person id is too long");
                                 return;
                         }
-                        int r = s->in_assignee
-                                        ? ps_rawrec_add_person(&s->rec->assignees,
-                                                               &s->rec->n_assignees, data)
-                                        : ps_rawrec_add_person(&s->rec->contacts,
-                                                               &s->rec->n_contacts, data);
+                        int r = s->in_assignee ? ps_rawrec_add_person(&s->rec->assignees,
+                                                                      &s->rec->n_assignees, data)
+                                               : ps_rawrec_add_person(&s->rec->contacts,
+                                                                      &s->rec->n_contacts, data);
                         if (r < 0)
                                 fail(s, r, "too many people on one record");
                 }
@@ -329,10 +335,10 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
                         const char *n;
                         enum field f;
                 } fields[] = {
-                        {"name", F_P_NAME},
-                        {"org", F_P_ORG},
-                        {"uri", F_P_URI},
-                        {"updated", F_P_UPDATED},
+                        { "name", F_P_NAME },
+                        { "org", F_P_ORG },
+                        { "uri", F_P_URI },
+                        { "updated", F_P_UPDATED },
                 };
                 for (size_t i = 0; i < PS_ELEMENTSOF(fields); i++)
                         if (!strcmp(name, fields[i].n)) {
@@ -419,7 +425,9 @@ static void end_field(struct xml_state *s)
                 dst = &s->rec->service_code;
                 break;
         case F_PROTOCOL:
-                if (*t && ps_proto_from_string(t, &s->rec->proto) < 0) {
+                if (s->rec->proto != PS_PROTO_NONE) {
+                        fail(s, -EBADMSG, "<protocol> appears twice in one entry");
+                } else if (*t && ps_proto_from_string(t, &s->rec->proto) < 0) {
                         fail(s, -EBADMSG, "unknown protocol \"%.40s\"", t);
                 } else if (s->rec->proto == PS_PROTO_ANY) {
                         fail(s, -EBADMSG, "unknown protocol \"%.40s\"", t);
@@ -427,7 +435,10 @@ static void end_field(struct xml_state *s)
                 free(t);
                 return;
         case F_NUMBER:
-                set_number(s, t);
+                if (s->rec->has_port)
+                        fail(s, -EBADMSG, "<number> appears twice in one entry");
+                else
+                        set_number(s, t);
                 free(t);
                 return;
         case F_XREF_TEXT: {
@@ -439,6 +450,11 @@ static void end_field(struct xml_state *s)
                 return;
         }
         case F_DATE:
+                if (!ps_date_ok(t)) {
+                        fail(s, -EBADMSG, "<updated> \"%.40s\" is not a date (YYYY-MM-DD)", t);
+                        free(t);
+                        return;
+                }
                 snprintf(s->set->date, sizeof(s->set->date), "%s", t);
                 s->have_date = 1;
                 free(t);
@@ -458,7 +474,12 @@ static void end_field(struct xml_state *s)
                 dst = &s->person->updated;
                 break;
         case F_FOOTNOTE:
-                if (s->n_notes < XML_MAX_FOOTNOTES && s->footnote_anchor) {
+                if (s->n_notes >= XML_MAX_FOOTNOTES) {
+                        free(t);
+                        fail(s, -E2BIG, "more than %d <footnote>s", XML_MAX_FOOTNOTES);
+                        return;
+                }
+                if (s->footnote_anchor) {
                         s->notes[s->n_notes].anchor = s->footnote_anchor;
                         s->notes[s->n_notes++].text = t;
                         s->footnote_anchor = NULL;
@@ -546,19 +567,19 @@ static void on_text(void *ud, const XML_Char *p, int len)
                 text_add(s, p, (size_t)len);
 }
 
-static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                       const XML_Char *pubid, int has_internal)
+static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                       int has_internal)
 {
         (void)name, (void)sysid, (void)pubid, (void)has_internal;
         fail(ud, -EBADMSG, "a DOCTYPE is not allowed in a registry file");
 }
 
-static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
-                      int len, const XML_Char *base, const XML_Char *sysid,
-                      const XML_Char *pubid, const XML_Char *notation)
+static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value, int len,
+                      const XML_Char *base, const XML_Char *sysid, const XML_Char *pubid,
+                      const XML_Char *notation)
 {
-        (void)name, (void)is_param, (void)value, (void)len, (void)base, (void)sysid,
-                (void)pubid, (void)notation;
+        (void)name, (void)is_param, (void)value, (void)len, (void)base, (void)sysid, (void)pubid,
+                (void)notation;
         fail(ud, -EBADMSG, "entity declarations are not allowed");
 }
 
@@ -593,8 +614,8 @@ static void finish(struct xml_state *s)
                 }
         for (size_t i = 0; i < set->n_recs && !s->err; i++) {
                 ps_rawrec *r = &set->recs[i];
-                char **lists[2] = {r->assignees, r->contacts};
-                size_t ns[2] = {r->n_assignees, r->n_contacts};
+                char **lists[2] = { r->assignees, r->contacts };
+                size_t ns[2] = { r->n_assignees, r->n_contacts };
                 for (int l = 0; l < 2 && !s->err; l++)
                         for (size_t j = 0; j < ns[l]; j++)
                                 if (!person_known(set, order, lists[l][j])) {
@@ -659,8 +680,6 @@ static void state_free(struct xml_state *s)
                 XML_ParserFree(s->parser);
 }
 
-typedef int (*read_fn)(void *src, char *buf, size_t size);
-
 static int read_gz(void *src, char *buf, size_t size)
 {
         int n = gzread((gzFile)src, buf, (unsigned)size);
@@ -687,9 +706,9 @@ static int read_mem(void *src, char *buf, size_t size)
         return (int)n;
 }
 
-static int parse(read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize)
+int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize)
 {
-        struct xml_state s = {0};
+        struct xml_state s = { 0 };
         ps_regset set;
         size_t total = 0;
         char buf[1 << 16];
@@ -717,16 +736,13 @@ static int parse(read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t
         while (!done && !s.err) {
                 int n = rd(src, buf, sizeof(buf));
                 if (n < 0) {
-                        s.err = n;
-                        snprintf(errbuf, errsize, "cannot read the file: %s",
-                                 n == -EBADMSG ? "corrupt compressed data" : strerror(-n));
+                        fail(&s, n, "cannot read the file: %s",
+                             n == -EBADMSG ? "corrupt or truncated compressed data" : strerror(-n));
                         break;
                 }
                 total += (size_t)n;
-                if (total > XML_MAX_INPUT) {
-                        s.err = -E2BIG;
-                        snprintf(errbuf, errsize, "the file is larger than %u MiB",
-                                 XML_MAX_INPUT >> 20);
+                if (total > PS_INPUT_MAX) {
+                        fail(&s, -E2BIG, "the file is larger than %u MiB", PS_INPUT_MAX >> 20);
                         break;
                 }
                 done = n == 0;
@@ -742,6 +758,8 @@ static int parse(read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t
         int r = s.err;
         state_free(&s);
         if (r < 0) {
+                if (errbuf && errsize)
+                        ps_errmsg_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }
@@ -758,7 +776,7 @@ int ps_read_iana_xml(const char *path, ps_regset *ret_set, char *errbuf, size_t 
                 return e;
         }
         gzbuffer(f, 1 << 16);
-        int r = parse(read_gz, f, ret_set, errbuf, errsize);
+        int r = ps_parse_iana_xml(read_gz, f, ret_set, errbuf, errsize);
         gzclose(f);
         return r;
 }
@@ -766,6 +784,6 @@ int ps_read_iana_xml(const char *path, ps_regset *ret_set, char *errbuf, size_t 
 int ps_read_iana_xml_mem(const void *data, size_t size, ps_regset *ret_set, char *errbuf,
                          size_t errsize)
 {
-        struct memsrc m = {data, size};
-        return parse(read_mem, &m, ret_set, errbuf, errsize);
+        struct memsrc m = { data, size };
+        return ps_parse_iana_xml(read_mem, &m, ret_set, errbuf, errsize);
 }

@@ -11,12 +11,13 @@
 
 #include "dynbuf.h"
 #include "portscope/portscope.h"
+#include "prevalence-internal.h"
 #include "util.h"
 
 #define MAX_ENTRIES 500000u /* nmap 7.93 lists about 27,000 */
 #define MAX_LINE 4096u
 #define CHUNK (64u << 10)
-#define FX_ONE 1000000000000000ull /* frequencies in fixed point: 1.0 = 10^15 */
+#define FX_ONE PS_FX_ONE
 
 /* One parsed line. */
 struct line {
@@ -53,12 +54,6 @@ static int parse_freq(char **pp, uint64_t *ret_fx)
         *ret_fx = mant;
         *pp = (char *)s;
         return 0;
-}
-
-static double fx_double(uint64_t fx)
-{
-        /* Both exact in a double, so the division rounds correctly. */
-        return (double)fx / (double)FX_ONE;
 }
 
 /* Parses "name<TAB>port/proto<TAB>freq[<TAB># comment]". 0 to skip, 1 for an entry.
@@ -111,7 +106,8 @@ static int parse_line(char *line, struct line *e)
 
 /* Streams path line by line (each line at most MAX_LINE, the file at most
  * PS_NMAP_SERVICES_MAX) and calls fn for every entry. */
-static int scan(const char *path, int (*fn)(void *ctx, const struct line *l), void *ctx)
+static int scan(const char *path, int (*fn)(void *ctx, const struct line *l), void *ctx,
+                struct stat *ret_st)
 {
         struct stat st;
         int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
@@ -173,6 +169,8 @@ static int scan(const char *path, int (*fn)(void *ctx, const struct line *l), vo
         }
         free(buf);
         close(fd);
+        if (r >= 0 && ret_st)
+                *ret_st = st;
         return r;
 }
 
@@ -243,7 +241,7 @@ PS_EXPORT int ps_prevalence_port(const char *path, unsigned port, ps_prevalence_
                 path = ps_prevalence_default_path();
         if (!(q.seen = calloc(1, sizeof(*q.seen))))
                 return -ENOMEM;
-        r = scan(path, query_line, &q);
+        r = scan(path, query_line, &q, NULL);
         size_t n = 0;
         for (int p = PS_PROTO_TCP; r >= 0 && p < _PS_PROTO_MAX; p++) {
                 if (!q.found[p] || n >= cap)
@@ -255,7 +253,7 @@ PS_EXPORT int ps_prevalence_port(const char *path, unsigned port, ps_prevalence_
                 e->port = port;
                 e->proto = (ps_proto)p;
                 memcpy(e->service, q.service[p], sizeof(e->service));
-                e->frequency = fx_double(q.fx[p]);
+                e->frequency = ps_fx_double(q.fx[p]);
                 e->rank = q.fx[p] ? higher + 1 : 0;
                 e->listed = (unsigned)q.n[p];
         }
@@ -264,23 +262,6 @@ PS_EXPORT int ps_prevalence_port(const char *path, unsigned port, ps_prevalence_
         free(q.seen);
         return r < 0 ? r : (int)n;
 }
-
-struct entry {
-        uint16_t port;
-        uint8_t proto;
-        uint32_t service; /* offset into the name pool */
-        uint64_t fx;
-        unsigned rank;
-};
-
-struct ps_prevalence {
-        char *path;
-        ps_dynbuf names;
-        struct entry *e;
-        size_t n, alloc;
-        struct seen *seen;
-        unsigned listed[_PS_PROTO_MAX];
-};
 
 static int add_entry(void *ctx, const struct line *l)
 {
@@ -292,13 +273,13 @@ static int add_entry(void *ctx, const struct line *l)
                 return -E2BIG;
         if (p->n == p->alloc) {
                 size_t a = p->alloc ? p->alloc * 2 : 4096;
-                struct entry *ne = realloc(p->e, a * sizeof(*ne));
+                struct ps_prev_entry *ne = realloc(p->e, a * sizeof(*ne));
                 if (!ne)
                         return -ENOMEM;
                 p->e = ne;
                 p->alloc = a;
         }
-        struct entry *e = &p->e[p->n];
+        struct ps_prev_entry *e = &p->e[p->n];
         e->port = (uint16_t)l->port;
         e->proto = (uint8_t)l->proto;
         e->fx = l->fx;
@@ -311,7 +292,7 @@ static int add_entry(void *ctx, const struct line *l)
 
 static int cmp_port(const void *a, const void *b)
 {
-        const struct entry *x = a, *y = b;
+        const struct ps_prev_entry *x = a, *y = b;
         if (x->proto != y->proto)
                 return x->proto < y->proto ? -1 : 1;
         return x->port < y->port ? -1 : x->port > y->port;
@@ -339,7 +320,7 @@ static int rank_all(struct ps_prevalence *p)
                         f[i] = p->e[start + i].fx;
                 qsort(f, m, sizeof(*f), cmp_fx_desc);
                 for (size_t i = start; i < end; i++) {
-                        struct entry *e = &p->e[i];
+                        struct ps_prev_entry *e = &p->e[i];
                         size_t lo = 0, hi = m;
                         while (lo < hi) { /* the first position not above e->fx */
                                 size_t mid = lo + (hi - lo) / 2;
@@ -357,9 +338,10 @@ static int rank_all(struct ps_prevalence *p)
         return 0;
 }
 
-PS_EXPORT int ps_prevalence_open(const char *path, ps_prevalence **ret_prev)
+int ps_prevalence_open_stat(const char *path, ps_prevalence **ret_prev, struct stat *ret_st)
 {
         struct ps_prevalence *p;
+        struct stat st;
         int r;
 
         if (!path || !*path)
@@ -371,18 +353,25 @@ PS_EXPORT int ps_prevalence_open(const char *path, ps_prevalence **ret_prev)
                 r = -ENOMEM;
                 goto fail;
         }
-        if ((r = scan(path, add_entry, p)) < 0)
+        if ((r = scan(path, add_entry, p, &st)) < 0)
                 goto fail;
         free(p->seen);
         p->seen = NULL;
         qsort(p->e, p->n, sizeof(*p->e), cmp_port);
         if ((r = rank_all(p)) < 0)
                 goto fail;
+        if (ret_st)
+                *ret_st = st;
         *ret_prev = p;
         return 0;
 fail:
         ps_prevalence_free(p);
         return r;
+}
+
+PS_EXPORT int ps_prevalence_open(const char *path, ps_prevalence **ret_prev)
+{
+        return ps_prevalence_open_stat(path, ret_prev, NULL);
 }
 
 PS_EXPORT void ps_prevalence_free(ps_prevalence *prev)
@@ -404,17 +393,17 @@ PS_EXPORT const char *ps_prevalence_path(const ps_prevalence *prev)
 PS_EXPORT int ps_prevalence_lookup(const ps_prevalence *prev, unsigned port, ps_proto proto,
                                    ps_prevalence_entry *ret_entry)
 {
-        struct entry key = { .port = (uint16_t)port, .proto = (uint8_t)proto };
+        struct ps_prev_entry key = { .port = (uint16_t)port, .proto = (uint8_t)proto };
         if (port > 65535 || proto <= PS_PROTO_NONE || proto >= _PS_PROTO_MAX)
                 return -EINVAL;
-        const struct entry *e = bsearch(&key, prev->e, prev->n, sizeof(*prev->e), cmp_port);
+        const struct ps_prev_entry *e = bsearch(&key, prev->e, prev->n, sizeof(*prev->e), cmp_port);
         if (!e)
                 return -ENOENT;
         ret_entry->port = e->port;
         ret_entry->proto = (ps_proto)e->proto;
         snprintf(ret_entry->service, sizeof(ret_entry->service), "%s",
                  prev->names.buf + e->service);
-        ret_entry->frequency = fx_double(e->fx);
+        ret_entry->frequency = ps_fx_double(e->fx);
         ret_entry->rank = e->rank;
         ret_entry->listed = prev->listed[e->proto];
         return 0;

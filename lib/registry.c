@@ -268,6 +268,11 @@ PS_EXPORT const char *ps_db_date(const ps_db *db)
         return db->h->date;
 }
 
+PS_EXPORT const char *ps_db_source(const ps_db *db)
+{
+        return db->h->source;
+}
+
 PS_EXPORT const char *ps_db_path(const ps_db *db)
 {
         return db->path;

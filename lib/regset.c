@@ -324,7 +324,7 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
 {
         size_t n = set->n_recs;
         struct strtab st;
-        struct pool pool = {0};
+        struct pool pool = { 0 };
         ps_dynbuf out;
         uint32_t *order = NULL, *porder = NULL, *seq = NULL, *names = NULL;
         uint32_t *cover = NULL, *cover_ids = NULL;

@@ -14,6 +14,10 @@
 /* Caps on what a registry file may hold. */
 #define PS_FIELD_MAX (64u << 10) /* one field's text */
 #define PS_LIST_MAX 256u         /* people or references on one record */
+#define PS_INPUT_MAX (64u << 20) /* a registry file, decompressed */
+/* Ports summed over every record's range: the compiled per-port index holds
+ * one entry each (IANA's registry: about 56000). */
+#define PS_COVER_MAX (1u << 20)
 
 typedef struct ps_rawref {
         ps_ref_type type;
@@ -60,9 +64,45 @@ unsigned ps_rawrec_flags(const ps_rawrec *rec);
 /* Compiles the set into a database image (malloc'd). */
 int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size);
 
+/* Fills buf with up to size bytes of input; 0 at the end, or a negative code. */
+typedef int (*ps_read_fn)(void *src, char *buf, size_t size);
+
+/* The formats IANA publishes the registry in. */
+typedef enum ps_regfmt { PS_FMT_XML, PS_FMT_CSV } ps_regfmt;
+
+/* The readers proper, over any source. On failure errbuf tells where and why. */
+int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize);
+int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize);
+/* IANA's CSV column names, in order. */
+extern const char *const ps_csv_columns[12];
+/* Dates as IANA writes them: YYYY, YYYY-MM or YYYY-MM-DD. */
+int ps_date_ok(const char *d);
+/* "N" or "LO-HI", strictly decimal, 0..65535. */
+int ps_parse_port_field(const char *s, unsigned *ret_lo, unsigned *ret_hi);
+
+/* Reads either format, detected from the content, plain or gzip-compressed,
+ * then checks the whole set (ps_regset_check). */
+int ps_read_registry(const char *path, ps_regset *ret_set, ps_regfmt *ret_fmt, char *errbuf,
+                     size_t errsize);
+int ps_read_registry_mem(const void *data, size_t size, ps_regset *ret_set, ps_regfmt *ret_fmt,
+                         char *errbuf, size_t errsize);
+const char *ps_regfmt_name(ps_regfmt fmt);
+/* Makes an error message safe to print on one line: it quotes input, so
+ * control characters (line breaks, escapes) and broken UTF-8 become '?'. */
+void ps_errmsg_sanitize(char *msg);
+/* Records where a set came from in its header: "IANA CSV, FILE-NAME". */
+void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path);
+/* Refuses a set holding the same record twice. */
+int ps_regset_check(const ps_regset *set, char *errbuf, size_t errsize);
+/* Reads a registry file and compiles it, for commands that only look. */
+int ps_db_open_registry(const char *path, ps_db **ret_db, ps_regfmt *ret_fmt, char *errbuf,
+                        size_t errsize);
+
 /* Reads IANA's XML (plain or gzip). On failure errbuf tells where and why. */
 int ps_read_iana_xml(const char *path, ps_regset *ret_set, char *errbuf, size_t errsize);
 int ps_read_iana_xml_mem(const void *data, size_t size, ps_regset *ret_set, char *errbuf,
+                         size_t errsize);
+int ps_read_iana_csv_mem(const void *data, size_t size, ps_regset *ret_set, char *errbuf,
                          size_t errsize);
 
 #endif

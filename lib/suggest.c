@@ -64,7 +64,7 @@ static bool noted(const ps_notes *notes, unsigned port)
         while (ps_notes_iter_next(&it, &note) > 0)
                 for (unsigned i = 0; i < note.n_ports; i++) {
                         ps_note_port np;
-                        if (ps_note_port(notes, &note, i, &np) >= 0 && np.lo <= port &&
+                        if (ps_note_get_port(notes, &note, i, &np) >= 0 && np.lo <= port &&
                             port <= np.hi && np.hi - np.lo < NOTE_SPECIFIC_SPAN)
                                 return true;
                 }

@@ -3,6 +3,7 @@
 #ifndef PS_CLI_H
 #define PS_CLI_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -90,6 +91,29 @@ json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto);
  * as "notes" and "notes_total" when doc is given. Returns how many matched, or
  * -1 after printing an error. */
 int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
+
+/* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
+
+int cmd_update(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+extern const struct option diff_options[], export_options[];
+int diff_option(struct cli *c, int opt, const char *arg);
+int export_option(struct cli *c, int opt, const char *arg);
+/* Opens "builtin", a compiled database or an IANA XML/CSV file; one-line
+ * error and an exit status on failure. */
+int cli_open_source(const char *arg, ps_db **ret_db);
+
+/* Local sockets (src/cmd-who.c, src/cmd-ls.c, src/sockets-view.c). */
+#include <getopt.h>
+extern const struct option ls_options[], who_options[];
+int ls_option(struct cli *c, int opt, const char *arg);
+int who_option(struct cli *c, int opt, const char *arg);
+int cmd_ls(struct cli *c, int argc, char **argv);
+int cmd_who(struct cli *c, int argc, char **argv);
+/* The port report's sockets: lines under "On this machine", and its JSON array. */
+void port_sockets_print(struct cli *c, unsigned port, ps_proto proto);
+json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto);
 
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "portscope/audit.h"
@@ -123,9 +124,10 @@ static void print_table(const struct cli *c, const ps_audit_report *rep)
         if (rep->n)
                 putchar('\n');
         printf("%zu finding%s (%zu high, %zu medium, %zu low, %zu info) over %zu listening "
-               "sockets",
+               "socket%s",
                rep->n, rep->n == 1 ? "" : "s", by[PS_SEVERITY_HIGH], by[PS_SEVERITY_MEDIUM],
-               by[PS_SEVERITY_LOW], by[PS_SEVERITY_INFO], rep->n_listeners);
+               by[PS_SEVERITY_LOW], by[PS_SEVERITY_INFO], rep->n_listeners,
+               rep->n_listeners == 1 ? "" : "s");
         if (rep->n_silenced)
                 printf("; %zu silenced by the configuration", rep->n_silenced);
         printf(".\n");
@@ -133,9 +135,10 @@ static void print_table(const struct cli *c, const ps_audit_report *rep)
                 printf("%zu listener%s without a resolved process (%s): rules about processes "
                        "could not judge them.\n",
                        rep->n_unowned, rep->n_unowned == 1 ? "" : "s",
-                       rep->unowned_error == -EACCES
-                               ? "run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
-                               : "held by the kernel or another namespace");
+                       rep->unowned_error != -EACCES ? "held by the kernel or another namespace"
+                       : geteuid() == 0 ? "a process even root could not examine"
+                                        : "run as root, or with CAP_SYS_PTRACE and "
+                                          "CAP_DAC_READ_SEARCH");
 }
 
 int cmd_audit(struct cli *c, int argc, char **argv)

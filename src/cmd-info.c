@@ -20,18 +20,20 @@ int cmd_info(struct cli *c, int argc, char **argv)
                 for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
                         json_object_set_new(counts, protos[i] ? ps_proto_name(protos[i]) : "none",
                                             json_integer((json_int_t)ps_db_count_proto(db, protos[i])));
-                return json_emit(json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s}", "version",
+                return json_emit(json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s, s:s}", "version",
                                            ps_version(), "registry_date", ps_db_date(db), "path",
                                            json_str_or_null(path), "records",
                                            (json_int_t)ps_db_count(db), "people",
                                            (json_int_t)ps_db_people_count(db), "by_protocol",
                                            counts, "size", (json_int_t)size, "source",
-                                           path ? "file" : "built-in"));
+                                           path ? "file" : "built-in", "compiled_from",
+                                           ps_db_source(db)));
         }
         printf("portscope %s\n", ps_version());
         printf("Registry   IANA Service Name and Transport Protocol Port Number Registry\n");
         printf("Date       %s\n", ps_db_date(db));
         printf("Source     %s\n", path ? path : "built into the program");
+        printf("From       %s\n", *ps_db_source(db) ? ps_db_source(db) : "unknown");
         printf("Records    %zu (", ps_db_count(db));
         for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
                 printf("%s%zu %s", i ? ", " : "", ps_db_count_proto(db, protos[i]),

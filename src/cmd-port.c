@@ -304,6 +304,7 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                                               "low", ri.lo, "high", ri.hi, "title", ri.title,
                                               "aka", ri.aka, "explanation", ri.explain));
                 json_object_set_new(doc, "host", json_host(host, port));
+                json_object_set_new(doc, "sockets", port_sockets_json(c, port, proto));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(c->db)));
                 json_object_set_new(doc, "records", arr);
                 json_t *notes = json_notes_for_port(c, port, proto);
@@ -346,6 +347,7 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
         out_wrap(stdout, ri.explain, 2, 2, w);
         putchar('\n');
         print_host(c, host, port);
+        port_sockets_print(c, port, proto);
         free(host);
         putchar('\n');
 

@@ -243,7 +243,7 @@ static void print_note(const struct cli *c, const ps_notes *notes, const ps_note
 static int load_prevalence(unsigned port, ps_proto proto, ps_prevalence_entry *ret, size_t cap)
 {
         ps_prevalence_entry all[_PS_PROTO_MAX];
-        int r = ps_prevalence_port(NULL, port, all, PS_ELEMENTSOF(all));
+        int r = ps_prevalence_port_cached(NULL, port, all, PS_ELEMENTSOF(all));
         if (r < 0) {
                 if (r != -ENOENT)
                         cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),

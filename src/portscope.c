@@ -43,13 +43,18 @@ struct command {
 
 static const struct command commands[] = {
         {"audit", cmd_audit, audit_options, NULL, audit_option},
+        {"diff", cmd_diff, diff_options, NULL, diff_option},
+        {"export", cmd_export, export_options, "f:", export_option},
         {"info", cmd_info, NULL, NULL, NULL},
+        {"ls", cmd_ls, ls_options, "46atu", ls_option},
         {"name", cmd_name, NULL, NULL, NULL},
         {"notes", cmd_notes, NULL, NULL, NULL},
         {"port", cmd_port, NULL, NULL, NULL},
         {"range", cmd_range, NULL, NULL, NULL},
         {"search", cmd_search, NULL, NULL, NULL},
         {"suggest", cmd_suggest, suggest_options, NULL, suggest_option},
+        {"update", cmd_update, NULL, NULL, NULL},
+        {"who", cmd_who, who_options, "l", who_option},
 };
 
 static void usage(FILE *f)
@@ -64,34 +69,46 @@ static void usage(FILE *f)
               "\n"
               "Commands:\n"
               "  audit                check every listener against the rules (docs/audit/)\n"
+              "  diff OLD NEW         assignments added, removed and changed between registries\n"
+              "  export [SOURCE]      write a registry as csv, xml, services or json (--format)\n"
               "  info                 which registry is in use, its date and record counts\n"
+              "  ls [OPTIONS]         listening sockets here, with process and service\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
               "  notes                every port with a knowledge note: port, title, tags\n"
               "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
               "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
               "  search WORDS...      rank registrations and notes matching all the words\n"
               "  suggest              free ports for a new service, and why each is safe\n"
-              "\n"
-              "Options for audit:\n"
-              "      --config=PATH    accepted findings (default /etc/portscope/audit.conf)\n"
-              "      --fail-on=SEV    exit 1 when a finding reaches SEV: info, low, medium, high\n"
-              "      --sarif          print SARIF 2.1.0 instead of a table\n"
-              "\n"
-              "Options for suggest:\n"
-              "      --check          bind each suggestion to confirm it is free\n"
-              "      --count=N        how many ports, 1-100 (default 5)\n"
-              "      --for=NAME       a stable suggestion for this service name\n"
-              "      --proto=PROTO    tcp, udp or both (default both)\n"
-              "      --range=RANGE    user (default, 1024-49151) or dynamic (49152-65535)\n"
+              "  update FILE          check IANA's XML or CSV (or .gz) and make it the registry\n"
+              "  who PORT[/PROTO]     every local socket on a port, with its process\n"
               "\n"
               "Options:\n"
+              "  -4, -6               ls: IPv4 or IPv6 only\n"
+              "  -a, --all            diff: also list unnamed blocks (Unassigned, Reserved);\n"
+              "                       ls: every socket, established ones too\n"
+              "      --check          suggest: bind each suggestion to confirm it is free\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
+              "      --config=PATH    audit: accepted findings (/etc/portscope/audit.conf)\n"
+              "      --count=N        suggest: how many ports, 1-100 (default 5)\n"
               "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
+              "      --fail-on=SEV    audit: exit 1 when a finding reaches SEV (info ... high)\n"
+              "      --for=NAME       suggest: a stable port for this service name\n"
+              "  -f, --format=FORMAT  export: csv (default), xml, services or json\n"
               "  -h, --help           show this help and exit\n"
               "  -j, --json           print JSON (schema in portscope(1))\n"
+              "  -l, --listening      who: listening sockets only (as ss -l)\n"
+              "      --ndjson         ls, who: one JSON object per line, one line per socket\n"
               "      --no-color       same as --color=never\n"
-              "      --proc-root=DIR  read kernel settings below DIR instead of /proc\n"
+              "      --proc-root=DIR  read kernel settings, sockets, processes below DIR\n"
+              "      --process=NAME   ls: sockets held by a process name or pid\n"
+              "      --proto=PROTO    suggest: tcp, udp or both (default both)\n"
               "  -p, --protocol=PROTO tcp, udp, sctp, dccp or any (default)\n"
+              "      --range=RANGE    suggest: user (1024-49151, default) or dynamic\n"
+              "      --sarif          audit: print SARIF 2.1.0 instead of a table\n"
+              "      --state=STATE    ls: sockets in a state: listen, estab, unconn, time-wait...\n"
+              "  -t, --tcp            ls: TCP sockets\n"
+              "  -u, --udp            ls: UDP sockets\n"
+              "      --user=USER      ls: sockets owned by a user name or uid\n"
               "  -V, --version        show the version and the registry date, and exit\n"
               "\n"
               "Exit status: 0 found, 1 nothing found (audit: a finding reached --fail-on),\n"
@@ -107,13 +124,32 @@ static const struct command *find_command(const char *name)
         return NULL;
 }
 
-static bool takes_value(const struct option *opts, const char *arg)
+/* Whether an option word consumes the next word: a global option or any
+ * command's, since the command word may come after its options. */
+static bool takes_value(const char *arg)
 {
-        if (arg[1] != '-')
-                return arg[2] == '\0' && strchr("Cp", arg[1]) != NULL;
-        for (; opts && opts->name; opts++)
-                if (!strcmp(arg + 2, opts->name))
-                        return opts->has_arg == required_argument;
+        if (arg[1] != '-') {
+                if (arg[2] != '\0')
+                        return false;
+                if (strchr("Cp", arg[1]))
+                        return true;
+                for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                        const char *so = commands[i].shortopts;
+                        const char *hit = so ? strchr(so, arg[1]) : NULL;
+                        if (hit && hit[1] == ':')
+                                return true;
+                }
+                return false;
+        }
+        const struct option *tables[1 + sizeof(commands) / sizeof(commands[0])];
+        size_t nt = 0;
+        tables[nt++] = global_options;
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                tables[nt++] = commands[i].options;
+        for (size_t t = 0; t < nt; t++)
+                for (const struct option *o = tables[t]; o && o->name; o++)
+                        if (!strcmp(arg + 2, o->name))
+                                return o->has_arg == required_argument;
         return false;
 }
 
@@ -126,7 +162,7 @@ static int command_index(int argc, char **argv)
                         return i + 1 < argc ? i + 1 : -1;
                 if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
                         return a[0] == '-' && a[1] ? -1 : i;
-                if (takes_value(global_options, a))
+                if (takes_value(a))
                         i++;
         }
         return -1;

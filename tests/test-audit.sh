@@ -13,11 +13,12 @@ cleanup() {
 trap cleanup EXIT
 
 # listen PYTHON PROTO ADDR PORT: a listener in the background; prints "PID PORT".
+# It runs in a subshell (process substitution), so callers record the pid.
 listen() {
         local py=$1 proto=$2 addr=$3 port=$4 fifo
         fifo=$tmp/ready.$RANDOM
         mkfifo "$fifo"
-        "$py" - "$proto" "$addr" "$port" >"$fifo" <<'PY' &
+        "$py" - "$proto" "$addr" "$port" >"$fifo" 2>/dev/null <<'PY' &
 import socket, sys, time
 proto, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
@@ -32,7 +33,6 @@ sys.stdout.close()
 time.sleep(120)
 PY
         local pid=$!
-        pids+=("$pid")
         local got
         read -r got <"$fifo"
         rm -f "$fifo"
@@ -77,17 +77,22 @@ for n in json.load(sys.stdin):
                     pass
 ')
 read -r dbpid _ < <(listen python3 tcp 0.0.0.0 "$dbport")
+pids+=("$dbpid")
 read -r ephpid ephport < <(listen python3 tcp 0.0.0.0 0)
-cp "$(readlink -f "$(command -v python3)")" "$tmp/pylisten"
+pids+=("$ephpid")
+cp "$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')" "$tmp/pylisten"
 read -r delpid delport < <(listen "$tmp/pylisten" tcp 127.0.0.1 0)
+pids+=("$delpid")
 rm -f "$tmp/pylisten"
 regpid=
 if free_port tcp 1712; then
         read -r regpid _ < <(listen python3 tcp 127.0.0.1 1712)
+        pids+=("$regpid")
 fi
 syspid=
 if [ "$(id -u)" -eq 0 ] && free_port tcp 817; then
         read -r syspid _ < <(listen python3 tcp 127.0.0.1 817)
+        pids+=("$syspid")
 fi
 
 "$PS" audit --json --config /dev/null >"$tmp/audit.json"
@@ -205,7 +210,8 @@ b=$("$PS" suggest --for billing-api --count 1 --json | python3 -c 'import json,s
 c=$("$PS" suggest --for other-service --count 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["suggestions"][0]["port"])')
 [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ]
 check "--for NAME is stable ($a, $b) and differs by name ($c)" $?
-read -r _ takenport < <(listen python3 tcp 0.0.0.0 "$a")
+read -r takenpid _ < <(listen python3 tcp 0.0.0.0 "$a")
+pids+=("$takenpid")
 d=$("$PS" suggest --for billing-api --count 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["suggestions"][0]["port"])')
 [ "$d" != "$a" ]
 check "--for NAME moves on when its port is taken ($a -> $d)" $?

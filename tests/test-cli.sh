@@ -4,6 +4,8 @@ set -u
 PS=$1
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
+# Reports may write the prevalence cache: keep it out of the user's home.
+export XDG_CACHE_HOME="$tmp/cache"
 trap 'rm -rf "$tmp"' EXIT
 
 run() { # run ARGS...: sets out, err, rc
@@ -176,6 +178,9 @@ check "no colour when not a terminal" $?
 rc=$?
 [ "$rc" -eq 3 ] && grep -q 'writing output' "$tmp/err"
 check "a failed write is reported, exit 3" $?
+
+"$PS" --format csv export 2>/dev/null | head -1 | grep -q '^Service Name,Port Number'
+check "a command's option with its value may come before the command word" $?
 
 # usage() mirrors the man page: the same long options and commands, options sorted.
 man=$(dirname "$0")/../man/portscope.1

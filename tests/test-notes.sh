@@ -12,6 +12,9 @@ cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export PORTSCOPE_NMAP_SERVICES="$PWD/data/nmap-services-fixture"
+# The prevalence cache goes to a scratch directory, never the user's.
+export XDG_CACHE_HOME="$tmp/cache"
+unset PORTSCOPE_NO_CACHE
 
 run() { # run ARGS...: sets out, err, rc
         "$PS" --no-color "$@" >"$tmp/out" 2>"$tmp/err"
@@ -197,6 +200,45 @@ else
         skip "nmap-services is not installed (Debian package nmap-common)"
         skip "nmap-services is not installed (Debian package nmap-common)"
 fi
+
+# The prevalence cache from the command line: a report writes it, the next
+# reads it, and every way of not caching prints the same report.
+cp data/nmap-services-fixture "$tmp/services"
+touch -d '1 minute ago' "$tmp/services"
+export PORTSCOPE_NMAP_SERVICES="$tmp/services" XDG_CACHE_HOME="$tmp/c2"
+PORTSCOPE_NO_CACHE=1 "$PS" --json 1712 >"$tmp/uncached.json"
+PORTSCOPE_NO_CACHE=1 "$PS" --no-color 22 >"$tmp/uncached.txt"
+[ ! -e "$tmp/c2/portscope" ]
+check "PORTSCOPE_NO_CACHE=1: no cache directory" $?
+"$PS" --json 1712 >"$tmp/first.json" 2>"$tmp/err"
+ls "$tmp/c2/portscope/"nmap-services-*.cache >/dev/null 2>&1 && [ ! -s "$tmp/err" ] &&
+        cmp -s "$tmp/first.json" "$tmp/uncached.json"
+check "first report: the same answer, and a cache file in \$XDG_CACHE_HOME/portscope" $?
+"$PS" --json 1712 >"$tmp/second.json" && cmp -s "$tmp/second.json" "$tmp/uncached.json" &&
+        "$PS" --no-color 22 | cmp -s - "$tmp/uncached.txt"
+check "from the cache: the same JSON and text reports" $?
+sed -i 's/^fixture-a\t1712\/tcp\t0.000076/fixture-a\t1712\/tcp\t0.500000/' "$tmp/services"
+touch -d '30 seconds ago' "$tmp/services"
+"$PS" --json 1712 | python3 -c '
+import json, sys
+tcp = [e for e in json.load(sys.stdin)["prevalence"]["entries"] if e["protocol"] == "tcp"][0]
+assert tcp["frequency"] == 0.5 and tcp["rank"] == 1, tcp'
+check "a rewritten nmap-services: the new figures, not the cached ones" $?
+for f in "$tmp/c2/portscope/"nmap-services-*.cache; do printf 'garbage' >"$f"; done
+"$PS" --json 1712 >"$tmp/out" 2>"$tmp/err"
+PORTSCOPE_NO_CACHE=1 "$PS" --json 1712 | cmp -s - "$tmp/out" && [ ! -s "$tmp/err" ] &&
+        [ "$(head -c 8 "$tmp/c2/portscope/"nmap-services-*.cache | tr -d '\0')" = PSNMAPC ]
+check "a corrupt cache file: ignored silently and rewritten" $?
+printf 'x' >"$tmp/plain"
+XDG_CACHE_HOME="$tmp/plain/cache" "$PS" --json 1712 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && [ ! -s "$tmp/err" ] && PORTSCOPE_NO_CACHE=1 "$PS" --json 1712 | cmp -s - "$tmp/out"
+check "an unwritable cache directory: the same report, no message" $?
+env -u HOME -u XDG_CACHE_HOME "$PS" --json 1712 >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && [ ! -s "$tmp/err" ] && PORTSCOPE_NO_CACHE=1 "$PS" --json 1712 | cmp -s - "$tmp/out"
+check "no HOME: the same report, no message" $?
+[ -z "$(find "$tmp/c2" -name '*.tmp.*')" ]
+check "no temporary file left in the cache directory" $?
+export PORTSCOPE_NMAP_SERVICES="$PWD/data/nmap-services-fixture" XDG_CACHE_HOME="$tmp/cache"
 
 # Search and `portscope notes`.
 run search exchange

@@ -8,14 +8,19 @@ Usage: test_iana_xml.py PORTSCOPE REGISTRY.xml.gz
 import collections
 import gzip
 import json
+import os
 import random
 import re
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 NS = "{http://www.iana.org/assignments}"
 PS, XML = sys.argv[1], sys.argv[2]
+# Reports may write the prevalence cache: keep it out of the user's home.
+_cache = tempfile.TemporaryDirectory(prefix="ps-test-iana-")
+os.environ["XDG_CACHE_HOME"] = _cache.name
 n = 0
 failed = 0
 

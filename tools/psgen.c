@@ -31,6 +31,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "psgen: %s: %s\n", argv[1], err);
                 return 1;
         }
+        ps_regset_set_source(&set, PS_FMT_XML, argv[1]);
         r = ps_regset_compile(&set, &image, &size);
         ps_regset_free(&set);
         if (r < 0) {

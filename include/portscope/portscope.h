@@ -35,5 +35,6 @@ const char *ps_strerror(int code);
 #include <portscope/prevalence.h>
 #include <portscope/ranges.h>
 #include <portscope/registry.h>
+#include <portscope/sockets.h>
 
 #endif

@@ -52,6 +52,19 @@ const char *ps_prevalence_path(const ps_prevalence *prev);
 int ps_prevalence_lookup(const ps_prevalence *prev, unsigned port, ps_proto proto,
                          ps_prevalence_entry *ret_entry);
 
+/*
+ * ps_prevalence_port() through a per-user cache: the answer comes from a
+ * compact file in $XDG_CACHE_HOME/portscope/ (~/.cache/portscope/) when that
+ * was made from this very source file (same path, device, inode, size and
+ * modification time); otherwise the source is read as ps_prevalence_port()
+ * does and the cache is written again, atomically. The cache is only ever an
+ * optimisation: when it cannot be read or written (no HOME, a read-only home,
+ * PORTSCOPE_NO_CACHE set to anything but "" or "0"), the result and the errors
+ * are those of ps_prevalence_port().
+ */
+int ps_prevalence_port_cached(const char *path, unsigned port, ps_prevalence_entry *ret_entries,
+                              size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

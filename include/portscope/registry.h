@@ -112,6 +112,8 @@ size_t ps_db_count(const ps_db *db);
 size_t ps_db_count_proto(const ps_db *db, ps_proto proto);
 /* Number of people in the registry's <people> section. */
 size_t ps_db_people_count(const ps_db *db);
+/* What the database was compiled from, e.g. "IANA CSV, service-names-port-numbers.csv". */
+const char *ps_db_source(const ps_db *db);
 /* The compiled image itself, e.g. to write it out again. */
 const void *ps_db_image(const ps_db *db, size_t *ret_size);
 

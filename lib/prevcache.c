@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The prevalence cache: nmap-services reduced to a compact binary file under
+ * $XDG_CACHE_HOME/portscope/, so a report answers one port without parsing
+ * and ranking the whole 1 MB source every time.
+ *
+ * Layout (little-endian, every array 8-byte aligned):
+ *   header                     struct cache_header, its CRC-32 over itself
+ *                              (crc field zero) and the source path
+ *   source path                path_len bytes, no NUL
+ *   per protocol p (1..4):
+ *     port[n]   u16            listed ports, ascending
+ *     fxi[n]    u16            index of the port's frequency in fx[]
+ *     name[n]   u32            offset of the port's service name in the pool
+ *     fx[nfx]   u64            distinct frequencies, descending, 10^15 = 1.0
+ *     rank[nfx] u32            the rank that goes with each frequency
+ *   pool                       NUL-terminated service names, each stored once
+ * A report reads the header, checks it, the key and the bounds of every
+ * section, then reads each protocol's port list, binary-searches it and reads
+ * the handful of values that go with the port.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "portscope/portscope.h"
+#include "prevalence-internal.h"
+#include "util.h"
+
+#define CACHE_MAGIC "PSNMAPC\0"
+#define CACHE_VERSION 1u
+#define CACHE_MAX (64u << 20) /* a larger cache file is ignored */
+#define PATH_MAX_LEN 4096u
+/* A source changed this recently may still change within the same timestamp
+ * tick (the kernel's file times are coarse), so it is not cached yet. */
+#define RACY_SECONDS 2
+
+struct cache_section {
+        uint32_t n, nfx;
+        uint32_t off_port, off_fxi, off_name, off_fx, off_rank, pad;
+};
+
+struct cache_header {
+        char magic[8];
+        uint32_t version, crc; /* crc: CRC-32 of the header (crc = 0) and the path */
+        uint64_t file_size;
+        uint64_t dev, ino, size;
+        int64_t mtime_sec, mtime_nsec;
+        uint32_t path_len, pad;
+        uint32_t off_pool, pool_len;
+        struct cache_section sect[_PS_PROTO_MAX]; /* [PS_PROTO_NONE] unused, zero */
+};
+
+static int cache_disabled(void)
+{
+        const char *e = getenv("PORTSCOPE_NO_CACHE");
+        return e && *e && strcmp(e, "0") != 0;
+}
+
+/* $XDG_CACHE_HOME/portscope, else $HOME/.cache/portscope; -ENOENT without
+ * either (the XDG spec says a relative XDG_CACHE_HOME is to be ignored). */
+static int cache_dir(char **ret_dir)
+{
+        const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+        char *d = NULL;
+        if (x && x[0] == '/') {
+                if (asprintf(&d, "%s/portscope", x) < 0)
+                        return -ENOMEM;
+        } else if (h && h[0] == '/') {
+                if (asprintf(&d, "%s/.cache/portscope", h) < 0)
+                        return -ENOMEM;
+        } else
+                return -ENOENT;
+        *ret_dir = d;
+        return 0;
+}
+
+/* FNV-1a: the file name only needs to keep different sources apart; the
+ * header holds the full path and is compared too. */
+static uint64_t fnv1a(const char *s)
+{
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+        return h;
+}
+
+int ps_prevcache_file(const char *source, char **ret_file)
+{
+        char *dir = NULL, *f = NULL;
+        int r;
+        if (strlen(source) > PATH_MAX_LEN)
+                return -ENAMETOOLONG;
+        if ((r = cache_dir(&dir)) < 0)
+                return r;
+        r = asprintf(&f, "%s/nmap-services-%016llx.cache", dir, (unsigned long long)fnv1a(source));
+        free(dir);
+        if (r < 0)
+                return -ENOMEM;
+        *ret_file = f;
+        return 0;
+}
+
+static uint32_t header_crc(const struct cache_header *h, const char *path, size_t len)
+{
+        struct cache_header c = *h;
+        c.crc = 0;
+        uLong crc = crc32(0L, Z_NULL, 0);
+        crc = crc32(crc, (const Bytef *)&c, sizeof(c));
+        return (uint32_t)crc32(crc, (const Bytef *)path, (uInt)len);
+}
+
+static void key_from(struct cache_header *h, const struct stat *st)
+{
+        h->dev = (uint64_t)st->st_dev;
+        h->ino = (uint64_t)st->st_ino;
+        h->size = (uint64_t)st->st_size;
+        h->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+        h->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+}
+
+/* An array of count elements of size sz at off lies inside the file, aligned. */
+static int in_file(uint64_t size, uint32_t off, uint32_t count, uint32_t sz)
+{
+        return off % 8 == 0 && off <= size && (uint64_t)count * sz <= size - off;
+}
+
+/* Exactly len bytes at off, or -EBADMSG: the file is shorter than it says. */
+static int read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+        for (size_t done = 0; done < len;) {
+                ssize_t k = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return -EBADMSG;
+                done += (size_t)k;
+        }
+        return 0;
+}
+
+/* h and the path after it (in head, head_len bytes read) against the file's
+ * size, the source's identity and the bounds of every section. */
+static int check_header(int fd, const struct cache_header *h, const char *head, size_t head_len,
+                        uint64_t size, const char *source, size_t source_len, const struct stat *st)
+{
+        struct cache_header key = { 0 };
+        char last;
+        int r;
+        if (size < sizeof(*h) || memcmp(h->magic, CACHE_MAGIC, sizeof(h->magic)) ||
+            h->version != CACHE_VERSION || h->file_size != size || h->path_len > PATH_MAX_LEN ||
+            sizeof(*h) + h->path_len > head_len)
+                return -EBADMSG;
+        if (h->crc != header_crc(h, head + sizeof(*h), h->path_len))
+                return -EBADMSG;
+        key_from(&key, st);
+        if (h->dev != key.dev || h->ino != key.ino || h->size != key.size ||
+            h->mtime_sec != key.mtime_sec || h->mtime_nsec != key.mtime_nsec ||
+            h->path_len != source_len || memcmp(head + sizeof(*h), source, source_len))
+                return -ESTALE;
+        if (!in_file(size, h->off_pool, h->pool_len, 1) || !h->pool_len)
+                return -EBADMSG;
+        if ((r = read_at(fd, &last, 1, (uint64_t)h->off_pool + h->pool_len - 1)) < 0)
+                return r;
+        if (last != '\0')
+                return -EBADMSG;
+        for (int p = 0; p < _PS_PROTO_MAX; p++) {
+                const struct cache_section *s = &h->sect[p];
+                if (s->n > 65536 || s->nfx > s->n || (p == PS_PROTO_NONE && s->n) ||
+                    !in_file(size, s->off_port, s->n, 2) || !in_file(size, s->off_fxi, s->n, 2) ||
+                    !in_file(size, s->off_name, s->n, 4) || !in_file(size, s->off_fx, s->nfx, 8) ||
+                    !in_file(size, s->off_rank, s->nfx, 4))
+                        return -EBADMSG;
+        }
+        return 0;
+}
+
+/* One protocol's entry for port: 1 found, 0 not listed, < 0 damaged or
+ * unreadable. Reads the protocol's port list and then only the few values
+ * that go with the port, rather than mapping the file: a report touches
+ * little of it, and mapped pages would all count against its memory. */
+static int section_lookup(int fd, const struct cache_header *h, int p, unsigned port,
+                          ps_prevalence_entry *e)
+{
+        const struct cache_section *s = &h->sect[p];
+        uint16_t fxi;
+        uint32_t name, rank;
+        uint64_t fx;
+        char service[sizeof(e->service)];
+        int r;
+        if (!s->n)
+                return 0;
+        uint16_t *ports = malloc(2 * (size_t)s->n);
+        if (!ports)
+                return -ENOMEM;
+        if ((r = read_at(fd, ports, 2 * (size_t)s->n, s->off_port)) < 0) {
+                free(ports);
+                return r;
+        }
+        size_t lo = 0, hi = s->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (ports[mid] < port)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        int found = lo < s->n && ports[lo] == port;
+        free(ports);
+        if (!found)
+                return 0;
+        if ((r = read_at(fd, &fxi, sizeof(fxi), s->off_fxi + 2 * (uint64_t)lo)) < 0 ||
+            (r = read_at(fd, &name, sizeof(name), s->off_name + 4 * (uint64_t)lo)) < 0)
+                return r;
+        if (fxi >= s->nfx || name >= h->pool_len)
+                return -EBADMSG;
+        if ((r = read_at(fd, &fx, sizeof(fx), s->off_fx + 8 * (uint64_t)fxi)) < 0 ||
+            (r = read_at(fd, &rank, sizeof(rank), s->off_rank + 4 * (uint64_t)fxi)) < 0)
+                return r;
+        if (fx > PS_FX_ONE || rank > s->n || (!fx) != (!rank))
+                return -EBADMSG;
+        /* The pool ends in a NUL (checked), so a name shorter than the field
+         * ends inside it; a longer one is cut, as ps_prevalence_port() cuts it. */
+        size_t len = h->pool_len - name < sizeof(service) ? h->pool_len - name : sizeof(service);
+        if ((r = read_at(fd, service, len, (uint64_t)h->off_pool + name)) < 0)
+                return r;
+        if (!memchr(service, '\0', len)) {
+                if (len < sizeof(service))
+                        return -EBADMSG;
+                service[sizeof(service) - 1] = '\0';
+        }
+        e->port = port;
+        e->proto = (ps_proto)p;
+        memcpy(e->service, service, sizeof(service));
+        e->frequency = ps_fx_double(fx);
+        e->rank = rank;
+        e->listed = s->n;
+        return 1;
+}
+
+int ps_prevcache_read(const char *cache_file, const char *source, const struct stat *st,
+                      unsigned port, ps_prevalence_entry *ret_entries, size_t cap)
+{
+        struct stat cst;
+        struct cache_header h;
+        char head[sizeof(h) + PATH_MAX_LEN];
+        ps_prevalence_entry found[_PS_PROTO_MAX];
+        size_t n = 0, head_len;
+        int fd = open(cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r = 0;
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &cst) < 0)
+                r = -errno;
+        else if (!S_ISREG(cst.st_mode) || cst.st_size < (off_t)sizeof(h) ||
+                 cst.st_size > (off_t)CACHE_MAX)
+                r = -EBADMSG;
+        if (r >= 0) {
+                /* The header and the path in one read; the path is at most PATH_MAX_LEN. */
+                head_len = (size_t)cst.st_size < sizeof(head) ? (size_t)cst.st_size : sizeof(head);
+                r = read_at(fd, head, head_len, 0);
+        }
+        if (r >= 0) {
+                memcpy(&h, head, sizeof(h));
+                r = check_header(fd, &h, head, head_len, (uint64_t)cst.st_size, source,
+                                 strlen(source), st);
+        }
+        for (int p = PS_PROTO_TCP; r >= 0 && p < _PS_PROTO_MAX; p++) {
+                int k = section_lookup(fd, &h, p, port, &found[n]);
+                if (k < 0)
+                        r = k;
+                else
+                        n += (size_t)k;
+        }
+        close(fd);
+        if (r < 0)
+                return r;
+        n = n < cap ? n : cap;
+        memcpy(ret_entries, found, n * sizeof(*found));
+        return (int)n;
+}
+
+/* The pool: every distinct name once, found again through a hash table. */
+struct pool {
+        ps_dynbuf buf;
+        uint32_t *slot; /* offset + 1; 0 = empty */
+        size_t nslot;
+};
+
+static int pool_add(struct pool *pl, const char *name, uint32_t *ret_off)
+{
+        uint64_t h = fnv1a(name);
+        size_t i = (size_t)h & (pl->nslot - 1);
+        for (; pl->slot[i]; i = (i + 1) & (pl->nslot - 1))
+                if (!strcmp(pl->buf.buf + pl->slot[i] - 1, name)) {
+                        *ret_off = pl->slot[i] - 1;
+                        return 0;
+                }
+        uint32_t off = (uint32_t)pl->buf.len;
+        int r = ps_dynbuf_add(&pl->buf, name, strlen(name) + 1);
+        if (r < 0)
+                return r;
+        pl->slot[i] = off + 1;
+        *ret_off = off;
+        return 0;
+}
+
+static int cmp_u64_desc(const void *a, const void *b)
+{
+        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+        return x > y ? -1 : x < y;
+}
+
+static uint32_t align8(uint32_t x)
+{
+        return (x + 7u) & ~7u;
+}
+
+/* Lays the whole file out in memory; the caller writes it. */
+static int build(const char *source, const struct stat *st, const ps_prevalence *prev,
+                 char **ret_img, size_t *ret_len)
+{
+        struct cache_header h = { .version = CACHE_VERSION };
+        struct pool pl = { .nslot = 1 };
+        size_t path_len = strlen(source), count[_PS_PROTO_MAX] = { 0 },
+               first[_PS_PROTO_MAX] = { 0 };
+        uint64_t *fx[_PS_PROTO_MAX] = { 0 };
+        uint32_t *names = NULL;
+        char *img = NULL;
+        int r = 0;
+
+        memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
+        key_from(&h, st);
+        h.path_len = (uint32_t)path_len;
+        /* The entries are sorted by protocol, then port: each protocol is a run. */
+        for (size_t i = prev->n; i-- > 0;) {
+                count[prev->e[i].proto]++;
+                first[prev->e[i].proto] = i;
+        }
+        while (pl.nslot < 2 * prev->n + 2)
+                pl.nslot *= 2;
+        ps_dynbuf_init(&pl.buf, CACHE_MAX);
+        if (!(pl.slot = calloc(pl.nslot, sizeof(*pl.slot))) ||
+            !(names = malloc((prev->n ? prev->n : 1) * sizeof(*names)))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < prev->n; i++)
+                if ((r = pool_add(&pl, prev->names.buf + prev->e[i].service, &names[i])) < 0)
+                        goto out;
+        if (!pl.buf.len && (r = ps_dynbuf_addc(&pl.buf, '\0')) < 0)
+                goto out;
+        uint32_t off = align8((uint32_t)(sizeof(h) + path_len));
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
+                struct cache_section *s = &h.sect[p];
+                size_t m = count[p];
+                if (m > 65536) {
+                        r = -E2BIG;
+                        goto out;
+                }
+                if (!(fx[p] = malloc((m ? m : 1) * sizeof(uint64_t)))) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                for (size_t i = 0; i < m; i++)
+                        fx[p][i] = prev->e[first[p] + i].fx;
+                qsort(fx[p], m, sizeof(uint64_t), cmp_u64_desc);
+                size_t u = 0;
+                for (size_t i = 0; i < m; i++)
+                        if (!u || fx[p][u - 1] != fx[p][i])
+                                fx[p][u++] = fx[p][i];
+                s->n = (uint32_t)m;
+                s->nfx = (uint32_t)u;
+                s->off_port = off;
+                s->off_fxi = s->off_port + align8(2 * s->n);
+                s->off_name = s->off_fxi + align8(2 * s->n);
+                s->off_fx = s->off_name + align8(4 * s->n);
+                s->off_rank = s->off_fx + 8 * s->nfx;
+                off = s->off_rank + align8(4 * s->nfx);
+        }
+        h.off_pool = off;
+        h.pool_len = (uint32_t)pl.buf.len;
+        h.file_size = (uint64_t)off + pl.buf.len;
+        if (h.file_size > CACHE_MAX) {
+                r = -E2BIG;
+                goto out;
+        }
+        if (!(img = calloc(1, (size_t)h.file_size))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        memcpy(img + sizeof(h), source, path_len);
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
+                const struct cache_section *s = &h.sect[p];
+                uint16_t *port = (uint16_t *)(void *)(img + s->off_port);
+                uint16_t *fxi = (uint16_t *)(void *)(img + s->off_fxi);
+                uint32_t *name = (uint32_t *)(void *)(img + s->off_name);
+                uint64_t *f = (uint64_t *)(void *)(img + s->off_fx);
+                uint32_t *rank = (uint32_t *)(void *)(img + s->off_rank);
+                memcpy(f, fx[p], s->nfx * sizeof(uint64_t));
+                for (size_t i = 0; i < s->n; i++) {
+                        const struct ps_prev_entry *e = &prev->e[first[p] + i];
+                        uint64_t *at = bsearch(&e->fx, f, s->nfx, sizeof(*f), cmp_u64_desc);
+                        port[i] = e->port;
+                        fxi[i] = (uint16_t)(at - f);
+                        name[i] = names[first[p] + i];
+                        rank[at - f] = e->rank;
+                }
+        }
+        memcpy(img + h.off_pool, pl.buf.buf, pl.buf.len);
+        h.crc = header_crc(&h, source, path_len);
+        memcpy(img, &h, sizeof(h));
+        *ret_img = img;
+        *ret_len = (size_t)h.file_size;
+        img = NULL;
+out:
+        free(img);
+        for (int p = 0; p < _PS_PROTO_MAX; p++)
+                free(fx[p]);
+        free(names);
+        free(pl.slot);
+        ps_dynbuf_free(&pl.buf);
+        return r;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+        while (len) {
+                ssize_t k = write(fd, p, len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                p += k;
+                len -= (size_t)k;
+        }
+        return 0;
+}
+
+/* mkdir -p for the cache directory, private as the XDG spec asks. */
+static int make_dirs(char *dir)
+{
+        for (char *s = dir + 1;; s++) {
+                if (*s && *s != '/')
+                        continue;
+                char c = *s;
+                *s = '\0';
+                int r = mkdir(dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
+                *s = c;
+                if (r < 0)
+                        return r;
+                if (!c)
+                        return 0;
+        }
+}
+
+int ps_prevcache_write(const char *cache_file, const char *source, const struct stat *st,
+                       const ps_prevalence *prev)
+{
+        char *img = NULL, *dir = NULL, *tmp = NULL;
+        size_t len = 0;
+        int fd = -1, r;
+        if ((r = build(source, st, prev, &img, &len)) < 0)
+                return r;
+        const char *slash = strrchr(cache_file, '/');
+        if (!slash || slash == cache_file ||
+            !(dir = strndup(cache_file, (size_t)(slash - cache_file))) ||
+            asprintf(&tmp, "%s.tmp.XXXXXX", cache_file) < 0) {
+                tmp = NULL;
+                r = slash && slash != cache_file ? -ENOMEM : -EINVAL;
+                goto out;
+        }
+        if ((r = make_dirs(dir)) < 0)
+                goto out;
+        if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+                r = -errno;
+                goto out;
+        }
+        if ((r = write_all(fd, img, len)) < 0 || (fsync(fd) < 0 && (r = -errno)) ||
+            (close(fd) < 0 && (r = -errno))) {
+                if (r >= 0)
+                        r = -EIO;
+                if (fd >= 0)
+                        close(fd);
+                fd = -1;
+                unlink(tmp);
+                goto out;
+        }
+        fd = -1;
+        if (rename(tmp, cache_file) < 0) {
+                r = -errno;
+                unlink(tmp);
+                goto out;
+        }
+        /* The rename itself is made durable too; failing that is not an error. */
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+        }
+        r = 0;
+out:
+        free(img);
+        free(dir);
+        free(tmp);
+        return r;
+}
+
+PS_EXPORT int ps_prevalence_port_cached(const char *path, unsigned port,
+                                        ps_prevalence_entry *ret_entries, size_t cap)
+{
+        char *cache = NULL;
+        struct stat st;
+        ps_prevalence *prev = NULL;
+        int r;
+
+        if (port > 65535)
+                return -EINVAL;
+        if (!path || !*path)
+                path = ps_prevalence_default_path();
+        /* Without a usable cache location, or for anything but a plain file
+         * (the reader then says what is wrong), this is ps_prevalence_port(). */
+        if (cache_disabled() || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+            ps_prevcache_file(path, &cache) < 0)
+                return ps_prevalence_port(path, port, ret_entries, cap);
+        r = ps_prevcache_read(cache, path, &st, port, ret_entries, cap);
+        if (r >= 0)
+                goto out;
+        /* Missing, stale or damaged: read the source, answer, store it again. */
+        r = ps_prevalence_open_stat(path, &prev, &st);
+        if (r < 0)
+                goto out;
+        ps_prevalence_entry found[_PS_PROTO_MAX];
+        size_t n = 0;
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
+                if (ps_prevalence_lookup(prev, port, (ps_proto)p, &found[n]) == 0)
+                        n++;
+        n = n < cap ? n : cap;
+        memcpy(ret_entries, found, n * sizeof(*found));
+        r = (int)n;
+        struct timespec now;
+        if (clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+            now.tv_sec - st.st_mtim.tv_sec >= RACY_SECONDS)
+                (void)ps_prevcache_write(cache, path, &st, prev); /* the answer stands anyway */
+out:
+        ps_prevalence_free(prev);
+        free(cache);
+        return r;
+}

@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: MIT */
+/* Processes on Linux: who holds which socket (PROC_ROOT/PID/fd) and what each
+ * process is (comm, cmdline, status, cgroup, ns/net). Processes may exit at any
+ * moment; a vanished one is skipped, never an error. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "dynbuf.h"
+#include "sockets-internal.h"
+#include "util.h"
+
+#define CMDLINE_MAX (64u * 1024) /* longer command lines are cut */
+#define SMALL_FILE_MAX (64u * 1024)
+#define UID_SET_MAX 64
+#define BY_NUMBER_MIN                                                                              \
+        64 /* fewer open files: one readdir costs less than guessing */ /* more distinct socket    \
+                                                                           owners than this: no    \
+                                                                           narrowing */
+
+struct inode_map {
+        uint64_t *keys;
+        size_t *vals;
+        size_t mask;
+};
+
+static size_t hash64(uint64_t k)
+{
+        k ^= k >> 33;
+        k *= 0xff51afd7ed558ccdULL;
+        k ^= k >> 33;
+        return (size_t)k;
+}
+
+static int map_init(struct inode_map *m, size_t n)
+{
+        size_t size = 16;
+        while (size < n * 2)
+                size *= 2;
+        m->keys = calloc(size, sizeof(*m->keys));
+        m->vals = malloc(size * sizeof(*m->vals));
+        m->mask = size - 1;
+        if (!m->keys || !m->vals) {
+                free(m->keys);
+                free(m->vals);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static void map_put(struct inode_map *m, uint64_t k, size_t v)
+{
+        size_t i = hash64(k) & m->mask;
+        while (m->keys[i] && m->keys[i] != k)
+                i = (i + 1) & m->mask;
+        m->keys[i] = k;
+        m->vals[i] = v;
+}
+
+static bool map_get(const struct inode_map *m, uint64_t k, size_t *v)
+{
+        size_t i = hash64(k) & m->mask;
+        while (m->keys[i]) {
+                if (m->keys[i] == k) {
+                        *v = m->vals[i];
+                        return true;
+                }
+                i = (i + 1) & m->mask;
+        }
+        return false;
+}
+
+struct owner {
+        size_t idx;
+        int pid;
+};
+
+struct scan_state {
+        int procfd;
+        struct inode_map map;
+        bool *found;
+        size_t remaining;
+        struct owner *owners;
+        size_t n_owners, alloc_owners;
+        ps_owner_scan out;
+        bool all_owners;
+        bool procfs; /* a real procfs, not a recorded tree: fd directory sizes count fds */
+};
+
+static int add_owner(struct scan_state *st, size_t idx, int pid)
+{
+        if (st->n_owners == st->alloc_owners) {
+                size_t na = st->alloc_owners ? st->alloc_owners * 2 : 64;
+                struct owner *p = realloc(st->owners, na * sizeof(*p));
+                if (!p)
+                        return -ENOMEM;
+                st->owners = p;
+                st->alloc_owners = na;
+        }
+        st->owners[st->n_owners++] = (struct owner){ idx, pid };
+        if (!st->found[idx]) {
+                st->found[idx] = true;
+                st->remaining--;
+        }
+        return 0;
+}
+
+static void note_unreadable(struct scan_state *st, int err)
+{
+        if (!st->out.n_unreadable++)
+                st->out.unreadable_error = -err;
+}
+
+/* "socket:[12345]" gives 12345; anything else 0. */
+static uint64_t socket_inode(const char *s, size_t n)
+{
+        uint64_t v = 0;
+        if (n < 10 || memcmp(s, "socket:[", 8) || s[n - 1] != ']')
+                return 0;
+        for (size_t i = 8; i < n - 1; i++) {
+                if (s[i] < '0' || s[i] > '9' || v > UINT64_MAX / 10 - 9)
+                        return 0;
+                v = v * 10 + (uint64_t)(s[i] - '0');
+        }
+        return v;
+}
+
+/* Looks one fd of the process up; 1 when it exists, 0 when not, or -ENOMEM. */
+static int scan_fd(struct scan_state *st, int dfd, const char *name, int pid, bool *denied)
+{
+        char link[64];
+        ssize_t n = readlinkat(dfd, name, link, sizeof(link));
+        if (n < 0) {
+                if (errno == EACCES || errno == EPERM)
+                        *denied = true;
+                return 0;
+        }
+        uint64_t ino = socket_inode(link, (size_t)n);
+        size_t idx;
+        if (ino && map_get(&st->map, ino, &idx) && add_owner(st, idx, pid) < 0)
+                return -ENOMEM;
+        return 1;
+}
+
+/* "123": an fd's name in /proc/PID/fd, without printf's cost per fd. */
+static void fd_name(unsigned fd, char buf[16])
+{
+        char tmp[16];
+        size_t n = 0;
+        do {
+                tmp[n++] = (char)('0' + fd % 10);
+                fd /= 10;
+        } while (fd);
+        for (size_t i = 0; i < n; i++)
+                buf[i] = tmp[n - 1 - i];
+        buf[n] = '\0';
+}
+
+static bool done(const struct scan_state *st)
+{
+        return !st->all_owners && st->remaining == 0;
+}
+
+/*
+ * Since Linux 6.2 the fd directory's size is the number of open files: then
+ * the fds are looked up by number, which spares the kernel building a
+ * directory listing (a third of the cost for a process with 10,000 sockets).
+ * Small processes (a shell holds 0, 1, 2 and 255) and sparse tables use the
+ * listing.
+ */
+static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen, bool *denied,
+                          bool *complete)
+{
+        char name[16];
+        size_t found = 0, misses = 0;
+        for (unsigned fd = 0; found < nopen && !*denied && !done(st); fd++) {
+                if (misses > 64 + nopen / 8) {
+                        *complete = false;
+                        return 0;
+                }
+                fd_name(fd, name);
+                int r = scan_fd(st, dfd, name, pid, denied);
+                if (r < 0)
+                        return r;
+                if (r)
+                        found++;
+                else
+                        misses++;
+        }
+        *complete = true;
+        return 0;
+}
+
+static int scan_process(struct scan_state *st, int pid)
+{
+        char name[32];
+        bool denied = false, complete = false;
+        int r = 0;
+        snprintf(name, sizeof(name), "%d/fd", pid);
+        int dfd = openat(st->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0) {
+                if (errno == EACCES || errno == EPERM)
+                        note_unreadable(st, errno);
+                return 0; /* ENOENT, ESRCH: it exited. */
+        }
+        st->out.n_processes++;
+        struct stat sb;
+        if (st->procfs && fstat(dfd, &sb) == 0 && sb.st_size >= BY_NUMBER_MIN &&
+            (r = scan_by_number(st, dfd, pid, (size_t)sb.st_size, &denied, &complete)) < 0) {
+                close(dfd);
+                return r;
+        }
+        if (!complete && !denied && !done(st)) {
+                DIR *d = fdopendir(dfd);
+                if (!d) {
+                        close(dfd);
+                        return errno == ENOMEM ? -ENOMEM : 0;
+                }
+                struct dirent *de;
+                while (r >= 0 && !denied && !done(st) && (de = readdir(d)))
+                        if (de->d_name[0] != '.')
+                                r = scan_fd(st, dfd, de->d_name, pid, &denied);
+                closedir(d);
+        } else {
+                close(dfd);
+        }
+        if (denied)
+                note_unreadable(st, EACCES);
+        return r < 0 ? r : 0;
+}
+
+static int parse_pid(const char *s)
+{
+        long v = 0;
+        if (!*s)
+                return 0;
+        for (; *s; s++) {
+                if (*s < '0' || *s > '9' || v > 0x3fffffff)
+                        return 0;
+                v = v * 10 + (*s - '0');
+        }
+        return (int)v;
+}
+
+struct proc_ent {
+        int pid;
+        unsigned uid;
+        bool have_uid;
+};
+
+static int cmp_owner(const void *a, const void *b)
+{
+        const struct owner *x = a, *y = b;
+        if (x->idx != y->idx)
+                return x->idx < y->idx ? -1 : 1;
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int list_processes(struct scan_state *st, struct proc_ent **ret, size_t *ret_n)
+{
+        int dfd = dup(st->procfd);
+        if (dfd < 0)
+                return -errno;
+        DIR *d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return -errno;
+        }
+        struct proc_ent *v = NULL;
+        size_t n = 0, alloc = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                int pid = parse_pid(de->d_name);
+                if (pid <= 0)
+                        continue;
+                if (n == alloc) {
+                        size_t na = alloc ? alloc * 2 : 512;
+                        struct proc_ent *p = na <= (1u << 24) ? realloc(v, na * sizeof(*p)) : NULL;
+                        if (!p) {
+                                free(v);
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                        v = p;
+                        alloc = na;
+                }
+                struct stat sb;
+                /* The directory's owner is the process's effective uid. */
+                bool have = fstatat(st->procfd, de->d_name, &sb, 0) == 0;
+                v[n++] = (struct proc_ent){ pid, have ? sb.st_uid : 0, have };
+        }
+        closedir(d);
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid, bool all_owners,
+                   ps_owner_scan *ret_scan)
+{
+        struct scan_state st = { .procfd = -1, .all_owners = all_owners };
+        struct proc_ent *procs = NULL;
+        size_t n_procs = 0;
+        unsigned uids[UID_SET_MAX];
+        size_t n_uids = 0;
+        bool narrow = true;
+        int r = 0;
+
+        const char *root = proc_root && *proc_root ? proc_root : "/proc";
+        if ((r = map_init(&st.map, n)) < 0)
+                return r;
+        st.found = calloc(n ? n : 1, sizeof(bool));
+        if (!st.found) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (!socks[i].inode)
+                        continue;
+                map_put(&st.map, socks[i].inode, i);
+                st.remaining++;
+                size_t k = 0;
+                while (k < n_uids && uids[k] != socks[i].uid)
+                        k++;
+                if (k == n_uids) {
+                        if (n_uids < UID_SET_MAX)
+                                uids[n_uids++] = socks[i].uid;
+                        else
+                                narrow = false;
+                }
+        }
+        if (st.remaining == 0 && !only_pid)
+                goto done;
+        st.procfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (st.procfd < 0) {
+                /* No process tree to look at: every owner stays unknown. */
+                note_unreadable(&st, errno);
+                goto done;
+        }
+        struct statfs sfs;
+        st.procfs = fstatfs(st.procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+        if (only_pid) {
+                r = scan_process(&st, only_pid);
+                goto done;
+        }
+        if ((r = list_processes(&st, &procs, &n_procs)) < 0)
+                goto out;
+        /* Pass 0 looks at processes running as one of the sockets' owners: the
+         * creator usually still holds its socket. Pass 1 looks at the rest. */
+        for (int pass = narrow ? 0 : 1; pass < 2 && !r; pass++) {
+                for (size_t i = 0; i < n_procs && !r; i++) {
+                        bool match = false;
+                        for (size_t k = 0; k < n_uids && procs[i].have_uid; k++)
+                                match |= uids[k] == procs[i].uid;
+                        if (narrow && (pass == 0) != match)
+                                continue;
+                        r = scan_process(&st, procs[i].pid);
+                        if (!all_owners && st.remaining == 0)
+                                goto done;
+                }
+        }
+        if (r < 0)
+                goto out;
+done:
+        if (st.n_owners > 1)
+                qsort(st.owners, st.n_owners, sizeof(*st.owners), cmp_owner);
+        int *pids = malloc((st.n_owners ? st.n_owners : 1) * sizeof(int));
+        if (!pids) {
+                r = -ENOMEM;
+                goto out;
+        }
+        size_t j = 0, m = 0;
+        for (size_t i = 0; i < n; i++) {
+                socks[i].pids = pids + m;
+                socks[i].n_pids = 0;
+                for (; j < st.n_owners && st.owners[j].idx == i; j++) {
+                        /* A process holding the same socket on two fds counts once. */
+                        if (socks[i].n_pids && pids[m - 1] == st.owners[j].pid)
+                                continue;
+                        pids[m++] = st.owners[j].pid;
+                        socks[i].n_pids++;
+                }
+                if (socks[i].n_pids)
+                        socks[i].owner_error = 0;
+                else if (socks[i].inode && st.out.n_unreadable)
+                        socks[i].owner_error = st.out.unreadable_error;
+                else
+                        socks[i].owner_error = -ENOENT;
+        }
+        st.out.pids = pids;
+        *ret_scan = st.out;
+        r = 0;
+out:
+        if (st.procfd >= 0)
+                close(st.procfd);
+        free(procs);
+        free(st.owners);
+        free(st.found);
+        free(st.map.keys);
+        free(st.map.vals);
+        return r;
+}
+
+/* Reads a small file below dirfd into a capped, NUL-terminated buffer. */
+static int read_small(int dirfd, const char *name, size_t cap, ps_dynbuf *b)
+{
+        char chunk[4096];
+        int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ps_dynbuf_init(b, cap);
+        int r = ps_dynbuf_add(b, "", 0);
+        for (;;) {
+                ssize_t k = read(fd, chunk, sizeof(chunk));
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        break;
+                }
+                if (k == 0)
+                        break;
+                size_t room = b->cap - b->len;
+                if (room == 0)
+                        break;
+                r = ps_dynbuf_add(b, chunk, (size_t)k < room ? (size_t)k : room);
+                if (r < 0)
+                        break;
+        }
+        close(fd);
+        if (r < 0)
+                ps_dynbuf_free(b);
+        return r;
+}
+
+static char *strdup_or_empty(const char *s, size_t n)
+{
+        char *p = malloc(n + 1);
+        if (p) {
+                memcpy(p, s, n);
+                p[n] = '\0';
+        }
+        return p;
+}
+
+/* Replaces bytes that would garble a terminal. */
+static void sanitize(char *s)
+{
+        for (; *s; s++)
+                if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                        *s = '?';
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+        size_t k = strlen(suffix);
+        return n >= k && !memcmp(s + n - k, suffix, k);
+}
+
+static bool is_hex_id(const char *s, size_t n)
+{
+        if (n < 12)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+                        return false;
+        return true;
+}
+
+static char *container_id(const char *runtime, const char *id, size_t n)
+{
+        char buf[160];
+        if (n > 12 && is_hex_id(id, n))
+                n = 12;
+        if (n > 100)
+                n = 100;
+        snprintf(buf, sizeof(buf), "%s:%.*s", runtime, (int)n, id);
+        return strdup(buf);
+}
+
+PS_EXPORT int ps_cgroup_parse(const char *path, char **ret_unit, char **ret_container)
+{
+        static const struct {
+                const char *prefix, *suffix, *runtime;
+        } scopes[] = {
+                { "docker-", ".scope", "docker" },
+                { "libpod-conmon-", ".scope", "podman" },
+                { "libpod-", ".scope", "podman" },
+                { "crio-", ".scope", "cri-o" },
+                { "cri-containerd-", ".scope", "containerd" },
+                { "machine-", ".scope", "machine" },
+                { "lxc.payload.", "", "lxc" },
+        };
+        const char *unit = NULL, *cont = NULL, *runtime = NULL;
+        size_t unit_len = 0, cont_len = 0;
+        const char *prev = NULL;
+        size_t prev_len = 0;
+        bool kube = false;
+
+        if (!path)
+                return -EINVAL;
+        for (const char *p = path; *p;) {
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+                const char *c = p;
+                while (*p && *p != '/')
+                        p++;
+                size_t n = (size_t)(p - c);
+                if (ends_with(c, n, ".service") || ends_with(c, n, ".scope")) {
+                        unit = c;
+                        unit_len = n;
+                }
+                if (n >= 8 && !memcmp(c, "kubepods", 8))
+                        kube = true;
+                for (size_t i = 0; i < PS_ELEMENTSOF(scopes); i++) {
+                        size_t pl = strlen(scopes[i].prefix), sl = strlen(scopes[i].suffix);
+                        if (n > pl + sl && !memcmp(c, scopes[i].prefix, pl) &&
+                            ends_with(c, n, scopes[i].suffix)) {
+                                cont = c + pl;
+                                cont_len = n - pl - sl;
+                                runtime = scopes[i].runtime;
+                                break;
+                        }
+                }
+                /* cgroupfs drivers: /docker/ID, /lxc/NAME, /kubepods/.../ID. */
+                if (prev && !cont) {
+                        if (prev_len == 6 && !memcmp(prev, "docker", 6) && is_hex_id(c, n)) {
+                                cont = c, cont_len = n, runtime = "docker";
+                        } else if (prev_len == 3 && !memcmp(prev, "lxc", 3)) {
+                                cont = c, cont_len = n, runtime = "lxc";
+                        }
+                }
+                if (kube && is_hex_id(c, n))
+                        cont = c, cont_len = n, runtime = "kubernetes";
+                prev = c;
+                prev_len = n;
+        }
+        char *u = NULL, *k = NULL;
+        if (ret_unit && !(u = unit ? strdup_or_empty(unit, unit_len) : strdup("")))
+                return -ENOMEM;
+        if (ret_container && !(k = cont ? container_id(runtime, cont, cont_len) : strdup(""))) {
+                free(u);
+                return -ENOMEM;
+        }
+        if (ret_unit) {
+                sanitize(u);
+                *ret_unit = u;
+        }
+        if (ret_container) {
+                sanitize(k);
+                *ret_container = k;
+        }
+        return 0;
+}
+
+static uint64_t netns_of(int dirfd, const char *path)
+{
+        char link[64];
+        ssize_t n = readlinkat(dirfd, path, link, sizeof(link) - 1);
+        uint64_t v = 0;
+        if (n < 6 || memcmp(link, "net:[", 5) || link[n - 1] != ']')
+                return 0;
+        for (ssize_t i = 5; i < n - 1; i++) {
+                if (link[i] < '0' || link[i] > '9' || v > UINT64_MAX / 10 - 9)
+                        return 0;
+                v = v * 10 + (uint64_t)(link[i] - '0');
+        }
+        return v;
+}
+
+PS_EXPORT void ps_process_free(ps_process *p)
+{
+        if (!p)
+                return;
+        free(p->name);
+        free(p->cmdline);
+        free(p->exe_basename);
+        free(p->cgroup);
+        free(p->unit);
+        free(p->container);
+        free(p);
+}
+
+PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_proc)
+{
+        const char *root = proc_root && *proc_root ? proc_root : "/proc";
+        char path[4096];
+        ps_dynbuf b;
+        int r;
+
+        if (pid <= 0)
+                return -EINVAL;
+        if ((size_t)snprintf(path, sizeof(path), "%s/%d", root, pid) >= sizeof(path))
+                return -ENAMETOOLONG;
+        int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return errno == ENOENT ? -ESRCH : -errno;
+        ps_process *p = calloc(1, sizeof(*p));
+        if (!p) {
+                close(dfd);
+                return -ENOMEM;
+        }
+        p->pid = pid;
+
+        if (read_small(dfd, "comm", 256, &b) == 0) {
+                b.buf[strcspn(b.buf, "\n")] = '\0';
+                p->name = ps_dynbuf_steal(&b);
+        }
+        if (read_small(dfd, "cmdline", CMDLINE_MAX, &b) == 0) {
+                size_t len = b.len;
+                while (len && b.buf[len - 1] == '\0')
+                        len--;
+                const char *arg0 = b.buf;
+                size_t a0 = strnlen(b.buf, len);
+                const char *slash = memrchr(arg0, '/', a0);
+                p->exe_basename =
+                        slash ? strdup_or_empty(slash + 1, a0 - (size_t)(slash + 1 - arg0))
+                              : strdup_or_empty(arg0, a0);
+                for (size_t i = 0; i < len; i++)
+                        if (b.buf[i] == '\0')
+                                b.buf[i] = ' ';
+                b.buf[len] = '\0';
+                p->cmdline = ps_dynbuf_steal(&b);
+        }
+        if (read_small(dfd, "status", SMALL_FILE_MAX, &b) == 0) {
+                const char *u = strstr(b.buf, "\nUid:");
+                unsigned ruid, euid;
+                if (u && sscanf(u + 5, "%u %u", &ruid, &euid) == 2) {
+                        p->uid = euid;
+                        p->have_uid = true;
+                }
+                ps_dynbuf_free(&b);
+        }
+        if (read_small(dfd, "cgroup", SMALL_FILE_MAX, &b) == 0) {
+                /* The unified hierarchy's line is "0::/path"; else systemd's v1 one. */
+                const char *line = NULL;
+                for (char *s = b.buf; s && *s;) {
+                        char *nl = strchr(s, '\n');
+                        if (nl)
+                                *nl = '\0';
+                        if (!strncmp(s, "0::", 3))
+                                line = s + 3;
+                        else if (!line && strstr(s, ":name=systemd:"))
+                                line = strstr(s, ":name=systemd:") + 14;
+                        s = nl ? nl + 1 : NULL;
+                }
+                p->cgroup = strdup(line ? line : "");
+                ps_dynbuf_free(&b);
+                if (p->cgroup && (r = ps_cgroup_parse(p->cgroup, &p->unit, &p->container)) < 0)
+                        goto fail;
+        }
+        p->netns = netns_of(dfd, "ns/net");
+        if (p->netns) {
+                int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                uint64_t mine = rfd >= 0 ? netns_of(rfd, "self/ns/net") : 0;
+                if (rfd >= 0)
+                        close(rfd);
+                p->netns_foreign = mine && mine != p->netns;
+        }
+        close(dfd);
+        dfd = -1;
+
+        char **fields[] = { &p->name,   &p->cmdline, &p->exe_basename,
+                            &p->cgroup, &p->unit,    &p->container };
+        for (size_t i = 0; i < PS_ELEMENTSOF(fields); i++) {
+                if (!*fields[i] && !(*fields[i] = strdup(""))) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                sanitize(*fields[i]);
+        }
+        /* A process that exited while we read leaves empty files behind. */
+        if (!*p->name && faccessat(AT_FDCWD, path, F_OK, 0) < 0) {
+                ps_process_free(p);
+                return -ESRCH;
+        }
+        *ret_proc = p;
+        return 0;
+fail:
+        if (dfd >= 0)
+                close(dfd);
+        ps_process_free(p);
+        return r;
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope ls`: listening sockets (or all), one row each, annotated with the
+ * registered service and whether the process looks like it. */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sockets-view.h"
+
+enum {
+        OPT_ALL = 'a',
+        OPT_TCP = 't',
+        OPT_UDP = 'u',
+        OPT_V4 = '4',
+        OPT_V6 = '6',
+        OPT_NDJSON = 0x300,
+        OPT_PROCESS,
+        OPT_STATE,
+        OPT_USER,
+};
+
+static struct {
+        bool all, ndjson;
+        unsigned protocols, families, states;
+        long long uid;
+        const char *process; /* a name, or digits for a pid */
+} opt = { .uid = -1 };
+
+const struct option ls_options[] = {
+        { "all", no_argument, NULL, OPT_ALL },
+        { "ndjson", no_argument, NULL, OPT_NDJSON },
+        { "process", required_argument, NULL, OPT_PROCESS },
+        { "state", required_argument, NULL, OPT_STATE },
+        { "tcp", no_argument, NULL, OPT_TCP },
+        { "udp", no_argument, NULL, OPT_UDP },
+        { "user", required_argument, NULL, OPT_USER },
+        { 0 },
+};
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret)
+{
+        unsigned long long v = 0;
+        if (!*s || strlen(s) > 10)
+                return -EINVAL;
+        for (; *s; s++) {
+                if (*s < '0' || *s > '9')
+                        return -EINVAL;
+                v = v * 10 + (unsigned)(*s - '0');
+        }
+        if (v > max)
+                return -ERANGE;
+        *ret = v;
+        return 0;
+}
+
+int ls_option(struct cli *c, int o, const char *arg)
+{
+        unsigned long long v;
+        switch (o) {
+        case OPT_ALL:
+                opt.all = true;
+                return 0;
+        case OPT_TCP:
+                opt.protocols |= 1u << PS_PROTO_TCP;
+                return 0;
+        case OPT_UDP:
+                opt.protocols |= 1u << PS_PROTO_UDP;
+                return 0;
+        case OPT_V4:
+                opt.families |= PS_FAMILY_INET4;
+                return 0;
+        case OPT_V6:
+                opt.families |= PS_FAMILY_INET6;
+                return 0;
+        case OPT_NDJSON:
+                opt.ndjson = true;
+                return 0;
+        case OPT_PROCESS:
+                if (!*arg || strlen(arg) > 64)
+                        return cli_error(EXIT_USAGE, "--process: expected a process name or pid");
+                if (arg[0] >= '0' && arg[0] <= '9' && parse_uint(arg, 0x3fffffff, &v) < 0)
+                        return cli_error(EXIT_USAGE, "--process: \"%s\" is not a pid", arg);
+                opt.process = arg;
+                return 0;
+        case OPT_STATE: {
+                ps_sock_state st;
+                if (ps_sock_state_from_string(arg, &st) < 0)
+                        return cli_error(EXIT_USAGE,
+                                         "--state: unknown state \"%.40s\" (listen, estab, "
+                                         "unconn, time-wait, close-wait, syn-sent...)",
+                                         arg);
+                opt.states |= 1u << st;
+                return 0;
+        }
+        case OPT_USER: {
+                struct passwd *pw = getpwnam(arg);
+                if (pw)
+                        opt.uid = pw->pw_uid;
+                else if (parse_uint(arg, 0xffffffffu, &v) == 0)
+                        opt.uid = (long long)v;
+                else
+                        return cli_error(EXIT_USAGE, "--user: no user \"%.40s\"", arg);
+                return 0;
+        }
+        }
+        return cli_error(EXIT_USAGE, "unexpected option");
+}
+
+static bool process_matches(struct sockview *v, const ps_socket *s)
+{
+        for (size_t i = 0; i < s->n_pids; i++) {
+                const ps_process *p = sockview_process(v, s->pids[i]);
+                if (p && (!strcmp(p->name, opt.process) || !strcmp(p->exe_basename, opt.process)))
+                        return true;
+        }
+        return false;
+}
+
+struct row {
+        const ps_socket *s;
+        char local[64], remote[64], pid[24], user[33], proc[48], service[48], netns[24];
+};
+
+static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool *marks)
+{
+        struct service_info si;
+        r->s = s;
+        endpoint(s, false, r->local, sizeof(r->local));
+        endpoint(s, true, r->remote, sizeof(r->remote));
+        const ps_process *p = s->n_pids ? sockview_process(v, s->pids[0]) : NULL;
+        if (s->n_pids > 1)
+                snprintf(r->pid, sizeof(r->pid), "%d+%zu", s->pids[0], s->n_pids - 1);
+        else if (s->n_pids)
+                snprintf(r->pid, sizeof(r->pid), "%d", s->pids[0]);
+        else
+                snprintf(r->pid, sizeof(r->pid), "-");
+        if (s->netns)
+                snprintf(r->netns, sizeof(r->netns), "%llu", (unsigned long long)s->netns);
+        else
+                snprintf(r->netns, sizeof(r->netns), "-");
+        snprintf(r->user, sizeof(r->user), "%s", sockview_user(p && p->have_uid ? p->uid : s->uid));
+        snprintf(r->proc, sizeof(r->proc), "%s",
+                 p                            ? p->name
+                 : s->n_pids                  ? "(exited)"
+                 : !s->inode                  ? "(no process)"
+                 : s->owner_error == -EACCES  ? "(hidden)"
+                 : s->owner_error == -ENODATA ? "-"
+                                              : "(unknown)");
+        sockview_service(v, s, &si);
+        if (si.name) {
+                snprintf(r->service, sizeof(r->service), "%s%s%s", si.local ? "" : "->", si.name,
+                         si.matches == 0 ? " !" : "");
+                marks[0] |= si.matches == 0;
+        } else if (si.local) {
+                snprintf(r->service, sizeof(r->service), "%s",
+                         !strcmp(si.status, "none") ? "-" : si.status);
+                marks[1] |= !strcmp(si.status, "unassigned");
+        } else {
+                snprintf(r->service, sizeof(r->service), "-");
+        }
+}
+
+int cmd_ls(struct cli *c, int argc, char **argv)
+{
+        ps_socket_query q;
+        struct sockview v;
+        int r;
+
+        if (argc != 0)
+                return cli_error(EXIT_USAGE, "ls: unexpected argument \"%.40s\"", argv[0]);
+        ps_socket_query_init(&q);
+        q.proc_root = c->proc_root;
+        /* Containers' sockets too, where we may enter their namespaces. */
+        q.flags |= PS_QUERY_ALL_NETNS;
+        q.protocols = opt.protocols;
+        if (c->proto != PS_PROTO_ANY)
+                q.protocols |= 1u << c->proto;
+        q.families = opt.families;
+        q.states = opt.states;
+        q.uid = opt.uid;
+        if (!opt.all && !opt.states)
+                q.flags |= PS_QUERY_LISTENING;
+        if (opt.process && opt.process[0] >= '0' && opt.process[0] <= '9')
+                q.pid = atoi(opt.process);
+        if ((r = sockview_collect(c, &q, &v)) < 0)
+                return cli_error(EXIT_SYSTEM, "ls: cannot list this machine's sockets: %s",
+                                 ps_strerror(r));
+        sockview_index_listeners(&v);
+        print_unsupported_note(&v, q.protocols);
+
+        /* Keep the rows asked for. */
+        const ps_socket **keep = malloc((v.list->n ? v.list->n : 1) * sizeof(*keep));
+        if (!keep) {
+                sockview_free(&v);
+                return cli_error(EXIT_SYSTEM, "out of memory");
+        }
+        size_t n = 0, unknown = 0;
+        for (size_t i = 0; i < v.list->n; i++) {
+                const ps_socket *s = &v.list->sockets[i];
+                if (opt.process && !q.pid && !process_matches(&v, s))
+                        continue;
+                keep[n++] = s;
+                unknown += s->inode && !s->n_pids;
+        }
+
+        r = 0;
+        if (c->json || opt.ndjson) {
+                /* Streamed, one socket at a time: a tree of 10,000 sockets would cost
+                 * more to build and free than listing them. */
+                static char obuf[1 << 16];
+                setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+                if (!opt.ndjson)
+                        fputs("{\n  \"sockets\": [", stdout);
+                for (size_t i = 0; i < n && !r; i++) {
+                        json_t *o = json_socket(&v, keep[i]);
+                        if (!opt.ndjson)
+                                fputs(i ? ",\n    " : "\n    ", stdout);
+                        if (json_line(o, opt.ndjson ? "\n" : "") < 0)
+                                r = cli_error(EXIT_SYSTEM, "writing output failed");
+                        json_decref(o);
+                }
+                if (!opt.ndjson && !r) {
+                        json_t *meta = json_sockets_meta(&v);
+                        fputs(n ? "\n  ],\n  \"scan\": " : "],\n  \"scan\": ", stdout);
+                        if (json_line(meta, "\n}\n") < 0)
+                                r = cli_error(EXIT_SYSTEM, "writing output failed");
+                        json_decref(meta);
+                }
+        } else if (n) {
+                struct row *rows = malloc(n * sizeof(*rows));
+                bool marks[2] = { false, false };
+                if (!rows) {
+                        free(keep);
+                        sockview_free(&v);
+                        return cli_error(EXIT_SYSTEM, "out of memory");
+                }
+                int w[7] = { 13, 16, 3, 4, 7, 6, 0 };
+                for (size_t i = 0; i < n; i++) {
+                        struct row *x = &rows[i];
+                        fill_row(&v, keep[i], x, marks);
+                        const char *cols[] = { x->local, x->remote, x->pid, x->user, x->proc };
+                        for (int k = 0; k < 5; k++)
+                                if ((int)strlen(cols[k]) > w[k])
+                                        w[k] = (int)strlen(cols[k]);
+                        const char *st = ps_sock_state_name(x->s->state, x->s->proto);
+                        if ((int)strlen(st) > w[5])
+                                w[5] = (int)strlen(st);
+                        /* The NETNS column appears when a socket is in another one. */
+                        if (x->s->netns && (int)strlen(x->netns) > w[6])
+                                w[6] = (int)strlen(x->netns);
+                }
+                if (w[6] && w[6] < 5)
+                        w[6] = 5;
+                static char buf[1 << 16];
+                setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+                printf("%s%-5s %-*s %-*s %-*s %*s %-*s %-*s %-*s%s%s%s\n", sty_bold(c), "PROTO",
+                       w[5], "STATE", w[0], "LOCAL ADDRESS", w[1],
+                       opt.all ? "PEER ADDRESS" : "PEER", w[2], "PID", w[3], "USER", w[4],
+                       "PROCESS", w[6], w[6] ? "NETNS" : "", w[6] ? " " : "", "SERVICE",
+                       sty_off(c));
+                for (size_t i = 0; i < n; i++) {
+                        struct row *x = &rows[i];
+                        printf("%-5s %-*s %-*s %-*s %*s %-*s %-*s %-*s%s%s\n",
+                               ps_proto_name(x->s->proto), w[5],
+                               ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local, w[1],
+                               x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc, w[6],
+                               w[6] ? x->netns : "", w[6] ? " " : "", x->service);
+                }
+                if (marks[0] || marks[1])
+                        printf("\n%s%s%s%s%s\n", sty_dim(c),
+                               marks[0] ? "! the process does not look like the registered "
+                                          "service."
+                                        : "",
+                               marks[0] && marks[1] ? " " : "",
+                               marks[1] ? "unassigned: IANA has not assigned the port." : "",
+                               sty_off(c));
+                free(rows);
+                print_unreadable_note(&v, unknown);
+        } else {
+                fprintf(stderr, "portscope: no %ssocket matches\n", opt.all ? "" : "listening ");
+        }
+        free(keep);
+        sockview_free(&v);
+        if (fflush(stdout) == EOF && !r)
+                r = cli_error(EXIT_SYSTEM, "writing output failed");
+        return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
+}

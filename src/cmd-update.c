@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `portscope update FILE`: reads IANA's registry (XML or CSV, plain or gzip),
+ * checks it completely, and only then replaces the compiled database, in one
+ * rename, so a reader sees either the old file or the new one, whole.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "db-internal.h"
+#include "regset.h"
+
+/* Creates the parent directories of path (like mkdir -p), mode 0755. */
+static int make_parents(const char *path)
+{
+        char buf[4096];
+        if (strlen(path) >= sizeof(buf))
+                return -ENAMETOOLONG;
+        strcpy(buf, path);
+        for (char *p = buf + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+        const char *p = data;
+        while (len) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+/* Temporary file in the target's directory, fsync, rename, fsync the directory. */
+static int write_atomic(const char *path, const void *data, size_t len)
+{
+        char tmp[4096], dir[4096];
+        int n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+        if (n < 0 || (size_t)n >= sizeof(tmp))
+                return -ENAMETOOLONG;
+        snprintf(dir, sizeof(dir), "%s", path);
+        int fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        int r = write_all(fd, data, len);
+        if (r == 0 && fchmod(fd, 0644) < 0)
+                r = -errno;
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                return r;
+        }
+        int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        r = fsync(dfd) < 0 ? -errno : 0;
+        close(dfd);
+        return r;
+}
+
+static int status_for(int code)
+{
+        return code == -ENOMEM || code == -EIO ? EXIT_SYSTEM : EXIT_USAGE;
+}
+
+int cmd_update(struct cli *c, int argc, char **argv)
+{
+        char err[512], defpath[4096];
+        ps_regset set;
+        ps_regfmt fmt;
+        void *image;
+        size_t size;
+        ps_db *db;
+        int r;
+
+        if (argc != 1)
+                return cli_error(EXIT_USAGE, "update: expects one registry file (XML or CSV)");
+        const char *file = argv[0], *path = c->db_path;
+        if (!path) {
+                if ((r = ps_db_default_path(defpath, sizeof(defpath))) < 0)
+                        return cli_error(EXIT_USAGE,
+                                         "update: set XDG_DATA_HOME or HOME, or give --db PATH");
+                path = defpath;
+        }
+        if ((r = ps_read_registry(file, &set, &fmt, err, sizeof(err))) < 0)
+                return cli_error(status_for(r), "%s: %s", file, err);
+        ps_regset_set_source(&set, fmt, file);
+        size_t n_people = set.n_people;
+        r = ps_regset_compile(&set, &image, &size);
+        ps_regset_free(&set);
+        if (r < 0)
+                return cli_error(status_for(r), "%s: cannot compile: %s", file, ps_strerror(r));
+        /* What readers will check, checked before it replaces anything. */
+        if ((r = ps_db_open_memory(image, size, &db)) < 0) {
+                free(image);
+                return cli_error(EXIT_SYSTEM, "%s: the compiled registry does not validate: %s",
+                                 file, ps_strerror(r));
+        }
+        if (!c->db_path && (r = make_parents(path)) < 0) {
+                r = cli_error(EXIT_SYSTEM, "%s: cannot create its directory: %s", path,
+                              strerror(-r));
+                goto out;
+        }
+        if ((r = write_atomic(path, image, size)) < 0) {
+                r = cli_error(r == -ENOENT || r == -EISDIR || r == -ENOTDIR || r == -EACCES
+                                      ? EXIT_USAGE
+                                      : EXIT_SYSTEM,
+                              "%s: cannot write the database: %s", path, strerror(-r));
+                goto out;
+        }
+        if (c->json) {
+                r = json_emit(json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "path", path,
+                                        "input", file, "format", ps_regfmt_name(fmt),
+                                        "registry_date", ps_db_date(db), "records",
+                                        (json_int_t)ps_db_count(db), "people", (json_int_t)n_people,
+                                        "size", (json_int_t)size));
+        } else {
+                printf("Updated %s\n", path);
+                printf("Registry   %s (IANA %s, %zu records, %zu people)\n", ps_db_date(db),
+                       ps_regfmt_name(fmt), ps_db_count(db), n_people);
+                r = EXIT_FOUND;
+        }
+        if (!c->db_path && getenv("PORTSCOPE_DB") && *getenv("PORTSCOPE_DB"))
+                cli_error(0, "note: PORTSCOPE_DB is set, so it is used instead of %s", path);
+out:
+        ps_db_free(db);
+        free(image);
+        return r;
+}

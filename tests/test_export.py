@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""portscope export and diff on the real snapshots: the CSV and XML round
+trips, /etc/services checked with Python's own reading and with getent, and
+diff between the 2024-06 CSV and the 2025-12-15 XML.
+
+Usage: test_export.py PORTSCOPE DATA-DIR
+"""
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PS, DATA = os.path.realpath(sys.argv[1]), sys.argv[2]
+XML = os.path.join(DATA, "service-names-port-numbers.xml.gz")
+CSV = os.path.join(DATA, "service-names-port-numbers-2024-06.csv.gz")
+n = failed = 0
+tmp = tempfile.mkdtemp()
+env = dict(os.environ, XDG_DATA_HOME=os.path.join(tmp, "xdg"), HOME=tmp)
+env.pop("PORTSCOPE_DB", None)
+
+
+def ok(cond, desc):
+    global n, failed
+    n += 1
+    print(("ok" if cond else "not ok"), n, "-", desc)
+    if not cond:
+        failed += 1
+    return cond
+
+
+def ps(*args, check=True):
+    p = subprocess.run([PS, *args], capture_output=True, env=env)
+    if check and p.returncode != 0:
+        print("# portscope", *args, "->", p.returncode, p.stderr.decode()[:300])
+    return p
+
+
+def records(source):
+    return json.loads(ps("export", "--format", "json", source).stdout)["records"]
+
+
+def ids_only(r, note_as_text=False):
+    r = dict(r)
+    r["assignees"] = [p["id"] for p in r["assignees"]]
+    r["contacts"] = [p["id"] for p in r["contacts"]]
+    r["references"] = [("text" if note_as_text and x["type"] == "note" else x["type"], x["data"])
+                       for x in r["references"]]
+    return r
+
+
+orig = records(XML)
+ok(len(orig) == 14496, f"export json of the XML: {len(orig)} records")
+
+# XML -> CSV -> update -> the same records.
+out = ps("export", "--format", "csv", XML).stdout
+open(os.path.join(tmp, "rt.csv"), "wb").write(out)
+rows = list(csv.reader(io.StringIO(out.decode(), newline="")))
+ok(rows[0][:4] == ["Service Name", "Port Number", "Transport Protocol", "Description"]
+   and all(len(r) == 12 for r in rows) and len(rows) == 14497,
+   "export csv: IANA's 12 columns, one row per record, readable by Python's csv")
+iana = list(csv.reader(io.StringIO(gzip.open(CSV).read().decode(), newline="")))
+ok(rows[0] == iana[0], "export csv: the header is IANA's own")
+ps("update", os.path.join(tmp, "rt.csv"), "--db", os.path.join(tmp, "rt.db"))
+back = records(os.path.join(tmp, "rt.db"))
+same = [ids_only(a, True) == ids_only(b, True) for a, b in zip(orig, back)]
+ok(len(back) == len(orig) and all(same),
+   f"round trip XML -> csv -> update: {same.count(False)} of {len(orig)} records differ")
+notes = sum(1 for r in orig for x in r["references"] if x["type"] == "note")
+ok(notes == 8 and all(ids_only(a) == ids_only(b) for a, b in zip(orig, back)
+                      if not any(x["type"] == "note" for x in a["references"])),
+   "round trip: exact but for the 8 footnote references, which CSV cannot type")
+
+# XML -> XML -> update: exact, people included.
+out = ps("export", "--format", "xml", XML).stdout
+open(os.path.join(tmp, "rt.xml"), "wb").write(out)
+ps("update", os.path.join(tmp, "rt.xml"), "--db", os.path.join(tmp, "rtx.db"))
+full = json.loads(ps("export", "-f", "json", XML).stdout)
+again = json.loads(ps("export", "-f", "json", os.path.join(tmp, "rtx.db")).stdout)
+ok(full["records"] == again["records"] and full["people"] == again["people"]
+   and full["registry_date"] == again["registry_date"],
+   "round trip XML -> xml -> update: identical records and people")
+ok(ps("diff", XML, os.path.join(tmp, "rt.csv"), check=False).returncode == 1,
+   "diff of the XML and its own CSV export: no differences, exit 1")
+
+# /etc/services.
+svc = ps("export", "--format", "services", XML).stdout.decode()
+path = os.path.join(tmp, "services")
+open(path, "w").write(svc)
+entries = {}
+bad = 0
+for line in svc.splitlines():
+    fields = line.split("#", 1)[0].split()
+    if not fields:
+        continue
+    if len(fields) < 2 or not re.fullmatch(r"\d{1,5}/(tcp|udp|sctp|dccp)", fields[1]):
+        bad += 1
+        continue
+    port, proto = fields[1].split("/")
+    for name in [fields[0]] + fields[2:]:
+        entries.setdefault((name, proto), int(port))
+ok(bad == 0 and len(svc.splitlines()) > 11000, f"services: every line is 'name port/proto aliases # comment' ({bad} bad)")
+ok(entries.get(("http", "tcp")) == 80 and entries.get(("www-http", "tcp")) == 80
+   and entries.get(("registrar", "udp")) == 1712 and entries.get(("ssh", "sctp")) == 22,
+   "services: http 80/tcp with alias www-http, registrar 1712/udp, ssh 22/sctp")
+want = {(r["name"], r["protocol"]) for r in orig
+        if r["name"] and r["port"] is not None and r["port"] == r["port_high"] and r["protocol"]
+        and " " not in r["name"]}
+missing = [k for k in want if k not in entries]
+ok(not missing, f"services: every single-port named record is there ({len(missing)} missing)")
+
+# getent reads /etc/services through glibc's own parser; it needs a private
+# mount namespace to see our file there, which containers may not allow.
+probe = None
+if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("getent"):
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount --bind '{path}' /etc/services"],
+                           capture_output=True, text=True)
+if probe is not None and probe.returncode == 0:
+    p = subprocess.run(["unshare", "-m", "sh", "-c",
+                        f"mount --bind '{path}' /etc/services && "
+                        "getent -s files services http/tcp && getent -s files services 1712/udp && "
+                        "getent -s files services www-http/tcp && getent -s files services | wc -l"],
+                       capture_output=True, text=True)
+    lines = p.stdout.split("\n")
+    ok(p.returncode == 0 and re.match(r"http\s+80/tcp www www-http", lines[0])
+       and re.match(r"registrar\s+1712/udp", lines[1]) and lines[2].startswith("http ")
+       and int(lines[3]) == len([l for l in svc.splitlines() if l and l[0] != "#"]),
+       "getent -s files services accepts every line of the export")
+else:
+    why = probe.stderr.strip()[:80] if probe is not None else "needs root, unshare and getent"
+    n += 1
+    print(f"ok {n} # SKIP getent check: no private mount namespace ({why})")
+
+# diff between the two snapshots.
+p = ps("diff", CSV, XML)
+text = p.stdout.decode()
+ok(p.returncode == 0 and "Added (" in text and "Removed (" in text and "Changed (" in text,
+   "diff CSV 2024-06 -> XML 2025-12-15: added, removed and changed sections, exit 0")
+ok(re.search(r"\+ 300/tcp\s+tacacss", text) and re.search(r"- 4413/tcp\s+avi-nms", text),
+   "diff: tacacss 300/tcp added, avi-nms 4413/tcp removed")
+ok(re.search(r"~ 25/tcp,udp\s+smtp.*\n\s+references: \[rfc5321\] -> \[RFC-ietf-emailcore", text),
+   "diff: smtp's reference change shown as old -> new, tcp and udp on one line")
+ok("footnote" not in text and "exp1" not in text,
+   "diff: footnotes ([1] in the CSV, text in the XML) are not reported as changes")
+j = json.loads(ps("diff", "--json", CSV, XML).stdout)
+s = j["summary"]
+ok(s["added"] == len(j["added"]) and s["removed"] == len(j["removed"])
+   and s["changed"] == len(j["changed"]) and s["added"] > 40 and s["changed"] > 20,
+   f"diff --json: summary matches the lists ({s})")
+chg = [c for c in j["changed"] if c["new"]["name"] == "smtp" and c["new"]["protocol"] == "tcp"]
+ok(chg and chg[0]["fields"] == [{"field": "references", "old": "[rfc5321]",
+                                 "new": "[RFC-ietf-emailcore-rfc5321bis-43]"}],
+   "diff --json: the changed fields of smtp/tcp")
+a = json.loads(ps("diff", "--json", "--all", CSV, XML).stdout)["summary"]
+ok(a["hidden_blocks"] == 0 and s["hidden_blocks"] > 0
+   and a["added"] + a["removed"] + a["changed"] == s["added"] + s["removed"] + s["changed"] + s["hidden_blocks"],
+   "diff --all adds the unnamed blocks it otherwise only counts")
+ps("update", CSV, "--db", os.path.join(tmp, "csv.db"))
+p2 = ps("diff", os.path.join(tmp, "csv.db"), "builtin")
+ok(p2.stdout.decode().split("\n")[2:] == text.split("\n")[2:],
+   "diff reads databases and the built-in registry like the files they came from")
+p = ps("diff", "builtin", os.path.join(tmp, "nope.xml"), check=False)
+ok(p.returncode == 2 and p.stderr.decode().count("\n") == 1 and not p.stdout,
+   "diff with a missing file: exit 2, one line")
+p = ps("export", "--format", "yaml", check=False)
+ok(p.returncode == 2 and b"csv, xml, services or json" in p.stderr, "export --format yaml: exit 2")
+
+shutil.rmtree(tmp)
+print(f"1..{n}")
+sys.exit(1 if failed else 0)
