@@ -92,8 +92,8 @@ static int parse_line(char *p, struct ignore *ig, const char *name, unsigned lin
         for (char *kv; (kv = strtok_r(NULL, " \t", &save));) {
                 char *eq = strchr(kv, '=');
                 if (!eq || eq == kv || !eq[1])
-                        return bad(errbuf, errsize, name, line,
-                                   "expected KEY=VALUE, not \"%.40s\"", kv);
+                        return bad(errbuf, errsize, name, line, "expected KEY=VALUE, not \"%.40s\"",
+                                   kv);
                 *eq = '\0';
                 const char *v = eq + 1;
                 if (!strcmp(kv, "port")) {

@@ -14,21 +14,20 @@
 #include "util.h"
 
 static const ps_audit_rule rules[] = {
-        {"unassigned-system-port", PS_SEVERITY_MEDIUM,
-         "Listening on a system port (0-1023) that IANA lists as unassigned or reserved"},
-        {"unexpected-process", PS_SEVERITY_LOW,
-         "A registered port held by a process that does not look like the registered service"},
-        {"exposed-service", PS_SEVERITY_HIGH,
-         "A service that should not face the network listens on every interface"},
-        {"ephemeral-range-listener", PS_SEVERITY_LOW,
-         "Listening inside the kernel's ephemeral port range"},
-        {"unauthorized-use", PS_SEVERITY_INFO,
-         "IANA records unauthorized use of this port"},
-        {"malware-port", PS_SEVERITY_MEDIUM, "A port known from malware or backdoors"},
-        {"deleted-executable", PS_SEVERITY_HIGH,
-         "The listening process runs an executable that was deleted or replaced"},
-        {"amplification-exposed", PS_SEVERITY_HIGH,
-         "A UDP service known for reflection/amplification answers on every interface"},
+        { "unassigned-system-port", PS_SEVERITY_MEDIUM,
+          "Listening on a system port (0-1023) that IANA lists as unassigned or reserved" },
+        { "unexpected-process", PS_SEVERITY_LOW,
+          "A registered port held by a process that does not look like the registered service" },
+        { "exposed-service", PS_SEVERITY_HIGH,
+          "A service that should not face the network listens on every interface" },
+        { "ephemeral-range-listener", PS_SEVERITY_LOW,
+          "Listening inside the kernel's ephemeral port range" },
+        { "unauthorized-use", PS_SEVERITY_INFO, "IANA records unauthorized use of this port" },
+        { "malware-port", PS_SEVERITY_MEDIUM, "A port known from malware or backdoors" },
+        { "deleted-executable", PS_SEVERITY_HIGH,
+          "The listening process runs an executable that was deleted or replaced" },
+        { "amplification-exposed", PS_SEVERITY_HIGH,
+          "A UDP service known for reflection/amplification answers on every interface" },
 };
 
 PS_EXPORT size_t ps_audit_rules(const ps_audit_rule **ret_rules)
@@ -37,7 +36,7 @@ PS_EXPORT size_t ps_audit_rules(const ps_audit_rule **ret_rules)
         return PS_ELEMENTSOF(rules);
 }
 
-static const char *const severity_names[] = {"info", "low", "medium", "high"};
+static const char *const severity_names[] = { "info", "low", "medium", "high" };
 
 PS_EXPORT const char *ps_severity_name(ps_severity s)
 {
@@ -55,9 +54,9 @@ PS_EXPORT int ps_severity_from_string(const char *s, ps_severity *ret_severity)
 }
 
 /* Processes that only forward a port for something else; judging them by name says nothing. */
-static const char *const forwarders[] = {"docker-proxy", "rootlessport", "slirp4netns",
-                                         "kube-proxy",   "vpnkit",       "socat",
-                                         "ssh",          "conmon",       "pasta"};
+static const char *const forwarders[] = { "docker-proxy", "rootlessport", "slirp4netns",
+                                          "kube-proxy",   "vpnkit",       "socat",
+                                          "ssh",          "conmon",       "pasta" };
 
 static bool is_forwarder(const char *proc, const char *exe)
 {
@@ -160,9 +159,8 @@ static void rule_unassigned_system(struct ctx *c, const struct listener *l)
         add(c, l, "unassigned-system-port",
             "Find out what this is; no standard service uses this port. Stop it or move it "
             "to a registered or private port.",
-            "%s/%u is %s in the registry, yet %s listens on it",
-            ps_proto_name(l->s->proto), l->s->local_port,
-            l->unassigned ? "unassigned" : "not assigned", who(l, w, sizeof(w)));
+            "%s/%u is %s in the registry, yet %s listens on it", ps_proto_name(l->s->proto),
+            l->s->local_port, l->unassigned ? "unassigned" : "not assigned", who(l, w, sizeof(w)));
 }
 
 static void rule_unexpected_process(struct ctx *c, const struct listener *l)
@@ -244,8 +242,7 @@ static void rule_malware(struct ctx *c, const struct listener *l)
             "Identify the process and its executable; if it is not yours, treat the host as "
             "compromised.",
             "%s listens on %s/%u, a port known from malware (see `portscope %u`)",
-            who(l, w, sizeof(w)), ps_proto_name(l->s->proto), l->s->local_port,
-            l->s->local_port);
+            who(l, w, sizeof(w)), ps_proto_name(l->s->proto), l->s->local_port, l->s->local_port);
 }
 
 static void rule_amplification(struct ctx *c, const struct listener *l)
@@ -304,8 +301,8 @@ static bool addr_loopback(const ps_socket *s)
         const uint8_t *a = s->local_addr;
         if (s->family == 4)
                 return a[0] == 127;
-        static const uint8_t v6lo[16] = {[15] = 1};
-        static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+        static const uint8_t v6lo[16] = { [15] = 1 };
+        static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
         return !memcmp(a, v6lo, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
 }
 
@@ -369,7 +366,7 @@ PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_repo
 {
         ps_socket_query q;
         ps_socket_list *list = NULL;
-        struct ctx c = {.o = opts};
+        struct ctx c = { .o = opts };
         int r;
 
         if (!opts || !opts->db)
@@ -389,7 +386,7 @@ PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_repo
                 goto out;
 
         for (size_t i = 0; i < list->n && !c.err; i++) {
-                struct listener l = {.s = &list->sockets[i]};
+                struct listener l = { .s = &list->sockets[i] };
                 ps_socket_addr(l.s, false, l.addr, sizeof(l.addr));
                 l.wildcard = addr_wildcard(l.s);
                 l.loopback = addr_loopback(l.s);

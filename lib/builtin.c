@@ -75,4 +75,3 @@ PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
         *ret_db = db;
         return 0;
 }
-

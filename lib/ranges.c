@@ -10,17 +10,17 @@
 #include "util.h"
 
 static const ps_range_info classes[] = {
-        {PS_RANGE_SYSTEM, 0, 1023, "system", "System port", "well-known",
-         "IANA assigns these through IETF Review or IESG Approval, for services of "
-         "Internet-wide standing. On Linux and most Unix systems only a privileged "
-         "process may bind them."},
-        {PS_RANGE_USER, 1024, 49151, "user", "User port", "registered",
-         "IANA assigns these on request, by Expert Review; any process may bind them. "
-         "A registration records a claim, not a guarantee that anything uses the port."},
-        {PS_RANGE_DYNAMIC, 49152, 65535, "dynamic", "Dynamic port", "private or ephemeral",
-         "IANA never assigns these. They are left for temporary use: operating systems "
-         "pick client-side (ephemeral) ports here, and private services may use them "
-         "without registering."},
+        { PS_RANGE_SYSTEM, 0, 1023, "system", "System port", "well-known",
+          "IANA assigns these through IETF Review or IESG Approval, for services of "
+          "Internet-wide standing. On Linux and most Unix systems only a privileged "
+          "process may bind them." },
+        { PS_RANGE_USER, 1024, 49151, "user", "User port", "registered",
+          "IANA assigns these on request, by Expert Review; any process may bind them. "
+          "A registration records a claim, not a guarantee that anything uses the port." },
+        { PS_RANGE_DYNAMIC, 49152, 65535, "dynamic", "Dynamic port", "private or ephemeral",
+          "IANA never assigns these. They are left for temporary use: operating systems "
+          "pick client-side (ephemeral) ports here, and private services may use them "
+          "without registering." },
 };
 
 PS_EXPORT int ps_range_describe(ps_range_class cls, ps_range_info *ret_info)
@@ -35,7 +35,7 @@ PS_EXPORT int ps_range_classify(unsigned port, ps_range_info *ret_info)
 {
         if (port > 65535)
                 return -ERANGE;
-        return ps_range_describe(port < 1024 ? PS_RANGE_SYSTEM
+        return ps_range_describe(port < 1024    ? PS_RANGE_SYSTEM
                                  : port < 49152 ? PS_RANGE_USER
                                                 : PS_RANGE_DYNAMIC,
                                  ret_info);

@@ -400,7 +400,7 @@ PS_EXPORT int ps_record_ref(const ps_db *db, const ps_record *rec, unsigned i, p
 
 PS_EXPORT const char *ps_ref_type_name(ps_ref_type type)
 {
-        static const char *const names[] = {"rfc", "draft", "uri", "person", "text", "note"};
+        static const char *const names[] = { "rfc", "draft", "uri", "person", "text", "note" };
         return (unsigned)type < PS_ELEMENTSOF(names) ? names[type] : NULL;
 }
 
@@ -416,8 +416,7 @@ PS_EXPORT int ps_ref_url(const ps_ref *ref, char *buf, size_t size)
                 size_t digits = strspn(d, "0123456789");
                 if (!digits || digits > 6)
                         return -ENOENT;
-                n = snprintf(buf, size, "https://www.rfc-editor.org/rfc/rfc%.*s", (int)digits,
-                             d);
+                n = snprintf(buf, size, "https://www.rfc-editor.org/rfc/rfc%.*s", (int)digits, d);
                 break;
         }
         case PS_REF_DRAFT:
@@ -426,8 +425,7 @@ PS_EXPORT int ps_ref_url(const ps_ref *ref, char *buf, size_t size)
                         n = snprintf(buf, size, "https://datatracker.ietf.org/doc/%s/",
                                      ref->data + 4);
                 else
-                        n = snprintf(buf, size, "https://datatracker.ietf.org/doc/%s/",
-                                     ref->data);
+                        n = snprintf(buf, size, "https://datatracker.ietf.org/doc/%s/", ref->data);
                 break;
         case PS_REF_URI:
                 if (strncmp(ref->data, "http://", 7) && strncmp(ref->data, "https://", 8))
@@ -476,8 +474,7 @@ PS_EXPORT void ps_iter_port(ps_iter *it, const ps_db *db, unsigned port, ps_prot
         it->end = db->cover[port + 1];
 }
 
-PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi,
-                             ps_proto proto)
+PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto)
 {
         iter_init(it, db, ITER_RANGE, proto);
         it->lo = lo;
@@ -567,7 +564,7 @@ PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
 
 PS_EXPORT const char *ps_proto_name(ps_proto proto)
 {
-        static const char *const names[] = {"", "tcp", "udp", "sctp", "dccp"};
+        static const char *const names[] = { "", "tcp", "udp", "sctp", "dccp" };
         return (unsigned)proto < PS_ELEMENTSOF(names) ? names[proto] : NULL;
 }
 
@@ -609,7 +606,7 @@ PS_EXPORT int ps_parse_port(const char *s, unsigned *ret_port)
 PS_EXPORT int ps_parse_port_spec(const char *s, ps_port_spec *ret_spec)
 {
         char buf[32];
-        ps_port_spec spec = {.proto = PS_PROTO_ANY};
+        ps_port_spec spec = { .proto = PS_PROTO_ANY };
         int r;
 
         if (!s)

@@ -146,7 +146,7 @@ PS_EXPORT int ps_db_search(const ps_db *db, const char *query, ps_proto proto,
                         total += s;
                 }
                 if (total > 0)
-                        all[found++] = (ps_match){.id = r.id, .score = total};
+                        all[found++] = (ps_match){ .id = r.id, .score = total };
         }
         qsort(all, found, sizeof(*all), cmp_match);
         if (ret_matches)

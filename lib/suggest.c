@@ -17,11 +17,11 @@
  * browsers refuse to connect to them, so a web service there is unreachable.
  */
 static const uint16_t browser_unsafe[] = {
-        1,    7,    9,    11,   13,   15,   17,   19,   20,   21,   22,   23,   25,   37,
-        42,   43,   53,   69,   77,   79,   87,   95,   101,  102,  103,  104,  109,  110,
-        111,  113,  115,  117,  119,  123,  135,  137,  139,  143,  161,  179,  389,  427,
-        465,  512,  513,  514,  515,  526,  530,  531,  532,  540,  548,  554,  556,  563,
-        587,  601,  636,  989,  990,  993,  995,  1719, 1720, 1723, 2049, 3659, 4045, 4190,
+        1,    7,    9,    11,   13,   15,   17,   19,   20,   21,   22,   23,    25,   37,
+        42,   43,   53,   69,   77,   79,   87,   95,   101,  102,  103,  104,   109,  110,
+        111,  113,  115,  117,  119,  123,  135,  137,  139,  143,  161,  179,   389,  427,
+        465,  512,  513,  514,  515,  526,  530,  531,  532,  540,  548,  554,   556,  563,
+        587,  601,  636,  989,  990,  993,  995,  1719, 1720, 1723, 2049, 3659,  4045, 4190,
         5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 };
 
@@ -89,10 +89,10 @@ static int try_bind(int type, int family, unsigned port)
         if (family == AF_INET6) {
                 int one = 1;
                 setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-                struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+                struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
                 r = bind(fd, (struct sockaddr *)&a, sizeof(a));
         } else {
-                struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+                struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
                 r = bind(fd, (struct sockaddr *)&a, sizeof(a));
         }
         r = r < 0 ? -errno : 0;

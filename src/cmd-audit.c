@@ -20,10 +20,10 @@ static struct {
 } opt;
 
 const struct option audit_options[] = {
-        {"config", required_argument, NULL, OPT_CONFIG},
-        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-        {"sarif", no_argument, NULL, OPT_SARIF},
-        {0},
+        { "config", required_argument, NULL, OPT_CONFIG },
+        { "fail-on", required_argument, NULL, OPT_FAIL_ON },
+        { "sarif", no_argument, NULL, OPT_SARIF },
+        { 0 },
 };
 
 int audit_option(struct cli *c, int o, const char *arg)
@@ -56,10 +56,10 @@ static const char *sarif_level(ps_severity s)
 
 static json_t *json_finding(const ps_finding *f)
 {
-        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:o, s:o, s:o}", "rule",
-                         f->rule, "severity", ps_severity_name(f->severity), "message", f->message,
-                         "advice", f->advice, "protocol", ps_proto_name(f->proto), "family",
-                         f->family, "address", f->address, "port", f->port, "pid",
+        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:o, s:o, s:o}", "rule", f->rule,
+                         "severity", ps_severity_name(f->severity), "message", f->message, "advice",
+                         f->advice, "protocol", ps_proto_name(f->proto), "family", f->family,
+                         "address", f->address, "port", f->port, "pid",
                          f->pid ? json_integer(f->pid) : json_null(), "process",
                          json_str_or_null(f->process), "service", json_str_or_null(f->service));
 }
@@ -69,17 +69,16 @@ static json_t *sarif(const ps_audit_report *rep)
         const ps_audit_rule *rules;
         size_t nr = ps_audit_rules(&rules);
         json_t *jr = json_array(), *results = json_array();
-        for (size_t i = 0; i < nr; i++)
-        {
+        for (size_t i = 0; i < nr; i++) {
                 char help[128];
                 snprintf(help, sizeof(help), "See docs/audit/%s.md in the portscope sources.",
                          rules[i].id);
                 json_array_append_new(
-                        jr, json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "id",
-                                      rules[i].id, "shortDescription", "text", rules[i].title,
-                                      "help", "text", help, "defaultConfiguration", "level",
-                                      sarif_level(rules[i].severity), "properties", "severity",
-                                      ps_severity_name(rules[i].severity)));
+                        jr,
+                        json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "id", rules[i].id,
+                                  "shortDescription", "text", rules[i].title, "help", "text", help,
+                                  "defaultConfiguration", "level", sarif_level(rules[i].severity),
+                                  "properties", "severity", ps_severity_name(rules[i].severity)));
         }
         for (size_t i = 0; i < rep->n; i++) {
                 const ps_finding *f = &rep->findings[i];
@@ -91,12 +90,11 @@ static json_t *sarif(const ps_audit_report *rep)
                          f->family == 6 ? "[" : "", f->address, f->family == 6 ? "]" : "", f->port);
                 snprintf(text, sizeof(text), "%s. %s", f->message, f->advice);
                 json_array_append_new(
-                        results,
-                        json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:[{s:s, s:s}]}], s:o}", "ruleId",
-                                  f->rule, "ruleIndex", (json_int_t)idx, "level",
-                                  sarif_level(f->severity), "message", "text", text, "locations",
-                                  "logicalLocations", "name", where, "kind", "socket",
-                                  "properties", json_finding(f)));
+                        results, json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:[{s:s, s:s}]}], s:o}",
+                                           "ruleId", f->rule, "ruleIndex", (json_int_t)idx, "level",
+                                           sarif_level(f->severity), "message", "text", text,
+                                           "locations", "logicalLocations", "name", where, "kind",
+                                           "socket", "properties", json_finding(f)));
         }
         return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}", "$schema",
                          "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
@@ -118,7 +116,7 @@ static void print_table(const struct cli *c, const ps_audit_report *rep)
                 out_wrap(stdout, f->advice, 7, 7, w);
                 printf("%s", sty_off(c));
         }
-        size_t by[_PS_SEVERITY_MAX] = {0};
+        size_t by[_PS_SEVERITY_MAX] = { 0 };
         for (size_t i = 0; i < rep->n; i++)
                 by[rep->findings[i].severity]++;
         if (rep->n)
@@ -136,9 +134,9 @@ static void print_table(const struct cli *c, const ps_audit_report *rep)
                        "could not judge them.\n",
                        rep->n_unowned, rep->n_unowned == 1 ? "" : "s",
                        rep->unowned_error != -EACCES ? "held by the kernel or another namespace"
-                       : geteuid() == 0 ? "a process even root could not examine"
-                                        : "run as root, or with CAP_SYS_PTRACE and "
-                                          "CAP_DAC_READ_SEARCH");
+                       : geteuid() == 0              ? "a process even root could not examine"
+                                                     : "run as root, or with CAP_SYS_PTRACE and "
+                                                       "CAP_DAC_READ_SEARCH");
 }
 
 int cmd_audit(struct cli *c, int argc, char **argv)
@@ -171,7 +169,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
                 ps_audit_config_free(conf);
                 return cli_fail(r, "the built-in notes");
         }
-        ps_audit_opts o = {.db = db, .notes = notes, .proc_root = c->proc_root, .config = conf};
+        ps_audit_opts o = { .db = db, .notes = notes, .proc_root = c->proc_root, .config = conf };
         r = ps_audit_run(&o, &rep);
         ps_audit_config_free(conf);
         ps_notes_free(notes);
@@ -188,13 +186,12 @@ int cmd_audit(struct cli *c, int argc, char **argv)
                 json_t *arr = json_array();
                 for (size_t i = 0; i < rep->n; i++)
                         json_array_append_new(arr, json_finding(&rep->findings[i]));
-                r = json_emit(json_pack("{s:I, s:I, s:I, s:o, s:o}", "listeners",
-                                        (json_int_t)rep->n_listeners, "silenced",
-                                        (json_int_t)rep->n_silenced, "unowned",
-                                        (json_int_t)rep->n_unowned, "fail_on",
-                                        opt.fail_set ? json_string(ps_severity_name(opt.fail_on))
-                                                     : json_null(),
-                                        "findings", arr));
+                r = json_emit(json_pack(
+                        "{s:I, s:I, s:I, s:o, s:o}", "listeners", (json_int_t)rep->n_listeners,
+                        "silenced", (json_int_t)rep->n_silenced, "unowned",
+                        (json_int_t)rep->n_unowned, "fail_on",
+                        opt.fail_set ? json_string(ps_severity_name(opt.fail_on)) : json_null(),
+                        "findings", arr));
         } else {
                 print_table(c, rep);
                 r = 0;

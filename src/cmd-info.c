@@ -13,21 +13,20 @@ int cmd_info(struct cli *c, int argc, char **argv)
         const char *path = ps_db_path(db);
         size_t size;
         ps_db_image(db, &size);
-        static const ps_proto protos[] = {PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP, PS_PROTO_DCCP,
-                                          PS_PROTO_NONE};
+        static const ps_proto protos[] = { PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP, PS_PROTO_DCCP,
+                                           PS_PROTO_NONE };
         if (c->json) {
                 json_t *counts = json_object();
                 for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-                        json_object_set_new(counts, protos[i] ? ps_proto_name(protos[i]) : "none",
-                                            json_integer((json_int_t)ps_db_count_proto(db, protos[i])));
-                return json_emit(json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s, s:s}", "version",
-                                           ps_version(), "registry_date", ps_db_date(db), "path",
-                                           json_str_or_null(path), "records",
-                                           (json_int_t)ps_db_count(db), "people",
-                                           (json_int_t)ps_db_people_count(db), "by_protocol",
-                                           counts, "size", (json_int_t)size, "source",
-                                           path ? "file" : "built-in", "compiled_from",
-                                           ps_db_source(db)));
+                        json_object_set_new(
+                                counts, protos[i] ? ps_proto_name(protos[i]) : "none",
+                                json_integer((json_int_t)ps_db_count_proto(db, protos[i])));
+                return json_emit(json_pack(
+                        "{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s, s:s}", "version", ps_version(),
+                        "registry_date", ps_db_date(db), "path", json_str_or_null(path), "records",
+                        (json_int_t)ps_db_count(db), "people", (json_int_t)ps_db_people_count(db),
+                        "by_protocol", counts, "size", (json_int_t)size, "source",
+                        path ? "file" : "built-in", "compiled_from", ps_db_source(db)));
         }
         printf("portscope %s\n", ps_version());
         printf("Registry   IANA Service Name and Transport Protocol Port Number Registry\n");

@@ -26,16 +26,15 @@ int cli_parse_spec(const char *arg, ps_port_spec *ret_spec)
                         if (ps_parse_port_spec(arg, &dummy) == -ERANGE && strlen(arg) < 13) {
                                 unsigned a, b;
                                 char x;
-                                if (sscanf(arg, "%u-%u%c", &a, &b, &x) == 2 && a > b &&
-                                    b <= 65535)
+                                if (sscanf(arg, "%u-%u%c", &a, &b, &x) == 2 && a > b && b <= 65535)
                                         return cli_error(EXIT_USAGE,
                                                          "%s: the range is backwards (low-high, "
                                                          "e.g. %u-%u)",
                                                          arg, b, a);
                         }
                 }
-                return cli_error(EXIT_USAGE, "%.40s%s: port out of range (ports are 0-65535)",
-                                 arg, strlen(arg) > 40 ? "..." : "");
+                return cli_error(EXIT_USAGE, "%.40s%s: port out of range (ports are 0-65535)", arg,
+                                 strlen(arg) > 40 ? "..." : "");
         default:
                 if (arg[0] == '-')
                         return cli_error(EXIT_USAGE,
@@ -43,8 +42,8 @@ int cli_parse_spec(const char *arg, ps_port_spec *ret_spec)
                 if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
                         return cli_error(EXIT_USAGE,
                                          "%s: not a port: write ports in decimal (0-65535)", arg);
-                return cli_error(EXIT_USAGE, "%.40s%s: not a port number (ports are 0-65535)",
-                                 arg, strlen(arg) > 40 ? "..." : "");
+                return cli_error(EXIT_USAGE, "%.40s%s: not a port number (ports are 0-65535)", arg,
+                                 strlen(arg) > 40 ? "..." : "");
         }
 }
 
@@ -59,8 +58,7 @@ static size_t collect_port(const ps_db *db, unsigned port, ps_proto proto, ps_re
         return n;
 }
 
-static void print_people(const struct cli *c, const char *label, const ps_record *r,
-                         bool contacts)
+static void print_people(const struct cli *c, const char *label, const ps_record *r, bool contacts)
 {
         unsigned n = contacts ? r->n_contacts : r->n_assignees;
         for (unsigned i = 0; i < n; i++) {
@@ -301,8 +299,8 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                                                           : json_string(ps_proto_name(proto)));
                 json_object_set_new(doc, "range",
                                     json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "class", ri.id,
-                                              "low", ri.lo, "high", ri.hi, "title", ri.title,
-                                              "aka", ri.aka, "explanation", ri.explain));
+                                              "low", ri.lo, "high", ri.hi, "title", ri.title, "aka",
+                                              ri.aka, "explanation", ri.explain));
                 json_object_set_new(doc, "host", json_host(host, port));
                 json_object_set_new(doc, "sockets", port_sockets_json(c, port, proto));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(c->db)));
@@ -312,9 +310,9 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                 json_object_set_new(doc, "notes", notes);
                 json_object_set_new(doc, "prevalence", json_prevalence(c, port, proto));
                 json_object_set_new(doc, "check",
-                                    json_pack("{s:[s,s], s:[s,s], s:[s,s]}", "linux",
-                                              cmds[CHK_SS], cmds[CHK_LSOF], "macos",
-                                              cmds[CHK_LSOF], cmds[CHK_MAC_NETSTAT], "windows",
+                                    json_pack("{s:[s,s], s:[s,s], s:[s,s]}", "linux", cmds[CHK_SS],
+                                              cmds[CHK_LSOF], "macos", cmds[CHK_LSOF],
+                                              cmds[CHK_MAC_NETSTAT], "windows",
                                               cmds[CHK_WIN_NETSTAT], cmds[CHK_WIN_PS]));
                 free(host);
                 r = json_emit(doc);
@@ -523,8 +521,9 @@ int cmd_name(struct cli *c, int argc, char **argv)
         if (!*name)
                 return cli_error(EXIT_USAGE, "an empty argument is neither a port nor a name");
         if (strlen(name) > 64)
-                return cli_error(EXIT_USAGE, "%.32s...: too long for a service name (IANA names "
-                                             "have at most 15 characters)",
+                return cli_error(EXIT_USAGE,
+                                 "%.32s...: too long for a service name (IANA names "
+                                 "have at most 15 characters)",
                                  name);
         if ((r = cli_db(c, &db)))
                 return r;
@@ -552,15 +551,16 @@ int cmd_name(struct cli *c, int argc, char **argv)
                                 ps_record o;
                                 char pb[16];
                                 if (ps_db_record(db, m[i].id, &o) >= 0)
-                                        fprintf(stderr, " %s (%s)", *o.name ? o.name : o.description,
+                                        fprintf(stderr, " %s (%s)",
+                                                *o.name ? o.name : o.description,
                                                 port_label(&o, pb, sizeof(pb)));
                         }
                 }
                 fputc('\n', stderr);
                 return EXIT_NOTFOUND;
         }
-        printf("%sService %s%s %s(IANA registry, %s)%s\n\n", sty_bold(c), recs[0].name,
-               sty_off(c), sty_dim(c), ps_db_date(db), sty_off(c));
+        printf("%sService %s%s %s(IANA registry, %s)%s\n\n", sty_bold(c), recs[0].name, sty_off(c),
+               sty_dim(c), ps_db_date(db), sty_off(c));
         bool *done = calloc(n, sizeof(bool));
         ps_record *grp = malloc(n * sizeof(ps_record));
         if (!done || !grp) {

@@ -20,15 +20,15 @@ static struct {
         ps_range_class range;
         const char *for_name;
         bool check;
-} opt = {.count = 5, .range = PS_RANGE_USER};
+} opt = { .count = 5, .range = PS_RANGE_USER };
 
 const struct option suggest_options[] = {
-        {"check", no_argument, NULL, OPT_CHECK},
-        {"count", required_argument, NULL, OPT_COUNT},
-        {"for", required_argument, NULL, OPT_FOR},
-        {"proto", required_argument, NULL, OPT_PROTO},
-        {"range", required_argument, NULL, OPT_RANGE},
-        {0},
+        { "check", no_argument, NULL, OPT_CHECK },
+        { "count", required_argument, NULL, OPT_COUNT },
+        { "for", required_argument, NULL, OPT_FOR },
+        { "proto", required_argument, NULL, OPT_PROTO },
+        { "range", required_argument, NULL, OPT_RANGE },
+        { 0 },
 };
 
 int suggest_option(struct cli *c, int o, const char *arg)
@@ -43,8 +43,9 @@ int suggest_option(struct cli *c, int o, const char *arg)
                 for (; arg[i] >= '0' && arg[i] <= '9' && i < 4; i++)
                         n = n * 10 + (unsigned)(arg[i] - '0');
                 if (!i || arg[i] || n < 1 || n > COUNT_MAX)
-                        return cli_error(EXIT_USAGE, "--count: expected a number from 1 to %d, not "
-                                                     "\"%.20s\"",
+                        return cli_error(EXIT_USAGE,
+                                         "--count: expected a number from 1 to %d, not "
+                                         "\"%.20s\"",
                                          COUNT_MAX, arg);
                 opt.count = n;
                 return 0;
@@ -134,16 +135,16 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         if (c->json) {
                 json_t *arr = json_array();
                 for (int i = 0; i < n; i++)
-                        json_array_append_new(
-                                arr, json_pack("{s:i, s:o, s:b}", "port", sugg[i].port,
-                                               "open_frequency",
-                                               sugg[i].open_frequency >= 0
-                                                       ? json_real(sugg[i].open_frequency)
-                                                       : json_null(),
-                                               "checked", sugg[i].checked));
+                        json_array_append_new(arr,
+                                              json_pack("{s:i, s:o, s:b}", "port", sugg[i].port,
+                                                        "open_frequency",
+                                                        sugg[i].open_frequency >= 0
+                                                                ? json_real(sugg[i].open_frequency)
+                                                                : json_null(),
+                                                        "checked", sugg[i].checked));
                 json_t *doc = json_pack(
-                        "{s:s, s:s, s:o, s:o, s:o, s:o}", "protocols", pname, "range", ri.id,
-                        "for", json_str_or_null(opt.for_name), "ephemeral",
+                        "{s:s, s:s, s:o, s:o, s:o, s:o}", "protocols", pname, "range", ri.id, "for",
+                        json_str_or_null(opt.for_name), "ephemeral",
                         host->have_ephemeral ? json_pack("{s:i, s:i}", "low", host->ephemeral_lo,
                                                          "high", host->ephemeral_hi)
                                              : json_null(),
@@ -170,7 +171,8 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         for (int i = 0; i < n; i++) {
                 printf("  %s%5u%s", sty_bold(c), sugg[i].port, sty_off(c));
                 if (sugg[i].open_frequency > 0)
-                        printf("  seen open by nmap on %.4f%% of hosts", sugg[i].open_frequency * 100);
+                        printf("  seen open by nmap on %.4f%% of hosts",
+                               sugg[i].open_frequency * 100);
                 else if (sugg[i].open_frequency == 0)
                         printf("  listed by nmap, never seen open");
                 else

@@ -73,8 +73,7 @@ const char *sty_off(const struct cli *c)
 unsigned out_width(void)
 {
         struct winsize ws;
-        if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-            ws.ws_col >= 40)
+        if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
                 return ws.ws_col > 120 ? 120 : ws.ws_col;
         return 80;
 }
@@ -147,7 +146,7 @@ json_t *json_record(const ps_db *db, const ps_record *rec)
         char url[1024];
         const char *status = rec->flags & PS_REC_UNASSIGNED ? "unassigned"
                              : rec->flags & PS_REC_RESERVED ? "reserved"
-                                                             : "assigned";
+                                                            : "assigned";
 
         for (unsigned i = 0; i < rec->n_assignees; i++)
                 if (ps_record_assignee(db, rec, i, &p) >= 0)
@@ -159,10 +158,10 @@ json_t *json_record(const ps_db *db, const ps_record *rec)
                 if (ps_record_ref(db, rec, i, &ref) < 0)
                         continue;
                 int n = ps_ref_url(&ref, url, sizeof(url));
-                json_array_append_new(refs, json_pack("{s:s, s:s, s:o}", "type",
-                                                      ps_ref_type_name(ref.type), "data",
-                                                      ref.data, "url",
-                                                      n >= 0 ? json_string(url) : json_null()));
+                json_array_append_new(refs,
+                                      json_pack("{s:s, s:s, s:o}", "type",
+                                                ps_ref_type_name(ref.type), "data", ref.data, "url",
+                                                n >= 0 ? json_string(url) : json_null()));
         }
         bool has_port = rec->flags & PS_REC_HAS_PORT;
         json_object_set_new(o, "name", json_str_or_null(rec->name));
@@ -210,8 +209,10 @@ static bool same_people(const ps_db *db, const ps_record *a, const ps_record *b,
                 return false;
         for (unsigned i = 0; i < n; i++) {
                 ps_person x, y;
-                int r1 = contacts ? ps_record_contact(db, a, i, &x) : ps_record_assignee(db, a, i, &x);
-                int r2 = contacts ? ps_record_contact(db, b, i, &y) : ps_record_assignee(db, b, i, &y);
+                int r1 = contacts ? ps_record_contact(db, a, i, &x)
+                                  : ps_record_assignee(db, a, i, &x);
+                int r2 = contacts ? ps_record_contact(db, b, i, &y)
+                                  : ps_record_assignee(db, b, i, &y);
                 if (r1 < 0 || r2 < 0 || x.id != y.id)
                         return false;
         }
@@ -225,8 +226,7 @@ bool record_same_but_proto(const ps_db *db, const ps_record *a, const ps_record 
             a->name != b->name || a->description != b->description || a->note != b->note ||
             a->unauthorized != b->unauthorized || a->registered != b->registered ||
             a->modified != b->modified || a->service_code != b->service_code ||
-            a->n_refs != b->n_refs || !same_people(db, a, b, false) ||
-            !same_people(db, a, b, true))
+            a->n_refs != b->n_refs || !same_people(db, a, b, false) || !same_people(db, a, b, true))
                 return false;
         for (unsigned i = 0; i < a->n_refs; i++) {
                 ps_ref x, y;

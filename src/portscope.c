@@ -21,15 +21,15 @@ enum {
 };
 
 static const struct option global_options[] = {
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"db", required_argument, NULL, OPT_DB},
-        {"help", no_argument, NULL, OPT_HELP},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"no-color", no_argument, NULL, OPT_NO_COLOR},
-        {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
-        {"protocol", required_argument, NULL, OPT_PROTOCOL},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {0},
+        { "color", required_argument, NULL, OPT_COLOR },
+        { "db", required_argument, NULL, OPT_DB },
+        { "help", no_argument, NULL, OPT_HELP },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "no-color", no_argument, NULL, OPT_NO_COLOR },
+        { "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+        { "protocol", required_argument, NULL, OPT_PROTOCOL },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { 0 },
 };
 #define GLOBAL_SHORTOPTS "C:hjp:V"
 
@@ -42,19 +42,19 @@ struct command {
 };
 
 static const struct command commands[] = {
-        {"audit", cmd_audit, audit_options, NULL, audit_option},
-        {"diff", cmd_diff, diff_options, NULL, diff_option},
-        {"export", cmd_export, export_options, "f:", export_option},
-        {"info", cmd_info, NULL, NULL, NULL},
-        {"ls", cmd_ls, ls_options, "46atu", ls_option},
-        {"name", cmd_name, NULL, NULL, NULL},
-        {"notes", cmd_notes, NULL, NULL, NULL},
-        {"port", cmd_port, NULL, NULL, NULL},
-        {"range", cmd_range, NULL, NULL, NULL},
-        {"search", cmd_search, NULL, NULL, NULL},
-        {"suggest", cmd_suggest, suggest_options, NULL, suggest_option},
-        {"update", cmd_update, NULL, NULL, NULL},
-        {"who", cmd_who, who_options, "l", who_option},
+        { "audit", cmd_audit, audit_options, NULL, audit_option },
+        { "diff", cmd_diff, diff_options, NULL, diff_option },
+        { "export", cmd_export, export_options, "f:", export_option },
+        { "info", cmd_info, NULL, NULL, NULL },
+        { "ls", cmd_ls, ls_options, "46atu", ls_option },
+        { "name", cmd_name, NULL, NULL, NULL },
+        { "notes", cmd_notes, NULL, NULL, NULL },
+        { "port", cmd_port, NULL, NULL, NULL },
+        { "range", cmd_range, NULL, NULL, NULL },
+        { "search", cmd_search, NULL, NULL, NULL },
+        { "suggest", cmd_suggest, suggest_options, NULL, suggest_option },
+        { "update", cmd_update, NULL, NULL, NULL },
+        { "who", cmd_who, who_options, "l", who_option },
 };
 
 static void usage(FILE *f)
@@ -206,7 +206,7 @@ static int parse_color(const char *arg, bool *ret)
 
 int main(int argc, char **argv)
 {
-        struct cli c = {.proto = PS_PROTO_ANY};
+        struct cli c = { .proto = PS_PROTO_ANY };
         const struct command *cmd = NULL;
         struct option *opts;
         char *shortopts;

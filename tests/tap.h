@@ -29,18 +29,18 @@ static inline void tap_skip(const char *why)
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __VA_ARGS__)
-#define is_int(got, want, what)                                                                  \
-        do {                                                                                     \
-                long long _g = (long long)(got), _w = (long long)(want);                         \
-                if (!tap_ok(_g == _w, "%s", what))                                               \
-                        printf("#   got %lld, want %lld\n", _g, _w);                             \
+#define is_int(got, want, what)                                                                    \
+        do {                                                                                       \
+                long long _g = (long long)(got), _w = (long long)(want);                           \
+                if (!tap_ok(_g == _w, "%s", what))                                                 \
+                        printf("#   got %lld, want %lld\n", _g, _w);                               \
         } while (0)
-#define is_str(got, want, what)                                                                  \
-        do {                                                                                     \
-                const char *_g = (got), *_w = (want);                                            \
-                if (!tap_ok(_g && _w && !strcmp(_g, _w), "%s", what))                            \
-                        printf("#   got \"%s\", want \"%s\"\n", _g ? _g : "(null)",               \
-                               _w ? _w : "(null)");                                              \
+#define is_str(got, want, what)                                                                    \
+        do {                                                                                       \
+                const char *_g = (got), *_w = (want);                                              \
+                if (!tap_ok(_g && _w && !strcmp(_g, _w), "%s", what))                              \
+                        printf("#   got \"%s\", want \"%s\"\n", _g ? _g : "(null)",                \
+                               _w ? _w : "(null)");                                                \
         } while (0)
 
 static inline int tap_done(void)

@@ -8,14 +8,14 @@
 
 static void good(const char *s, unsigned lo, unsigned hi, ps_proto proto)
 {
-        ps_port_spec sp = {99, 99, 99};
+        ps_port_spec sp = { 99, 99, 99 };
         int r = ps_parse_port_spec(s, &sp);
         ok(r == 0 && sp.lo == lo && sp.hi == hi && sp.proto == proto, "\"%s\" parses", s);
 }
 
 static void bad(const char *s, int want)
 {
-        ps_port_spec sp = {7, 7, PS_PROTO_UDP};
+        ps_port_spec sp = { 7, 7, PS_PROTO_UDP };
         int r = ps_parse_port_spec(s, &sp);
         ok(r == want && sp.lo == 7 && sp.hi == 7 && sp.proto == PS_PROTO_UDP,
            "\"%.20s\" is refused (%d) and the output untouched", s, r);

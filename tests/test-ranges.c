@@ -71,8 +71,7 @@ int main(void)
         ok(ps_host_ports_read(root, h) == -EBADMSG, "out-of-range ephemeral bound refused");
         put("ip_local_port_range", "32768 60999\n");
         put("ip_local_reserved_ports", "8080,,x\n");
-        ok(ps_host_ports_read(root, h) == -EBADMSG &&
-                   h->ephemeral_lo == keep.ephemeral_lo,
+        ok(ps_host_ports_read(root, h) == -EBADMSG && h->ephemeral_lo == keep.ephemeral_lo,
            "malformed reserved list refused, output untouched");
         put("ip_local_reserved_ports", "\n");
         ok(ps_host_ports_read(root, h) == 0 && h->have_reserved && h->n_reserved == 0,

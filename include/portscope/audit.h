@@ -52,9 +52,9 @@ typedef struct ps_finding {
         int family; /* 4 or 6 */
         char address[48];
         unsigned port;
-        int pid;        /* 0 when no owner could be resolved */
-        char *process;  /* the process's name, "" when unknown */
-        char *service;  /* the registered service name for the port, "" when none */
+        int pid;       /* 0 when no owner could be resolved */
+        char *process; /* the process's name, "" when unknown */
+        char *service; /* the registered service name for the port, "" when none */
 } ps_finding;
 
 /* Accepted findings, from an audit.conf (docs/audit/config.md). */
@@ -75,9 +75,9 @@ bool ps_audit_config_silences(const ps_audit_config *config, const ps_finding *f
 
 typedef struct ps_audit_opts {
         const ps_db *db;
-        const ps_notes *notes;            /* may be NULL: rules that need notes stay quiet */
-        const char *proc_root;            /* NULL for /proc */
-        const ps_audit_config *config;    /* may be NULL */
+        const ps_notes *notes;         /* may be NULL: rules that need notes stay quiet */
+        const char *proc_root;         /* NULL for /proc */
+        const ps_audit_config *config; /* may be NULL */
 } ps_audit_opts;
 
 typedef struct ps_audit_report {
@@ -101,13 +101,13 @@ enum {
 /* Why a suggested port is safe: every suggestion has all of these. */
 typedef struct ps_suggest_opts {
         const ps_db *db;
-        const ps_notes *notes;  /* may be NULL */
-        const char *proc_root;  /* NULL for /proc */
-        unsigned protocols;     /* PS_SUGGEST_* bits; 0 means both */
-        ps_range_class range;   /* PS_RANGE_USER or PS_RANGE_DYNAMIC */
-        const char *for_name;   /* a stable choice for this service name, or NULL */
-        uint64_t seed;          /* where to start when for_name is NULL */
-        bool check;             /* bind each candidate to confirm it is free */
+        const ps_notes *notes;     /* may be NULL */
+        const char *proc_root;     /* NULL for /proc */
+        unsigned protocols;        /* PS_SUGGEST_* bits; 0 means both */
+        ps_range_class range;      /* PS_RANGE_USER or PS_RANGE_DYNAMIC */
+        const char *for_name;      /* a stable choice for this service name, or NULL */
+        uint64_t seed;             /* where to start when for_name is NULL */
+        bool check;                /* bind each candidate to confirm it is free */
         const char *nmap_services; /* NULL: the default path; "" for none */
 } ps_suggest_opts;
 

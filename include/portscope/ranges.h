@@ -41,7 +41,7 @@ typedef struct ps_host_ports {
         bool have_unprivileged;
         unsigned unprivileged_start; /* net.ipv4.ip_unprivileged_port_start */
         bool have_reserved;
-        size_t n_reserved; /* ports in net.ipv4.ip_local_reserved_ports */
+        size_t n_reserved;                     /* ports in net.ipv4.ip_local_reserved_ports */
         unsigned char reserved_map[65536 / 8]; /* one bit a port */
 } ps_host_ports;
 

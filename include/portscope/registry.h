@@ -55,8 +55,8 @@ typedef enum ps_ref_type {
 const char *ps_ref_type_name(ps_ref_type type);
 
 typedef struct ps_person {
-        const char *id;      /* the registry's key, e.g. "Ron_Lawson" */
-        const char *name;    /* "" when not given, likewise below */
+        const char *id;   /* the registry's key, e.g. "Ron_Lawson" */
+        const char *name; /* "" when not given, likewise below */
         const char *org;
         const char *uri;     /* usually "mailto:", with IANA's "&" for "@" */
         const char *updated; /* YYYY-MM-DD, YYYY-MM or "" */
@@ -73,11 +73,11 @@ typedef struct ps_ref {
  * are never NULL; an absent field is "".
  */
 typedef struct ps_record {
-        uint32_t id; /* position in the database, 0..count-1 */
+        uint32_t id;  /* position in the database, 0..count-1 */
         uint32_t seq; /* position in the registry file it came from */
         const char *name;
         const char *description;
-        const char *note; /* the registry's notes ("Assignment Notes") */
+        const char *note;         /* the registry's notes ("Assignment Notes") */
         const char *unauthorized; /* "Unauthorized Use Reported" */
         const char *service_code;
         const char *registered; /* registration date, YYYY[-MM[-DD]] */
