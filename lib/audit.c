@@ -163,20 +163,25 @@ static void rule_unassigned_system(struct ctx *c, const struct listener *l)
             l->s->local_port, l->unassigned ? "unassigned" : "not assigned", who(l, w, sizeof(w)));
 }
 
-static void rule_unexpected_process(struct ctx *c, const struct listener *l)
+/* Whether the listener's process fits any name registered on its port. */
+static bool serves_registered(struct ctx *c, const struct listener *l)
 {
-        char w[96];
-        if (!l->assigned || !l->proc || !*l->service)
-                return;
-        if (is_forwarder(l->proc->name, l->proc->exe_basename))
-                return;
-        /* Any of the port's registered names may fit. */
         ps_iter it;
         ps_record r;
         ps_iter_port(&it, c->o->db, l->s->local_port, l->s->proto);
         while (ps_iter_next(&it, &r) > 0)
                 if (*r.name && ps_service_matches_process(r.name, l->proc))
-                        return;
+                        return true;
+        return false;
+}
+
+static void rule_unexpected_process(struct ctx *c, const struct listener *l)
+{
+        char w[96];
+        if (!l->assigned || !l->proc || !*l->service)
+                return;
+        if (is_forwarder(l->proc->name, l->proc->exe_basename) || serves_registered(c, l))
+                return;
         add(c, l, "unexpected-process",
             "Check that this process is meant to hold the port; if it is, silence the finding "
             "in audit.conf.",
@@ -237,6 +242,9 @@ static void rule_malware(struct ctx *c, const struct listener *l)
 {
         char w[96];
         if (!has_tag(c, l, PS_TAG_MALWARE))
+                return;
+        /* Worms attacked 80 and 445; nginx or smbd serving them is not malware. */
+        if (l->proc && serves_registered(c, l))
                 return;
         add(c, l, "malware-port",
             "Identify the process and its executable; if it is not yours, treat the host as "

@@ -194,6 +194,20 @@ static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_s
         }
 }
 
+/*
+ * SCTP and DCCP live in modules. Until one is loaded no socket of that
+ * protocol can exist, and asking sock_diag would only make the kernel try to
+ * load the diag module, which costs more than the rest of a query.
+ */
+static bool proto_loaded(ps_proto p)
+{
+        if (p == PS_PROTO_SCTP)
+                return access("/proc/sys/net/sctp", F_OK) == 0;
+        if (p == PS_PROTO_DCCP)
+                return access("/proc/sys/net/dccp", F_OK) == 0;
+        return true;
+}
+
 int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported)
 {
         static const ps_proto protos[] = { PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP,
@@ -220,7 +234,7 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                 goto out;
         }
         for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
-                if (!(want & 1u << protos[i]))
+                if (!(want & 1u << protos[i]) || !proto_loaded(protos[i]))
                         continue;
                 bool both = (fams & PS_FAMILY_INET4) && (fams & PS_FAMILY_INET6);
                 size_t before = vec->n;

@@ -330,12 +330,16 @@ static void print_section(const struct cli *c, const char *title, char kind, str
                         free(d);
                 }
                 putchar('\n');
+                /* Changed values in full: a cut would hide the very change. */
                 for (int k = 0; kind == '~' && k < v[i].n_ch; k++) {
-                        printf("      %s: ", field_names[v[i].ch[k].field]);
-                        print_cut(*v[i].ch[k].old ? v[i].ch[k].old : "(none)", 50);
-                        printf(" -> ");
-                        print_cut(*v[i].ch[k].new ? v[i].ch[k].new : "(none)", 50);
-                        putchar('\n');
+                        const char *o = *v[i].ch[k].old ? v[i].ch[k].old : "(none)";
+                        const char *nw = *v[i].ch[k].new ? v[i].ch[k].new : "(none)";
+                        if (strlen(o) + strlen(nw) <= 60 && !strchr(o, '\n') && !strchr(nw, '\n'))
+                                printf("      %s: %s -> %s\n", field_names[v[i].ch[k].field], o,
+                                       nw);
+                        else
+                                printf("      %s:\n        was  %s\n        now  %s\n",
+                                       field_names[v[i].ch[k].field], o, nw);
                 }
                 i = j - 1;
         }

@@ -102,14 +102,14 @@ void print_record_group(const struct cli *c, const ps_record *recs, size_t n, bo
         char pb[16];
 
         printf("  %s%s%s", sty_bold(c), *r->name ? r->name : r->description, sty_off(c));
-        if (show_port)
+        if (show_port && (r->flags & PS_REC_HAS_PORT))
                 printf("  %s", port_label(r, pb, sizeof(pb)));
         printf("  ");
-        if (!(r->flags & PS_REC_HAS_PORT))
-                printf("%s(no port: a name-only registration)%s", sty_dim(c), sty_off(c));
         for (size_t i = 0; i < n; i++)
                 printf("%s%s", i ? ", " : "",
                        recs[i].proto ? ps_proto_name(recs[i].proto) : "any protocol");
+        if (!(r->flags & PS_REC_HAS_PORT))
+                printf("  %s(no port: a name-only registration)%s", sty_dim(c), sty_off(c));
         putchar('\n');
         if (*r->name)
                 field(c, "Description", r->description);

@@ -142,9 +142,14 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                                                                 ? json_real(sugg[i].open_frequency)
                                                                 : json_null(),
                                                         "checked", sugg[i].checked));
+                json_t *protocols = json_array();
+                if (protos & PS_SUGGEST_TCP)
+                        json_array_append_new(protocols, json_string("tcp"));
+                if (protos & PS_SUGGEST_UDP)
+                        json_array_append_new(protocols, json_string("udp"));
                 json_t *doc = json_pack(
-                        "{s:s, s:s, s:o, s:o, s:o, s:o}", "protocols", pname, "range", ri.id, "for",
-                        json_str_or_null(opt.for_name), "ephemeral",
+                        "{s:o, s:s, s:o, s:o, s:o, s:o}", "protocols", protocols, "range", ri.id,
+                        "for", json_str_or_null(opt.for_name), "ephemeral",
                         host->have_ephemeral ? json_pack("{s:i, s:i}", "low", host->ephemeral_lo,
                                                          "high", host->ephemeral_hi)
                                              : json_null(),

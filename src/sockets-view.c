@@ -480,14 +480,19 @@ void print_unreadable_note(const struct sockview *v, size_t unknown)
                         ps_strerror(v->list->unreadable_error));
 }
 
-/* The port report's part: sockets on this port, under "On this machine". */
+/*
+ * The port report's part, under "On this machine": the sockets listening on
+ * the port. Connections are left to `who`: finding them makes the kernel walk
+ * its whole established-connection table, which would cost a report several
+ * times its other work.
+ */
 static int port_query(struct cli *c, unsigned port, ps_proto proto, struct sockview *v)
 {
         ps_socket_query q;
         ps_socket_query_init(&q);
         q.proc_root = c->proc_root;
         q.port = (int)port;
-        q.flags |= PS_QUERY_ALL_NETNS;
+        q.flags |= PS_QUERY_LISTENING;
         if (proto != PS_PROTO_ANY)
                 q.protocols = 1u << proto;
         return sockview_collect(c, &q, v);
@@ -496,21 +501,23 @@ static int port_query(struct cli *c, unsigned port, ps_proto proto, struct sockv
 void port_sockets_print(struct cli *c, unsigned port, ps_proto proto)
 {
         struct sockview v;
+        const char *slash = proto != PS_PROTO_ANY ? "/" : "";
+        const char *pname = proto != PS_PROTO_ANY ? ps_proto_name(proto) : "";
         int r = port_query(c, port, proto, &v);
         if (r < 0) {
                 printf("  Sockets: cannot list them here (%s).\n", ps_strerror(r));
                 return;
         }
         if (!v.list->n) {
-                printf("  No socket on this machine uses port %u%s%s right now.\n", port,
-                       proto != PS_PROTO_ANY ? "/" : "",
-                       proto != PS_PROTO_ANY ? ps_proto_name(proto) : "");
+                printf("  Nothing listens on port %u%s%s here right now.\n", port, slash, pname);
         } else {
-                printf("  In use by %zu socket%s:\n", v.list->n, v.list->n == 1 ? "" : "s");
+                printf("  Listening: %zu socket%s:\n", v.list->n, v.list->n == 1 ? "" : "s");
                 sockview_widths(&v);
                 for (size_t i = 0; i < v.list->n; i++)
                         print_socket_block(&v, &v.list->sockets[i], "  ");
         }
+        printf("  Connections over the port, and other namespaces: portscope who %u%s%s\n", port,
+               slash, pname);
         sockview_free(&v);
 }
 

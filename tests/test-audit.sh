@@ -78,6 +78,21 @@ for n in json.load(sys.stdin):
 ')
 read -r dbpid _ < <(listen python3 tcp 0.0.0.0 "$dbport")
 pids+=("$dbpid")
+# A port the notes associate with malware, which python3 does not serve.
+malport=$("$PS" notes --json | python3 -c '
+import json, sys, socket
+for n in json.load(sys.stdin):
+    if "malware" in n["tags"]:
+        for p in n["ports"]:
+            if p["protocol"] == "tcp" and p["port"] == p["port_high"] and p["port"] >= 10000:
+                s = socket.socket()
+                try:
+                    s.bind(("127.0.0.1", p["port"])); s.close(); print(p["port"]); sys.exit(0)
+                except OSError:
+                    pass
+')
+read -r malpid _ < <(listen python3 tcp 127.0.0.1 "$malport")
+pids+=("$malpid")
 read -r ephpid ephport < <(listen python3 tcp 0.0.0.0 0)
 pids+=("$ephpid")
 cp "$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')" "$tmp/pylisten"
@@ -115,6 +130,8 @@ if [ -n "$syspid" ]; then
 else
         skip "unassigned system port: needs root and a free port 817"
 fi
+finding malware-port "$malport" "$malpid"
+check "malware-port: python3 on $malport, a port known from malware" $?
 ! finding exposed-service "$delport"
 check "loopback listeners are not exposed-service" $?
 
@@ -219,7 +236,7 @@ check "--for NAME moves on when its port is taken ($a -> $d)" $?
 python3 -c '
 import json,sys
 d=json.load(open(sys.argv[1])); lo,hi=map(int,open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
-assert d["protocols"]=="udp" and d["range"]=="dynamic"
+assert d["protocols"]==["udp"] and d["range"]=="dynamic"
 for s in d["suggestions"]:
     assert s["checked"] and s["port"]>=49152 and not (lo<=s["port"]<=hi)' "$tmp/s.json"
 check "--check --proto udp --range dynamic: bound, above 49152, outside ephemeral" $?
