@@ -49,7 +49,7 @@ const char *sty_off(const struct cli *c);
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
 unsigned out_width(void);
 
-/* JSON: records and people as the documented schema (docs/json.md). */
+/* JSON: records and people as the documented schema (portscope(1), section JSON). */
 json_t *json_record(const ps_db *db, const ps_record *rec);
 json_t *json_str_or_null(const char *s);
 /* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */

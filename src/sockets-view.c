@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* What `who`, `ls` and the port report share about local sockets: collecting
  * them with their processes, the registered service for each, and the text and
- * JSON forms of one socket (schema in docs/json.md). */
+ * JSON forms of one socket (schema in portscope(1), section JSON). */
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
