@@ -543,21 +543,20 @@ int cmd_name(struct cli *c, int argc, char **argv)
         }
         if (!n) {
                 ps_match m[5];
+                char related[1024] = "";
+                size_t len = 0;
                 int k = ps_db_search(db, name, c->proto, m, 5);
-                fprintf(stderr, "portscope: %s: no service by that name", name);
-                if (k > 0) {
-                        fprintf(stderr, "; related:");
-                        for (int i = 0; i < k && i < 5; i++) {
-                                ps_record o;
-                                char pb[16];
-                                if (ps_db_record(db, m[i].id, &o) >= 0)
-                                        fprintf(stderr, " %s (%s)",
-                                                *o.name ? o.name : o.description,
-                                                port_label(&o, pb, sizeof(pb)));
-                        }
+                for (int i = 0; i < k && i < 5 && len < sizeof(related); i++) {
+                        ps_record o;
+                        char pb[16];
+                        if (ps_db_record(db, m[i].id, &o) >= 0)
+                                len += (size_t)snprintf(
+                                        related + len, sizeof(related) - len, "%s %s (%s)",
+                                        len ? "" : "; related:", *o.name ? o.name : o.description,
+                                        port_label(&o, pb, sizeof(pb)));
                 }
-                fputc('\n', stderr);
-                return EXIT_NOTFOUND;
+                /* cli_error: the name is the user's and may hold control characters. */
+                return cli_error(EXIT_NOTFOUND, "%s: no service by that name%s", name, related);
         }
         printf("%sService %s%s %s(IANA registry, %s)%s\n\n", sty_bold(c), recs[0].name, sty_off(c),
                sty_dim(c), ps_db_date(db), sty_off(c));

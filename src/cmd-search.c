@@ -75,8 +75,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
         if (n_notes < 0)
                 return EXIT_SYSTEM;
         if (!total && !n_notes) {
-                fprintf(stderr, "portscope: search: nothing matches \"%s\"\n", query);
-                return EXIT_NOTFOUND;
+                return cli_error(EXIT_NOTFOUND, "search: nothing matches \"%s\"", query);
         }
         return EXIT_FOUND;
 }

@@ -11,12 +11,17 @@
 
 int cli_error(int status, const char *fmt, ...)
 {
+        char msg[4096];
         va_list ap;
-        fputs("portscope: ", stderr);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        int n = vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
+        /* Messages quote arguments and file contents: a control character
+         * there would break the one line or drive the terminal. */
+        for (char *p = msg; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        *p = '?';
+        fprintf(stderr, "portscope: %s%s\n", msg, n >= (int)sizeof(msg) ? "..." : "");
         return status;
 }
 

@@ -51,6 +51,17 @@ export PORTSCOPE_DB="$tmp/junk.db"
 expect_bad "PORTSCOPE_DB junk" 'malformed' 80
 unset PORTSCOPE_DB
 
+# Arguments are quoted in messages: their control characters must neither
+# break the one line nor reach the terminal.
+expect_bad "a newline inside the port" 'not a port' $'80\nx'
+run name $'no\033]0;owned\007such'
+[ "$rc" -eq 1 ] && [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] && [ -z "$out" ] &&
+        ! printf '%s' "$err" | grep -q $'[\033\007]' && printf '%s' "$err" | grep -q 'no service'
+check "an unknown name with escape sequences: exit 1, one line, no control characters" $?
+run search $'zzq\nqzz'
+[ "$rc" -eq 1 ] && [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ]
+check "a search word with a newline: exit 1, one line" $?
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
