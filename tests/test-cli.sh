@@ -62,6 +62,28 @@ run search $'zzq\nqzz'
 [ "$rc" -eq 1 ] && [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ]
 check "a search word with a newline: exit 1, one line" $?
 
+# getopt stops inside "-80" after its first digit; the message must name the
+# word, not the one before it. A flag given a value gets its own message.
+expect_bad "-80 before any command" '^portscope: -80: not a port: negative' -80
+expect_bad "port -80" '^portscope: -80: not a port: negative' port -80
+expect_bad "--json=1" '^portscope: --json: takes no value$' --json=1 80
+expect_bad "--no-color=x" '^portscope: --no-color: takes no value$' --no-color=x 80
+expect_bad "ls --all=1" '^portscope: --all: takes no value$' ls --all=1
+fixture=$(cd "$(dirname "$0")/data/proc" && pwd)
+"$PS" --proc-root "$fixture" ls -4 >"$tmp/after" 2>/dev/null
+run --proc-root "$fixture" -4 ls
+[ "$rc" -eq 0 ] && [ -n "$out" ] && cmp -s "$tmp/out" "$tmp/after"
+check "-4 before ls is ls's option, not a negative port" $?
+
+# A write that fails is exit 3 whatever the status would have been.
+for args in "--help" "--version" "diff builtin builtin"; do
+        # shellcheck disable=SC2086
+        "$PS" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 3 ] && grep -q 'writing output' "$tmp/err"
+        check "$args to a full disk: exit 3, says so" $?
+done
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
