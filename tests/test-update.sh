@@ -208,6 +208,14 @@ mkdir "$tmp/isdir.db"
 run update "$CSV" --db "$tmp/isdir.db"
 [ "$rc" -eq 2 ] && [ -d "$tmp/isdir.db" ] && [ "$(ls "$tmp" | grep -c 'isdir.db.')" -eq 0 ]
 check "--db naming a directory: refused, nothing left behind" $?
+# rename() would replace a device or a FIFO with a file (as root, --db
+# /dev/null would destroy the device): anything but a file is left alone.
+mkfifo "$tmp/fifo.db"
+run update "$CSV" --db "$tmp/fifo.db"
+[ "$rc" -eq 2 ] && [ -p "$tmp/fifo.db" ] && [ -z "$out" ] &&
+        [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] && grep -q 'not a regular file' "$tmp/err" &&
+        [ "$(ls "$tmp" | grep -c 'fifo.db.')" -eq 0 ]
+check "--db naming a FIFO: refused, still a FIFO, nothing left behind" $?
 run update
 [ "$rc" -eq 2 ] && grep -q 'expects one registry file' "$tmp/err"
 check "update without a file: usage error" $?
