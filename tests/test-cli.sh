@@ -84,6 +84,11 @@ for args in "--help" "--version" "diff builtin builtin"; do
         check "$args to a full disk: exit 3, says so" $?
 done
 
+# No note has a dccp port: the empty list must not reach qsort (UBSan).
+run -p dccp notes
+[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "portscope: notes: no notes for dccp" ]
+check "notes for a protocol without notes: exit 1, one line" $?
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
