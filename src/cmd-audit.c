@@ -165,6 +165,16 @@ int cmd_audit(struct cli *c, int argc, char **argv)
                 ps_audit_config_free(conf);
                 return r;
         }
+        /* The port settings first, so that a failure of ps_audit_run() below
+         * is the socket scan's: exit 3, as for ls and who. */
+        ps_host_ports *host = malloc(sizeof(*host));
+        if (!host || (r = ps_host_ports_read(c->proc_root, host)) < 0) {
+                free(host);
+                ps_audit_config_free(conf);
+                return host ? cli_fail(r, "reading this machine's port settings")
+                            : cli_error(EXIT_SYSTEM, "out of memory");
+        }
+        free(host);
         if ((r = ps_notes_open_builtin(&notes)) < 0) {
                 ps_audit_config_free(conf);
                 return cli_fail(r, "the built-in notes");
@@ -174,8 +184,10 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         ps_audit_config_free(conf);
         ps_notes_free(notes);
         if (r < 0)
-                return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "audit: %s",
-                                 ps_strerror(r));
+                return r == -ENOMEM ? cli_error(EXIT_SYSTEM, "out of memory")
+                                    : cli_error(EXIT_SYSTEM,
+                                                "audit: cannot list this machine's sockets: %s",
+                                                ps_strerror(r));
 
         bool failed = false;
         for (size_t i = 0; opt.fail_set && i < rep->n; i++)
