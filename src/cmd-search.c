@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "textmatch.h"
 
 #define SHOW_MAX 50 /* rows printed; --json carries the same cap */
 
@@ -31,8 +32,10 @@ int cmd_search(struct cli *c, int argc, char **argv)
         if ((r = cli_db(c, &db)))
                 return r;
         int total = ps_db_search(db, query, c->proto, m, SHOW_MAX);
+        if (total == -E2BIG)
+                return cli_error(EXIT_USAGE, "search: more than %d words", PS_QUERY_MAX_WORDS);
         if (total < 0)
-                return cli_error(EXIT_USAGE, "search: %s",
+                return cli_error(total == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "search: %s",
                                  total == -EINVAL ? "the query has no words" : ps_strerror(total));
         size_t shown = (size_t)total < SHOW_MAX ? (size_t)total : SHOW_MAX;
 

@@ -89,6 +89,8 @@ run -p dccp notes
 [ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "portscope: notes: no notes for dccp" ]
 check "notes for a protocol without notes: exit 1, one line" $?
 
+expect_bad "search with 17 words" '^portscope: search: more than 16 words$' search a b c d e f g h i j k l m n o p q
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
