@@ -247,7 +247,7 @@ static int load_prevalence(unsigned port, ps_proto proto, ps_prevalence_entry *r
         if (r < 0) {
                 if (r != -ENOENT)
                         cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),
-                                  ps_strerror(r));
+                                  r == -EINVAL ? "not a regular file" : ps_strerror(r));
                 return -1;
         }
         size_t n = 0;

@@ -43,7 +43,8 @@ int cli_db(struct cli *c, ps_db **ret_db)
                         const char *p = c->db_path ? c->db_path : getenv("PORTSCOPE_DB");
                         return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
                                          "%s: cannot use this registry database: %s",
-                                         p && *p ? p : "registry", ps_strerror(r));
+                                         p && *p ? p : "registry",
+                                         r == -EINVAL ? "not a regular file" : ps_strerror(r));
                 }
         }
         *ret_db = c->db;

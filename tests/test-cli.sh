@@ -91,6 +91,16 @@ check "notes for a protocol without notes: exit 1, one line" $?
 
 expect_bad "search with 17 words" '^portscope: search: more than 16 words$' search a b c d e f g h i j k l m n o p q
 
+# A FIFO is not a file: refused at once, not waited on for a writer.
+mkfifo "$tmp/fifo"
+run_fifo() { timeout 10 "$PS" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; err=$(cat "$tmp/err"); }
+run_fifo --db "$tmp/fifo" 80
+[ "$rc" -eq 2 ] && [ "$err" = "portscope: $tmp/fifo: cannot use this registry database: not a regular file" ]
+check "--db naming a FIFO: exit 2 at once, 'not a regular file'" $?
+PORTSCOPE_NMAP_SERVICES=$tmp/fifo run_fifo 80
+[ "$rc" -eq 0 ] && [ "$err" = "portscope: $tmp/fifo: ignoring nmap-services: not a regular file" ]
+check "PORTSCOPE_NMAP_SERVICES naming a FIFO: one warning, the report goes on" $?
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
