@@ -216,6 +216,15 @@ run update "$CSV" --db "$tmp/fifo.db"
         [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] && grep -q 'not a regular file' "$tmp/err" &&
         [ "$(ls "$tmp" | grep -c 'fifo.db.')" -eq 0 ]
 check "--db naming a FIFO: refused, still a FIFO, nothing left behind" $?
+# diff and export read a pipe as update does: the sniffing for a compiled
+# database must not eat the first bytes of one.
+run diff "$XML" <(zcat "$XML")
+[ "$rc" -eq 1 ] && grep -q '^0 added, 0 removed, 0 changed' "$tmp/out"
+check "diff FILE <(zcat FILE): reads the pipe, no differences" $?
+run export <(zcat "$CSV")
+[ "$rc" -eq 0 ] && printf '%s\n' "$out" | head -1 | grep -q '^Service Name,Port Number,' &&
+        [ "$(printf '%s\n' "$out" | grep -c '')" -gt 14000 ]
+check "export <(zcat CSV): reads the pipe" $?
 run update
 [ "$rc" -eq 2 ] && grep -q 'expects one registry file' "$tmp/err"
 check "update without a file: usage error" $?
