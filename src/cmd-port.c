@@ -36,7 +36,7 @@ int cli_parse_spec(const char *arg, ps_port_spec *ret_spec)
                 return cli_error(EXIT_USAGE, "%.40s%s: port out of range (ports are 0-65535)", arg,
                                  strlen(arg) > 40 ? "..." : "");
         default:
-                if (arg[0] == '-')
+                if (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9')
                         return cli_error(EXIT_USAGE,
                                          "%s: not a port: negative numbers are not ports", arg);
                 if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
@@ -454,6 +454,9 @@ int cmd_range(struct cli *c, int argc, char **argv)
         if ((r = cli_parse_spec(argv[0], &spec)) || (r = cli_db(c, &db)))
                 return r;
         ps_proto proto = spec.proto != PS_PROTO_ANY ? spec.proto : c->proto;
+        if (spec.proto != PS_PROTO_ANY && c->proto != PS_PROTO_ANY && spec.proto != c->proto)
+                return cli_error(EXIT_USAGE, "%s: conflicts with --protocol %s", argv[0],
+                                 ps_proto_name(c->proto));
         ps_iter_range(&it, db, spec.lo, spec.hi, proto);
         if (c->json) {
                 json_t *doc = json_object(), *arr = json_array();

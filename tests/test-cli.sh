@@ -101,6 +101,9 @@ PORTSCOPE_NMAP_SERVICES=$tmp/fifo run_fifo 80
 [ "$rc" -eq 0 ] && [ "$err" = "portscope: $tmp/fifo: ignoring nmap-services: not a regular file" ]
 check "PORTSCOPE_NMAP_SERVICES naming a FIFO: one warning, the report goes on" $?
 
+expect_bad "a range against --protocol" 'conflicts with --protocol tcp' -p tcp 1-5/udp
+expect_bad "--json after --" '^portscope: --json: not a port number' -- --json
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
