@@ -350,8 +350,9 @@ static void print_section(const struct cli *c, const char *title, char kind, str
 
 static json_t *json_side(const char *arg, const ps_db *db)
 {
-        return json_pack("{s:s, s:s, s:s, s:I}", "source", arg, "registry_date", ps_db_date(db),
-                         "compiled_from", ps_db_source(db), "records", (json_int_t)ps_db_count(db));
+        return json_pack("{s:o, s:s, s:s, s:I}", "source", json_text(arg), "registry_date",
+                         ps_db_date(db), "compiled_from", ps_db_source(db), "records",
+                         (json_int_t)ps_db_count(db));
 }
 
 int cmd_diff(struct cli *c, int argc, char **argv)

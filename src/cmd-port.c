@@ -538,7 +538,7 @@ int cmd_name(struct cli *c, int argc, char **argv)
                 json_t *doc = json_object(), *arr = json_array();
                 for (size_t i = 0; i < n; i++)
                         json_array_append_new(arr, json_record(db, &recs[i]));
-                json_object_set_new(doc, "name", json_string(name));
+                json_object_set_new(doc, "name", json_text(name));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(db)));
                 json_object_set_new(doc, "records", arr);
                 r = json_emit(doc);

@@ -49,7 +49,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
                         json_object_set_new(o, "score", json_integer(m[i].score));
                         json_array_append_new(arr, o);
                 }
-                json_object_set_new(doc, "query", json_string(query));
+                json_object_set_new(doc, "query", json_text(query));
                 json_object_set_new(doc, "total", json_integer(total));
                 json_object_set_new(doc, "results", arr);
                 int n_notes = search_notes(c, query, doc, false);

@@ -379,7 +379,8 @@ json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto)
                                                 "frequency", e[i].frequency, "rank",
                                                 e[i].rank ? json_integer(e[i].rank) : json_null(),
                                                 "listed", (json_int_t)e[i].listed));
-        return json_pack("{s:s, s:o}", "source", ps_prevalence_default_path(), "entries", arr);
+        return json_pack("{s:o, s:o}", "source", json_text(ps_prevalence_default_path()), "entries",
+                         arr);
 }
 
 int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "regset.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
@@ -130,6 +131,22 @@ void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, un
                 p += n;
         }
         fputc('\n', f);
+}
+
+json_t *json_text(const char *s)
+{
+        json_t *j = json_string(s);
+        if (j)
+                return j;
+        /* Not UTF-8 (a file name, an argument): JSON strings must be, so
+         * the offending bytes become '?' rather than the document failing. */
+        char *t = strdup(s);
+        if (!t)
+                return NULL;
+        ps_errmsg_sanitize(t);
+        j = json_string(t);
+        free(t);
+        return j;
 }
 
 json_t *json_str_or_null(const char *s)

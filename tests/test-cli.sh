@@ -104,6 +104,10 @@ check "PORTSCOPE_NMAP_SERVICES naming a FIFO: one warning, the report goes on" $
 expect_bad "a range against --protocol" 'conflicts with --protocol tcp' -p tcp 1-5/udp
 expect_bad "--json after --" '^portscope: --json: not a port number' -- --json
 
+run --json search $'\xff'
+[ "$rc" -eq 1 ] && printf '%s' "$out" | python3 -c 'import json,sys; assert json.load(sys.stdin)["query"] == "?"'
+check "search --json with a word that is not UTF-8: the query is still in the document" $?
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
