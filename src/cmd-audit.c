@@ -89,12 +89,13 @@ static json_t *sarif(const ps_audit_report *rep)
                 snprintf(where, sizeof(where), "%s/%s%s%s:%u", ps_proto_name(f->proto),
                          f->family == 6 ? "[" : "", f->address, f->family == 6 ? "]" : "", f->port);
                 snprintf(text, sizeof(text), "%s. %s", f->message, f->advice);
+                /* json_text: the cut above may split a character. */
                 json_array_append_new(
-                        results, json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:[{s:s, s:s}]}], s:o}",
+                        results, json_pack("{s:s, s:I, s:s, s:{s:o}, s:[{s:[{s:s, s:s}]}], s:o}",
                                            "ruleId", f->rule, "ruleIndex", (json_int_t)idx, "level",
-                                           sarif_level(f->severity), "message", "text", text,
-                                           "locations", "logicalLocations", "name", where, "kind",
-                                           "socket", "properties", json_finding(f)));
+                                           sarif_level(f->severity), "message", "text",
+                                           json_text(text), "locations", "logicalLocations", "name",
+                                           where, "kind", "socket", "properties", json_finding(f)));
         }
         return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}", "$schema",
                          "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",

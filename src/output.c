@@ -151,7 +151,7 @@ json_t *json_text(const char *s)
 
 json_t *json_str_or_null(const char *s)
 {
-        return s && *s ? json_string(s) : json_null();
+        return s && *s ? json_text(s) : json_null();
 }
 
 static json_t *json_person(const ps_person *p)
