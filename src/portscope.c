@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -299,11 +300,21 @@ int main(int argc, char **argv)
                 case OPT_NO_COLOR:
                         c.color = false;
                         break;
-                case OPT_PROC_ROOT:
+                case OPT_PROC_ROOT: {
+                        /* Checked here: later it would be a socket scan that
+                         * failed (exit 3) or a report silently without it. */
+                        struct stat st;
                         if (!*optarg)
                                 r = cli_error(EXIT_USAGE, "--proc-root: expected a directory");
+                        else if (stat(optarg, &st) < 0)
+                                r = cli_error(errno == ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
+                                              "--proc-root: %s: %s", optarg, strerror(errno));
+                        else if (!S_ISDIR(st.st_mode))
+                                r = cli_error(EXIT_USAGE, "--proc-root: %s: not a directory",
+                                              optarg);
                         c.proc_root = optarg;
                         break;
+                }
                 case OPT_PROTOCOL:
                         if (ps_proto_from_string(optarg, &c.proto) < 0)
                                 r = cli_error(EXIT_USAGE,

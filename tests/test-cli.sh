@@ -136,6 +136,7 @@ run --json 1712/sctp
 [ "$rc" -eq 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not d["records"] and not d["notes"]' "$tmp/out"
 check "1712/sctp: nothing registered or known, exit 1" $?
 
+mkdir -p "$tmp/noproc"
 run --proc-root "$tmp/noproc" 1712
 [ "$rc" -eq 0 ]
 check "--proc-root without settings still reports" $?

@@ -188,6 +188,9 @@ procs = [p for s in json.load(open(f"{t}/w.json"))["sockets"] for p in s["proces
 assert any(p["pid"] == 888 and p["name"] == "??ab" for p in procs), procs
 EOF2
 check "a process name that is not UTF-8: '?' in its place, every finding still in the JSON and SARIF" $?
+expect_bad "--proc-root missing" "^portscope: --proc-root: $tmp/nope: No such file or directory\$" --proc-root "$tmp/nope" 80
+expect_bad "--proc-root a file" 'not a directory' --proc-root "$D/888/comm" ls
+mkdir -p "$tmp/empty"
 run --no-color --proc-root "$tmp/empty" who 80
 [ "$rc" -eq 3 ] && grep -q "cannot list" "$tmp/err"
 check "who with a proc root without net/: exit 3, one line" $?
