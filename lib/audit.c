@@ -421,7 +421,9 @@ PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_repo
         }
         if ((r = c.err) < 0)
                 goto out;
-        qsort(c.rep->findings, c.rep->n, sizeof(ps_finding), cmp_finding);
+        /* With no findings the array is NULL, which qsort may not be given. */
+        if (c.rep->n)
+                qsort(c.rep->findings, c.rep->n, sizeof(ps_finding), cmp_finding);
         *ret_report = c.rep;
         c.rep = NULL;
         r = 0;

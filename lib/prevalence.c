@@ -110,7 +110,8 @@ static int scan(const char *path, int (*fn)(void *ctx, const struct line *l), vo
                 struct stat *ret_st)
 {
         struct stat st;
-        int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
+        /* O_NONBLOCK: a FIFO without a writer is refused below, not waited on. */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = 0;
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &st) < 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dynbuf.h"
+#include "regset.h"
 #include "sockets-internal.h"
 #include "util.h"
 
@@ -450,12 +451,12 @@ static char *strdup_or_empty(const char *s, size_t n)
         return p;
 }
 
-/* Replaces bytes that would garble a terminal. */
+/* Replaces bytes that would garble a terminal, and bytes that are not
+ * UTF-8: a process names itself, and a name JSON cannot carry would drop
+ * the process (and its audit findings) from every JSON document. */
 static void sanitize(char *s)
 {
-        for (; *s; s++)
-                if ((unsigned char)*s < 0x20 || *s == 0x7f)
-                        *s = '?';
+        ps_errmsg_sanitize(s);
 }
 
 static bool ends_with(const char *s, size_t n, const char *suffix)

@@ -198,7 +198,8 @@ PS_EXPORT int ps_db_open_file(const char *path, ps_db **ret_db)
 {
         if (!path || !*path)
                 return -EINVAL;
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO without a writer is refused below, not waited on. */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
                 return -errno;
         struct stat st;

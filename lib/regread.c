@@ -107,6 +107,9 @@ void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path)
         if (n > room)
                 base += n - room;
         snprintf(set->source, sizeof(set->source), "IANA %s, %s", ps_regfmt_name(fmt), base);
+        /* The label is text in every report and JSON document, but a file
+         * name is bytes, and the cut above may split a character. */
+        ps_errmsg_sanitize(set->source);
 }
 
 static int read_any(ps_read_fn rd, void *src, ps_regset *ret_set, ps_regfmt *ret_fmt, char *errbuf,

@@ -52,6 +52,9 @@ unsigned out_width(void);
 /* JSON: records and people as the documented schema (portscope(1), section JSON). */
 json_t *json_record(const ps_db *db, const ps_record *rec);
 json_t *json_str_or_null(const char *s);
+/* A JSON string of outside text (a file name, an argument), any bytes that
+ * are not UTF-8 replaced by '?'. */
+json_t *json_text(const char *s);
 /* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */
 int json_emit(json_t *doc);
 

@@ -89,12 +89,13 @@ static json_t *sarif(const ps_audit_report *rep)
                 snprintf(where, sizeof(where), "%s/%s%s%s:%u", ps_proto_name(f->proto),
                          f->family == 6 ? "[" : "", f->address, f->family == 6 ? "]" : "", f->port);
                 snprintf(text, sizeof(text), "%s. %s", f->message, f->advice);
+                /* json_text: the cut above may split a character. */
                 json_array_append_new(
-                        results, json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:[{s:s, s:s}]}], s:o}",
+                        results, json_pack("{s:s, s:I, s:s, s:{s:o}, s:[{s:[{s:s, s:s}]}], s:o}",
                                            "ruleId", f->rule, "ruleIndex", (json_int_t)idx, "level",
-                                           sarif_level(f->severity), "message", "text", text,
-                                           "locations", "logicalLocations", "name", where, "kind",
-                                           "socket", "properties", json_finding(f)));
+                                           sarif_level(f->severity), "message", "text",
+                                           json_text(text), "locations", "logicalLocations", "name",
+                                           where, "kind", "socket", "properties", json_finding(f)));
         }
         return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}", "$schema",
                          "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
@@ -165,6 +166,16 @@ int cmd_audit(struct cli *c, int argc, char **argv)
                 ps_audit_config_free(conf);
                 return r;
         }
+        /* The port settings first, so that a failure of ps_audit_run() below
+         * is the socket scan's: exit 3, as for ls and who. */
+        ps_host_ports *host = malloc(sizeof(*host));
+        if (!host || (r = ps_host_ports_read(c->proc_root, host)) < 0) {
+                free(host);
+                ps_audit_config_free(conf);
+                return host ? cli_fail(r, "reading this machine's port settings")
+                            : cli_error(EXIT_SYSTEM, "out of memory");
+        }
+        free(host);
         if ((r = ps_notes_open_builtin(&notes)) < 0) {
                 ps_audit_config_free(conf);
                 return cli_fail(r, "the built-in notes");
@@ -174,8 +185,10 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         ps_audit_config_free(conf);
         ps_notes_free(notes);
         if (r < 0)
-                return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "audit: %s",
-                                 ps_strerror(r));
+                return r == -ENOMEM ? cli_error(EXIT_SYSTEM, "out of memory")
+                                    : cli_error(EXIT_SYSTEM,
+                                                "audit: cannot list this machine's sockets: %s",
+                                                ps_strerror(r));
 
         bool failed = false;
         for (size_t i = 0; opt.fail_set && i < rep->n; i++)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "dynbuf.h"
@@ -25,8 +26,13 @@ int cli_open_source(const char *arg, ps_db **ret_db)
         if (!strcmp(arg, "builtin"))
                 r = ps_db_open_builtin(ret_db);
         else {
-                /* A compiled database announces itself; anything else is IANA's. */
+                /* A compiled database announces itself; anything else is IANA's.
+                 * Only a file is sniffed: reading a pipe's first bytes (diff
+                 * OLD <(zcat NEW.gz)) would take them from the reader. */
                 char magic[8] = { 0 };
+                struct stat st;
+                if (stat(arg, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+                        goto registry;
                 FILE *f = fopen(arg, "rb");
                 if (!f)
                         return cli_error(errno == ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
@@ -40,6 +46,7 @@ int cli_open_source(const char *arg, ps_db **ret_db)
                                                  ps_strerror(r));
                         return 0;
                 }
+        registry:
                 if ((r = ps_db_open_registry(arg, ret_db, NULL, err, sizeof(err))) < 0)
                         return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "%s: %s", arg,
                                          err);
@@ -347,8 +354,9 @@ static void print_section(const struct cli *c, const char *title, char kind, str
 
 static json_t *json_side(const char *arg, const ps_db *db)
 {
-        return json_pack("{s:s, s:s, s:s, s:I}", "source", arg, "registry_date", ps_db_date(db),
-                         "compiled_from", ps_db_source(db), "records", (json_int_t)ps_db_count(db));
+        return json_pack("{s:o, s:s, s:s, s:I}", "source", json_text(arg), "registry_date",
+                         ps_db_date(db), "compiled_from", ps_db_source(db), "records",
+                         (json_int_t)ps_db_count(db));
 }
 
 int cmd_diff(struct cli *c, int argc, char **argv)

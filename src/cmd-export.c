@@ -181,7 +181,10 @@ static void export_xml(const ps_db *db)
                "<registry xmlns=\"http://www.iana.org/assignments\" "
                "id=\"service-names-port-numbers\">\n"
                "  <title>Service Name and Transport Protocol Port Number Registry</title>\n");
-        xml_elem("  ", "updated", ps_db_date(db));
+        /* A registry without dates (a CSV without any) is dated "unknown",
+         * which the XML reader rightly refuses as <updated>. */
+        if (strcmp(ps_db_date(db), "unknown"))
+                xml_elem("  ", "updated", ps_db_date(db));
         ps_iter_all(&it, db, PS_PROTO_ANY);
         while (ps_iter_next(&it, &r) > 0) {
                 printf("  <record");

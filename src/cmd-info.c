@@ -23,7 +23,8 @@ int cmd_info(struct cli *c, int argc, char **argv)
                                 json_integer((json_int_t)ps_db_count_proto(db, protos[i])));
                 return json_emit(json_pack(
                         "{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s, s:s}", "version", ps_version(),
-                        "registry_date", ps_db_date(db), "path", json_str_or_null(path), "records",
+                        "registry_date", ps_db_date(db), "path",
+                        path ? json_text(path) : json_null(), "records",
                         (json_int_t)ps_db_count(db), "people", (json_int_t)ps_db_people_count(db),
                         "by_protocol", counts, "size", (json_int_t)size, "source",
                         path ? "file" : "built-in", "compiled_from", ps_db_source(db)));

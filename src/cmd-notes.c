@@ -130,7 +130,8 @@ int cmd_notes(struct cli *c, int argc, char **argv)
                         nrows++;
                 }
         }
-        qsort(rows, nrows, sizeof(*rows), cmp_row);
+        if (nrows) /* rows is NULL when no note has the protocol */
+                qsort(rows, nrows, sizeof(*rows), cmp_row);
         for (size_t i = 0; i < nrows; i++) {
                 ps_note note;
                 char label[48], tags[256];

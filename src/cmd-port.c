@@ -36,7 +36,7 @@ int cli_parse_spec(const char *arg, ps_port_spec *ret_spec)
                 return cli_error(EXIT_USAGE, "%.40s%s: port out of range (ports are 0-65535)", arg,
                                  strlen(arg) > 40 ? "..." : "");
         default:
-                if (arg[0] == '-')
+                if (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9')
                         return cli_error(EXIT_USAGE,
                                          "%s: not a port: negative numbers are not ports", arg);
                 if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
@@ -454,6 +454,9 @@ int cmd_range(struct cli *c, int argc, char **argv)
         if ((r = cli_parse_spec(argv[0], &spec)) || (r = cli_db(c, &db)))
                 return r;
         ps_proto proto = spec.proto != PS_PROTO_ANY ? spec.proto : c->proto;
+        if (spec.proto != PS_PROTO_ANY && c->proto != PS_PROTO_ANY && spec.proto != c->proto)
+                return cli_error(EXIT_USAGE, "%s: conflicts with --protocol %s", argv[0],
+                                 ps_proto_name(c->proto));
         ps_iter_range(&it, db, spec.lo, spec.hi, proto);
         if (c->json) {
                 json_t *doc = json_object(), *arr = json_array();
@@ -535,7 +538,7 @@ int cmd_name(struct cli *c, int argc, char **argv)
                 json_t *doc = json_object(), *arr = json_array();
                 for (size_t i = 0; i < n; i++)
                         json_array_append_new(arr, json_record(db, &recs[i]));
-                json_object_set_new(doc, "name", json_string(name));
+                json_object_set_new(doc, "name", json_text(name));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(db)));
                 json_object_set_new(doc, "records", arr);
                 r = json_emit(doc);
@@ -543,21 +546,20 @@ int cmd_name(struct cli *c, int argc, char **argv)
         }
         if (!n) {
                 ps_match m[5];
+                char related[1024] = "";
+                size_t len = 0;
                 int k = ps_db_search(db, name, c->proto, m, 5);
-                fprintf(stderr, "portscope: %s: no service by that name", name);
-                if (k > 0) {
-                        fprintf(stderr, "; related:");
-                        for (int i = 0; i < k && i < 5; i++) {
-                                ps_record o;
-                                char pb[16];
-                                if (ps_db_record(db, m[i].id, &o) >= 0)
-                                        fprintf(stderr, " %s (%s)",
-                                                *o.name ? o.name : o.description,
-                                                port_label(&o, pb, sizeof(pb)));
-                        }
+                for (int i = 0; i < k && i < 5 && len < sizeof(related); i++) {
+                        ps_record o;
+                        char pb[16];
+                        if (ps_db_record(db, m[i].id, &o) >= 0)
+                                len += (size_t)snprintf(
+                                        related + len, sizeof(related) - len, "%s %s (%s)",
+                                        len ? "" : "; related:", *o.name ? o.name : o.description,
+                                        port_label(&o, pb, sizeof(pb)));
                 }
-                fputc('\n', stderr);
-                return EXIT_NOTFOUND;
+                /* cli_error: the name is the user's and may hold control characters. */
+                return cli_error(EXIT_NOTFOUND, "%s: no service by that name%s", name, related);
         }
         printf("%sService %s%s %s(IANA registry, %s)%s\n\n", sty_bold(c), recs[0].name, sty_off(c),
                sty_dim(c), ps_db_date(db), sty_off(c));

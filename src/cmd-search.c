@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "textmatch.h"
 
 #define SHOW_MAX 50 /* rows printed; --json carries the same cap */
 
@@ -31,8 +32,10 @@ int cmd_search(struct cli *c, int argc, char **argv)
         if ((r = cli_db(c, &db)))
                 return r;
         int total = ps_db_search(db, query, c->proto, m, SHOW_MAX);
+        if (total == -E2BIG)
+                return cli_error(EXIT_USAGE, "search: more than %d words", PS_QUERY_MAX_WORDS);
         if (total < 0)
-                return cli_error(EXIT_USAGE, "search: %s",
+                return cli_error(total == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "search: %s",
                                  total == -EINVAL ? "the query has no words" : ps_strerror(total));
         size_t shown = (size_t)total < SHOW_MAX ? (size_t)total : SHOW_MAX;
 
@@ -46,7 +49,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
                         json_object_set_new(o, "score", json_integer(m[i].score));
                         json_array_append_new(arr, o);
                 }
-                json_object_set_new(doc, "query", json_string(query));
+                json_object_set_new(doc, "query", json_text(query));
                 json_object_set_new(doc, "total", json_integer(total));
                 json_object_set_new(doc, "results", arr);
                 int n_notes = search_notes(c, query, doc, false);
@@ -75,8 +78,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
         if (n_notes < 0)
                 return EXIT_SYSTEM;
         if (!total && !n_notes) {
-                fprintf(stderr, "portscope: search: nothing matches \"%s\"\n", query);
-                return EXIT_NOTFOUND;
+                return cli_error(EXIT_NOTFOUND, "search: nothing matches \"%s\"", query);
         }
         return EXIT_FOUND;
 }

@@ -101,8 +101,18 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                 protos = PS_SUGGEST_TCP | PS_SUGGEST_UDP;
         if ((r = cli_db(c, &db)))
                 return r;
-        if ((r = ps_notes_open_builtin(&notes)) < 0)
+        /* The port settings first, so that a failure of ps_suggest() below
+         * is the socket scan's, as for ls and who. */
+        if (!(host = malloc(sizeof(*host))))
+                return cli_error(EXIT_SYSTEM, "out of memory");
+        if ((r = ps_host_ports_read(c->proc_root, host)) < 0) {
+                free(host);
+                return cli_fail(r, "reading this machine's port settings");
+        }
+        if ((r = ps_notes_open_builtin(&notes)) < 0) {
+                free(host);
                 return cli_fail(r, "the built-in notes");
+        }
         uint64_t seed = 0;
         if (!opt.for_name && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
                 seed = (uint64_t)getpid();
@@ -117,14 +127,26 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                 .check = opt.check,
         };
         int n = ps_suggest(&o, sugg, opt.count);
+        if (n < 0 && n != -ENOMEM) {
+                /* nmap-services only orders the ports: a broken one is
+                 * ignored with a warning, as in the port report. */
+                ps_prevalence *prev = NULL;
+                int k = ps_prevalence_open(NULL, &prev);
+                ps_prevalence_free(prev);
+                if (k < 0 && k != -ENOENT) {
+                        cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),
+                                  ps_strerror(k));
+                        o.nmap_services = "";
+                        n = ps_suggest(&o, sugg, opt.count);
+                }
+        }
         ps_notes_free(notes);
-        if (n < 0)
-                return cli_fail(n, "suggest");
-        if (!(host = malloc(sizeof(*host))))
-                return cli_error(EXIT_SYSTEM, "out of memory");
-        if ((r = ps_host_ports_read(c->proc_root, host)) < 0) {
+        if (n < 0) {
                 free(host);
-                return cli_fail(r, "reading this machine's port settings");
+                return n == -ENOMEM ? cli_error(EXIT_SYSTEM, "out of memory")
+                                    : cli_error(EXIT_SYSTEM,
+                                                "suggest: cannot list this machine's sockets: %s",
+                                                ps_strerror(n));
         }
         const char *pname = protos == PS_SUGGEST_TCP   ? "tcp"
                             : protos == PS_SUGGEST_UDP ? "udp"

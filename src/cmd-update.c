@@ -105,6 +105,12 @@ int cmd_update(struct cli *c, int argc, char **argv)
                                          "update: set XDG_DATA_HOME or HOME, or give --db PATH");
                 path = defpath;
         }
+        /* rename() replaces whatever has the name: as root, --db /dev/null
+         * would turn the device into a file. Only a file is replaced. */
+        struct stat st;
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+                return cli_error(EXIT_USAGE,
+                                 "%s: not a regular file, so not replaced by the database", path);
         if ((r = ps_read_registry(file, &set, &fmt, err, sizeof(err))) < 0)
                 return cli_error(status_for(r), "%s: %s", file, err);
         ps_regset_set_source(&set, fmt, file);
@@ -132,11 +138,11 @@ int cmd_update(struct cli *c, int argc, char **argv)
                 goto out;
         }
         if (c->json) {
-                r = json_emit(json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "path", path,
-                                        "input", file, "format", ps_regfmt_name(fmt),
-                                        "registry_date", ps_db_date(db), "records",
-                                        (json_int_t)ps_db_count(db), "people", (json_int_t)n_people,
-                                        "size", (json_int_t)size));
+                r = json_emit(json_pack("{s:o, s:o, s:s, s:s, s:I, s:I, s:I}", "path",
+                                        json_text(path), "input", json_text(file), "format",
+                                        ps_regfmt_name(fmt), "registry_date", ps_db_date(db),
+                                        "records", (json_int_t)ps_db_count(db), "people",
+                                        (json_int_t)n_people, "size", (json_int_t)size));
         } else {
                 printf("Updated %s\n", path);
                 printf("Registry   %s (IANA %s, %zu records, %zu people)\n", ps_db_date(db),

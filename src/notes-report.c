@@ -247,7 +247,7 @@ static int load_prevalence(unsigned port, ps_proto proto, ps_prevalence_entry *r
         if (r < 0) {
                 if (r != -ENOENT)
                         cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),
-                                  ps_strerror(r));
+                                  r == -EINVAL ? "not a regular file" : ps_strerror(r));
                 return -1;
         }
         size_t n = 0;
@@ -379,7 +379,8 @@ json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto)
                                                 "frequency", e[i].frequency, "rank",
                                                 e[i].rank ? json_integer(e[i].rank) : json_null(),
                                                 "listed", (json_int_t)e[i].listed));
-        return json_pack("{s:s, s:o}", "source", ps_prevalence_default_path(), "entries", arr);
+        return json_pack("{s:o, s:o}", "source", json_text(ps_prevalence_default_path()), "entries",
+                         arr);
 }
 
 int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)

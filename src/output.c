@@ -8,15 +8,21 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "regset.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
+        char msg[4096];
         va_list ap;
-        fputs("portscope: ", stderr);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        int n = vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
+        /* Messages quote arguments and file contents: a control character
+         * there would break the one line or drive the terminal. */
+        for (char *p = msg; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                        *p = '?';
+        fprintf(stderr, "portscope: %s%s\n", msg, n >= (int)sizeof(msg) ? "..." : "");
         return status;
 }
 
@@ -38,7 +44,8 @@ int cli_db(struct cli *c, ps_db **ret_db)
                         const char *p = c->db_path ? c->db_path : getenv("PORTSCOPE_DB");
                         return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
                                          "%s: cannot use this registry database: %s",
-                                         p && *p ? p : "registry", ps_strerror(r));
+                                         p && *p ? p : "registry",
+                                         r == -EINVAL ? "not a regular file" : ps_strerror(r));
                 }
         }
         *ret_db = c->db;
@@ -126,9 +133,25 @@ void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, un
         fputc('\n', f);
 }
 
+json_t *json_text(const char *s)
+{
+        json_t *j = json_string(s);
+        if (j)
+                return j;
+        /* Not UTF-8 (a file name, an argument): JSON strings must be, so
+         * the offending bytes become '?' rather than the document failing. */
+        char *t = strdup(s);
+        if (!t)
+                return NULL;
+        ps_errmsg_sanitize(t);
+        j = json_string(t);
+        free(t);
+        return j;
+}
+
 json_t *json_str_or_null(const char *s)
 {
-        return s && *s ? json_string(s) : json_null();
+        return s && *s ? json_text(s) : json_null();
 }
 
 static json_t *json_person(const ps_person *p)

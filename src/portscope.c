@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -153,6 +154,25 @@ static bool takes_value(const char *arg)
         return false;
 }
 
+/* Whether every letter of "-xyz" is some command's short option: "-4" and
+ * "-46" are ls's options, "-80" is a negative number. */
+static bool short_cluster(const char *arg)
+{
+        for (const char *p = arg + 1; *p; p++) {
+                bool known = *p != ':' && strchr(GLOBAL_SHORTOPTS, *p);
+                for (size_t i = 0; !known && i < sizeof(commands) / sizeof(commands[0]); i++)
+                        known = commands[i].shortopts && strchr(commands[i].shortopts, *p);
+                if (!known)
+                        return false;
+        }
+        return true;
+}
+
+static bool negative_number(const char *arg)
+{
+        return arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9' && !short_cluster(arg);
+}
+
 /* The first word that is not an option or an option's value. */
 static int command_index(int argc, char **argv)
 {
@@ -160,7 +180,7 @@ static int command_index(int argc, char **argv)
                 const char *a = argv[i];
                 if (!strcmp(a, "--"))
                         return i + 1 < argc ? i + 1 : -1;
-                if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
+                if (a[0] != '-' || a[1] == '\0' || negative_number(a))
                         return a[0] == '-' && a[1] ? -1 : i;
                 if (takes_value(a))
                         i++;
@@ -188,6 +208,41 @@ static int merge_options(const struct command *cmd, struct option **ret_opts, ch
         *ret_opts = o;
         *ret_short = s;
         return 0;
+}
+
+/* The word holding the short option c that getopt refused: getopt moves
+ * optind past a word only after its last letter. */
+static const char *refused_word(int argc, char **argv, int c)
+{
+        const char *w = optind > 1 ? argv[optind - 1] : NULL;
+        if (w && w[0] == '-' && w[1] && w[1] != '-' && w[strlen(w) - 1] == c)
+                return w;
+        return optind < argc ? argv[optind] : w ? w : "";
+}
+
+/* Whether arg is "--NAME=VALUE" for an option NAME that takes no value. */
+static bool value_for_flag(const struct option *opts, const char *arg)
+{
+        const char *eq = strchr(arg, '=');
+        if (strncmp(arg, "--", 2) || !eq)
+                return false;
+        size_t n = (size_t)(eq - arg - 2);
+        for (const struct option *o = opts; o->name; o++)
+                if (!strncmp(o->name, arg + 2, n) && o->has_arg == no_argument && o->val == optopt)
+                        return true;
+        return false;
+}
+
+/* A status after everything is printed: a lost write is a system error. */
+static int flush_status(int r)
+{
+        if (r != EXIT_FOUND && r != EXIT_NOTFOUND)
+                return r;
+        if (fflush(stdout) == EOF)
+                return cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+        if (ferror(stdout))
+                return cli_error(EXIT_SYSTEM, "writing output failed");
+        return r;
 }
 
 static int parse_color(const char *arg, bool *ret)
@@ -245,11 +300,21 @@ int main(int argc, char **argv)
                 case OPT_NO_COLOR:
                         c.color = false;
                         break;
-                case OPT_PROC_ROOT:
+                case OPT_PROC_ROOT: {
+                        /* Checked here: later it would be a socket scan that
+                         * failed (exit 3) or a report silently without it. */
+                        struct stat st;
                         if (!*optarg)
                                 r = cli_error(EXIT_USAGE, "--proc-root: expected a directory");
+                        else if (stat(optarg, &st) < 0)
+                                r = cli_error(errno == ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
+                                              "--proc-root: %s: %s", optarg, strerror(errno));
+                        else if (!S_ISDIR(st.st_mode))
+                                r = cli_error(EXIT_USAGE, "--proc-root: %s: not a directory",
+                                              optarg);
                         c.proc_root = optarg;
                         break;
+                }
                 case OPT_PROTOCOL:
                         if (ps_proto_from_string(optarg, &c.proto) < 0)
                                 r = cli_error(EXIT_USAGE,
@@ -269,16 +334,23 @@ int main(int argc, char **argv)
                         r = cli_error(EXIT_USAGE, "%s: expects a value", argv[optind - 1]);
                         break;
                 case '?':
-                        if (optopt >= '0' && optopt <= '9')
+                        if (optopt && value_for_flag(opts, argv[optind - 1]))
+                                r = cli_error(
+                                        EXIT_USAGE, "%.*s: takes no value",
+                                        (int)(strchr(argv[optind - 1], '=') - argv[optind - 1]),
+                                        argv[optind - 1]);
+                        else if (optopt >= '0' && optopt <= '9' &&
+                                 negative_number(refused_word(argc, argv, optopt)))
                                 r = cli_error(EXIT_USAGE,
                                               "%s: not a port: negative numbers are not ports",
-                                              argv[optind - 1]);
-                        else if (optopt)
+                                              refused_word(argc, argv, optopt));
+                        else if (optopt > ' ' && optopt < 0x7f)
                                 r = cli_error(EXIT_USAGE, "unknown option -%c (see --help)",
                                               optopt);
                         else
                                 r = cli_error(EXIT_USAGE, "unknown option %s (see --help)",
-                                              argv[optind - 1]);
+                                              optopt ? refused_word(argc, argv, optopt)
+                                                     : argv[optind - 1]);
                         break;
                 default:
                         r = cmd && cmd->option ? cmd->option(&c, opt, optarg)
@@ -289,7 +361,7 @@ int main(int argc, char **argv)
         free(shortopts);
         if (r) {
                 ps_db_free(c.db);
-                return r < 0 ? EXIT_FOUND : r;
+                return r < 0 ? flush_status(EXIT_FOUND) : r;
         }
 
         int nargs = argc - optind;
@@ -312,8 +384,7 @@ int main(int argc, char **argv)
         } else {
                 r = cmd_name(&c, 1, args);
         }
-        if (fflush(stdout) == EOF && !r)
-                r = cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+        r = flush_status(r);
         notes_cleanup(&c);
         ps_db_free(c.db);
         return r;

@@ -250,4 +250,33 @@ for bad in "--count 0" "--count 101" "--count 5x" "--proto icmp" "--range huge" 
         check "suggest $bad: exit 2, one line" $?
 done
 
+# A broken nmap-services only loses the ordering, as in the port report.
+head -c 4096 /dev/urandom >"$tmp/nmap-junk"
+PORTSCOPE_NMAP_SERVICES=$tmp/nmap-junk "$PS" suggest --count 3 --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c '' "$tmp/err")" -eq 1 ] && grep -q 'ignoring nmap-services' "$tmp/err" &&
+        python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["suggestions"]) == 3' "$tmp/out"
+check "suggest with a malformed nmap-services: one warning, suggestions still given" $?
+
+# A fixture /proc: unreadable sockets are exit 3 for audit and suggest as for
+# ls; a malformed port setting is bad input, exit 2, and says which.
+cp -r "$(dirname "$0")/data/proc" "$tmp/proc"
+head -c 2000 /dev/urandom >"$tmp/proc/net/tcp"
+for cmd in ls audit suggest; do
+        "$PS" --proc-root "$tmp/proc" $cmd >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        [ $rc -eq 3 ] && [ ! -s "$tmp/out" ] && [ "$(grep -c '' "$tmp/err")" -eq 1 ] &&
+                grep -q "cannot list this machine's sockets" "$tmp/err"
+        check "$cmd with a garbled /proc/net/tcp: exit 3, one line" $?
+done
+cp "$(dirname "$0")/data/proc/net/tcp" "$tmp/proc/net/tcp"
+echo "9 1" >"$tmp/proc/sys/net/ipv4/ip_local_port_range"
+for cmd in audit suggest; do
+        "$PS" --proc-root "$tmp/proc" $cmd >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(grep -c '' "$tmp/err")" -eq 1 ] &&
+                grep -q "port settings" "$tmp/err"
+        check "$cmd with a backwards ip_local_port_range: exit 2, names the settings" $?
+done
+
 done_testing

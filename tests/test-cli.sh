@@ -51,6 +51,63 @@ export PORTSCOPE_DB="$tmp/junk.db"
 expect_bad "PORTSCOPE_DB junk" 'malformed' 80
 unset PORTSCOPE_DB
 
+# Arguments are quoted in messages: their control characters must neither
+# break the one line nor reach the terminal.
+expect_bad "a newline inside the port" 'not a port' $'80\nx'
+run name $'no\033]0;owned\007such'
+[ "$rc" -eq 1 ] && [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] && [ -z "$out" ] &&
+        ! printf '%s' "$err" | grep -q $'[\033\007]' && printf '%s' "$err" | grep -q 'no service'
+check "an unknown name with escape sequences: exit 1, one line, no control characters" $?
+run search $'zzq\nqzz'
+[ "$rc" -eq 1 ] && [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ]
+check "a search word with a newline: exit 1, one line" $?
+
+# getopt stops inside "-80" after its first digit; the message must name the
+# word, not the one before it. A flag given a value gets its own message.
+expect_bad "-80 before any command" '^portscope: -80: not a port: negative' -80
+expect_bad "port -80" '^portscope: -80: not a port: negative' port -80
+expect_bad "--json=1" '^portscope: --json: takes no value$' --json=1 80
+expect_bad "--no-color=x" '^portscope: --no-color: takes no value$' --no-color=x 80
+expect_bad "ls --all=1" '^portscope: --all: takes no value$' ls --all=1
+fixture=$(cd "$(dirname "$0")/data/proc" && pwd)
+"$PS" --proc-root "$fixture" ls -4 >"$tmp/after" 2>/dev/null
+run --proc-root "$fixture" -4 ls
+[ "$rc" -eq 0 ] && [ -n "$out" ] && cmp -s "$tmp/out" "$tmp/after"
+check "-4 before ls is ls's option, not a negative port" $?
+
+# A write that fails is exit 3 whatever the status would have been.
+for args in "--help" "--version" "diff builtin builtin"; do
+        # shellcheck disable=SC2086
+        "$PS" $args >/dev/full 2>"$tmp/err"
+        rc=$?
+        [ "$rc" -eq 3 ] && grep -q 'writing output' "$tmp/err"
+        check "$args to a full disk: exit 3, says so" $?
+done
+
+# No note has a dccp port: the empty list must not reach qsort (UBSan).
+run -p dccp notes
+[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "portscope: notes: no notes for dccp" ]
+check "notes for a protocol without notes: exit 1, one line" $?
+
+expect_bad "search with 17 words" '^portscope: search: more than 16 words$' search a b c d e f g h i j k l m n o p q
+
+# A FIFO is not a file: refused at once, not waited on for a writer.
+mkfifo "$tmp/fifo"
+run_fifo() { timeout 10 "$PS" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; err=$(cat "$tmp/err"); }
+run_fifo --db "$tmp/fifo" 80
+[ "$rc" -eq 2 ] && [ "$err" = "portscope: $tmp/fifo: cannot use this registry database: not a regular file" ]
+check "--db naming a FIFO: exit 2 at once, 'not a regular file'" $?
+PORTSCOPE_NMAP_SERVICES=$tmp/fifo run_fifo 80
+[ "$rc" -eq 0 ] && [ "$err" = "portscope: $tmp/fifo: ignoring nmap-services: not a regular file" ]
+check "PORTSCOPE_NMAP_SERVICES naming a FIFO: one warning, the report goes on" $?
+
+expect_bad "a range against --protocol" 'conflicts with --protocol tcp' -p tcp 1-5/udp
+expect_bad "--json after --" '^portscope: --json: not a port number' -- --json
+
+run --json search $'\xff'
+[ "$rc" -eq 1 ] && printf '%s' "$out" | python3 -c 'import json,sys; assert json.load(sys.stdin)["query"] == "?"'
+check "search --json with a word that is not UTF-8: the query is still in the document" $?
+
 run --no-color 1712
 [ "$rc" -eq 0 ] && grep -q 'registrar' "$tmp/out" && grep -q 'resource monitoring service' "$tmp/out" &&
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
@@ -79,6 +136,7 @@ run --json 1712/sctp
 [ "$rc" -eq 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not d["records"] and not d["notes"]' "$tmp/out"
 check "1712/sctp: nothing registered or known, exit 1" $?
 
+mkdir -p "$tmp/noproc"
 run --proc-root "$tmp/noproc" 1712
 [ "$rc" -eq 0 ]
 check "--proc-root without settings still reports" $?

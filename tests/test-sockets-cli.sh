@@ -169,6 +169,29 @@ run --no-color --proc-root "$D" who 80
 grep -q "TIME-WAIT" "$tmp/out" && grep -q "no process: the connection is closed" "$tmp/out" &&
         grep -q "unit nginx.service" "$tmp/out"
 check "fixture who 80: unit, and TIME-WAIT without a process" $?
+# A process names itself: a name that is not UTF-8 dropped the process from
+# the JSON, and its findings from audit --json and --sarif, where CI looks.
+cp -r "$D" "$tmp/oddproc"
+printf '\xff\xfeab\n' >"$tmp/oddproc/888/comm"
+sed -i "s/^Name:.*/Name:\t$(printf '\xff\xfe')ab/" "$tmp/oddproc/888/status"
+"$PS" --proc-root "$D" audit --json >"$tmp/a1.json" 2>/dev/null
+"$PS" --proc-root "$tmp/oddproc" audit --json >"$tmp/a2.json" 2>/dev/null
+"$PS" --proc-root "$tmp/oddproc" audit --sarif >"$tmp/a3.json" 2>/dev/null
+"$PS" --proc-root "$tmp/oddproc" --json who 53 >"$tmp/w.json" 2>/dev/null
+python3 - "$tmp" <<'EOF2'
+import json, sys
+t = sys.argv[1]
+a1, a2 = (json.load(open(f"{t}/{n}.json"))["findings"] for n in ("a1", "a2"))
+sarif = json.load(open(f"{t}/a3.json"))["runs"][0]["results"]
+assert len(a1) == len(a2) == len(sarif) and any(f["pid"] == 888 for f in a2), (a1, a2)
+assert all(f["process"] == "??ab" for f in a2 if f["pid"] == 888), a2
+procs = [p for s in json.load(open(f"{t}/w.json"))["sockets"] for p in s["processes"]]
+assert any(p["pid"] == 888 and p["name"] == "??ab" for p in procs), procs
+EOF2
+check "a process name that is not UTF-8: '?' in its place, every finding still in the JSON and SARIF" $?
+expect_bad "--proc-root missing" "^portscope: --proc-root: $tmp/nope: No such file or directory\$" --proc-root "$tmp/nope" 80
+expect_bad "--proc-root a file" 'not a directory' --proc-root "$D/888/comm" ls
+mkdir -p "$tmp/empty"
 run --no-color --proc-root "$tmp/empty" who 80
 [ "$rc" -eq 3 ] && grep -q "cannot list" "$tmp/err"
 check "who with a proc root without net/: exit 3, one line" $?

@@ -208,6 +208,38 @@ mkdir "$tmp/isdir.db"
 run update "$CSV" --db "$tmp/isdir.db"
 [ "$rc" -eq 2 ] && [ -d "$tmp/isdir.db" ] && [ "$(ls "$tmp" | grep -c 'isdir.db.')" -eq 0 ]
 check "--db naming a directory: refused, nothing left behind" $?
+# rename() would replace a device or a FIFO with a file (as root, --db
+# /dev/null would destroy the device): anything but a file is left alone.
+mkfifo "$tmp/fifo.db"
+run update "$CSV" --db "$tmp/fifo.db"
+[ "$rc" -eq 2 ] && [ -p "$tmp/fifo.db" ] && [ -z "$out" ] &&
+        [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] && grep -q 'not a regular file' "$tmp/err" &&
+        [ "$(ls "$tmp" | grep -c 'fifo.db.')" -eq 0 ]
+check "--db naming a FIFO: refused, still a FIFO, nothing left behind" $?
+# A file name is bytes, JSON is UTF-8: a name that is not UTF-8 must neither
+# fail the documents (it did, as 'out of memory', after writing the database)
+# nor be stored in the database's source label.
+odd=$tmp/$'r\xff'
+cp "$tmp/full.csv" "$odd.csv"
+run --json update "$odd.csv" --db "$odd.db"
+[ "$rc" -eq 0 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["path"].endswith("/r?.db") and d["input"].endswith("/r?.csv"), d'
+check "update --json with file names that are not UTF-8: exit 0, valid JSON" $?
+run --json info --db "$odd.db"
+[ "$rc" -eq 0 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["compiled_from"] == "IANA CSV, r?.csv", d'
+check "info --json of that database: the source label is UTF-8" $?
+run --json diff "$odd.db" "$odd.csv"
+[ "$rc" -eq 1 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["old"]["source"].endswith("/r?.db"), d'
+check "diff --json of files named so: exit 1, valid JSON" $?
+
+# diff and export read a pipe as update does: the sniffing for a compiled
+# database must not eat the first bytes of one.
+run diff "$XML" <(zcat "$XML")
+[ "$rc" -eq 1 ] && grep -q '^0 added, 0 removed, 0 changed' "$tmp/out"
+check "diff FILE <(zcat FILE): reads the pipe, no differences" $?
+run export <(zcat "$CSV")
+[ "$rc" -eq 0 ] && printf '%s\n' "$out" | head -1 | grep -q '^Service Name,Port Number,' &&
+        [ "$(printf '%s\n' "$out" | grep -c '')" -gt 14000 ]
+check "export <(zcat CSV): reads the pipe" $?
 run update
 [ "$rc" -eq 2 ] && grep -q 'expects one registry file' "$tmp/err"
 check "update without a file: usage error" $?
