@@ -545,18 +545,23 @@ int cmd_name(struct cli *c, int argc, char **argv)
                 return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         if (!n) {
-                ps_match m[5];
                 char related[1024] = "";
                 size_t len = 0;
-                int k = ps_db_search(db, name, c->proto, m, 5);
-                for (int i = 0; i < k && i < 5 && len < sizeof(related); i++) {
+                ps_match m[20];
+                int k = ps_db_search(db, name, c->proto, m, 20), shown = 0;
+                /* tcp and udp records usually match together: name each entry once. */
+                for (int i = 0; i < k && i < 20 && shown < 5 && len < sizeof(related); i++) {
                         ps_record o;
-                        char pb[16];
-                        if (ps_db_record(db, m[i].id, &o) >= 0)
-                                len += (size_t)snprintf(
-                                        related + len, sizeof(related) - len, "%s %s (%s)",
-                                        len ? "" : "; related:", *o.name ? o.name : o.description,
-                                        port_label(&o, pb, sizeof(pb)));
+                        char pb[16], item[160];
+                        if (ps_db_record(db, m[i].id, &o) < 0)
+                                continue;
+                        snprintf(item, sizeof(item), " %s (%s)", *o.name ? o.name : o.description,
+                                 port_label(&o, pb, sizeof(pb)));
+                        if (strstr(related, item))
+                                continue;
+                        len += (size_t)snprintf(related + len, sizeof(related) - len, "%s%s",
+                                                len ? "" : "; related:", item);
+                        shown++;
                 }
                 /* cli_error: the name is the user's and may hold control characters. */
                 return cli_error(EXIT_NOTFOUND, "%s: no service by that name%s", name, related);
