@@ -563,12 +563,12 @@ PS_EXPORT int ps_cgroup_parse(const char *path, char **ret_unit, char **ret_cont
         return 0;
 }
 
-static uint64_t netns_of(int dirfd, const char *path)
+uint64_t ps_netns_at(int dirfd, const char *path)
 {
         char link[64];
         ssize_t n = readlinkat(dirfd, path, link, sizeof(link) - 1);
         uint64_t v = 0;
-        if (n < 6 || memcmp(link, "net:[", 5) || link[n - 1] != ']')
+        if (n < 7 || memcmp(link, "net:[", 5) || link[n - 1] != ']')
                 return 0;
         for (ssize_t i = 5; i < n - 1; i++) {
                 if (link[i] < '0' || link[i] > '9' || v > UINT64_MAX / 10 - 9)
@@ -659,10 +659,10 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
                 if (p->cgroup && (r = ps_cgroup_parse(p->cgroup, &p->unit, &p->container)) < 0)
                         goto fail;
         }
-        p->netns = netns_of(dfd, "ns/net");
+        p->netns = ps_netns_at(dfd, "ns/net");
         if (p->netns) {
                 int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                uint64_t mine = rfd >= 0 ? netns_of(rfd, "self/ns/net") : 0;
+                uint64_t mine = rfd >= 0 ? ps_netns_at(rfd, "self/ns/net") : 0;
                 if (rfd >= 0)
                         close(rfd);
                 p->netns_foreign = mine && mine != p->netns;

@@ -49,4 +49,8 @@ typedef struct ps_owner_scan {
 int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid, bool all_owners,
                    ps_owner_scan *ret_scan);
 
+/* The inode of the network namespace that the "net:[N]" link at dirfd/path
+ * names; 0 when it cannot be read. */
+uint64_t ps_netns_at(int dirfd, const char *path);
+
 #endif

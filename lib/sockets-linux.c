@@ -274,18 +274,9 @@ out:
 /* The network namespace of /proc/PID (or "self"): its inode, 0 when unreadable. */
 static uint64_t netns_inode(int procfd, const char *pid)
 {
-        char path[300], link[64];
+        char path[300];
         snprintf(path, sizeof(path), "%s/ns/net", pid);
-        ssize_t n = readlinkat(procfd, path, link, sizeof(link) - 1);
-        uint64_t v = 0;
-        if (n < 7 || memcmp(link, "net:[", 5) || link[n - 1] != ']')
-                return 0;
-        for (ssize_t i = 5; i < n - 1; i++) {
-                if (link[i] < '0' || link[i] > '9' || v > UINT64_MAX / 10 - 9)
-                        return 0;
-                v = v * 10 + (uint64_t)(link[i] - '0');
-        }
-        return v;
+        return ps_netns_at(procfd, path);
 }
 
 struct netns_job {
