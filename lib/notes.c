@@ -350,14 +350,6 @@ static int word_score(const ps_notes *n, const ps_note *note, const char *w, siz
         return s;
 }
 
-static int cmp_match(const void *a, const void *b)
-{
-        const ps_match *x = a, *y = b;
-        if (x->score != y->score)
-                return x->score > y->score ? -1 : 1;
-        return x->id < y->id ? -1 : x->id > y->id;
-}
-
 PS_EXPORT int ps_notes_search(const ps_notes *notes, const char *query, ps_proto proto,
                               ps_match *ret_matches, size_t cap)
 {
@@ -390,9 +382,5 @@ PS_EXPORT int ps_notes_search(const ps_notes *notes, const char *query, ps_proto
                 if (total > 0)
                         all[found++] = (ps_match){ .id = id, .score = total };
         }
-        qsort(all, found, sizeof(*all), cmp_match);
-        if (ret_matches)
-                memcpy(ret_matches, all, (found < cap ? found : cap) * sizeof(*all));
-        free(all);
-        return (int)found;
+        return ps_matches_finish(all, found, ret_matches, cap);
 }

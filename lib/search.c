@@ -117,6 +117,15 @@ static int cmp_match(const void *a, const void *b)
         return x->id < y->id ? -1 : x->id > y->id;
 }
 
+int ps_matches_finish(ps_match *all, size_t found, ps_match *ret, size_t cap)
+{
+        qsort(all, found, sizeof(*all), cmp_match);
+        if (ret)
+                memcpy(ret, all, (found < cap ? found : cap) * sizeof(*all));
+        free(all);
+        return found > INT32_MAX ? INT32_MAX : (int)found;
+}
+
 PS_EXPORT int ps_db_search(const ps_db *db, const char *query, ps_proto proto,
                            ps_match *ret_matches, size_t cap)
 {
@@ -148,9 +157,5 @@ PS_EXPORT int ps_db_search(const ps_db *db, const char *query, ps_proto proto,
                 if (total > 0)
                         all[found++] = (ps_match){ .id = r.id, .score = total };
         }
-        qsort(all, found, sizeof(*all), cmp_match);
-        if (ret_matches)
-                memcpy(ret_matches, all, (found < cap ? found : cap) * sizeof(*all));
-        free(all);
-        return found > INT32_MAX ? INT32_MAX : (int)found;
+        return ps_matches_finish(all, found, ret_matches, cap);
 }
