@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,9 +106,18 @@ int cmd_update(struct cli *c, int argc, char **argv)
                                          "update: set XDG_DATA_HOME or HOME, or give --db PATH");
                 path = defpath;
         }
+        /* A symbolic link is followed: the file it names is replaced, the link
+         * stays (rename() over the link itself would replace the link). */
+        struct stat st;
+        char resolved[PATH_MAX];
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+                if (!realpath(path, resolved))
+                        return cli_error(EXIT_USAGE, "%s: a symbolic link to nothing (%s)", path,
+                                         strerror(errno));
+                path = resolved;
+        }
         /* rename() replaces whatever has the name: as root, --db /dev/null
          * would turn the device into a file. Only a file is replaced. */
-        struct stat st;
         if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
                 return cli_error(EXIT_USAGE,
                                  "%s: not a regular file, so not replaced by the database", path);

@@ -216,6 +216,18 @@ run update "$CSV" --db "$tmp/fifo.db"
         [ "$(printf '%s' "$err" | grep -c '')" -eq 1 ] && grep -q 'not a regular file' "$tmp/err" &&
         [ "$(ls "$tmp" | grep -c 'fifo.db.')" -eq 0 ]
 check "--db naming a FIFO: refused, still a FIFO, nothing left behind" $?
+# A symbolic link is followed: the file it names is replaced, the link stays.
+mkdir -p "$tmp/real"
+: >"$tmp/real/target.db"
+ln -s real/target.db "$tmp/link.db"
+run update "$CSV" --db "$tmp/link.db"
+[ "$rc" -eq 0 ] && [ -L "$tmp/link.db" ] && [ -s "$tmp/real/target.db" ] &&
+        "$PS" --db "$tmp/link.db" info >/dev/null
+check "--db naming a symbolic link: its target is replaced, the link kept" $?
+ln -s nowhere.db "$tmp/dangling.db"
+run update "$CSV" --db "$tmp/dangling.db"
+[ "$rc" -eq 2 ] && [ -L "$tmp/dangling.db" ] && grep -q 'symbolic link to nothing' "$tmp/err"
+check "--db naming a dangling link: refused, the link left alone" $?
 # A file name is bytes, JSON is UTF-8: a name that is not UTF-8 must neither
 # fail the documents (it did, as 'out of memory', after writing the database)
 # nor be stored in the database's source label.
