@@ -694,10 +694,12 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
         }
         p->netns = ps_netns_at(dfd, "ns/net");
         if (p->netns) {
-                int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                uint64_t mine = rfd >= 0 ? ps_netns_at(rfd, "self/ns/net") : 0;
-                if (rfd >= 0)
-                        close(rfd);
+                /* One readlink, not an open, a readlink and a close per process. */
+                char self[4096];
+                uint64_t mine =
+                        (size_t)snprintf(self, sizeof(self), "%s/self/ns/net", root) < sizeof(self)
+                                ? ps_netns_at(AT_FDCWD, self)
+                                : 0;
                 p->netns_foreign = mine && mine != p->netns;
         }
         close(dfd);
