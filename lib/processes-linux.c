@@ -21,10 +21,9 @@
 #define CMDLINE_MAX (64u * 1024) /* longer command lines are cut */
 #define SMALL_FILE_MAX (64u * 1024)
 #define UID_SET_MAX 64
-#define BY_NUMBER_MIN                                                                              \
-        64 /* fewer open files: one readdir costs less than guessing */ /* more distinct socket    \
-                                                                           owners than this: no    \
-                                                                           narrowing */
+/* Numbers looked up in vain before the listing is read instead: a few, plus
+ * a sixteenth of the open files for tables with holes. */
+#define MISS_BUDGET(nopen) (2 + (nopen) / 16)
 
 struct inode_map {
         uint64_t *keys;
@@ -92,7 +91,7 @@ struct scan_state {
         size_t n_owners, alloc_owners;
         ps_owner_scan out;
         bool all_owners;
-        bool procfs; /* a real procfs, not a recorded tree: fd directory sizes count fds */
+        bool counts; /* fd directory sizes count open files (procfs, Linux 6.2+) */
 };
 
 static int add_owner(struct scan_state *st, size_t idx, int pid)
@@ -169,21 +168,38 @@ static bool done(const struct scan_state *st)
         return !st->all_owners && st->remaining == 0;
 }
 
+/* "123" gives 123; anything else -1. */
+static long fd_number(const char *s)
+{
+        long v = 0;
+        if (!*s)
+                return -1;
+        for (; *s; s++) {
+                if (*s < '0' || *s > '9' || v > 0x3fffffff)
+                        return -1;
+                v = v * 10 + (*s - '0');
+        }
+        return v;
+}
+
 /*
  * Since Linux 6.2 the fd directory's size is the number of open files: then
  * the fds are looked up by number, which spares the kernel building a
- * directory listing (a third of the cost for a process with 10,000 sockets).
- * Small processes (a shell holds 0, 1, 2 and 255) and sparse tables use the
- * listing.
+ * directory listing (for each entry it looks up and caches the fd's dentry,
+ * as costly as the readlink that follows). A table with holes (a shell holds
+ * 0, 1, 2 and 255) runs out of its budget of misses; the listing then
+ * supplies the fds from *next on.
  */
 static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen, bool *denied,
-                          bool *complete)
+                          bool *complete, unsigned *next)
 {
         char name[16];
         size_t found = 0, misses = 0;
-        for (unsigned fd = 0; found < nopen && !*denied && !done(st); fd++) {
-                if (misses > 64 + nopen / 8) {
+        unsigned fd;
+        for (fd = 0; found < nopen && !*denied && !done(st); fd++) {
+                if (misses > MISS_BUDGET(nopen)) {
                         *complete = false;
+                        *next = fd;
                         return 0;
                 }
                 fd_name(fd, name);
@@ -196,6 +212,7 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
                         misses++;
         }
         *complete = true;
+        *next = fd;
         return 0;
 }
 
@@ -203,6 +220,7 @@ static int scan_process(struct scan_state *st, int pid)
 {
         char name[32];
         bool denied = false, complete = false;
+        unsigned next = 0;
         int r = 0;
         snprintf(name, sizeof(name), "%d/fd", pid);
         int dfd = openat(st->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -213,21 +231,32 @@ static int scan_process(struct scan_state *st, int pid)
         }
         st->out.n_processes++;
         struct stat sb;
-        if (st->procfs && fstat(dfd, &sb) == 0 && sb.st_size >= BY_NUMBER_MIN &&
-            (r = scan_by_number(st, dfd, pid, (size_t)sb.st_size, &denied, &complete)) < 0) {
-                close(dfd);
-                return r;
+        if (st->counts && fstat(dfd, &sb) == 0) {
+                /* Size 0: no open files (a kernel thread, a zombie). */
+                if (sb.st_size == 0)
+                        complete = true;
+                else if ((r = scan_by_number(st, dfd, pid, (size_t)sb.st_size, &denied, &complete,
+                                             &next)) < 0) {
+                        close(dfd);
+                        return r;
+                }
         }
         if (!complete && !denied && !done(st)) {
+                /* procfs numbers an fd's entry fd + 2 (after "." and ".."): the
+                 * listing then starts where the lookups by number stopped. */
+                if (next && lseek(dfd, (off_t)next + 2, SEEK_SET) < 0)
+                        (void)lseek(dfd, 0, SEEK_SET);
                 DIR *d = fdopendir(dfd);
                 if (!d) {
                         close(dfd);
                         return errno == ENOMEM ? -ENOMEM : 0;
                 }
                 struct dirent *de;
-                while (r >= 0 && !denied && !done(st) && (de = readdir(d)))
-                        if (de->d_name[0] != '.')
+                while (r >= 0 && !denied && !done(st) && (de = readdir(d))) {
+                        long fd = fd_number(de->d_name);
+                        if (fd >= (long)next)
                                 r = scan_fd(st, dfd, de->d_name, pid, &denied);
+                }
                 closedir(d);
         } else {
                 close(dfd);
@@ -346,7 +375,11 @@ int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_p
                 goto done;
         }
         struct statfs sfs;
-        st.procfs = fstatfs(st.procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+        /* Our own fd table holds at least procfd: a size of 0 means an older
+         * kernel, where fd directories have no size. */
+        struct stat self;
+        st.counts = fstatfs(st.procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+                    fstatat(st.procfd, "self/fd", &self, 0) == 0 && self.st_size > 0;
         if (only_pid) {
                 r = scan_process(&st, only_pid);
                 goto done;
@@ -661,10 +694,12 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
         }
         p->netns = ps_netns_at(dfd, "ns/net");
         if (p->netns) {
-                int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                uint64_t mine = rfd >= 0 ? ps_netns_at(rfd, "self/ns/net") : 0;
-                if (rfd >= 0)
-                        close(rfd);
+                /* One readlink, not an open, a readlink and a close per process. */
+                char self[4096];
+                uint64_t mine =
+                        (size_t)snprintf(self, sizeof(self), "%s/self/ns/net", root) < sizeof(self)
+                                ? ps_netns_at(AT_FDCWD, self)
+                                : 0;
                 p->netns_foreign = mine && mine != p->netns;
         }
         close(dfd);

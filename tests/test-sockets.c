@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -435,6 +436,60 @@ static void test_names(void)
         ok(ps_sock_state_name(99, PS_PROTO_TCP) == NULL, "invalid state name is NULL");
 }
 
+/* Sockets behind holes in the fd table (a shell's 255, a server that closed
+ * connections): the owner scan must find each one, whether it looks fds up by
+ * number, reads the listing, or switches from one to the other midway. */
+static void test_fd_holes(void)
+{
+        static const int targets[] = { 10, 11, 12, 13, 14, 15, 16, 17, 18,  19,  20,  21,
+                                       22, 23, 24, 25, 26, 27, 28, 29, 300, 301, 700, 950 };
+        enum { N = sizeof(targets) / sizeof(targets[0]) };
+        uint64_t inodes[N];
+        struct rlimit rl;
+        size_t placed = 0;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur <= 950) {
+                tap_skip("fd limit below 951");
+                return;
+        }
+        for (size_t i = 0; i < N; i++) {
+                int fd = open_bound(AF_INET, SOCK_STREAM);
+                if (fd < 0)
+                        break;
+                int at = dup2(fd, targets[i]);
+                close(fd);
+                if (at != targets[i])
+                        break;
+                inodes[placed++] = inode_of(at);
+        }
+        if (placed < N) {
+                for (size_t i = 0; i < placed; i++)
+                        close(targets[i]);
+                tap_skip("cannot open loopback sockets here");
+                return;
+        }
+        /* Our own sockets, then every process: both scans cross the holes. */
+        for (int pass = 0; pass < 2; pass++) {
+                ps_socket_query q;
+                ps_socket_list *l = NULL;
+                ps_socket_query_init(&q);
+                q.protocols = 1u << PS_PROTO_TCP;
+                q.flags = PS_QUERY_LISTENING;
+                if (pass == 0)
+                        q.pid = getpid();
+                int r = ps_socket_list_query(&q, &l);
+                size_t hits = 0;
+                for (size_t i = 0; r == 0 && i < N; i++)
+                        hits += owned_by(find(l, inodes[i]), getpid());
+                is_int(hits, N,
+                       pass ? "fd holes: every socket's owner found in a full scan"
+                            : "fd holes: every socket found in a pid query");
+                ps_socket_list_free(l);
+        }
+        for (size_t i = 0; i < N; i++)
+                close(targets[i]);
+}
+
 int main(void)
 {
         signal(SIGPIPE, SIG_IGN);
@@ -442,5 +497,6 @@ int main(void)
         test_fixture();
         test_malformed();
         test_live();
+        test_fd_holes();
         return tap_done();
 }
