@@ -12,14 +12,14 @@ mkdir -p "$out"
 CC=${CC:-clang}
 flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE
-       '-DPS_VERSION_STRING="fuzz"' -I"$src/include" -I"$src/lib")
-# The library without the embedded registry (lib/builtin.c), which the
+       '-DPS_VERSION_STRING="fuzz"' -I"$src/include" -I"$src/lib" -I"$src/lib/basic")
+# The library without the embedded registry (lib/registry-builtin.c), which the
 # readers do not need.
-lib=(dynbuf errors iana_csv iana_xml ranges regread regset registry search)
+lib=(basic/dynbuf errors registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
 objs=()
 for f in "${lib[@]}"; do
-        "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/$f.o"
-        objs+=("$out/$f.o")
+        "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/${f##*/}.o"
+        objs+=("$out/${f##*/}.o")
 done
 for h in xml csv portspec registry; do
         "$CC" "${flags[@]}" "$src/fuzz/fuzz-$h.c" "${objs[@]}" -lexpat -lz -o "$out/fuzz-$h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "portscope/portscope.h"
-#include "regset.h"
+#include "registry-set.h"
 
 #define HARNESS_FAIL(msg)                                                                          \
         do {                                                                                       \

@@ -2,7 +2,7 @@
 /* The notes compiled into the library. */
 #include <stddef.h>
 
-#include "db-internal.h"
+#include "registry-internal.h"
 #include "notes-internal.h"
 #include "util.h"
 

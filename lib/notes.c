@@ -6,7 +6,7 @@
 #include <zlib.h>
 
 #include "notes-internal.h"
-#include "notesformat.h"
+#include "notes-format.h"
 #include "portscope/portscope.h"
 #include "textmatch.h"
 #include "util.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The parsed nmap-services table, shared by lib/prevalence.c (which reads the
- * file) and lib/prevcache.c (which stores it in the per-user cache).
+ * file) and lib/prevalence-cache.c (which stores it in the per-user cache).
  */
 #ifndef PS_PREVALENCE_INTERNAL_H
 #define PS_PREVALENCE_INTERNAL_H

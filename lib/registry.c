@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "db-internal.h"
-#include "dbformat.h"
+#include "registry-internal.h"
+#include "registry-format.h"
 #include "portscope/portscope.h"
 #include "util.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "noteset.h"
+#include "notes-set.h"
 #include "portscope/portscope.h"
 #include "tap.h"
 

@@ -5,7 +5,7 @@
 #include <zlib.h>
 
 #include "portscope/portscope.h"
-#include "regset.h"
+#include "registry-set.h"
 #include "tap.h"
 
 #define HDR                                                                                        \

@@ -12,7 +12,7 @@
 
 #include "embed.h"
 #include "portscope/portscope.h"
-#include "regset.h"
+#include "registry-set.h"
 
 int main(int argc, char **argv)
 {

@@ -18,7 +18,7 @@
 
 #include "dynbuf.h"
 #include "embed.h"
-#include "noteset.h"
+#include "notes-set.h"
 #include "portscope/portscope.h"
 
 #define MAX_FILES (PS_NOTES_MAX_NOTES + 16)

@@ -176,7 +176,7 @@ int ps_cgroup_parse(const char *path, char **ret_unit, char **ret_container);
  * Whether process p plausibly serves the registered service name: its name,
  * executable or systemd unit contains the service name ("sshd" for "ssh") or
  * the reverse ("postgres" for "postgresql"), or a table of known servers
- * lists it ("nginx" for "http", "chronyd" for "ntp"). See lib/service-match.c.
+ * lists it ("nginx" for "http", "chronyd" for "ntp"). See lib/sockets-service-match.c.
  */
 bool ps_service_matches_process(const char *service, const ps_process *p);
 

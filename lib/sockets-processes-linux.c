@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "dynbuf.h"
-#include "regset.h"
+#include "registry-set.h"
 #include "sockets-internal.h"
 #include "util.h"
 

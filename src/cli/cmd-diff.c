@@ -17,7 +17,7 @@
 
 #include "cli.h"
 #include "dynbuf.h"
-#include "regset.h"
+#include "registry-set.h"
 
 int cli_open_source(const char *arg, ps_db **ret_db)
 {

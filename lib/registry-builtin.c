@@ -14,7 +14,7 @@
 extern const unsigned char ps_builtin_db_start[];
 extern const unsigned char ps_builtin_db_end[];
 
-#include "db-internal.h"
+#include "registry-internal.h"
 
 /*
  * A lookup touches a few scattered pages of the image; without this hint the

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dbformat.h"
+#include "registry-format.h"
 #include "dynbuf.h"
-#include "regset.h"
+#include "registry-set.h"
 #include "util.h"
 
 #define CSV_FIELDS 12

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "regset.h"
+#include "registry-set.h"
 
 int cli_error(int status, const char *fmt, ...)
 {

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "db-internal.h"
-#include "regset.h"
+#include "registry-internal.h"
+#include "registry-set.h"
 
 /* Creates the parent directories of path (like mkdir -p), mode 0755. */
 static int make_parents(const char *path)

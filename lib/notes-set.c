@@ -12,7 +12,7 @@
 #include <zlib.h>
 
 #include "dynbuf.h"
-#include "noteset.h"
+#include "notes-set.h"
 #include "util.h"
 
 enum { KEY_PORTS, KEY_TITLE, KEY_TAGS, KEY_SOURCE, KEY_CONFIDENCE, _KEY_MAX };

@@ -10,9 +10,9 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "dbformat.h"
+#include "registry-format.h"
 #include "portscope/portscope.h"
-#include "regset.h"
+#include "registry-set.h"
 #include "util.h"
 
 /* The first chunk is read ahead to tell the format, then handed out first. */

@@ -14,9 +14,9 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "dbformat.h"
+#include "registry-format.h"
 #include "dynbuf.h"
-#include "regset.h"
+#include "registry-set.h"
 #include "util.h"
 
 #define XML_MAX_DEPTH 32

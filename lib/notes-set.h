@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "notesformat.h"
+#include "notes-format.h"
 #include "portscope/notes.h"
 
 typedef struct ps_rawsource {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The in-memory registry and its compiler to the database format. */
-#include "regset.h"
+#include "registry-set.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "dbformat.h"
+#include "registry-format.h"
 #include "dynbuf.h"
 #include "util.h"
 

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "regset.h"
+#include "registry-set.h"
 
 enum { OPT_FORMAT = 'f' };
 enum fmt { FMT_CSV, FMT_XML, FMT_SERVICES, FMT_JSON };
