@@ -292,4 +292,22 @@ run notes extra
 [ "$rc" -eq 2 ] && grep -q 'takes no arguments' "$tmp/err"
 check "notes with an argument: usage error" $?
 
+# The standing check: counts per confidence, quotes, and nmap coverage.
+../tools/notes-coverage --missing --nmap-services data/nmap-services-coverage data/notes-conflict >"$tmp/out" 2>"$tmp/err"
+check "notes-coverage runs on a fixture" $?
+grep -qx 'notes       3 (3 high, 0 medium, 0 low confidence)' "$tmp/out" &&
+        grep -qx 'sources     3: 0 quoted, 0 unreadable, 3 without a quote' "$tmp/out"
+check "  and counts notes per confidence and sources with a quote" $?
+grep -qx 'nmap top 4 tcp: 2 have a note, 2 have none' "$tmp/out" &&
+        grep -qx '  missing: 6000 22' "$tmp/out" &&
+        grep -qx 'nmap top 2 udp: 1 have a note, 1 have none' "$tmp/out"
+check "  and the coverage of nmap's top ports, a duplicate counted once" $?
+[ $? -eq 0 ] || diag "$(cat "$tmp/out")"
+../tools/notes-coverage --nmap-services /nonexistent data/notes-conflict >"$tmp/out"
+grep -q '^coverage    not measured: /nonexistent is missing' "$tmp/out"
+check "  and says so when nmap-services is missing" $?
+../tools/notes-coverage --bogus >/dev/null 2>&1
+[ $? -eq 2 ]
+check "  and exits 2 on a bad option" $?
+
 done_testing
