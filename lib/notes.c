@@ -5,8 +5,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "notes-internal.h"
 #include "notes-format.h"
+#include "notes-internal.h"
 #include "portscope/portscope.h"
 #include "textmatch.h"
 #include "util.h"
