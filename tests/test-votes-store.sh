@@ -4,9 +4,13 @@
 # would ignore the read-only file. Faults: a read-only and a corrupted file,
 # a full disk (a 512 KiB tmpfs, where mounting is allowed), PostgreSQL
 # stopped mid-run.
-#   test-votes-store.sh TEST-BINARY
+# Then `portscope votes` exports both stores as a table, CSV and JSON, the
+# JSON checked against docs/schema/votes.schema.json.
+#   test-votes-store.sh TEST-BINARY PORTSCOPE SCHEMA
 set -u
 bin=$1
+portscope=$2
+schema=$3
 pgbin=/usr/lib/postgresql/15/bin
 
 tmp=$(mktemp -d /tmp/portscope-votes.XXXXXX)
@@ -54,4 +58,57 @@ else
                 args+=(--pg-skip "PostgreSQL: initdb or pg_ctl start failed as $user: $(tail -n1 "$tmp/initdb.log" "$tmp/pg.log" 2>/dev/null | tr '\n' ' ')")
         fi
 fi
-as_user "$tmp/test-votes-store" "${args[@]}"
+# The C test prints TAP lines 1..N; the export checks continue the count.
+as_user "$tmp/test-votes-store" "${args[@]}" | grep -v '^1\.\.' | tee "$tmp/tap"
+n=$(grep -c '^\(not \)\?ok ' "$tmp/tap")
+failed=$(grep -c '^not ok ' "$tmp/tap")
+t() { # t DESCRIPTION CMD...
+        local d=$1
+        shift
+        n=$((n + 1))
+        if "$@" >/dev/null 2>&1; then
+                echo "ok $n - $d"
+        else
+                echo "not ok $n - $d"
+                failed=$((failed + 1))
+        fi
+}
+valid() { # valid FILE: the JSON document matches the schema
+        python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$schema"
+}
+export_checks() { # export_checks NAME STORE TOTAL
+        local name=$1 store=$2 want=$3
+        t "$name: portscope votes --json" sh -c '"$0" votes --votes "$1" --json >"$2"' \
+                "$portscope" "$store" "$tmp/$name.json"
+        t "$name: the total is every acknowledged vote ($want)" \
+                python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["totals"]["total"] != int(sys.argv[2]))' \
+                "$tmp/$name.json" "$want"
+        if python3 -c 'import jsonschema' 2>/dev/null; then
+                t "$name: the JSON matches docs/schema/votes.schema.json" valid "$tmp/$name.json"
+        else
+                n=$((n + 1))
+                echo "ok $n # SKIP python3-jsonschema is not installed"
+        fi
+        t "$name: --csv has a header and one line per page and language" sh -c \
+                '"$0" votes --votes "$1" --csv >"$2" && head -n1 "$2" | grep -q "^page,lang,unhelpful,neutral,helpful,total" &&
+                 [ "$(($(wc -l <"$2") - 1))" = "$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))[\"tallies\"]))" "$3")" ]' \
+                "$portscope" "$store" "$tmp/$name.csv" "$tmp/$name.json"
+        t "$name: the table names /ports/1712" sh -c '"$0" votes --votes "$1" | grep -q "^/ports/1712 "' \
+                "$portscope" "$store"
+}
+export_checks sqlite "$tmp/sqlite/votes.db" 2007
+if grep -q '^ok .* - PostgreSQL: opened for the stop test' "$tmp/tap"; then
+        export_checks postgresql "postgresql:///postgres?host=$tmp/sock&user=portscope" 5007
+fi
+t "a missing store: exit 2 and one line" sh -c \
+        '"$0" votes --votes "$1/none.db" 2>"$1/err"; [ $? = 2 ] && [ "$(wc -l <"$1/err")" = 1 ]' \
+        "$portscope" "$tmp"
+t "a file that is not a store: exit 2" sh -c '"$0" votes --votes /etc/hostname; [ $? = 2 ]' "$portscope"
+t "a password in a URL is not shown" sh -c \
+        '"$0" votes --votes "postgresql://u:hunter2@/x?host=/nonexistent" 2>&1 | grep -q "u:\*\*\*@"' \
+        "$portscope"
+t "--csv with --json is refused" sh -c '"$0" votes --csv --json --votes "$1"; [ $? = 2 ]' \
+        "$portscope" "$tmp/sqlite/votes.db"
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -55,6 +55,7 @@ static const struct command commands[] = {
         { "search", cmd_search, NULL, NULL, NULL },
         { "suggest", cmd_suggest, suggest_options, NULL, suggest_option },
         { "update", cmd_update, NULL, NULL, NULL },
+        { "votes", cmd_votes, votes_options, NULL, votes_option },
         { "who", cmd_who, who_options, "l", who_option },
 };
 
@@ -81,6 +82,7 @@ static void usage(FILE *f)
               "  search WORDS...      rank registrations and notes matching all the words\n"
               "  suggest              free ports for a new service, and why each is safe\n"
               "  update FILE          check IANA's XML or CSV (or .gz) and make it the registry\n"
+              "  votes                the site's \"was this page helpful\" tallies per page\n"
               "  who PORT[/PROTO]     every local socket on a port, with its process\n"
               "\n"
               "Options:\n"
@@ -91,6 +93,7 @@ static void usage(FILE *f)
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
               "      --config=PATH    audit: accepted findings (/etc/portscope/audit.conf)\n"
               "      --count=N        suggest: how many ports, 1-100 (default 5)\n"
+              "      --csv            votes: print CSV instead of a table\n"
               "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
               "      --fail-on=SEV    audit: exit 1 when a finding reaches SEV (info ... high)\n"
               "      --for=NAME       suggest: a stable port for this service name\n"
@@ -111,6 +114,7 @@ static void usage(FILE *f)
               "  -u, --udp            ls: UDP sockets\n"
               "      --user=USER      ls: sockets owned by a user name or uid\n"
               "  -V, --version        show the version and the registry date, and exit\n"
+              "      --votes=STORE    votes: a SQLite file or a postgresql:// URL\n"
               "\n"
               "Exit status: 0 found, 1 nothing found (audit: a finding reached --fail-on),\n"
               "2 bad usage or input, 3 system error.\n",

@@ -328,7 +328,6 @@ static int sq_open(const char *location, unsigned flags, char *err, size_t err_s
         }
         bool existed = stat(location, &st) == 0;
         if (!existed && !create) {
-                snprintf(err, err_size, "no vote store there");
                 sq_close(q);
                 return -ENOENT;
         }

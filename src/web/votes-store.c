@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "votes-backend.h"
 
 #define SECONDS_PER_DAY 86400
@@ -70,13 +71,21 @@ int vote_value_from_name(const char *name, vote_value *ret)
         return -EINVAL;
 }
 
+static bool is_pg_url(const char *location)
+{
+        return !strncmp(location, "postgresql://", 13) || !strncmp(location, "postgres://", 11);
+}
+
+/* A page is a site path of letters, digits and "/._~-": nothing that
+ * needs quoting in CSV, HTML or a log line. */
 static bool page_ok(const char *p)
 {
         size_t n = p ? strlen(p) : 0;
         if (n < 2 || n > VOTES_PAGE_MAX || p[0] != '/')
                 return false;
         for (; *p; p++)
-                if (*p <= ' ' || *p >= 0x7f)
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                      (*p >= '0' && *p <= '9') || strchr("/._~-", *p)))
                         return false;
         return true;
 }
@@ -102,6 +111,60 @@ int votes_check(const struct vote *v)
         if (v->now < 0)
                 return -EINVAL;
         return 0;
+}
+
+const char *votes_strerror(int code)
+{
+        switch (code) {
+        case -ENOSPC:
+                return N_("the disk is full");
+        case -EROFS:
+                return N_("the store is read-only");
+        case -EACCES:
+                return N_("permission denied");
+        case -EBADMSG:
+                return N_("not a vote store, or a corrupted one");
+        case -EPROTONOSUPPORT:
+                return N_("written by a newer portscope");
+        case -ENOTCONN:
+                return N_("PostgreSQL cannot be reached");
+        case -EBUSY:
+                return N_("another program held the store too long");
+        case -ENOENT:
+                return N_("no vote store there");
+        case -EINVAL:
+                return N_("not a valid vote or location");
+        case -ENOMEM:
+                return N_("out of memory");
+        case -ESHUTDOWN:
+                return N_("the store is closing");
+        default:
+                return N_("the database failed");
+        }
+}
+
+void votes_location_redacted(const char *location, char *buf, size_t size)
+{
+        snprintf(buf, size, "%s", location);
+        if (!is_pg_url(buf))
+                return;
+        /* postgresql://user:secret@host/...: the secret becomes "***". */
+        char *auth = strstr(buf, "://") + 3, *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+        char *colon = strchr(auth, ':');
+        if (at && (!slash || at < slash) && colon && colon < at) {
+                memmove(colon + 4, at, strlen(at) + 1);
+                memcpy(colon + 1, "***", 3);
+        }
+        /* ...?password=secret&... */
+        for (char *p = buf; (p = strstr(p, "password=")); p += 9) {
+                if (p > buf && p[-1] != '?' && p[-1] != '&')
+                        continue;
+                char *end = p + 9 + strcspn(p + 9, "&");
+                if ((size_t)(end - p - 9) >= 3) {
+                        memcpy(p + 9, "***", 3);
+                        memmove(p + 12, end, strlen(end) + 1);
+                }
+        }
 }
 
 const char *votes_backend(const votes_store *s)
@@ -446,11 +509,6 @@ int votes_hash_count(votes_store *s, uint64_t *ret_n)
                 set_error(s, s->ops->error(s->be));
         pthread_mutex_unlock(&s->read_lock);
         return r;
-}
-
-static bool is_pg_url(const char *location)
-{
-        return !strncmp(location, "postgresql://", 13) || !strncmp(location, "postgres://", 11);
 }
 
 int votes_open(const char *location, unsigned flags, char *ret_error, size_t error_size,

@@ -56,6 +56,12 @@ int votes_open(const char *location, unsigned flags, char *ret_error, size_t err
                votes_store **ret_store);
 void votes_close(votes_store *s);
 
+/* What a code means for a vote store, one English phrase marked for
+ * translation: print it through _(). */
+const char *votes_strerror(int code);
+/* The location with a PostgreSQL password replaced by "***", for messages. */
+void votes_location_redacted(const char *location, char *buf, size_t size);
+
 /* Which backend: "sqlite" or "postgresql". */
 const char *votes_backend(const votes_store *s);
 
