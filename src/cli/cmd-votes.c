@@ -14,9 +14,10 @@ enum {
         OPT_VOTES,
 };
 
-const struct option votes_options[] = {
-        { "csv", no_argument, NULL, OPT_CSV },
-        { "votes", required_argument, NULL, OPT_VOTES },
+const struct cli_option votes_options[] = {
+        { "csv", OPT_CSV, no_argument, NULL, N_("print CSV instead of a table"), NULL },
+        { "votes", OPT_VOTES, required_argument, "STORE",
+          N_("the vote store: a SQLite file or a postgresql:// URL"), "@file" },
         { 0 },
 };
 
