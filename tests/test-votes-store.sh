@@ -60,55 +60,43 @@ else
 fi
 # The C test prints TAP lines 1..N; the export checks continue the count.
 as_user "$tmp/test-votes-store" "${args[@]}" | grep -v '^1\.\.' | tee "$tmp/tap"
-n=$(grep -c '^\(not \)\?ok ' "$tmp/tap")
-failed=$(grep -c '^not ok ' "$tmp/tap")
-t() { # t DESCRIPTION CMD...
-        local d=$1
-        shift
-        n=$((n + 1))
-        if "$@" >/dev/null 2>&1; then
-                echo "ok $n - $d"
-        else
-                echo "not ok $n - $d"
-                failed=$((failed + 1))
-        fi
-}
+. "$(dirname "$0")/lib.sh"
+_n=$(grep -c '^\(not \)\?ok ' "$tmp/tap")
+_failed=$(grep -c '^not ok ' "$tmp/tap")
 valid() { # valid FILE: the JSON document matches the schema
         python3 -c 'import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$schema"
 }
 export_checks() { # export_checks NAME STORE TOTAL
         local name=$1 store=$2 want=$3
-        t "$name: portscope votes --json" sh -c '"$0" votes --votes "$1" --json >"$2"' \
+        ok "$name: portscope votes --json" sh -c '"$0" votes --votes "$1" --json >"$2"' \
                 "$portscope" "$store" "$tmp/$name.json"
-        t "$name: the total is every acknowledged vote ($want)" \
+        ok "$name: the total is every acknowledged vote ($want)" \
                 python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["totals"]["total"] != int(sys.argv[2]))' \
                 "$tmp/$name.json" "$want"
         if python3 -c 'import jsonschema' 2>/dev/null; then
-                t "$name: the JSON matches docs/schema/votes.schema.json" valid "$tmp/$name.json"
+                ok "$name: the JSON matches docs/schema/votes.schema.json" valid "$tmp/$name.json"
         else
-                n=$((n + 1))
-                echo "ok $n # SKIP python3-jsonschema is not installed"
+                skip "python3-jsonschema is not installed"
         fi
-        t "$name: --csv has a header and one line per page and language" sh -c \
+        ok "$name: --csv has a header and one line per page and language" sh -c \
                 '"$0" votes --votes "$1" --csv >"$2" && head -n1 "$2" | grep -q "^page,lang,unhelpful,neutral,helpful,total" &&
                  [ "$(($(wc -l <"$2") - 1))" = "$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))[\"tallies\"]))" "$3")" ]' \
                 "$portscope" "$store" "$tmp/$name.csv" "$tmp/$name.json"
-        t "$name: the table names /ports/1712" sh -c '"$0" votes --votes "$1" | grep -q "^/ports/1712 "' \
+        ok "$name: the table names /ports/1712" sh -c '"$0" votes --votes "$1" | grep -q "^/ports/1712 "' \
                 "$portscope" "$store"
 }
 export_checks sqlite "$tmp/sqlite/votes.db" 2007
 if grep -q '^ok .* - PostgreSQL: opened for the stop test' "$tmp/tap"; then
         export_checks postgresql "postgresql:///postgres?host=$tmp/sock&user=portscope" 5007
 fi
-t "a missing store: exit 2 and one line" sh -c \
+ok "a missing store: exit 2 and one line" sh -c \
         '"$0" votes --votes "$1/none.db" 2>"$1/err"; [ $? = 2 ] && [ "$(wc -l <"$1/err")" = 1 ]' \
         "$portscope" "$tmp"
-t "a file that is not a store: exit 2" sh -c '"$0" votes --votes /etc/hostname; [ $? = 2 ]' "$portscope"
-t "a password in a URL is not shown" sh -c \
+ok "a file that is not a store: exit 2" sh -c '"$0" votes --votes /etc/hostname; [ $? = 2 ]' "$portscope"
+ok "a password in a URL is not shown" sh -c \
         '"$0" votes --votes "postgresql://u:hunter2@/x?host=/nonexistent" 2>&1 | grep -q "u:\*\*\*@"' \
         "$portscope"
-t "--csv with --json is refused" sh -c '"$0" votes --csv --json --votes "$1"; [ $? = 2 ]' \
+ok "--csv with --json is refused" sh -c '"$0" votes --csv --json --votes "$1"; [ $? = 2 ]' \
         "$portscope" "$tmp/sqlite/votes.db"
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing
