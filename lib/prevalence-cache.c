@@ -38,11 +38,11 @@
 #include "macro.h"
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
+#include "ps-limits.h"
 #include "util.h"
 
 #define CACHE_MAGIC "PSNMAPC\0"
-#define CACHE_VERSION 2u      /* 2: the CRC covers the whole file */
-#define CACHE_MAX (64u << 20) /* a larger cache file is ignored */
+#define CACHE_VERSION 2u /* 2: the CRC covers the whole file */
 #define PATH_MAX_LEN 4096u
 /* A source changed this recently may still change within the same timestamp
  * tick (the kernel's file times are coarse), so it is not cached yet. */
@@ -301,7 +301,7 @@ int ps_prevcache_read(const char *cache_file, const char *source, const struct s
         int fd = ps_open_regular_at(AT_FDCWD, cache_file, PS_READ_NOFOLLOW, &cst), r = 0;
         if (fd < 0)
                 return fd == -EINVAL || fd == -EISDIR ? -EBADMSG : fd;
-        if (cst.st_size < (off_t)sizeof(h) || cst.st_size > (off_t)CACHE_MAX)
+        if (cst.st_size < (off_t)sizeof(h) || cst.st_size > (off_t)PS_PREVCACHE_MAX)
                 r = -EBADMSG;
         else if (!ps_stat_trusted(&cst) || (r = dir_trusted(cache_file)) < 0)
                 r = r < 0 ? r : -EPERM; /* another user could have forged it */
@@ -389,7 +389,7 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         }
         while (pl.nslot < 2 * prev->n + 2)
                 pl.nslot *= 2;
-        ps_dynbuf_init(&pl.buf, CACHE_MAX);
+        ps_dynbuf_init(&pl.buf, PS_PREVCACHE_MAX);
         if (!(pl.slot = calloc(pl.nslot, sizeof(*pl.slot))) ||
             !(names = malloc((prev->n ? prev->n : 1) * sizeof(*names)))) {
                 r = -ENOMEM;
@@ -431,7 +431,7 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         h.off_pool = off;
         h.pool_len = (uint32_t)pl.buf.len;
         h.file_size = (uint64_t)off + pl.buf.len;
-        if (h.file_size > CACHE_MAX) {
+        if (h.file_size > PS_PREVCACHE_MAX) {
                 r = -E2BIG;
                 goto out;
         }
