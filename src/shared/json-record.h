@@ -13,7 +13,7 @@
 json_t *json_text(const char *s);
 /* The text, or null when it is NULL or "". */
 json_t *json_str_or_null(const char *s);
-/* One registry record, with its status. */
+/* One registry record, with its status (docs/json.md: record). */
 json_t *json_record(const ps_db *db, const ps_record *rec);
 /* One note: id, title, tags, confidence, ports, body, sources. */
 json_t *json_note(const ps_notes *notes, const ps_note *note);
