@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report-phrases.h"
 #include "registry-set.h"
 
 int cli_error(int status, const char *fmt, ...)
@@ -145,11 +146,5 @@ int json_emit(json_t *doc)
 
 const char *port_label(const ps_record *rec, char *buf, size_t size)
 {
-        if (!(rec->flags & PS_REC_HAS_PORT))
-                snprintf(buf, size, "-");
-        else if (rec->port_lo == rec->port_hi)
-                snprintf(buf, size, "%u", rec->port_lo);
-        else
-                snprintf(buf, size, "%u-%u", rec->port_lo, rec->port_hi);
-        return buf;
+        return phrase_record_port(rec, buf, size);
 }
