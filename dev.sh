@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
-          libjansson-dev libmnl-dev libcmark-dev nmap-common)
+          libjansson-dev libmnl-dev libcmark-dev nmap-common
+          gettext locales-all)
 
 deps() {
         local missing=()
@@ -45,7 +46,8 @@ run)
         shift
         deps
         build
-        exec build/portscope "$@"
+        # The uninstalled catalogs: messages follow LANG/LANGUAGE (docs/translations.md).
+        PORTSCOPE_LOCALEDIR=$PWD/build/po exec build/portscope "$@"
         ;;
 test)
         shift

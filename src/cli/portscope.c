@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 /* Options every command takes; a command adds its own (struct command). */
 enum {
@@ -267,6 +268,7 @@ int main(int argc, char **argv)
         char *shortopts;
         int r, opt;
 
+        ps_i18n_init();
         for (int i = 1; i < argc; i++)
                 if (strlen(argv[i]) > ARG_MAX_LEN * 16)
                         return cli_error(EXIT_USAGE, "argument %d is %zu bytes long: too long", i,
