@@ -122,8 +122,11 @@ static void free_locales(void)
 int ps_i18n_threads_init(bool serialised)
 {
         int n = 0;
-        /* LANGUAGE outranks every thread's locale in gettext's lookup. */
+        /* LANGUAGE outranks every thread's locale in gettext's lookup.
+         * gettext caches answers under the locale's name, and the answers
+         * it gave under LANGUAGE carry the same name: the counter drops them. */
         unsetenv("LANGUAGE");
+        ++_nl_msg_cat_cntr;
         free_locales();
         for (int i = 0; i < PS_I18N_N_LANGUAGES && !serialised; i++) {
                 thread_locale[i] =
