@@ -96,7 +96,8 @@ const char *sty_off(const struct cli *c);
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
 unsigned out_width(void);
 
-/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */
+/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails
+ * or when any part of the document could not be built. */
 int json_emit(json_t *doc);
 
 /* "1712" or "811-827"; buf needs 12 bytes. */
@@ -157,6 +158,11 @@ int cmd_who(struct cli *c, int argc, char **argv);
  * machine", and their JSON array (null without a list). */
 void port_sockets_print(struct cli *c, const ps_socket_list *list);
 json_t *port_sockets_json(struct cli *c, const ps_socket_list *list);
+
+/* The site's vote tallies (src/cli/cmd-votes.c). */
+extern const struct cli_option votes_options[];
+int votes_option(struct cli *c, int opt, const char *arg);
+int cmd_votes(struct cli *c, int argc, char **argv);
 
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
