@@ -201,6 +201,15 @@ PS_EXPORT int ps_audit_config_load(const char *path, ps_audit_config **ret_confi
         return r;
 }
 
+/* Exact, but "*" is the wildcard address, which findings carry as printed
+ * by ps_socket_addr(): 0.0.0.0 or ::. */
+static bool address_matches(const char *want, const char *addr)
+{
+        if (!strcmp(want, "*"))
+                return !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::") || !strcmp(addr, "*");
+        return !strcmp(want, addr);
+}
+
 PS_EXPORT bool ps_audit_config_silences(const ps_audit_config *c, const ps_finding *f)
 {
         for (size_t i = 0; c && i < c->n; i++) {
@@ -213,7 +222,7 @@ PS_EXPORT bool ps_audit_config_silences(const ps_audit_config *c, const ps_findi
                         continue;
                 if (ig->process && strcmp(ig->process, f->process))
                         continue;
-                if (ig->address && strcmp(ig->address, f->address))
+                if (ig->address && !address_matches(ig->address, f->address))
                         continue;
                 return true;
         }

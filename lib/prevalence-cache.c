@@ -39,6 +39,7 @@
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
 #include "ps-limits.h"
+#include "utf8.h"
 #include "util.h"
 
 #define CACHE_MAGIC "PSNMAPC\0"
@@ -259,15 +260,18 @@ static int section_lookup(int fd, const struct cache_header *h, int p, unsigned 
         if (fx > PS_FX_ONE || rank > s->n || (!fx) != (!rank))
                 return -EBADMSG;
         /* The pool ends in a NUL (checked), so a name shorter than the field
-         * ends inside it; a longer one is cut, as ps_prevalence_port() cuts it. */
-        size_t len = h->pool_len - name < sizeof(service) ? h->pool_len - name : sizeof(service);
-        if ((r = read_at(fd, service, len, (uint64_t)h->off_pool + name)) < 0)
+         * ends inside it; a longer one is cut at a character boundary, as
+         * ps_prevalence_port() cuts it: one byte more tells where. */
+        char raw[sizeof(service) + 1];
+        size_t len = h->pool_len - name < sizeof(raw) ? h->pool_len - name : sizeof(raw);
+        if ((r = read_at(fd, raw, len, (uint64_t)h->off_pool + name)) < 0)
                 return r;
-        if (!memchr(service, '\0', len)) {
-                if (len < sizeof(service))
+        if (!memchr(raw, '\0', len)) {
+                if (len < sizeof(raw))
                         return -EBADMSG;
-                service[sizeof(service) - 1] = '\0';
+                raw[sizeof(raw) - 1] = '\0';
         }
+        ps_text_sanitize_to(service, sizeof(service), raw);
         e->port = port;
         e->proto = (ps_proto)p;
         memcpy(e->service, service, sizeof(service));
