@@ -118,6 +118,11 @@ int cmd_who(struct cli *c, int argc, char **argv);
 void port_sockets_print(struct cli *c, unsigned port, ps_proto proto);
 json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto);
 
+/* The Prometheus exporter (src/exporter/). */
+extern const struct option exporter_options[];
+int exporter_option(struct cli *c, int opt, const char *arg);
+int cmd_exporter(struct cli *c, int argc, char **argv);
+
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
 

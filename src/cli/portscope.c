@@ -46,6 +46,7 @@ static const struct command commands[] = {
         { "audit", cmd_audit, audit_options, NULL, audit_option },
         { "diff", cmd_diff, diff_options, NULL, diff_option },
         { "export", cmd_export, export_options, "f:", export_option },
+        { "exporter", cmd_exporter, exporter_options, NULL, exporter_option },
         { "info", cmd_info, NULL, NULL, NULL },
         { "ls", cmd_ls, ls_options, "46atu", ls_option },
         { "name", cmd_name, NULL, NULL, NULL },
@@ -72,6 +73,7 @@ static void usage(FILE *f)
               "  audit                check every listener against the rules (docs/audit/)\n"
               "  diff OLD NEW         assignments added, removed and changed between registries\n"
               "  export [SOURCE]      write a registry as csv, xml, services or json (--format)\n"
+              "  exporter             serve listeners and findings to Prometheus (/metrics)\n"
               "  info                 which registry is in use, its date and record counts\n"
               "  ls [OPTIONS]         listening sockets here, with process and service\n"
               "  name NAME            look a service name up (also: portscope NAME)\n"
@@ -89,7 +91,7 @@ static void usage(FILE *f)
               "                       diff (--all only): also unnamed blocks (Unassigned...)\n"
               "      --check          suggest: bind each suggestion to confirm it is free\n"
               "  -C, --color=WHEN     colour output: auto (default), always or never\n"
-              "      --config=PATH    audit: accepted findings (/etc/portscope/audit.conf)\n"
+              "      --config=PATH    audit, exporter: accepted findings (/etc/portscope/audit.conf)\n"
               "      --count=N        suggest: how many ports, 1-100 (default 5)\n"
               "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
               "      --fail-on=SEV    audit: exit 1 when a finding reaches SEV (info ... high)\n"
@@ -98,7 +100,9 @@ static void usage(FILE *f)
               "  -h, --help           show this help and exit\n"
               "  -j, --json           print JSON (schema in portscope(1))\n"
               "  -l, --listening      who: listening sockets only (as ss -l)\n"
+              "      --listen=ADDR:PORT  exporter: serve /metrics there (127.0.0.1:2693)\n"
               "      --ndjson         ls, who: one JSON object per line, one line per socket\n"
+              "      --netns=PATH     exporter: inspect the network namespace at PATH\n"
               "      --no-color       same as --color=never\n"
               "      --proc-root=DIR  read kernel settings, sockets, processes below DIR\n"
               "      --process=NAME   ls: sockets held by a process name or pid\n"
@@ -108,6 +112,7 @@ static void usage(FILE *f)
               "      --sarif          audit: print SARIF 2.1.0 instead of a table\n"
               "      --state=STATE    ls: sockets in a state: listen, estab, unconn, time-wait...\n"
               "  -t, --tcp            ls: TCP sockets\n"
+              "      --textfile=DIR   exporter: write DIR/portscope.prom once, for node_exporter\n"
               "  -u, --udp            ls: UDP sockets\n"
               "      --user=USER      ls: sockets owned by a user name or uid\n"
               "  -V, --version        show the version and the registry date, and exit\n"
