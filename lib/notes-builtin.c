@@ -2,8 +2,8 @@
 /* The notes compiled into the library. */
 #include <stddef.h>
 
-#include "registry-internal.h"
 #include "notes-internal.h"
+#include "registry-internal.h"
 #include "util.h"
 
 /* The image psnotes compiled from data/notes at build time (builtin-notes.S). */

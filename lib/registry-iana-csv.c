@@ -20,8 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "registry-format.h"
 #include "dynbuf.h"
+#include "registry-format.h"
 #include "registry-set.h"
 #include "util.h"
 

@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "registry-format.h"
 #include "dynbuf.h"
+#include "registry-format.h"
 #include "registry-set.h"
 #include "util.h"
 

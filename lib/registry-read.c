@@ -10,8 +10,8 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "registry-format.h"
 #include "portscope/portscope.h"
+#include "registry-format.h"
 #include "registry-set.h"
 #include "util.h"
 

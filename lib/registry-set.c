@@ -8,8 +8,8 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "registry-format.h"
 #include "dynbuf.h"
+#include "registry-format.h"
 #include "util.h"
 
 void ps_regset_init(ps_regset *set)

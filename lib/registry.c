@@ -10,9 +10,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "registry-internal.h"
-#include "registry-format.h"
 #include "portscope/portscope.h"
+#include "registry-format.h"
+#include "registry-internal.h"
 #include "util.h"
 
 struct ps_db {
