@@ -169,7 +169,7 @@ void port_sockets_print(struct cli *c, unsigned port, ps_proto proto);
 json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto);
 
 /* The Prometheus exporter (src/exporter/). */
-extern const struct option exporter_options[];
+extern const struct cli_option exporter_options[];
 int exporter_option(struct cli *c, int opt, const char *arg);
 int cmd_exporter(struct cli *c, int argc, char **argv);
 

@@ -28,11 +28,15 @@ static struct {
         const char *config, *listen, *netns, *textfile;
 } opt;
 
-const struct option exporter_options[] = {
-        { "config", required_argument, NULL, OPT_CONFIG },
-        { "listen", required_argument, NULL, OPT_LISTEN },
-        { "netns", required_argument, NULL, OPT_NETNS },
-        { "textfile", required_argument, NULL, OPT_TEXTFILE },
+const struct cli_option exporter_options[] = {
+        { "config", OPT_CONFIG, required_argument, "PATH",
+          N_("accepted findings (default /etc/portscope/audit.conf)"), "@file" },
+        { "listen", OPT_LISTEN, required_argument, "ADDR:PORT",
+          N_("serve /metrics there (default 127.0.0.1:2693)"), NULL },
+        { "netns", OPT_NETNS, required_argument, "PATH",
+          N_("inspect the network namespace at PATH (/run/netns/NAME)"), "@file" },
+        { "textfile", OPT_TEXTFILE, required_argument, "DIR",
+          N_("write DIR/portscope.prom once, for node_exporter, and exit"), "@dir" },
         { 0 },
 };
 
