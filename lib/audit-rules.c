@@ -2,6 +2,7 @@
 /* The listener audit: rules over every listening socket on this machine. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct listener {
         const char *service; /* first assigned name, "" when none */
         bool assigned, unassigned, unauthorized;
         const char *unauthorized_text;
+        uint64_t tags; /* the tags of every note on the port, from one pass */
 };
 
 /* One process as the rules see it, read once per run however many sockets it holds. */
@@ -200,9 +202,7 @@ static void rule_unexpected_process(struct ctx *c, const struct listener *l)
 
 static int has_tag(struct ctx *c, const struct listener *l, ps_tag tag)
 {
-        if (!c->o->notes)
-                return 0;
-        return ps_notes_port_has_tag(c->o->notes, l->s->local_port, l->s->proto, tag) > 0;
+        return c->o->notes && (unsigned)tag < 64 && (l->tags >> tag & 1);
 }
 
 static void rule_exposed(struct ctx *c, const struct listener *l)
@@ -365,6 +365,15 @@ static void describe_port(struct ctx *c, struct listener *l)
                         l->unauthorized = true;
                         l->unauthorized_text = r.unauthorized;
                 }
+        }
+        /* The notes once, for every tag a rule asks about: each lookup is a
+         * pass over all notes, and a busy server has thousands of listeners. */
+        if (c->o->notes) {
+                ps_notes_iter nit;
+                ps_note note;
+                ps_notes_iter_port(&nit, c->o->notes, l->s->local_port, l->s->proto);
+                while (ps_notes_iter_next(&nit, &note) > 0)
+                        l->tags |= note.tags;
         }
 }
 
