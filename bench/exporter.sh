@@ -25,34 +25,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x "$ps" ] || { echo "bench: build first (./dev.sh test or ninja -C $build)" >&2; exit 2; }
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
+. bench/lib.sh
 free_port() {
         python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# The busy server, under a service account when we can switch to one.
-runas=()
-py=$(command -v python3)
-[ -x /usr/bin/python3 ] && py=/usr/bin/python3
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-        runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-        chmod 1777 "$tmp"
-fi
-ulimit -n $((nsock + 2048))
-"${runas[@]}" "$py" bench/sockhold.py "$nsock" "$tmp/ready" &
-pids+=($!)
-for _ in $(seq 1 600); do
-        [ -s "$tmp/ready" ] && break
-        kill -0 "${pids[0]}" 2>/dev/null || { echo "bench: the socket helper failed" >&2; exit 3; }
-        sleep 0.1
-done
-read -r hpid _ <"$tmp/ready"
+hold_sockets "$nsock"
 
 eport=$(free_port)
 "$ps" exporter --listen "127.0.0.1:$eport" 2>"$tmp/exporter.err" &

@@ -5,18 +5,7 @@
 # Usage: test-exporter.sh PORTSCOPE   (run from tests/)
 ps=$1
 . ./lib.sh
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+use_tmp
 
 # The textfile over the recorded /proc: every listener, with its labels.
 "$ps" --proc-root data/proc exporter --textfile "$tmp" 2>"$tmp/err"
@@ -107,7 +96,7 @@ open(sys.argv[1], "w").write(str(s.getsockname()[1]))
 time.sleep(60)
 EOF
 pids+=($!)
-port=$(free_port)
+port=$(unused_port)
 "$ps" exporter --listen "127.0.0.1:$port" 2>"$tmp/server.err" &
 pids+=($!)
 up=1

@@ -22,18 +22,7 @@ command -v prometheus >/dev/null || skip_all "prometheus not installed (Debian p
 command -v ip >/dev/null || skip_all "ip (iproute2) not installed"
 unshare -n true 2>/dev/null || skip_all "cannot create network namespaces (needs root)"
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-        wait 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() { # ADDRESS
-        python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"
-}
+use_tmp
 wait_for() { # TRIES CMD...: retries CMD every 0.2 s
         local n=$1
         shift
@@ -62,7 +51,7 @@ for h in a b c; do
 done
 
 # One exporter per host, each on its own loopback address.
-port=$(free_port 127.0.0.2)
+port=$(unused_port 127.0.0.2)
 declare -A addr expid
 i=2
 for h in a b c; do
@@ -88,7 +77,7 @@ else
 fi
 
 # Prometheus, with its own configuration, storage and loopback port.
-pport=$(free_port 127.0.0.1)
+pport=$(unused_port 127.0.0.1)
 sed -E 's/^( *)for: [0-9]+[smh]$/\1for: 0s/' ../docs/prometheus/alerts.yml >"$tmp/alerts.yml"
 cat >"$tmp/prometheus.yml" <<EOF
 global:
