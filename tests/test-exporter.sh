@@ -51,6 +51,15 @@ else
         skip "promtool not installed (Debian prometheus)"
 fi
 
+# Numbers are the exposition's, not the locale's: 0.5, never 0,5.
+if LC_ALL=de_DE.UTF-8 bash -c "printf '%g' 0,5" 2>/dev/null | grep -q ,; then
+        LC_ALL=de_DE.UTF-8 "$ps" --proc-root data/proc exporter --textfile "$tmp" 2>/dev/null
+        grep -Eq '^portscope_scrape_duration_seconds [0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$' "$prom"
+        check "with LC_ALL=de_DE.UTF-8 the numbers keep their decimal point" $?
+else
+        skip "no de_DE.UTF-8 locale (Debian locales-all)"
+fi
+
 # Rewriting keeps readers safe: the old file is replaced whole (rename), so
 # its inode changes while the name always holds a complete exposition.
 ino1=$(stat -c %i "$prom")

@@ -20,11 +20,17 @@ void prom_writer_init(struct prom_writer *w, prom_format format, size_t cap)
         memset(w, 0, sizeof(*w));
         ps_dynbuf_init(&w->out, cap);
         w->format = format;
+        w->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+        if (!w->c_locale)
+                w->err = -ENOMEM;
 }
 
 void prom_writer_free(struct prom_writer *w)
 {
         ps_dynbuf_free(&w->out);
+        if (w->c_locale)
+                freelocale(w->c_locale);
+        w->c_locale = (locale_t)0;
 }
 
 static void put(struct prom_writer *w, const char *s, size_t n)
@@ -107,15 +113,22 @@ void prom_family(struct prom_writer *w, const char *name, prom_type type, const 
 
 static void put_value(struct prom_writer *w, double v)
 {
+        if (w->err)
+                return;
         char num[40];
         if (isnan(v))
                 snprintf(num, sizeof(num), "NaN");
         else if (isinf(v))
                 snprintf(num, sizeof(num), "%s", v > 0 ? "+Inf" : "-Inf");
-        else if (v == (double)(long long)v && fabs(v) < 1e15)
+        else if (fabs(v) < 1e15 && v == (double)(long long)v)
                 snprintf(num, sizeof(num), "%lld", (long long)v);
-        else
+        else {
+                /* uselocale() is per thread: a threaded server may format
+                 * several expositions at once. */
+                locale_t old = uselocale(w->c_locale);
                 snprintf(num, sizeof(num), "%.9g", v);
+                uselocale(old);
+        }
         puts_(w, num);
 }
 

@@ -7,6 +7,7 @@
 #ifndef PS_PROM_TEXT_H
 #define PS_PROM_TEXT_H
 
+#include <locale.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,6 +30,9 @@ struct prom_writer {
         prom_type type;
         char family[128];
         int err; /* the first error; later calls do nothing */
+        /* Numbers are written in the C locale whatever the program's
+         * LC_NUMERIC ("0.5", never "0,5"); (locale_t)0 when it failed. */
+        locale_t c_locale;
 };
 
 /* The output grows up to cap bytes; past it every call fails with -E2BIG. */
