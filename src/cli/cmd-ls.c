@@ -195,18 +195,11 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         print_unsupported_note(&v, q.protocols);
 
         /* Keep the rows asked for. */
-        const ps_socket **keep = malloc((v.list->n ? v.list->n : 1) * sizeof(*keep));
+        size_t n, unknown;
+        const ps_socket **keep = sockfilter_select(&v, process_matches, &n, &unknown);
         if (!keep) {
                 sockview_free(&v);
                 return cli_error(EXIT_SYSTEM, "out of memory");
-        }
-        size_t n = 0, unknown = 0;
-        for (size_t i = 0; i < v.list->n; i++) {
-                const ps_socket *s = &v.list->sockets[i];
-                if (!sockfilter_match(&sockfilter, s) || !process_matches(&v, s))
-                        continue;
-                keep[n++] = s;
-                unknown += s->inode && !s->n_pids;
         }
 
         r = 0;

@@ -81,18 +81,11 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 return cli_error(EXIT_SYSTEM, "who: cannot list this machine's sockets: %s",
                                  ps_strerror(r));
         print_unsupported_note(&v, q.protocols);
-        const ps_socket **keep = malloc((v.list->n + 1) * sizeof(*keep));
+        size_t n, unknown;
+        const ps_socket **keep = sockfilter_select(&v, NULL, &n, &unknown);
         if (!keep) {
                 sockview_free(&v);
                 return cli_error(EXIT_SYSTEM, "out of memory");
-        }
-        size_t n = 0, unknown = 0;
-        for (size_t i = 0; i < v.list->n; i++) {
-                const ps_socket *s = &v.list->sockets[i];
-                if (!sockfilter_match(&sockfilter, s))
-                        continue;
-                keep[n++] = s;
-                unknown += s->inode && !s->n_pids;
         }
 
         if (sockfilter.summary) {

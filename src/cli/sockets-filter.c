@@ -263,6 +263,26 @@ bool sockfilter_match(const struct sock_filter *f, const ps_socket *s)
         return ok;
 }
 
+const ps_socket **sockfilter_select(struct sockview *v, sock_keep_fn keep, size_t *ret_n,
+                                    size_t *ret_unknown)
+{
+        const ps_socket **list = malloc((v->list->n + 1) * sizeof(*list));
+        size_t n = 0, unknown = 0;
+        if (!list)
+                return NULL;
+        for (size_t i = 0; i < v->list->n; i++) {
+                const ps_socket *s = &v->list->sockets[i];
+                if (!sockfilter_match(&sockfilter, s) || (keep && !keep(v, s)))
+                        continue;
+                list[n++] = s;
+                unknown += s->inode && !s->n_pids;
+        }
+        *ret_n = n;
+        if (ret_unknown)
+                *ret_unknown = unknown;
+        return list;
+}
+
 void sockfilter_query(const struct sock_filter *f, ps_socket_query *q)
 {
         q->states |= f->states;

@@ -94,6 +94,11 @@ int sockfilter_option(struct cli *c, int opt, const char *arg);
 int port_set_add(struct cli *c, struct port_set *set, const char *what, const char *arg);
 bool port_set_match(const struct port_set *set, unsigned port, ps_proto proto);
 bool sockfilter_match(const struct sock_filter *f, const ps_socket *s);
+typedef bool (*sock_keep_fn)(struct sockview *v, const ps_socket *s);
+/* The sockets of v the filter selects (and keep, when given), with how many
+ * have no known owner; NULL when out of memory. Free the array. */
+const ps_socket **sockfilter_select(struct sockview *v, sock_keep_fn keep, size_t *ret_n,
+                                    size_t *ret_unknown);
 /* What of the filter the kernel can do: states, one port, TCP internals. */
 void sockfilter_query(const struct sock_filter *f, ps_socket_query *q);
 
@@ -106,7 +111,6 @@ json_t *json_socket_info(const ps_socket *s);
 /* --watch: scans again every interval until SIGINT or SIGTERM, printing one
  * line per socket that appeared (+) or went (-). keep, when given, filters
  * further (ls --process). */
-typedef bool (*sock_keep_fn)(struct sockview *v, const ps_socket *s);
 int sockets_watch(struct cli *c, const ps_socket_query *q, sock_keep_fn keep, bool ndjson);
 
 #endif

@@ -150,16 +150,10 @@ static int scan(struct cli *c, const ps_socket_query *q, sock_keep_fn keep, stru
         int r = sockview_collect(c, q, &ret->v);
         if (r < 0)
                 return r;
-        ret->socks = malloc((ret->v.list->n + 1) * sizeof(*ret->socks));
+        ret->socks = sockfilter_select(&ret->v, keep, &ret->n, NULL);
         if (!ret->socks) {
                 sockview_free(&ret->v);
                 return -ENOMEM;
-        }
-        ret->n = 0;
-        for (size_t i = 0; i < ret->v.list->n; i++) {
-                const ps_socket *s = &ret->v.list->sockets[i];
-                if (sockfilter_match(&sockfilter, s) && (!keep || keep(&ret->v, s)))
-                        ret->socks[ret->n++] = s;
         }
         qsort(ret->socks, ret->n, sizeof(*ret->socks), cmp_socket);
         return 0;
