@@ -98,7 +98,8 @@ int cmd_who(struct cli *c, int argc, char **argv)
                         if (sockfilter.info)
                                 json_object_set_new(o, "info", json_socket_info(keep[i]));
                         if (ndjson) {
-                                if (json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
+                                if (json_build_failed() || !o ||
+                                    json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
                                     putchar('\n') == EOF)
                                         r = cli_error(EXIT_SYSTEM, "writing output failed");
                                 json_decref(o);

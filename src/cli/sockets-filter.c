@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "sockets-view.h"
 
 struct sock_filter sockfilter;
@@ -132,20 +133,11 @@ static int parse_network(const char *arg, struct network *ret)
         unsigned max = n.family == 4 ? 32 : 128;
         n.bits = max;
         if (slash) {
-                /* Strict: 1 to 3 digits, no sign, no leading zero, at most max. */
-                const char *p = slash + 1;
-                unsigned v = 0;
-                size_t k = strlen(p);
-                if (k < 1 || k > 3 || (k > 1 && p[0] == '0'))
-                        return -EINVAL;
-                for (; *p; p++) {
-                        if (*p < '0' || *p > '9')
-                                return -EINVAL;
-                        v = v * 10 + (unsigned)(*p - '0');
-                }
-                if (v > max)
-                        return -ERANGE;
-                n.bits = v;
+                /* No leading zero: "/08" is more likely a typo than a prefix. */
+                int r = slash[1] == '0' && slash[2] ? -EINVAL
+                                                    : ps_parse_unsigned(slash + 1, max, &n.bits);
+                if (r < 0)
+                        return r;
         }
         *ret = n;
         return 0;
@@ -221,17 +213,12 @@ int sockfilter_option(struct cli *c, int o, const char *arg)
                 return 0;
         }
         case OPT_SF_WATCH: {
-                /* Strict: 1 to 3600 seconds, digits only. */
                 unsigned v = 0;
-                size_t k = arg ? strlen(arg) : 0;
                 if (!arg) {
                         f->watch = 2;
                         return 0;
                 }
-                for (size_t i = 0; i < k && i < 5; i++)
-                        v = arg[i] >= '0' && arg[i] <= '9' ? v * 10 + (unsigned)(arg[i] - '0')
-                                                           : 99999;
-                if (k < 1 || k > 4 || arg[0] == '0' || v < 1 || v > 3600)
+                if (ps_parse_unsigned(arg, 3600, &v) < 0 || v < 1)
                         return cli_error(EXIT_USAGE,
                                          "--watch: expected seconds from 1 to 3600, not "
                                          "\"%.20s\"",
