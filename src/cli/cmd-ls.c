@@ -277,7 +277,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         } else {
                 /* Only without --all or --state are the sockets listeners only. */
                 fprintf(stderr, "portscope: no %ssocket matches\n",
-                        opt.all || opt.states ? "" : "listening ");
+                        opt.all || sockfilter.states ? "" : "listening ");
         }
         free(keep);
         sockview_free(&v);
