@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sockets-view.h"
 
 #ifndef PS_DOCDIR
 #define PS_DOCDIR "/usr/share/doc/portscope"
@@ -101,11 +102,11 @@ const struct command cli_commands[] = {
         { "ls",
           "[OPTIONS]",
           N_("sockets on this machine, with process and service"),
-          "portscope ls -t --process=sshd",
+          "portscope ls -t --sport=ssh",
           NULL,
           0,
           cmd_ls,
-          { ls_options },
+          { ls_options, sockets_filter_options },
           ls_option },
         { "name",
           "NAME[/PROTO]",
@@ -181,12 +182,12 @@ const struct command cli_commands[] = {
           votes_option },
         { "who",
           "PORT[/PROTO]",
-          N_("every local socket on a port, with its process"),
+          N_("every local socket on a port, range or service, with its process"),
           "portscope who ssh",
           "@port",
           1,
           cmd_who,
-          { who_options },
+          { who_options, sockets_filter_options },
           who_option },
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
