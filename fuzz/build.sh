@@ -15,13 +15,14 @@ flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        '-DPS_VERSION_STRING="fuzz"' -I"$src/include" -I"$src/lib" -I"$src/lib/basic")
 # The library without the embedded registry (lib/registry-builtin.c), which the
 # readers do not need.
-lib=(basic/dynbuf errors registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
+lib=(basic/dynbuf basic/fileio basic/parse basic/utf8 errors prevalence prevalence-cache
+     registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
 objs=()
 for f in "${lib[@]}"; do
         "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/${f##*/}.o"
         objs+=("$out/${f##*/}.o")
 done
-for h in xml csv portspec registry; do
+for h in xml csv portspec registry db prevcache; do
         "$CC" "${flags[@]}" "$src/fuzz/fuzz-$h.c" "${objs[@]}" -lexpat -lz -o "$out/fuzz-$h"
 done
-echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry" >&2
+echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-db, fuzz-prevcache" >&2

@@ -49,22 +49,6 @@
  * tick (the kernel's file times are coarse), so it is not cached yet. */
 #define RACY_SECONDS 2
 
-struct cache_section {
-        uint32_t n, nfx;
-        uint32_t off_port, off_fxi, off_name, off_fx, off_rank, pad;
-};
-
-struct cache_header {
-        char magic[8];
-        uint32_t version, crc; /* crc: CRC-32 of the whole file, this field zero */
-        uint64_t file_size;
-        uint64_t dev, ino, size;
-        int64_t mtime_sec, mtime_nsec;
-        uint32_t path_len, pad;
-        uint32_t off_pool, pool_len;
-        struct cache_section sect[_PS_PROTO_MAX]; /* [PS_PROTO_NONE] unused, zero */
-};
-
 static int cache_disabled(void)
 {
         const char *e = getenv("PORTSCOPE_NO_CACHE");
