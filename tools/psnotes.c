@@ -263,9 +263,11 @@ int main(int argc, char **argv)
         }
         if (check_only) {
                 printf("psnotes: %zu notes are valid; %zu sources: %zu quoted, %zu unreadable, "
-                       "%zu without a quote; %zu translations, %d stale\n",
+                       "%zu without a quote\n",
                        set.n, n_sources, n_quoted, n_unreadable,
-                       n_sources - n_quoted - n_unreadable, set.n_l10n, n_stale);
+                       n_sources - n_quoted - n_unreadable);
+                printf("psnotes: %zu translations, %d of them stale (docs/translations.md)\n",
+                       set.n_l10n, n_stale);
                 ps_noteset_free(&set);
                 return 0;
         }
