@@ -12,10 +12,6 @@
 #include "cli.h"
 #include "sockets-view.h"
 
-#ifndef PS_DOCDIR
-#define PS_DOCDIR "/usr/share/doc/portscope"
-#endif
-
 enum {
         GOPT_COLOR = 'C',
         GOPT_HELP = 'h',
