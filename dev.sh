@@ -4,6 +4,7 @@
 #
 #   ./dev.sh run ARGS...   build, then run build/portscope ARGS...
 #   ./dev.sh test          build, then run every test; ends with "N passed, N failed"
+#   ./dev.sh serve [ARGS]  build, then serve the reference site on http://127.0.0.1:2194/
 #   ./dev.sh deps          only install the build and test dependencies
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,7 @@ cd "$(dirname "$0")"
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
-          python3-html5lib python3-jsonschema)
+          python3-html5lib python3-jsonschema chromium)
 
 deps() {
         local missing=()
@@ -28,6 +29,23 @@ deps() {
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The browser tests' npm packages (tests/web/package-lock.json): puppeteer-core
+# drives Debian's chromium, axe-core checks accessibility. Without npm the
+# browser tests skip.
+npm_deps() {
+        if ! command -v npm >/dev/null; then
+                if [ "$(id -u)" -eq 0 ]; then
+                        apt-get install -y -qq --no-install-recommends npm >/dev/null || true
+                fi
+        fi
+        command -v npm >/dev/null || return 0
+        if [ ! -d tests/web/node_modules ] ||
+                [ tests/web/package-lock.json -nt tests/web/node_modules ]; then
+                npm ci --prefix tests/web --no-audit --no-fund --ignore-scripts --loglevel=error \
+                        >/dev/null && touch tests/web/node_modules
+        fi
 }
 
 build() {
@@ -51,11 +69,18 @@ run)
 test)
         shift
         deps
+        npm_deps
         build
         exec tests/run-all build "$@"
         ;;
+serve)
+        shift
+        deps
+        build
+        exec build/portscope-web serve "$@"
+        ;;
 *)
-        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh deps" >&2
+        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh serve [ARGS...] | ./dev.sh deps" >&2
         exit 2
         ;;
 esac
