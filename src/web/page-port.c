@@ -199,13 +199,13 @@ static void vote_form(html *h, unsigned port)
         H(h, "<form method=\"post\" action=\"/ports/%u/vote\">\n<fieldset class=\"vote\">\n"
              "<legend>%s</legend>\n",
           port, _("Was this page helpful?"));
-        H(h, "<button type=\"submit\" name=\"vote\" value=\"no\" aria-label=\"%s\">"
+        H(h, "<button type=\"submit\" name=\"vote\" value=\"unhelpful\" aria-label=\"%s\">"
              "<span aria-hidden=\"true\">😔</span></button>\n",
           _("No, it was not helpful"));
-        H(h, "<button type=\"submit\" name=\"vote\" value=\"somewhat\" aria-label=\"%s\">"
+        H(h, "<button type=\"submit\" name=\"vote\" value=\"neutral\" aria-label=\"%s\">"
              "<span aria-hidden=\"true\">🤨</span></button>\n",
           _("Somewhat helpful"));
-        H(h, "<button type=\"submit\" name=\"vote\" value=\"yes\" aria-label=\"%s\">"
+        H(h, "<button type=\"submit\" name=\"vote\" value=\"helpful\" aria-label=\"%s\">"
              "<span aria-hidden=\"true\">😃</span></button>\n",
           _("Yes, it was helpful"));
         H(h, "</fieldset>\n</form>\n");
@@ -266,8 +266,10 @@ void page_port_vote(const web *w, const web_req *rq, web_page *pg)
         for (unsigned i = 0; i < n; i++)
                 if (!strcmp(params[i].key, "vote"))
                         vote = params[i].value;
-        if (!vote || (strcmp(vote, "no") && strcmp(vote, "somewhat") && strcmp(vote, "yes"))) {
-                web_error(w, rq, pg, 400, _("A vote is one of \"no\", \"somewhat\" or \"yes\"."));
+        if (!vote ||
+            (strcmp(vote, "unhelpful") && strcmp(vote, "neutral") && strcmp(vote, "helpful"))) {
+                web_error(w, rq, pg, 400,
+                          _("A vote is one of \"unhelpful\", \"neutral\" or \"helpful\"."));
                 return;
         }
         /* The vote store comes with portscope's votes (issue 13); until a
