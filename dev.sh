@@ -12,7 +12,8 @@ cd "$(dirname "$0")"
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
-          python3-html5lib python3-jsonschema chromium)
+          libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
+          python3-html5lib chromium)
 
 deps() {
         local missing=()
