@@ -105,8 +105,7 @@ static const char *status_explain(unsigned status)
         return _("The server could not answer this request.");
 }
 
-void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status,
-               const char *detail)
+void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, const char *detail)
 {
         html_free(&pg->out);
         html_init(&pg->out);
@@ -149,8 +148,8 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status,
                         H(&pg->out, "</ul>\n");
                 }
         }
-        H(&pg->out, "<p><a href=\"/\">%s</a> · <a href=\"/search\">%s</a></p>\n",
-          _("Home page"), _("Search ports and services"));
+        H(&pg->out, "<p><a href=\"/\">%s</a> · <a href=\"/search\">%s</a></p>\n", _("Home page"),
+          _("Search ports and services"));
         layout_end(w, pg);
 }
 
@@ -165,9 +164,10 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
                   const char *canonical)
 {
         html *h = &pg->out;
-        H(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-             "<title>%s · portscope</title>\n",
+        H(h,
+          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>%s · portscope</title>\n",
           title);
         if (description)
                 H(h, "<meta name=\"description\" content=\"%s\">\n", description);
@@ -178,17 +178,19 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
              "<meta name=\"color-scheme\" content=\"light dark\">\n"
              "</head>\n<body>\n");
         H(h, "<a class=\"skip\" href=\"#main\">%s</a>\n", _("Skip to the content"));
-        H(h, "<header class=\"site\">\n<a class=\"brand\" href=\"/\">portscope</a>\n"
-             "<nav aria-label=\"%s\">\n"
-             "<a href=\"/ranges\">%s</a>\n<a href=\"/notes\">%s</a>\n"
-             "<a href=\"/changes\">%s</a>\n<a href=\"/suggest\">%s</a>\n"
-             "<a href=\"/about\">%s</a>\n</nav>\n",
-          _("Site"), _("Ranges"), _("Notes"), _("Changes"), _("Free ports"), _("About"));
-        H(h, "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
-             "<label class=\"vh\" for=\"site-q\">%s</label>\n"
-             "<input id=\"site-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
-             "placeholder=\"%s\">\n<button type=\"submit\">%s</button>\n</form>\n"
-             "</header>\n<main id=\"main\">\n",
+        H(h,
+          "<header class=\"site\">\n<a class=\"brand\" href=\"/\">portscope</a>\n"
+          "<nav aria-label=\"%s\">\n"
+          "<a href=\"/ranges\">%s</a>\n<a href=\"/notes\">%s</a>\n"
+          "<a href=\"/suggest\">%s</a>\n"
+          "<a href=\"/about\">%s</a>\n</nav>\n",
+          _("Site"), _("Ranges"), _("Notes"), _("Free ports"), _("About"));
+        H(h,
+          "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
+          "<label class=\"vh\" for=\"site-q\">%s</label>\n"
+          "<input id=\"site-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
+          "placeholder=\"%s\">\n<button type=\"submit\">%s</button>\n</form>\n"
+          "</header>\n<main id=\"main\">\n",
           _("Search ports and services"), _("Port, service or word"), _("Search"));
 }
 
@@ -198,8 +200,9 @@ void layout_end(const web *w, web_page *pg)
         H(h, "</main>\n<footer class=\"site\">\n<p>");
         html_textf(h, _("IANA registry of %s, %zu knowledge notes."), ps_db_date(w->db),
                    ps_notes_count(w->notes));
-        H(h, " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
-             "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",
+        H(h,
+          " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
+          "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",
           _("Sources and licences"), _("JSON API"), _("Sitemap"));
 }
 

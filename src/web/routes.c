@@ -11,6 +11,10 @@
 
 static const web_route routes[] = {
         { "/", WEB_M_GET, page_home, true },
+        { "/ports/{port}", WEB_M_GET, page_port, false },
+        { "/ports/{port}/vote", WEB_M_POST, page_port_vote, false },
+        { "/ports/{range}", WEB_M_GET, page_range, false },
+        { "/services/{name}", WEB_M_GET, page_service, false },
         { "/search", WEB_M_GET, page_search, true },
         { "/notes", WEB_M_GET, page_notes, true },
         { "/notes/{tag}", WEB_M_GET, page_notes, false },
@@ -23,6 +27,12 @@ static const web_route routes[] = {
         { "/static/icon.svg", WEB_M_GET, page_icon, false },
         { "/favicon.ico", WEB_M_GET, page_icon, false },
         { "/healthz", WEB_M_GET, page_healthz, false },
+        { "/api/v1", WEB_M_GET, api_index, false },
+        { "/api/v1/openapi.json", WEB_M_GET, api_openapi, false },
+        { "/api/v1/ports/{port}", WEB_M_GET, api_ports, false },
+        { "/api/v1/ports/{range}", WEB_M_GET, api_ranges, false },
+        { "/api/v1/ranges", WEB_M_GET, api_ranges, false },
+        { "/api/v1/services/{name}", WEB_M_GET, api_services, false },
 };
 
 const web_route *web_routes(size_t *ret_n)

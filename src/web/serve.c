@@ -206,8 +206,8 @@ typedef struct serve_ctx {
 } serve_ctx;
 
 /* Sends a rendered entry (shared) with its validators and encoding. */
-static void send_entry(const web *w, const httpd_request *req, httpd_response *resp,
-                       cache_entry *e, bool api)
+static void send_entry(const web *w, const httpd_request *req, httpd_response *resp, cache_entry *e,
+                       bool api)
 {
         bool gz = e->gz && accepts_gzip(httpd_request_header(req, "Accept-Encoding"));
         const char *etag = gz ? e->gzetag : e->etag;
@@ -279,8 +279,8 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
                 size_t l = strlen(rq.path);
                 while (l > 1 && rq.path[l - 1] == '/')
                         l--;
-                snprintf(loc, sizeof(loc), "%.*s%s%s", (int)l, req->path,
-                         req->query ? "?" : "", req->query ? req->query : "");
+                snprintf(loc, sizeof(loc), "%.*s%s%s", (int)l, req->path, req->query ? "?" : "",
+                         req->query ? req->query : "");
                 httpd_response_header(resp, "Location", loc);
                 web_error(w, &rq, &pg, 301, NULL);
         } else if (status == 405) {
@@ -376,9 +376,10 @@ static int parse_uint_opt(const char *name, const char *arg, unsigned lo, unsign
 
 static void serve_usage(FILE *f)
 {
-        fprintf(f, "%s", _("Usage: portscope serve [--base-url URL] [--listen ADDR:PORT] [--local]\n"
-                           "                       [--max-connections N] [--no-access-log]\n"
-                           "                       [--request-timeout SECONDS] [--threads N]\n"));
+        fprintf(f, "%s",
+                _("Usage: portscope serve [--base-url URL] [--listen ADDR:PORT] [--local]\n"
+                  "                       [--max-connections N] [--no-access-log]\n"
+                  "                       [--request-timeout SECONDS] [--threads N]\n"));
 }
 
 int web_serve_main(int argc, char **argv)
@@ -443,10 +444,11 @@ int web_serve_main(int argc, char **argv)
                                 "(127.0.0.1:PORT or [::1]:PORT)\n");
                 return 2;
         }
-        if (base_url && !(strncmp(base_url, "http://", 7) == 0 ||
-                          strncmp(base_url, "https://", 8) == 0)) {
-                fprintf(stderr, "portscope-web: --base-url: expected an http:// or https:// "
-                                "URL, got '%s'\n",
+        if (base_url &&
+            !(strncmp(base_url, "http://", 7) == 0 || strncmp(base_url, "https://", 8) == 0)) {
+                fprintf(stderr,
+                        "portscope-web: --base-url: expected an http:// or https:// "
+                        "URL, got '%s'\n",
                         base_url);
                 return 2;
         }

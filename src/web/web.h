@@ -15,13 +15,13 @@
 #include "portscope/portscope.h"
 
 /* Caps of the router: a request beyond them is refused, never truncated. */
-#define WEB_PATH_MAX 256     /* decoded path */
-#define WEB_SEGMENTS_MAX 4   /* "/api/v1/ports/1712" */
-#define WEB_SEGMENT_MAX 64   /* one decoded segment */
-#define WEB_PARAMS_MAX 8     /* query or form fields */
-#define WEB_PARAM_MAX 200    /* one decoded value */
-#define WEB_QUERY_MAX 1024   /* raw query string */
-#define WEB_BODY_MAX 1024    /* a form body (the vote) */
+#define WEB_PATH_MAX 256   /* decoded path */
+#define WEB_SEGMENTS_MAX 4 /* "/api/v1/ports/1712" */
+#define WEB_SEGMENT_MAX 64 /* one decoded segment */
+#define WEB_PARAMS_MAX 8   /* query or form fields */
+#define WEB_PARAM_MAX 200  /* one decoded value */
+#define WEB_QUERY_MAX 1024 /* raw query string */
+#define WEB_BODY_MAX 1024  /* a form body (the vote) */
 #define WEB_SEARCH_RESULTS 50
 
 /* Shared, read-only once serving starts: threads use it without locks. */
@@ -33,8 +33,8 @@ typedef struct web {
         char base_url[256];        /* canonical links and the sitemap, no trailing '/' */
         time_t last_modified;      /* the data's date: the registry's */
         char last_modified_http[64];
-        bool votes;                /* a vote store is configured */
-        struct web_cache *cache;   /* serve only */
+        bool votes;              /* a vote store is configured */
+        struct web_cache *cache; /* serve only */
 } web;
 
 typedef struct web_param {
@@ -70,7 +70,7 @@ typedef enum web_kind {
 typedef struct web_page {
         unsigned status;
         web_kind kind;
-        html out; /* the body, for every kind (html_text() escapes, H() only for HTML) */
+        html out;          /* the body, for every kind (html_text() escapes, H() only for HTML) */
         bool no_store;     /* never cached, never exported (search, POST answers) */
         const char *allow; /* 405: the methods the resource has */
         char location[WEB_PATH_MAX + 32]; /* 303 and 301 */
@@ -83,7 +83,7 @@ typedef struct web_route {
         const char *pattern; /* "/ports/{port}", "/api/v1/services/{name}" */
         unsigned methods;    /* WEB_M_* */
         web_handler handler;
-        bool in_sitemap;     /* a fixed page listed in the sitemap */
+        bool in_sitemap; /* a fixed page listed in the sitemap */
 } web_route;
 
 enum {
@@ -109,8 +109,7 @@ const char *web_param_get(const web_req *rq, const char *key);
 void web_render(const web *w, const web_req *rq, const web_route *route, web_page *pg);
 /* An error page: HTML for pages, an RFC 9457 problem document for /api/
  * or when the client asks for application/problem+json. */
-void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status,
-               const char *detail);
+void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, const char *detail);
 void web_page_init(web_page *pg);
 void web_page_free(web_page *pg);
 const char *web_content_type(web_kind kind);
@@ -154,6 +153,9 @@ void api_index(const web *w, const web_req *rq, web_page *pg);
 /* Free ports by the registry, notes and nmap-services alone (never this
  * machine's sockets); ps_suggest()'s return. */
 int web_suggest(const web *w, ps_range_class range, ps_suggestion *ret, size_t count);
+
+/* LO and HI of the request's last segment, a {range} the router checked. */
+int web_range_bounds(const web_req *rq, unsigned *lo, unsigned *hi);
 
 /* "did you mean": the closest page paths to a wrong one. */
 size_t web_did_you_mean(const web *w, const char *path, char out[][WEB_PATH_MAX + 1], size_t max);
