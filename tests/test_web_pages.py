@@ -151,6 +151,8 @@ try:
     check_doc(doc, "port_report.schema.json", "/api/v1/ports/1712 follows the schema")
     st, h, b = srv.get("/api/v1/ports/811-827")
     check_doc(json.loads(b), "range_report.schema.json", "/api/v1/ports/811-827 follows the schema")
+    st, h, b = srv.get("/api/v1/ranges")
+    check_doc(json.loads(b), "ranges.schema.json", "/api/v1/ranges follows the schema")
     st, h, b = srv.get("/api/v1/services/registrar")
     check_doc(json.loads(b), "name_report.schema.json", "/api/v1/services/registrar follows the schema")
     st, h, b = srv.get("/api/v1/ports/99999")
