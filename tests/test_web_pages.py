@@ -158,7 +158,14 @@ try:
     st, h, b = srv.get("/api/v1/ports/99999")
     doc = json.loads(b)
     t.ok(st == 404 and h.get("content-type") == "application/problem+json", "API 404: a problem")
-    check_doc(doc, "problem.schema.json", "the problem document follows the schema")
+    pv = Draft202012Validator(oa_problem := json.loads(srv.get("/api/v1/openapi.json")[2])[
+        "components"]["schemas"]["Problem"]) if jsonschema else None
+    if pv:
+        errs = list(pv.iter_errors(doc))
+        t.ok(not errs, "the problem document follows the OpenAPI document's Problem schema",
+             [e.message for e in errs])
+    else:
+        t.skip("the problem document follows the Problem schema", "python3-jsonschema missing")
 
     st, h, b = srv.get("/api/v1/openapi.json")
     oa = json.loads(b)
