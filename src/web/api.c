@@ -32,12 +32,12 @@ static void emit(web_page *pg, json_t *doc)
 void api_index(const web *w, const web_req *rq, web_page *pg)
 {
         (void)rq;
-        json_t *doc = json_pack(
-                "{s:s, s:s, s:s, s:[s,s,s,s,s,s,s,s]}", "openapi", "/api/v1/openapi.json",
-                "registry_date", ps_db_date(w->db), "documentation", "/about", "endpoints",
-                "/api/v1/ports/{port}", "/api/v1/ports/{low}-{high}", "/api/v1/ranges",
-                "/api/v1/services/{name}", "/api/v1/search?q={words}", "/api/v1/notes",
-                "/api/v1/notes/{tag}", "/api/v1/suggest");
+        json_t *doc =
+                json_pack("{s:s, s:s, s:s, s:[s,s,s,s,s,s,s,s]}", "openapi", "/api/v1/openapi.json",
+                          "registry_date", ps_db_date(w->db), "documentation", "/about",
+                          "endpoints", "/api/v1/ports/{port}", "/api/v1/ports/{low}-{high}",
+                          "/api/v1/ranges", "/api/v1/services/{name}", "/api/v1/search?q={words}",
+                          "/api/v1/notes", "/api/v1/notes/{tag}", "/api/v1/suggest");
         emit(pg, doc);
 }
 
@@ -72,13 +72,13 @@ void api_ranges(const web *w, const web_req *rq, web_page *pg)
                         ps_range_info ri;
                         if (ps_range_describe((ps_range_class)c, &ri) >= 0)
                                 json_array_append_new(
-                                        arr, json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "class",
-                                                       ri.id, "low", ri.lo, "high", ri.hi, "title",
-                                                       ri.title, "aka", ri.aka, "explanation",
-                                                       ri.explain));
+                                        arr,
+                                        json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "class", ri.id,
+                                                  "low", ri.lo, "high", ri.hi, "title", ri.title,
+                                                  "aka", ri.aka, "explanation", ri.explain));
                 }
-                emit(pg, json_pack("{s:i, s:s, s:o}", "schema_version", JSON_SCHEMA_VERSION,
-                                   "kind", "ranges", "ranges", arr));
+                emit(pg, json_pack("{s:i, s:s, s:o}", "schema_version", JSON_SCHEMA_VERSION, "kind",
+                                   "ranges", "ranges", arr));
                 return;
         }
         ps_range_report *r = NULL;

@@ -20,15 +20,18 @@ void page_about(const web *w, const web_req *rq, web_page *pg)
             "in this site's JSON API."));
         H(h, "<h2>%s</h2>\n<dl class=\"record\">\n", _("Data sources"));
         H(h, "<dt>%s</dt><dd>", _("Registry"));
-        html_textf(h, _("The IANA Service Name and Transport Protocol Port Number Registry of %s "
-                        "(%zu records)."),
+        html_textf(h,
+                   _("The IANA Service Name and Transport Protocol Port Number Registry of %s "
+                     "(%zu records)."),
                    ps_db_date(w->db), ps_db_count(w->db));
-        H(h, " <a href=\"https://www.iana.org/assignments/service-names-port-numbers/\">%s</a>. "
-             "%s <a href=\"https://www.iana.org/help/licensing-terms\">%s</a>.</dd>\n",
+        H(h,
+          " <a href=\"https://www.iana.org/assignments/service-names-port-numbers/\">%s</a>. "
+          "%s <a href=\"https://www.iana.org/help/licensing-terms\">%s</a>.</dd>\n",
           _("The registry at IANA"), _("IANA publishes it under its"), _("licensing terms"));
         H(h, "<dt>%s</dt><dd>", _("Knowledge notes"));
-        html_textf(h, _("%zu hand-written notes on what really uses a port, each with its sources "
-                        "and a confidence level, under CC BY 4.0."),
+        html_textf(h,
+                   _("%zu hand-written notes on what really uses a port, each with its sources "
+                     "and a confidence level, under CC BY 4.0."),
                    ps_notes_count(w->notes));
         H(h, " <a href=\"https://creativecommons.org/licenses/by/4.0/\">%s</a></dd>\n",
           _("The licence"));

@@ -83,8 +83,8 @@ void render_group(const web *w, html *h, const ps_report_group *g, bool show_por
         H(h, "</h3>\n<p class=\"meta\">");
         if (show_port && (r->flags & PS_REC_HAS_PORT))
                 H(h, "%s · ", phrase_record_port(r, port, sizeof(port)));
-        H(h, "%s · %s</p>\n<dl class=\"record\">\n", phrase_protocols(g->protocols, buf, sizeof(buf)),
-          phrase_status(g->status));
+        H(h, "%s · %s</p>\n<dl class=\"record\">\n",
+          phrase_protocols(g->protocols, buf, sizeof(buf)), phrase_status(g->status));
         if (*r->name && *r->description)
                 H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Description"), r->description);
         people(w, h, r, false);
@@ -135,7 +135,8 @@ unsigned render_note(const web *w, html *h, const ps_report_note *rn, unsigned f
                 char prot[64];
                 phrase_protocols(p->protocols, prot, sizeof(prot));
                 if (p->lo == p->hi)
-                        H(h, "%s<a href=\"/ports/%u\">%u</a> %s", i ? ", " : "", p->lo, p->lo, prot);
+                        H(h, "%s<a href=\"/ports/%u\">%u</a> %s", i ? ", " : "", p->lo, p->lo,
+                          prot);
                 else
                         H(h, "%s<a href=\"/ports/%u-%u\">%u-%u</a> %s", i ? ", " : "", p->lo, p->hi,
                           p->lo, p->hi, prot);
@@ -154,7 +155,8 @@ unsigned render_note(const web *w, html *h, const ps_report_note *rn, unsigned f
                 for (unsigned i = 0; i < n->n_sources; i++) {
                         fn++;
                         snprintf(buf, sizeof(buf), _("source %u"), fn);
-                        H(h, " <sup class=\"fn\"><a href=\"#fn-%u\" aria-label=\"%s\">[%u]</a></sup>",
+                        H(h,
+                          " <sup class=\"fn\"><a href=\"#fn-%u\" aria-label=\"%s\">[%u]</a></sup>",
                           fn, buf, fn);
                 }
                 H(h, "</p>\n");

@@ -9,8 +9,8 @@
 /* Ports people look up often, and ports whose pages show what the site can
  * do (a cited unofficial use, an amplification vector, a dormant
  * registration). */
-static const unsigned examples[] = { 22, 53, 80, 123, 443, 445, 1712, 3306, 3389, 5432, 6379,
-                                     8080, 11211, 27017 };
+static const unsigned examples[] = { 22,   53,   80,   123,  443,  445,   1712,
+                                     3306, 3389, 5432, 6379, 8080, 11211, 27017 };
 
 void page_home(const web *w, const web_req *rq, web_page *pg)
 {
@@ -24,10 +24,11 @@ void page_home(const web *w, const web_req *rq, web_page *pg)
         H(h, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Every network port, explained"),
           _("The complete IANA registry, cited notes on what really uses a port, how often "
             "scanners find it open, and how to see what listens on it."));
-        H(h, "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
-             "<label class=\"vh\" for=\"home-q\">%s</label>\n"
-             "<input id=\"home-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
-             "placeholder=\"%s\">\n<button type=\"submit\">%s</button>\n</form>\n",
+        H(h,
+          "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
+          "<label class=\"vh\" for=\"home-q\">%s</label>\n"
+          "<input id=\"home-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
+          "placeholder=\"%s\">\n<button type=\"submit\">%s</button>\n</form>\n",
           _("Port number, service name or word"), _("1712, ssh, memcached..."), _("Look up"));
 
         H(h, "<h2>%s</h2>\n<ul>\n", _("Port ranges"));
@@ -58,8 +59,9 @@ void page_home(const web *w, const web_req *rq, web_page *pg)
         H(h, "</ul>\n");
 
         H(h, "<h2>%s</h2>\n<ul>\n", _("More"));
-        H(h, "<li><a href=\"/notes\">%s</a></li>\n", _("Knowledge notes by tag: malware, "
-                                                       "amplification, development defaults..."));
+        H(h, "<li><a href=\"/notes\">%s</a></li>\n",
+          _("Knowledge notes by tag: malware, "
+            "amplification, development defaults..."));
         H(h, "<li><a href=\"/suggest\">%s</a></li>\n",
           _("Free ports for your own service, and why each is safe"));
         H(h, "<li><a href=\"/changes\">%s</a></li>\n",

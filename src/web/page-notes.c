@@ -77,8 +77,9 @@ void page_notes(const web *w, const web_req *rq, web_page *pg)
                            _("%zu notes on what really uses a port, beyond the registry: each "
                              "cites its sources and says how sure it is."),
                            n);
-                H(h, "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+                H(h,
+                  "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
+                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
                   _("Tag"), _("Notes"), _("Meaning"));
                 for (int t = 0; t < _PS_TAG_MAX; t++) {
                         size_t count = 0;
@@ -89,7 +90,8 @@ void page_notes(const web *w, const web_req *rq, web_page *pg)
                                         count++;
                         }
                         const char *name = ps_tag_name((ps_tag)t);
-                        H(h, "<tr><td><a href=\"/notes/%s\">%s</a></td><td>%zu</td><td>%s</td></tr>\n",
+                        H(h,
+                          "<tr><td><a href=\"/notes/%s\">%s</a></td><td>%zu</td><td>%s</td></tr>\n",
                           name, name, count, _(tag_meaning[t]));
                 }
                 H(h, "</tbody></table></div>\n");

@@ -28,7 +28,8 @@ static void section_registry(const web *w, html *h, const ps_port_report *r)
         for (size_t i = 0; i < r->n_groups; i++)
                 render_group(w, h, ps_port_report_group_at(r, i), r->n_groups > 1);
         for (size_t i = 0; i < r->n_advice; i++)
-                H(h, "<p>%s</p>\n", phrase_advice(ps_port_report_advice_at(r, i), buf, sizeof(buf)));
+                H(h, "<p>%s</p>\n",
+                  phrase_advice(ps_port_report_advice_at(r, i), buf, sizeof(buf)));
         H(h, "</section>\n");
 }
 
@@ -60,8 +61,8 @@ static void section_notes(const web *w, html *h, const ps_port_report *r)
         if (r->n_prevalence == 0)
                 H(h, "<p>%s</p>\n", phrase_prevalence_none(r, buf, sizeof(buf)));
         for (size_t i = 0; i < r->n_prevalence; i++)
-                H(h, "<p>%s</p>\n", phrase_prevalence(ps_port_report_prevalence_at(r, i), buf,
-                                                      sizeof(buf)));
+                H(h, "<p>%s</p>\n",
+                  phrase_prevalence(ps_port_report_prevalence_at(r, i), buf, sizeof(buf)));
         H(h, "</section>\n");
 }
 
@@ -100,9 +101,10 @@ static void section_local(html *h, const ps_port_report *r)
                   phrase_local(ps_port_report_local_fact_at(r, i), r->proto, buf, sizeof(buf)));
         const ps_socket_list *l = r->local.listeners;
         if (l && l->n) {
-                H(h, "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                     "</tr></thead>\n<tbody>\n",
+                H(h,
+                  "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
+                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                  "</tr></thead>\n<tbody>\n",
                   _("Protocol"), _("Address"), _("Process"), _("User id"));
                 for (size_t i = 0; i < l->n; i++) {
                         const ps_socket *s = &l->sockets[i];
@@ -139,10 +141,9 @@ static void section_faq(html *h, const ps_port_report *r)
                 phrase_question(f, q, sizeof(q));
                 phrase_answer(f, a, sizeof(a));
                 H(h, "<dt>%s</dt>\n<dd>%s</dd>\n", q, a);
-                json_array_append_new(entities,
-                                      json_pack("{s:s, s:s, s:{s:s, s:s}}", "@type", "Question",
-                                                "name", q, "acceptedAnswer", "@type", "Answer",
-                                                "text", a));
+                json_array_append_new(entities, json_pack("{s:s, s:s, s:{s:s, s:s}}", "@type",
+                                                          "Question", "name", q, "acceptedAnswer",
+                                                          "@type", "Answer", "text", a));
         }
         H(h, "</dl>\n</section>\n");
         json_t *ld = json_pack("{s:s, s:s, s:o}", "@context", "https://schema.org", "@type",
@@ -185,8 +186,8 @@ static void section_nearby(const web *w, html *h, const ps_port_report *r)
                         if (p->lo == p->hi)
                                 H(h, "<li><a href=\"/ports/%u\">%u</a></li>\n", p->lo, p->lo);
                         else
-                                H(h, "<li><a href=\"/ports/%u-%u\">%u-%u</a></li>\n", p->lo,
-                                  p->hi, p->lo, p->hi);
+                                H(h, "<li><a href=\"/ports/%u-%u\">%u-%u</a></li>\n", p->lo, p->hi,
+                                  p->lo, p->hi);
                 }
                 H(h, "</ul>\n");
         }
@@ -196,17 +197,21 @@ static void section_nearby(const web *w, html *h, const ps_port_report *r)
  * screen readers. */
 static void vote_form(html *h, unsigned port)
 {
-        H(h, "<form method=\"post\" action=\"/ports/%u/vote\">\n<fieldset class=\"vote\">\n"
-             "<legend>%s</legend>\n",
+        H(h,
+          "<form method=\"post\" action=\"/ports/%u/vote\">\n<fieldset class=\"vote\">\n"
+          "<legend>%s</legend>\n",
           port, _("Was this page helpful?"));
-        H(h, "<button type=\"submit\" name=\"vote\" value=\"unhelpful\" aria-label=\"%s\">"
-             "<span aria-hidden=\"true\">😔</span></button>\n",
+        H(h,
+          "<button type=\"submit\" name=\"vote\" value=\"unhelpful\" aria-label=\"%s\">"
+          "<span aria-hidden=\"true\">😔</span></button>\n",
           _("No, it was not helpful"));
-        H(h, "<button type=\"submit\" name=\"vote\" value=\"neutral\" aria-label=\"%s\">"
-             "<span aria-hidden=\"true\">🤨</span></button>\n",
+        H(h,
+          "<button type=\"submit\" name=\"vote\" value=\"neutral\" aria-label=\"%s\">"
+          "<span aria-hidden=\"true\">🤨</span></button>\n",
           _("Somewhat helpful"));
-        H(h, "<button type=\"submit\" name=\"vote\" value=\"helpful\" aria-label=\"%s\">"
-             "<span aria-hidden=\"true\">😃</span></button>\n",
+        H(h,
+          "<button type=\"submit\" name=\"vote\" value=\"helpful\" aria-label=\"%s\">"
+          "<span aria-hidden=\"true\">😃</span></button>\n",
           _("Yes, it was helpful"));
         H(h, "</fieldset>\n</form>\n");
 }
@@ -226,8 +231,8 @@ void page_port(const web *w, const web_req *rq, web_page *pg)
         snprintf(canonical, sizeof(canonical), "/ports/%u", port);
         snprintf(range_path, sizeof(range_path), "/ports/%u-%u", r->range.lo, r->range.hi);
         snprintf(crumb, sizeof(crumb), _("Port %u"), port);
-        const char *crumbs[] = { _("Home"), "/", _("Ports"), "/ranges", r->range.title, range_path,
-                                 crumb, NULL };
+        const char *crumbs[] = { _("Home"),      "/",        _("Ports"), "/ranges",
+                                 r->range.title, range_path, crumb,      NULL };
 
         layout_begin(w, pg, title, r->title.text2 && *r->title.text2 ? r->title.text2 : title,
                      canonical);

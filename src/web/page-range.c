@@ -42,9 +42,10 @@ void page_range(const web *w, const web_req *rq, web_page *pg)
                    r->registry_date);
         H(h, "</p>\n");
         if (r->n_groups) {
-                H(h, "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                     "</tr></thead>\n<tbody>\n",
+                H(h,
+                  "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
+                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                  "</tr></thead>\n<tbody>\n",
                   _("Port"), _("Protocols"), _("Service"), _("Description"));
                 for (size_t i = 0; i < r->n_groups; i++) {
                         const ps_report_group *g = ps_range_report_group_at(r, i);

@@ -22,8 +22,9 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
                 else
                         snprintf(pg->location, sizeof(pg->location), "/ports/%u-%u", spec.lo,
                                  spec.hi);
-                H(h, "<!DOCTYPE html>\n<html lang=\"en\"><head><title>%s</title></head><body>"
-                     "<p><a href=\"%U\">%s</a></p></body></html>\n",
+                H(h,
+                  "<!DOCTYPE html>\n<html lang=\"en\"><head><title>%s</title></head><body>"
+                  "<p><a href=\"%U\">%s</a></p></body></html>\n",
                   pg->location, pg->location, pg->location);
                 return;
         }
@@ -32,14 +33,16 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
                      "/search");
         layout_breadcrumb(pg, crumbs, 4);
         H(h, "<h1>%s</h1>\n", _("Search"));
-        H(h, "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
-             "<label class=\"vh\" for=\"search-q\">%s</label>\n"
-             "<input id=\"search-q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"%s\">\n"
-             "<button type=\"submit\">%s</button>\n</form>\n",
+        H(h,
+          "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
+          "<label class=\"vh\" for=\"search-q\">%s</label>\n"
+          "<input id=\"search-q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"%s\">\n"
+          "<button type=\"submit\">%s</button>\n</form>\n",
           _("Port number, service name or word"), q ? q : "", _("Search"));
         if (!q || !*q) {
-                H(h, "<p>%s</p>\n", _("Type a port number (1712), a range (8000-8100), a service "
-                                      "name (ssh) or words (\"exchange mapi\")."));
+                H(h, "<p>%s</p>\n",
+                  _("Type a port number (1712), a range (8000-8100), a service "
+                    "name (ssh) or words (\"exchange mapi\")."));
                 layout_end(w, pg);
                 return;
         }
@@ -69,9 +72,10 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
                 H(h, "<h2>%s</h2>\n<p class=\"meta\">", _("Registrations"));
                 html_textf(h, _("%d matches; the best %d shown."), nr,
                            nr < WEB_SEARCH_RESULTS ? nr : WEB_SEARCH_RESULTS);
-                H(h, "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                     "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                     "</tr></thead>\n<tbody>\n",
+                H(h,
+                  "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
+                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                  "</tr></thead>\n<tbody>\n",
                   _("Port"), _("Protocol"), _("Service"), _("Description"));
                 for (int i = 0; i < nr && i < WEB_SEARCH_RESULTS; i++) {
                         ps_record rec;
@@ -83,8 +87,8 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
                         else if (rec.port_lo == rec.port_hi)
                                 H(h, "<a href=\"/ports/%u\">%u</a>", rec.port_lo, rec.port_lo);
                         else
-                                H(h, "<a href=\"/ports/%u-%u\">%u-%u</a>", rec.port_lo,
-                                  rec.port_hi, rec.port_lo, rec.port_hi);
+                                H(h, "<a href=\"/ports/%u-%u\">%u-%u</a>", rec.port_lo, rec.port_hi,
+                                  rec.port_lo, rec.port_hi);
                         H(h, "</td><td>%s</td><td>", ps_proto_name(rec.proto));
                         if (rec.name[0])
                                 H(h, "<a href=\"/services/%s\">%s</a>", rec.name, rec.name);

@@ -47,8 +47,9 @@ void page_service(const web *w, const web_req *rq, web_page *pg)
         const ps_report_group *first = ps_name_report_group_at(r, 0);
         snprintf(title, sizeof(title), _("Service %s"), first->record.name);
         snprintf(canonical, sizeof(canonical), "/services/%s", first->record.name);
-        const char *crumbs[] = { _("Home"), "/", _("Services"), "/search", first->record.name,
-                                 NULL };
+        const char *crumbs[] = {
+                _("Home"), "/", _("Services"), "/search", first->record.name, NULL
+        };
         layout_begin(w, pg, title, first->record.description, canonical);
         layout_breadcrumb(pg, crumbs, 6);
         H(h, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", title, first->record.description);

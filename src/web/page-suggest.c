@@ -46,8 +46,9 @@ void page_suggest(const web *w, const web_req *rq, web_page *pg)
                      "browsers, free of known unofficial uses, and ordered from the least seen "
                      "open."),
                    ps_db_date(w->db));
-        H(h, "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-             "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+        H(h,
+          "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
+          "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
           _("Port"), _("Seen open by nmap"));
         for (int i = 0; i < n; i++) {
                 H(h, "<tr><td><a href=\"/ports/%u\">%u</a></td><td>", s[i].port, s[i].port);

@@ -55,6 +55,8 @@ const char *web_status_title(unsigned status)
                 return "Not Modified";
         case 400:
                 return "Bad Request";
+        case 403:
+                return "Forbidden";
         case 404:
                 return "Not Found";
         case 405:
@@ -65,6 +67,8 @@ const char *web_status_title(unsigned status)
                 return "URI Too Long";
         case 415:
                 return "Unsupported Media Type";
+        case 429:
+                return "Too Many Requests";
         case 431:
                 return "Request Header Fields Too Large";
         case 500:
@@ -89,6 +93,8 @@ static const char *status_explain(unsigned status)
         switch (status) {
         case 400:
                 return _("The request was malformed, so the server did not try to answer it.");
+        case 403:
+                return _("The server understood the request and refuses it.");
         case 404:
                 return _("There is no page at this address.");
         case 405:
@@ -97,6 +103,8 @@ static const char *status_explain(unsigned status)
                 return _("The request carried more data than this site accepts.");
         case 414:
                 return _("The address is longer than any address of this site.");
+        case 429:
+                return _("Too many requests came from this address in a short time.");
         case 431:
                 return _("The request's header fields are larger than this site accepts.");
         case 503:
@@ -105,8 +113,7 @@ static const char *status_explain(unsigned status)
         return _("The server could not answer this request.");
 }
 
-void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status,
-               const char *detail)
+void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, const char *detail)
 {
         html_free(&pg->out);
         html_init(&pg->out);
@@ -149,8 +156,8 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status,
                         H(&pg->out, "</ul>\n");
                 }
         }
-        H(&pg->out, "<p><a href=\"/\">%s</a> · <a href=\"/search\">%s</a></p>\n",
-          _("Home page"), _("Search ports and services"));
+        H(&pg->out, "<p><a href=\"/\">%s</a> · <a href=\"/search\">%s</a></p>\n", _("Home page"),
+          _("Search ports and services"));
         layout_end(w, pg);
 }
 
@@ -165,9 +172,10 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
                   const char *canonical)
 {
         html *h = &pg->out;
-        H(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-             "<title>%s · portscope</title>\n",
+        H(h,
+          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>%s · portscope</title>\n",
           title);
         if (description)
                 H(h, "<meta name=\"description\" content=\"%s\">\n", description);
@@ -178,17 +186,19 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
              "<meta name=\"color-scheme\" content=\"light dark\">\n"
              "</head>\n<body>\n");
         H(h, "<a class=\"skip\" href=\"#main\">%s</a>\n", _("Skip to the content"));
-        H(h, "<header class=\"site\">\n<a class=\"brand\" href=\"/\">portscope</a>\n"
-             "<nav aria-label=\"%s\">\n"
-             "<a href=\"/ranges\">%s</a>\n<a href=\"/notes\">%s</a>\n"
-             "<a href=\"/changes\">%s</a>\n<a href=\"/suggest\">%s</a>\n"
-             "<a href=\"/about\">%s</a>\n</nav>\n",
+        H(h,
+          "<header class=\"site\">\n<a class=\"brand\" href=\"/\">portscope</a>\n"
+          "<nav aria-label=\"%s\">\n"
+          "<a href=\"/ranges\">%s</a>\n<a href=\"/notes\">%s</a>\n"
+          "<a href=\"/changes\">%s</a>\n<a href=\"/suggest\">%s</a>\n"
+          "<a href=\"/about\">%s</a>\n</nav>\n",
           _("Site"), _("Ranges"), _("Notes"), _("Changes"), _("Free ports"), _("About"));
-        H(h, "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
-             "<label class=\"vh\" for=\"site-q\">%s</label>\n"
-             "<input id=\"site-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
-             "placeholder=\"%s\">\n<button type=\"submit\">%s</button>\n</form>\n"
-             "</header>\n<main id=\"main\">\n",
+        H(h,
+          "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
+          "<label class=\"vh\" for=\"site-q\">%s</label>\n"
+          "<input id=\"site-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
+          "placeholder=\"%s\">\n<button type=\"submit\">%s</button>\n</form>\n"
+          "</header>\n<main id=\"main\">\n",
           _("Search ports and services"), _("Port, service or word"), _("Search"));
 }
 
@@ -198,8 +208,9 @@ void layout_end(const web *w, web_page *pg)
         H(h, "</main>\n<footer class=\"site\">\n<p>");
         html_textf(h, _("IANA registry of %s, %zu knowledge notes."), ps_db_date(w->db),
                    ps_notes_count(w->notes));
-        H(h, " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
-             "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",
+        H(h,
+          " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
+          "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",
           _("Sources and licences"), _("JSON API"), _("Sitemap"));
 }
 

@@ -10,19 +10,22 @@
 #include "web.h"
 
 static const web_route routes[] = {
-        { "/", WEB_M_GET, page_home, true },
-        { "/search", WEB_M_GET, page_search, true },
-        { "/notes", WEB_M_GET, page_notes, true },
-        { "/notes/{tag}", WEB_M_GET, page_notes, false },
-        { "/ranges", WEB_M_GET, page_ranges, true },
-        { "/suggest", WEB_M_GET, page_suggest, true },
-        { "/about", WEB_M_GET, page_about, true },
-        { "/sitemap.xml", WEB_M_GET, page_sitemap, false },
-        { "/robots.txt", WEB_M_GET, page_robots, false },
-        { "/static/style.css", WEB_M_GET, page_css, false },
-        { "/static/icon.svg", WEB_M_GET, page_icon, false },
-        { "/favicon.ico", WEB_M_GET, page_icon, false },
-        { "/healthz", WEB_M_GET, page_healthz, false },
+        { "/", WEB_M_GET, page_home, true, NULL },
+        { "/search", WEB_M_GET, page_search, true, NULL },
+        { "/notes", WEB_M_GET, page_notes, true, NULL },
+        { "/notes/{tag}", WEB_M_GET, page_notes, false, NULL },
+        { "/ranges", WEB_M_GET, page_ranges, true, NULL },
+        { "/suggest", WEB_M_GET, page_suggest, true, NULL },
+        { "/about", WEB_M_GET, page_about, true, NULL },
+        { "/sitemap.xml", WEB_M_GET, page_sitemap, false, NULL },
+        { "/robots.txt", WEB_M_GET, page_robots, false, NULL },
+        { "/static/style.css", WEB_M_GET, page_css, false, NULL },
+        { "/static/icon.svg", WEB_M_GET, page_icon, false, NULL },
+        { "/favicon.ico", WEB_M_GET, page_icon, false, NULL },
+        { "/healthz", WEB_M_GET, page_healthz, false, NULL },
+        { "/ports/{port}/vote", WEB_M_POST, page_votes_unavailable, false, web_votes_form },
+        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, page_votes_unavailable, false,
+          web_votes_api },
 };
 
 const web_route *web_routes(size_t *ret_n)

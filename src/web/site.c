@@ -227,8 +227,9 @@ int web_site_main(int argc, char **argv)
                         char *end;
                         unsigned long v = strtoul(optarg, &end, 10);
                         if (*end || end == optarg || v < 1 || v > 64) {
-                                fprintf(stderr, "portscope-web: --threads: expected a number "
-                                                "from 1 to 64, got '%s'\n",
+                                fprintf(stderr,
+                                        "portscope-web: --threads: expected a number "
+                                        "from 1 to 64, got '%s'\n",
                                         optarg);
                                 return 2;
                         }
@@ -245,8 +246,9 @@ int web_site_main(int argc, char **argv)
                 return 2;
         }
         if (*base_url && strncmp(base_url, "http://", 7) && strncmp(base_url, "https://", 8)) {
-                fprintf(stderr, "portscope-web: --base-url: expected an http:// or https:// URL, "
-                                "got '%s'\n",
+                fprintf(stderr,
+                        "portscope-web: --base-url: expected an http:// or https:// URL, "
+                        "got '%s'\n",
                         base_url);
                 return 2;
         }
@@ -255,8 +257,9 @@ int web_site_main(int argc, char **argv)
                 return 3;
         if (ports_arg) {
                 if (parse_ports(ports_arg, ports) < 0) {
-                        fprintf(stderr, "portscope-web: --ports: expected ports and ranges "
-                                        "separated by commas (22,80,8000-8100), got '%s'\n",
+                        fprintf(stderr,
+                                "portscope-web: --ports: expected ports and ranges "
+                                "separated by commas (22,80,8000-8100), got '%s'\n",
                                 ports_arg);
                         free(ports);
                         return 2;
@@ -331,8 +334,9 @@ int web_site_main(int argc, char **argv)
 
         int ret = 0;
         if (interrupted) {
-                fprintf(stderr, "portscope-web: site: interrupted after %zu files; every file "
-                                "written is whole\n",
+                fprintf(stderr,
+                        "portscope-web: site: interrupted after %zu files; every file "
+                        "written is whole\n",
                         atomic_load(&j.written));
                 ret = 130;
         } else if (atomic_load(&j.failed)) {

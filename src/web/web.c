@@ -35,8 +35,8 @@ int web_open(web *w, char *errbuf, size_t errlen)
         else
                 w->last_modified = 0;
         gmtime_r(&w->last_modified, &tm);
-        strftime(w->last_modified_http, sizeof(w->last_modified_http),
-                 "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        strftime(w->last_modified_http, sizeof(w->last_modified_http), "%a, %d %b %Y %H:%M:%S GMT",
+                 &tm);
         return 0;
 }
 

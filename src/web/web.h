@@ -15,13 +15,13 @@
 #include "portscope/portscope.h"
 
 /* Caps of the router: a request beyond them is refused, never truncated. */
-#define WEB_PATH_MAX 256     /* decoded path */
-#define WEB_SEGMENTS_MAX 4   /* "/api/v1/ports/1712" */
-#define WEB_SEGMENT_MAX 64   /* one decoded segment */
-#define WEB_PARAMS_MAX 8     /* query or form fields */
-#define WEB_PARAM_MAX 200    /* one decoded value */
-#define WEB_QUERY_MAX 1024   /* raw query string */
-#define WEB_BODY_MAX 1024    /* a form body (the vote) */
+#define WEB_PATH_MAX 256   /* decoded path */
+#define WEB_SEGMENTS_MAX 5 /* "/api/v1/ports/1712/votes" */
+#define WEB_SEGMENT_MAX 64 /* one decoded segment */
+#define WEB_PARAMS_MAX 8   /* query or form fields */
+#define WEB_PARAM_MAX 200  /* one decoded value */
+#define WEB_QUERY_MAX 1024 /* raw query string */
+#define WEB_BODY_MAX 1024  /* a form body (the vote) */
 #define WEB_SEARCH_RESULTS 50
 
 /* Shared, read-only once serving starts: threads use it without locks. */
@@ -33,8 +33,9 @@ typedef struct web {
         char base_url[256];        /* canonical links and the sitemap, no trailing '/' */
         time_t last_modified;      /* the data's date: the registry's */
         char last_modified_http[64];
-        bool votes;                /* a vote store is configured */
-        struct web_cache *cache;   /* serve only */
+        bool votes;              /* a vote store is configured */
+        struct web_votes *vote;  /* its routes' state (votes-http.c), serve only */
+        struct web_cache *cache; /* serve only */
 } web;
 
 typedef struct web_param {
@@ -70,7 +71,7 @@ typedef enum web_kind {
 typedef struct web_page {
         unsigned status;
         web_kind kind;
-        html out; /* the body, for every kind (html_text() escapes, H() only for HTML) */
+        html out;          /* the body, for every kind (html_text() escapes, H() only for HTML) */
         bool no_store;     /* never cached, never exported (search, POST answers) */
         const char *allow; /* 405: the methods the resource has */
         char location[WEB_PATH_MAX + 32]; /* 303 and 301 */
@@ -78,12 +79,21 @@ typedef struct web_page {
 
 typedef void (*web_handler)(const web *w, const web_req *rq, web_page *pg);
 
+/* A handler that answers over HTTP itself (a vote defers its answer until
+ * the store has it on disk); serve only. */
+struct httpd_request;
+struct httpd_response;
+typedef struct web_votes web_votes;
+typedef void (*web_raw_handler)(const web *w, const web_req *rq, const struct httpd_request *req,
+                                struct httpd_response *resp);
+
 /* A route of the one table in routes.c. */
 typedef struct web_route {
         const char *pattern; /* "/ports/{port}", "/api/v1/services/{name}" */
         unsigned methods;    /* WEB_M_* */
         web_handler handler;
         bool in_sitemap;     /* a fixed page listed in the sitemap */
+        web_raw_handler raw; /* serve calls this instead of handler */
 } web_route;
 
 enum {
@@ -109,8 +119,7 @@ const char *web_param_get(const web_req *rq, const char *key);
 void web_render(const web *w, const web_req *rq, const web_route *route, web_page *pg);
 /* An error page: HTML for pages, an RFC 9457 problem document for /api/
  * or when the client asks for application/problem+json. */
-void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status,
-               const char *detail);
+void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, const char *detail);
 void web_page_init(web_page *pg);
 void web_page_free(web_page *pg);
 const char *web_content_type(web_kind kind);
@@ -141,6 +150,14 @@ void page_css(const web *w, const web_req *rq, web_page *pg);
 void page_icon(const web *w, const web_req *rq, web_page *pg);
 void page_healthz(const web *w, const web_req *rq, web_page *pg);
 void page_not_found(const web *w, const web_req *rq, web_page *pg);
+void page_votes_unavailable(const web *w, const web_req *rq, web_page *pg);
+/* POST /ports/N/vote and GET/POST /api/v1/ports/N/votes (votes-http.c). */
+void web_votes_form(const web *w, const web_req *rq, const struct httpd_request *req,
+                    struct httpd_response *resp);
+void web_votes_api(const web *w, const web_req *rq, const struct httpd_request *req,
+                   struct httpd_response *resp);
+/* The site's security headers (serve.c), for answers made outside it. */
+void web_security_headers(struct httpd_response *resp);
 void api_ports(const web *w, const web_req *rq, web_page *pg);
 void api_ranges(const web *w, const web_req *rq, web_page *pg);
 void api_services(const web *w, const web_req *rq, web_page *pg);
