@@ -8,7 +8,7 @@ with one log line per fault; and durability: 10,000 votes from 200 clients,
 the server SIGKILLed mid-load and restarted, then every vote that got no
 answer retried: the stored count equals the votes answered 2xx, each once.
 
-Usage: test_votes_http.py PORTSCOPE_WEB PORTSCOPE PG_CLUSTER_SH
+Usage: test_votes_http.py PORTSCOPE_WEB PORTSCOPE PG_CLUSTER_SH SCHEMA_DIR
 """
 import http.client
 import json
@@ -25,7 +25,24 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webtest import Server, Tap  # noqa: E402
 
 t = Tap()
-web, portscope, pg_cluster = sys.argv[1:4]
+web, portscope, pg_cluster, schema_dir = sys.argv[1:5]
+try:
+    import jsonschema
+except ImportError:
+    jsonschema = None
+
+
+def valid(doc, kind):
+    """Whether doc matches docs/schema/KIND.schema.json; None without jsonschema."""
+    if jsonschema is None:
+        return None
+    with open(os.path.join(schema_dir, f"{kind}.schema.json")) as f:
+        try:
+            jsonschema.validate(doc, json.load(f))
+            return True
+        except jsonschema.ValidationError as e:
+            print(f"# {e.message}")
+            return False
 tmp = tempfile.mkdtemp(prefix="portscope-votes-http.")
 os.chmod(tmp, 0o755)
 mounted = []
@@ -96,9 +113,14 @@ def basics(store):
         t.ok(tally(srv, 1712)["total"] == 1, "and nothing of them was counted")
 
         st, h, doc = api(srv, 80, "neutral", lang="de")
-        t.ok(st == 201 and doc == {"page": "/ports/80", "lang": "de", "vote": "neutral",
-                                   "replaced": False},
+        t.ok(st == 201 and doc.get("kind") == "vote" and doc.get("page") == "/ports/80" and
+             doc.get("lang") == "de" and doc.get("vote") == "neutral" and
+             doc.get("replaced") is False,
              "API vote: 201 with the vote", (st, doc))
+        if jsonschema is None:
+            t.skip("the vote matches docs/schema/vote.schema.json", "no python3-jsonschema")
+        else:
+            t.ok(valid(doc, "vote"), "the vote matches docs/schema/vote.schema.json")
         st, _, doc = api(srv, 80, "helpful", lang="de")
         t.ok(st == 201 and doc.get("replaced") is True and tally(srv, 80)["total"] == 1,
              "API: a changed vote replaces", (st, doc))
@@ -124,6 +146,14 @@ def basics(store):
         t.ok(api(srv, 2010, "helpful", xff="198.51.100.10")[0] == 201,
              "another client is not limited by it")
         total = tally(srv, 1712)["total"] + tally(srv, 80)["total"]
+        st, h, body = srv.get("/api/v1/ports/80/votes")
+        t.ok(st == 200 and h.get("access-control-allow-origin") == "*",
+             "GET tallies: 200, readable from other origins", (st, h))
+        if jsonschema is None:
+            t.skip("the tallies match docs/schema/port_votes.schema.json", "no python3-jsonschema")
+        else:
+            t.ok(valid(json.loads(body), "port_votes"),
+                 "the tallies match docs/schema/port_votes.schema.json")
     finally:
         stop(srv)
     t.ok(stored(store, {"/ports/1712", "/ports/80"}) == total,

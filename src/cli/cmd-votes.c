@@ -51,7 +51,8 @@ static uint64_t row_total(const struct votes_tally *t)
 
 static int print_json(const votes_store *s, const struct votes_tally *t, size_t n)
 {
-        json_t *doc = json_pack("{s:s}", "store", votes_backend(s));
+        json_t *doc = json_pack("{s:i, s:s, s:s}", "schema_version", 1, "kind", "votes", "store",
+                                votes_backend(s));
         if (doc && votes_json_add(doc, t, n) < 0) {
                 json_decref(doc);
                 doc = NULL;

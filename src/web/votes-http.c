@@ -333,7 +333,8 @@ static void cast_done(void *userdata, int result, bool replaced)
                         log_fault(p->v, 0, "");
                 httpd_response_header(resp, "Location", p->path);
                 send_json(resp, 201,
-                          json_pack("{s:s, s:s, s:s, s:b}", "page", page, "lang", p->lang, "vote",
+                          json_pack("{s:i, s:s, s:s, s:s, s:s, s:b}", "schema_version", 1, "kind",
+                                    "vote", "page", page, "lang", p->lang, "vote",
                                     vote_value_name(p->value), "replaced", replaced));
         } else {
                 char loc[64];
@@ -480,7 +481,8 @@ static void api_get(const web *w, const web_req *rq, httpd_response *resp)
                 send_error(w, rq, resp, 503, _("The vote store cannot be read right now."));
                 return;
         }
-        json_t *doc = json_pack("{s:i, s:s}", "port", (int)port, "page", page);
+        json_t *doc = json_pack("{s:i, s:s, s:i, s:s}", "schema_version", 1, "kind", "port_votes",
+                                "port", (int)port, "page", page);
         if (doc && votes_json_add(doc, t, n) < 0) {
                 json_decref(doc);
                 doc = NULL;
