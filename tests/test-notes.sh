@@ -183,8 +183,8 @@ PORTSCOPE_NMAP_SERVICES="$tmp/none" run 1712
 [ "$rc" -eq 0 ] && [ -z "$err" ] && printf '%s' "$flat" | grep -q 'Prevalence unknown: nmap'
 
 check "missing nmap-services: no error, the report says it is unknown" $?
-PORTSCOPE_NMAP_SERVICES="$tmp/none" "$PS" --json 1712 | python3 -c 'import json,sys; assert json.load(sys.stdin)["prevalence"] is None'
-check "missing nmap-services: --json prevalence is null" $?
+PORTSCOPE_NMAP_SERVICES="$tmp/none" "$PS" --json 1712 | python3 -c 'import json,sys; assert json.load(sys.stdin)["prevalence"]["state"] == "not_installed"'
+check "missing nmap-services: --json prevalence state not_installed" $?
 printf 'http\t80/tcp\n' >"$tmp/bad-services"
 PORTSCOPE_NMAP_SERVICES="$tmp/bad-services" run 1712
 [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$err" | grep -c '')" -eq 1 ] &&

@@ -117,7 +117,7 @@ run --json "$tport/tcp"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-mine = [s for s in d["sockets"] if [p for p in s["processes"] if p["pid"] == int(sys.argv[2])]]
+mine = [s for s in d["local"]["listeners"] if [p for p in s["processes"] if p["pid"] == int(sys.argv[2])]]
 assert len(mine) == 1 and mine[0]["state"] == "LISTEN", mine
 ' "$tmp/out" "$hpid"
 check "port report --json: a sockets array of the listeners" $?

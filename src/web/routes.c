@@ -23,8 +23,8 @@ static const web_route routes[] = {
         { "/static/icon.svg", WEB_M_GET, page_icon, false, NULL },
         { "/favicon.ico", WEB_M_GET, page_icon, false, NULL },
         { "/healthz", WEB_M_GET, page_healthz, false, NULL },
-        { "/ports/{port}/vote", WEB_M_POST, page_votes_unavailable, false, web_votes_form },
-        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, page_votes_unavailable, false,
+        { "/ports/{port}/vote", WEB_M_POST, page_port_vote, false, web_votes_form },
+        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, page_port_vote, false,
           web_votes_api },
 };
 

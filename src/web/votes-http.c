@@ -424,13 +424,6 @@ static void cast(const web *w, const web_req *rq, const httpd_request *req, http
                 cast_done(p, r, false);
 }
 
-void page_votes_unavailable(const web *w, const web_req *rq, web_page *pg)
-{
-        /* Only the server takes votes (web_votes_form, web_votes_api); the
-         * static export has no server to post to. */
-        web_error(w, rq, pg, 503, _("This copy of the site does not collect votes."));
-}
-
 void web_votes_form(const web *w, const web_req *rq, const httpd_request *req, httpd_response *resp)
 {
         web_param params[WEB_PARAMS_MAX];

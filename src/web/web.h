@@ -150,7 +150,6 @@ void page_css(const web *w, const web_req *rq, web_page *pg);
 void page_icon(const web *w, const web_req *rq, web_page *pg);
 void page_healthz(const web *w, const web_req *rq, web_page *pg);
 void page_not_found(const web *w, const web_req *rq, web_page *pg);
-void page_votes_unavailable(const web *w, const web_req *rq, web_page *pg);
 /* POST /ports/N/vote and GET/POST /api/v1/ports/N/votes (votes-http.c). */
 void web_votes_form(const web *w, const web_req *rq, const struct httpd_request *req,
                     struct httpd_response *resp);

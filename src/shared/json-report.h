@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The report documents as JSON, one encoder per report, shared by --json and
+ * the HTTP API (docs/schema/port-report.json, name-report.json,
+ * range-report.json). */
+#ifndef PS_SHARED_JSON_REPORT_H
+#define PS_SHARED_JSON_REPORT_H
+
+#include <jansson.h>
+
+#include "portscope/portscope.h"
+
+#define JSON_SCHEMA_VERSION 1
+
+/* db and notes are those the report was built from (notes may be NULL).
+ * Local listeners are left to the caller: "local" gets no "listeners". */
+json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_notes *notes);
+json_t *json_name_report(const ps_name_report *r, const ps_db *db);
+json_t *json_range_report(const ps_range_report *r, const ps_db *db);
+/* One group of records that differ only in protocol: a record with "protocols". */
+json_t *json_report_group(const ps_db *db, const ps_report_group *g);
+
+#endif
