@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
           libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
-          python3-html5lib chromium)
+          gettext locales-all python3-html5lib chromium)
 
 deps() {
         local missing=()
@@ -65,7 +65,8 @@ run)
         shift
         deps
         build
-        exec build/portscope "$@"
+        # The uninstalled catalogs: messages follow LANG/LANGUAGE (docs/translations.md).
+        PORTSCOPE_LOCALEDIR=$PWD/build/po exec build/portscope "$@"
         ;;
 test)
         shift

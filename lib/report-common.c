@@ -12,7 +12,7 @@
 static const char *const status_names[] = {
         [PS_PORT_NOT_REGISTERED] = "not_registered", [PS_PORT_ASSIGNED] = "assigned",
         [PS_PORT_UNASSIGNED] = "unassigned",         [PS_PORT_RESERVED] = "reserved",
-        [PS_PORT_DEREGISTERED] = "deregistered",     [PS_PORT_PRIVATE_USE] = "private_use",
+        [PS_PORT_DEREGISTERED] = "de_registered",    [PS_PORT_PRIVATE_USE] = "private_use",
 };
 
 PS_EXPORT const char *ps_port_status_name(ps_port_status status)

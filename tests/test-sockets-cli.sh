@@ -117,7 +117,7 @@ run --json "$tport/tcp"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-mine = [s for s in d["local"]["listeners"] if [p for p in s["processes"] if p["pid"] == int(sys.argv[2])]]
+mine = [s for s in d["sockets"] if [p for p in s["processes"] if p["pid"] == int(sys.argv[2])]]
 assert len(mine) == 1 and mine[0]["state"] == "LISTEN", mine
 ' "$tmp/out" "$hpid"
 check "port report --json: a sockets array of the listeners" $?
@@ -145,7 +145,7 @@ expect_bad "who a range" 'not a range' who 10-20
 expect_bad "who 80/xyz" 'unknown protocol' who 80/xyz
 expect_bad "ls --state bogus" 'unknown state' ls --state bogus
 expect_bad "ls --user nosuchuser" 'no user' ls --user nosuchuser-xyz
-expect_bad "ls --process 12x" 'not a pid' ls --process 12x
+expect_bad "ls --process 99999999999" 'not a pid' ls --process 99999999999
 expect_bad "ls with an argument" 'unexpected argument' ls 80
 expect_bad "ls --bogus" 'unknown option' ls --bogus
 

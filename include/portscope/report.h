@@ -43,7 +43,7 @@ typedef enum ps_port_status {
         _PS_PORT_STATUS_MAX
 } ps_port_status;
 
-/* "not_registered", "assigned", "unassigned", "reserved", "deregistered",
+/* "not_registered", "assigned", "unassigned", "reserved", "de_registered",
  * "private_use"; NULL when invalid. */
 const char *ps_port_status_name(ps_port_status status);
 

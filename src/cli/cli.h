@@ -96,7 +96,8 @@ const char *sty_off(const struct cli *c);
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
 unsigned out_width(void);
 
-/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */
+/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails
+ * or when any part of the document could not be built. */
 int json_emit(json_t *doc);
 
 /* "1712" or "811-827"; buf needs 12 bytes. */

@@ -267,9 +267,8 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                                                            : ps_strerror(rep->prevalence_error));
         if (c->json) {
                 json_t *doc = json_port_report(rep, o.db, o.notes);
-                json_t *local = json_object_get(doc, "local");
-                if (local)
-                        json_object_set_new(local, "listeners",
+                if (rep->have_local)
+                        json_object_set_new(doc, "sockets",
                                             port_sockets_json(c, rep->local.listeners));
                 r = json_emit(doc);
         } else {

@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "registry-set.h"
+#include "report-phrases.h"
+#include "utf8.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
@@ -19,9 +21,7 @@ int cli_error(int status, const char *fmt, ...)
         va_end(ap);
         /* Messages quote arguments and file contents: a control character
          * there would break the one line or drive the terminal. */
-        for (char *p = msg; *p; p++)
-                if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = '?';
+        ps_text_sanitize(msg);
         fprintf(stderr, "portscope: %s%s\n", msg, n >= (int)sizeof(msg) ? "..." : "");
         return status;
 }
@@ -135,21 +135,19 @@ void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, un
 
 int json_emit(json_t *doc)
 {
-        int r = doc ? json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) : -1;
+        if (json_build_failed() || !doc) {
+                json_decref(doc);
+                return cli_error(EXIT_SYSTEM, "cannot build the JSON document (out of memory, "
+                                              "or text that is not UTF-8)");
+        }
+        int r = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         json_decref(doc);
         if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) == EOF)
-                return cli_error(EXIT_SYSTEM, "writing output: %s",
-                                 doc ? strerror(errno) : "out of memory");
+                return cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
         return 0;
 }
 
 const char *port_label(const ps_record *rec, char *buf, size_t size)
 {
-        if (!(rec->flags & PS_REC_HAS_PORT))
-                snprintf(buf, size, "-");
-        else if (rec->port_lo == rec->port_hi)
-                snprintf(buf, size, "%u", rec->port_lo);
-        else
-                snprintf(buf, size, "%u-%u", rec->port_lo, rec->port_hi);
-        return buf;
+        return phrase_record_port(rec, buf, size);
 }

@@ -4,20 +4,46 @@
 #include <string.h>
 
 #include "json-record.h"
-#include "registry-set.h"
+#include "utf8.h"
+
+static _Thread_local bool json_broken;
+
+int cli_json_set(json_t *o, const char *key, json_t *v)
+{
+        if (!v || (json_object_set_new)(o, key, v) < 0) {
+                json_broken = true;
+                return -1;
+        }
+        return 0;
+}
+
+int cli_json_append(json_t *a, json_t *v)
+{
+        if (!v || (json_array_append_new)(a, v) < 0) {
+                json_broken = true;
+                return -1;
+        }
+        return 0;
+}
+
+bool json_build_failed(void)
+{
+        bool b = json_broken;
+        json_broken = false;
+        return b;
+}
 
 json_t *json_text(const char *s)
 {
-        json_t *j = json_string(s);
-        if (j)
-                return j;
+        if (ps_utf8_valid(s, strlen(s)))
+                return json_string(s);
         /* Not UTF-8 (a file name, an argument): JSON strings must be, so
          * the offending bytes become '?' rather than the document failing. */
         char *t = strdup(s);
         if (!t)
                 return NULL;
-        ps_errmsg_sanitize(t);
-        j = json_string(t);
+        ps_text_sanitize(t);
+        json_t *j = json_string(t);
         free(t);
         return j;
 }

@@ -89,13 +89,6 @@ static const char *const gaps[] = {
         [PS_CHECK_PORT_ZERO] = "port_zero",
 };
 
-static const char *const prevalence_states[] = {
-        [PS_PREVALENCE_FOUND] = "found",
-        [PS_PREVALENCE_NOT_INSTALLED] = "not_installed",
-        [PS_PREVALENCE_UNUSABLE] = "unusable",
-        [PS_PREVALENCE_NOT_ASKED] = "not_asked",
-};
-
 static json_t *code(const char *const *table, size_t n, int c)
 {
         return c >= 0 && (size_t)c < n && table[c] ? json_string(table[c]) : json_null();
@@ -130,17 +123,25 @@ static json_t *json_ports(const ps_report_ports *p)
                          json_protocols(p->protocols));
 }
 
-json_t *json_report_group(const ps_db *db, const ps_report_group *g)
+json_t *json_report_group(const ps_db *db, const ps_report_group *g, json_t *records)
 {
-        json_t *o = json_record(db, &g->record);
-        json_object_del(o, "protocol");
-        json_object_set_new(o, "protocols", json_protocols(g->protocols));
-        json_object_set_new(o, "status", json_string(ps_port_status_name(g->status)));
-        json_object_set_new(o, "former_name", json_str_or_null(g->former_name));
-        return o;
+        json_t *idx = json_array();
+        /* The group's records differ only in protocol: each is the first with
+         * its own protocol. */
+        for (int p = PS_PROTO_NONE; p < _PS_PROTO_MAX; p++) {
+                if (!(g->protocols & PS_PROTO_BIT(p)))
+                        continue;
+                ps_record rec = g->record;
+                rec.proto = (ps_proto)p;
+                json_array_append_new(idx, json_integer((json_int_t)json_array_size(records)));
+                json_array_append_new(records, json_record(db, &rec));
+        }
+        return json_pack("{s:o, s:o, s:s, s:o}", "records", idx, "protocols",
+                         json_protocols(g->protocols), "status", ps_port_status_name(g->status),
+                         "former_name", json_str_or_null(g->former_name));
 }
 
-static json_t *json_local(const ps_port_report *r)
+static json_t *json_host(const ps_port_report *r)
 {
         const ps_report_local *l = &r->local;
         json_t *o = json_object(), *facts = json_array();
@@ -155,7 +156,7 @@ static json_t *json_local(const ps_port_report *r)
                             l->have_unprivileged ? json_integer(l->unprivileged_start)
                                                  : json_null());
         json_object_set_new(o, "privileged", json_boolean(l->privileged));
-        json_object_set_new(o, "listeners_error",
+        json_object_set_new(o, "sockets_error",
                             l->listeners_error ? json_string(ps_strerror(l->listeners_error))
                                                : json_null());
         for (size_t i = 0; i < r->n_local_facts; i++)
@@ -166,27 +167,22 @@ static json_t *json_local(const ps_port_report *r)
         return o;
 }
 
-static json_t *json_prevalence(const ps_port_report *r)
+/* docs/json.md's "nmap": {path, entries}, or null without a usable file. */
+static json_t *json_nmap(const ps_port_report *r)
 {
+        if (r->prevalence_state != PS_PREVALENCE_FOUND)
+                return json_null();
         json_t *entries = json_array();
         for (size_t i = 0; i < r->n_prevalence; i++) {
                 const ps_prevalence_entry *e = ps_port_report_prevalence_at(r, i);
                 json_array_append_new(entries,
                                       json_pack("{s:s, s:s, s:f, s:o, s:i}", "protocol",
-                                                ps_proto_name(e->proto), "service", e->service,
-                                                "frequency", e->frequency, "rank",
+                                                ps_proto_name(e->proto), "nmap_service", e->service,
+                                                "prevalence", e->frequency, "rank",
                                                 e->rank ? json_integer(e->rank) : json_null(),
                                                 "listed", (json_int_t)e->listed));
         }
-        return json_pack("{s:o, s:o, s:o, s:o}", "state",
-                         CODE(prevalence_states, r->prevalence_state), "source",
-                         r->prevalence_path ? json_text(r->prevalence_path) : json_null(), "error",
-                         r->prevalence_state == PS_PREVALENCE_UNUSABLE
-                                 ? json_string(r->prevalence_error == -EINVAL
-                                                       ? "not a regular file"
-                                                       : ps_strerror(r->prevalence_error))
-                                 : json_null(),
-                         "entries", entries);
+        return json_pack("{s:o, s:o}", "path", json_text(r->prevalence_path), "entries", entries);
 }
 
 static json_t *json_checks(const ps_port_report *r)
@@ -204,12 +200,38 @@ static json_t *json_checks(const ps_port_report *r)
         return o;
 }
 
+static json_t *json_headline(const ps_port_report *r)
+{
+        const ps_report_item *t = &r->title;
+        bool former = t->code == PS_HEADLINE_UNASSIGNED_FORMER ||
+                      t->code == PS_HEADLINE_DEREGISTERED_FORMER;
+        bool block =
+                t->code == PS_HEADLINE_UNASSIGNED_BLOCK || t->code == PS_HEADLINE_RESERVED_BLOCK;
+        return json_pack("{s:o, s:o, s:o, s:o}", "code", CODE(headline_codes, t->code), "group",
+                         r->headline >= 0 ? json_integer(r->headline) : json_null(), "former_name",
+                         former ? json_text(t->text) : json_null(), "block",
+                         block ? json_pack("{s:i, s:i}", "low", t->number, "high", t->number2)
+                               : json_null());
+}
+
+static json_t *json_items(const ps_port_report *r, size_t n,
+                          const ps_report_item *(*at)(const ps_port_report *, size_t),
+                          const char *const *table, size_t table_n, const char *key)
+{
+        json_t *a = json_array();
+        for (size_t i = 0; i < n; i++)
+                json_array_append_new(a, json_item(at(r, i), table, table_n, key));
+        return a;
+}
+
+static json_t *doc_start(const char *kind)
+{
+        return json_pack("{s:i, s:s}", "schema_version", JSON_SCHEMA_VERSION, "kind", kind);
+}
+
 json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_notes *notes)
 {
-        json_t *doc = json_object(), *a;
-        const ps_report_item *t = &r->title;
-        json_object_set_new(doc, "schema_version", json_integer(JSON_SCHEMA_VERSION));
-        json_object_set_new(doc, "kind", json_string("port-report"));
+        json_t *doc = doc_start("port_report"), *a, *records = json_array(), *groups = json_array();
         json_object_set_new(doc, "port", json_integer(r->port));
         json_object_set_new(doc, "protocol", proto_or_null(r->proto));
         json_object_set_new(doc, "found", json_boolean(r->found));
@@ -224,35 +246,16 @@ json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_note
         }
         json_object_set_new(doc, "statuses", a);
         json_object_set_new(doc, "statuses_differ", json_boolean(r->statuses_differ));
-        json_object_set_new(
-                doc, "headline",
-                json_pack(
-                        "{s:o, s:o, s:o, s:o, s:o, s:o}", "code", CODE(headline_codes, t->code),
-                        "record", r->headline >= 0 ? json_integer(r->headline) : json_null(),
-                        "name", json_str_or_null(t->code == PS_HEADLINE_ASSIGNED ? t->text : ""),
-                        "description",
-                        json_str_or_null(
-                                t->code == PS_HEADLINE_ASSIGNED ||
-                                                t->code == PS_HEADLINE_PRIVATE_USE
-                                        ? (t->code == PS_HEADLINE_ASSIGNED ? t->text2 : t->text)
-                                        : ""),
-                        "former_name",
-                        json_str_or_null(t->code == PS_HEADLINE_UNASSIGNED_FORMER ||
-                                                         t->code == PS_HEADLINE_DEREGISTERED_FORMER
-                                                 ? t->text
-                                                 : ""),
-                        "block",
-                        t->number != t->number2 ? json_pack("{s:i, s:i}", "port", t->number,
-                                                            "port_high", t->number2)
-                                                : json_null()));
+        json_object_set_new(doc, "headline", json_headline(r));
         json_object_set_new(doc, "range",
                             json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "class", r->range.id, "low",
                                       r->range.lo, "high", r->range.hi, "title", r->range.title,
                                       "aka", r->range.aka, "explanation", r->range.explain));
-        a = json_array();
         for (size_t i = 0; i < r->n_groups; i++)
-                json_array_append_new(a, json_report_group(db, ps_port_report_group_at(r, i)));
-        json_object_set_new(doc, "records", a);
+                json_array_append_new(
+                        groups, json_report_group(db, ps_port_report_group_at(r, i), records));
+        json_object_set_new(doc, "records", records);
+        json_object_set_new(doc, "groups", groups);
         a = json_array();
         for (size_t i = 0; i < r->n_notes; i++) {
                 const ps_report_note *n = ps_port_report_note_at(r, i);
@@ -263,17 +266,19 @@ json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_note
                 json_array_append_new(a, o);
         }
         json_object_set_new(doc, "notes", a);
-        json_object_set_new(doc, "prevalence", json_prevalence(r));
-        a = json_array();
-        for (size_t i = 0; i < r->n_advice; i++)
-                json_array_append_new(a, json_item(ps_port_report_advice_at(r, i), advice_codes,
-                                                   ELEMENTSOF(advice_codes), "code"));
-        json_object_set_new(doc, "advice", a);
-        a = json_array();
-        for (size_t i = 0; i < r->n_faq; i++)
-                json_array_append_new(a, json_item(ps_port_report_faq_at(r, i), answers,
-                                                   ELEMENTSOF(answers), "answer"));
-        json_object_set_new(doc, "faq", a);
+        json_object_set_new(doc, "nmap", json_nmap(r));
+        json_object_set_new(doc, "nmap_error",
+                            r->prevalence_state == PS_PREVALENCE_UNUSABLE
+                                    ? json_string(r->prevalence_error == -EINVAL
+                                                          ? "not a regular file"
+                                                          : ps_strerror(r->prevalence_error))
+                                    : json_null());
+        json_object_set_new(doc, "advice",
+                            json_items(r, r->n_advice, ps_port_report_advice_at, advice_codes,
+                                       ELEMENTSOF(advice_codes), "code"));
+        json_object_set_new(doc, "faq",
+                            json_items(r, r->n_faq, ps_port_report_faq_at, answers,
+                                       ELEMENTSOF(answers), "answer"));
         json_object_set_new(doc, "check", json_checks(r));
         json_object_set_new(
                 doc, "neighbours",
@@ -286,46 +291,50 @@ json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_note
         json_object_set_new(doc, "related", a);
         json_object_set_new(doc, "suggested_port",
                             r->suggested_port ? json_integer(r->suggested_port) : json_null());
-        json_object_set_new(doc, "local", r->have_local ? json_local(r) : json_null());
+        json_object_set_new(doc, "host", r->have_local ? json_host(r) : json_null());
+        json_object_set_new(doc, "sockets", json_null());
         return doc;
 }
 
 json_t *json_name_report(const ps_name_report *r, const ps_db *db)
 {
-        json_t *doc = json_object(), *a = json_array(), *sim = json_array();
+        json_t *doc = doc_start("name_report"), *records = json_array(), *groups = json_array(),
+               *similar = json_array(), *sim_groups = json_array();
         for (size_t i = 0; i < r->n_groups; i++) {
-                json_t *g = json_report_group(db, ps_name_report_group_at(r, i)),
+                json_t *g = json_report_group(db, ps_name_report_group_at(r, i), records),
                        *al = json_array();
                 for (size_t k = 0; k < ps_name_report_n_aliases(r, i); k++)
                         json_array_append_new(al, json_string(ps_name_report_alias_at(r, i, k)));
                 json_object_set_new(g, "same_port", al);
-                json_array_append_new(a, g);
+                json_array_append_new(groups, g);
         }
         for (size_t i = 0; i < r->n_similar; i++)
-                json_array_append_new(sim, json_report_group(db, ps_name_report_similar_at(r, i)));
-        json_object_set_new(doc, "schema_version", json_integer(JSON_SCHEMA_VERSION));
-        json_object_set_new(doc, "kind", json_string("name-report"));
-        json_object_set_new(doc, "name", json_text(r->name));
+                json_array_append_new(
+                        sim_groups,
+                        json_report_group(db, ps_name_report_similar_at(r, i), similar));
+        json_object_set_new(doc, "service", json_text(r->name));
         json_object_set_new(doc, "protocol", proto_or_null(r->proto));
         json_object_set_new(doc, "found", json_boolean(r->found));
         json_object_set_new(doc, "registry_date", json_string(r->registry_date));
-        json_object_set_new(doc, "records", a);
-        json_object_set_new(doc, "similar", sim);
+        json_object_set_new(doc, "records", records);
+        json_object_set_new(doc, "groups", groups);
+        json_object_set_new(doc, "similar_records", similar);
+        json_object_set_new(doc, "similar_groups", sim_groups);
         return doc;
 }
 
 json_t *json_range_report(const ps_range_report *r, const ps_db *db)
 {
-        json_t *doc = json_object(), *a = json_array();
+        json_t *doc = doc_start("range_report"), *records = json_array(), *groups = json_array();
         for (size_t i = 0; i < r->n_groups; i++)
-                json_array_append_new(a, json_report_group(db, ps_range_report_group_at(r, i)));
-        json_object_set_new(doc, "schema_version", json_integer(JSON_SCHEMA_VERSION));
-        json_object_set_new(doc, "kind", json_string("range-report"));
+                json_array_append_new(
+                        groups, json_report_group(db, ps_range_report_group_at(r, i), records));
         json_object_set_new(doc, "low", json_integer(r->lo));
         json_object_set_new(doc, "high", json_integer(r->hi));
         json_object_set_new(doc, "protocol", proto_or_null(r->proto));
         json_object_set_new(doc, "found", json_boolean(r->found));
         json_object_set_new(doc, "registry_date", json_string(r->registry_date));
-        json_object_set_new(doc, "records", a);
+        json_object_set_new(doc, "records", records);
+        json_object_set_new(doc, "groups", groups);
         return doc;
 }

@@ -51,12 +51,26 @@ static void person(html *h, const ps_person *p)
                 H(h, " <a href=\"%U\">%s</a>", p->uri, p->uri);
 }
 
-static void people(const web *w, html *h, const ps_record *r, bool contacts)
+/* Whether the contacts are the assignees, as in most records: then one line. */
+static bool people_equal(const web *w, const ps_record *r)
+{
+        if (r->n_assignees != r->n_contacts)
+                return false;
+        for (unsigned i = 0; i < r->n_assignees; i++) {
+                ps_person a, b;
+                if (ps_record_assignee(w->db, r, i, &a) < 0 ||
+                    ps_record_contact(w->db, r, i, &b) < 0 || strcmp(a.id, b.id))
+                        return false;
+        }
+        return true;
+}
+
+static void people(const web *w, html *h, const ps_record *r, bool contacts, const char *label)
 {
         unsigned n = contacts ? r->n_contacts : r->n_assignees;
         if (!n)
                 return;
-        H(h, "<dt>%s</dt><dd>", contacts ? _("Contact") : _("Assignee"));
+        H(h, "<dt>%s</dt><dd>", label);
         for (unsigned i = 0; i < n; i++) {
                 ps_person p;
                 int k = contacts ? ps_record_contact(w->db, r, i, &p)
@@ -87,8 +101,12 @@ void render_group(const web *w, html *h, const ps_report_group *g, bool show_por
           phrase_protocols(g->protocols, buf, sizeof(buf)), phrase_status(g->status));
         if (*r->name && *r->description)
                 H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Description"), r->description);
-        people(w, h, r, false);
-        people(w, h, r, true);
+        if (people_equal(w, r))
+                people(w, h, r, false, _("Assignee and contact"));
+        else {
+                people(w, h, r, false, _("Assignee"));
+                people(w, h, r, true, _("Contact"));
+        }
         if (*r->registered)
                 H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Registered"), r->registered);
         if (*r->modified)

@@ -64,8 +64,6 @@ void page_home(const web *w, const web_req *rq, web_page *pg)
             "amplification, development defaults..."));
         H(h, "<li><a href=\"/suggest\">%s</a></li>\n",
           _("Free ports for your own service, and why each is safe"));
-        H(h, "<li><a href=\"/changes\">%s</a></li>\n",
-          _("What changed between the bundled registry snapshots"));
         H(h, "<li><a href=\"/api/v1\">%s</a></li>\n", _("The JSON API"));
         H(h, "</ul>\n");
         layout_end(w, pg);

@@ -167,12 +167,12 @@ static void section_nearby(const web *w, html *h, const ps_port_report *r)
         H(h, "<nav class=\"neighbours\" aria-label=\"%s\">\n", _("Nearby ports"));
         if (r->port > 0)
                 H(h, "<a href=\"/ports/%u\" rel=\"prev\">← %u</a>\n", r->port - 1, r->port - 1);
-        if (r->previous_port >= 0) {
+        if (r->previous_port >= 0 && (unsigned)r->previous_port + 1 != r->port) {
                 snprintf(label, sizeof(label), "%d", r->previous_port);
                 H(h, "<span>%s <a href=\"/ports/%d\">%s</a></span>\n",
                   _("Previous registered port:"), r->previous_port, label);
         }
-        if (r->next_port >= 0) {
+        if (r->next_port >= 0 && (unsigned)r->next_port != r->port + 1) {
                 snprintf(label, sizeof(label), "%d", r->next_port);
                 H(h, "<span>%s <a href=\"/ports/%d\">%s</a></span>\n", _("Next registered port:"),
                   r->next_port, label);

@@ -190,9 +190,9 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
           "<header class=\"site\">\n<a class=\"brand\" href=\"/\">portscope</a>\n"
           "<nav aria-label=\"%s\">\n"
           "<a href=\"/ranges\">%s</a>\n<a href=\"/notes\">%s</a>\n"
-          "<a href=\"/changes\">%s</a>\n<a href=\"/suggest\">%s</a>\n"
+          "<a href=\"/suggest\">%s</a>\n"
           "<a href=\"/about\">%s</a>\n</nav>\n",
-          _("Site"), _("Ranges"), _("Notes"), _("Changes"), _("Free ports"), _("About"));
+          _("Site"), _("Ranges"), _("Notes"), _("Free ports"), _("About"));
         H(h,
           "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
           "<label class=\"vh\" for=\"site-q\">%s</label>\n"

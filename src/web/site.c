@@ -299,7 +299,8 @@ int web_site_main(int argc, char **argv)
         const web_route *r = web_routes(&nr);
         for (size_t i = 0; i < nr && fixed; i++) {
                 if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
-                    !strcmp(r[i].pattern, "/healthz") || !strcmp(r[i].pattern, "/favicon.ico") ||
+                    !strncmp(r[i].pattern, "/api/", 5) || !strcmp(r[i].pattern, "/healthz") ||
+                    !strcmp(r[i].pattern, "/favicon.ico") ||
                     (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
                     !(r[i].methods & WEB_M_GET))
                         continue;

@@ -171,6 +171,9 @@ void api_index(const web *w, const web_req *rq, web_page *pg);
  * machine's sockets); ps_suggest()'s return. */
 int web_suggest(const web *w, ps_range_class range, ps_suggestion *ret, size_t count);
 
+/* LO and HI of the request's last segment, a {range} the router checked. */
+int web_range_bounds(const web_req *rq, unsigned *lo, unsigned *hi);
+
 /* "did you mean": the closest page paths to a wrong one. */
 size_t web_did_you_mean(const web *w, const char *path, char out[][WEB_PATH_MAX + 1], size_t max);
 
