@@ -65,10 +65,10 @@ stop_server() {
 }
 
 # wrk's summary as "req/s non2xx errors".
-wrk_run() { # wrk_run OUT ARGS...
-        local out=$1
-        shift
-        wrk -t1 -c"$conns" -d"${secs}s" --latency "$@" >"$out" 2>&1
+wrk_run() { # wrk_run OUT CONNECTIONS ARGS...
+        local out=$1 c=$2
+        shift 2
+        wrk -t1 -c"$c" -d"${secs}s" --latency "$@" >"$out" 2>&1
 }
 rate() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 bad() {
@@ -78,25 +78,30 @@ bad() {
 p99() { awk '/ 99%/ {print $2}' "$1"; }
 
 bench_store() { # bench_store NAME STORE
-        local name=$1 store=$2
+        local name=$1 store=$2 base alone with votes w
         start_server "$store"
-        local base="http://127.0.0.1:$port"
-        wrk_run "$tmp/$name-page.txt" "$base$page"
-        wrk_run "$tmp/$name-votes.txt" -s "$tmp/vote.lua" "$base"
-        # Votes and page reads at once, each with its own connections.
-        wrk_run "$tmp/$name-mixed-votes.txt" -s "$tmp/vote.lua" "$base" &
-        local w=$!
-        wrk_run "$tmp/$name-mixed-page.txt" "$base$page"
-        wait "$w"
+        base="http://127.0.0.1:$port"
+        wrk_run "$tmp/$name-page.txt" "$conns" "$base$page"
+        wrk_run "$tmp/$name-votes.txt" "$conns" -s "$tmp/vote.lua" "$base"
+        # Page reads while votes run, each with its own connections: as many
+        # voters as readers, then a few (4) voters.
+        for v in "$conns" 4; do
+                wrk_run "$tmp/$name-mixed$v-votes.txt" "$v" -s "$tmp/vote.lua" "$base" &
+                w=$!
+                wrk_run "$tmp/$name-mixed$v-page.txt" "$conns" "$base$page"
+                wait "$w"
+        done
         stop_server
-        local alone with votes
         alone=$(rate "$tmp/$name-page.txt")
-        with=$(rate "$tmp/$name-mixed-page.txt")
         votes=$(rate "$tmp/$name-votes.txt")
-        printf '%-11s votes/s %9s (p99 %s, %s errors) | page %s req/s alone %9s, with votes %9s (%s votes/s): %s of alone\n' \
-                "$name" "$votes" "$(p99 "$tmp/$name-votes.txt")" "$(bad "$tmp/$name-votes.txt")" \
-                "$page" "$alone" "$with" "$(rate "$tmp/$name-mixed-votes.txt")" \
-                "$(awk -v a="$alone" -v b="$with" 'BEGIN {printf "%.2fx", b / a}')"
+        printf '%-10s  %8s votes/s  p99 %-9s errors %s\n' "$name" "$votes" \
+                "$(p99 "$tmp/$name-votes.txt")" "$(bad "$tmp/$name-votes.txt")"
+        for v in "$conns" 4; do
+                with=$(rate "$tmp/$name-mixed$v-page.txt")
+                printf '%-10s  page %s: %8s req/s alone, %8s while %2s clients vote (%s votes/s): %s\n' \
+                        "$name" "$page" "$alone" "$with" "$v" "$(rate "$tmp/$name-mixed$v-votes.txt")" \
+                        "$(awk -v a="$alone" -v b="$with" 'BEGIN {printf "%.2fx", b / a}')"
+        done
         echo "$votes" >"$tmp/$name.votes"
 }
 
