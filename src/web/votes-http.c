@@ -359,6 +359,12 @@ static bool lang_ok(const char *l)
         return strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
 }
 
+static void refuse_value(const web *w, const web_req *rq, httpd_response *resp)
+{
+        send_error(w, rq, resp, 400,
+                   _("A vote is one of \"unhelpful\", \"neutral\" or \"helpful\"."));
+}
+
 /* The checks every vote passes, then the cast; the answer is deferred. */
 static void cast(const web *w, const web_req *rq, const httpd_request *req, httpd_response *resp,
                  bool api, const char *value, const char *lang)
@@ -371,8 +377,7 @@ static void cast(const web *w, const web_req *rq, const httpd_request *req, http
         char page[32];
 
         if (!value || vote_value_from_name(value, &val) < 0) {
-                send_error(w, rq, resp, 400,
-                           _("A vote is one of \"unhelpful\", \"neutral\" or \"helpful\"."));
+                refuse_value(w, rq, resp);
                 return;
         }
         if (!lang || !*lang)
@@ -435,12 +440,6 @@ void web_votes_form(const web *w, const web_req *rq, const httpd_request *req, h
                            _("This server does not collect votes. Nothing was recorded."));
                 return;
         }
-        if (!same_origin(req)) {
-                send_error(w, rq, resp, 403,
-                           _("The vote was not sent from this site's page, so it was refused "
-                             "(a cross-site request)."));
-                return;
-        }
         if (web_parse_form(req->body, req->body_size, params, &n) < 0) {
                 send_error(w, rq, resp, 400, _("The form is not valid form encoding."));
                 return;
@@ -450,6 +449,18 @@ void web_votes_form(const web *w, const web_req *rq, const httpd_request *req, h
                         value = params[i].value;
                 else if (!strcmp(params[i].key, "lang"))
                         lang = params[i].value;
+        }
+        /* A malformed vote is refused as such first: it stores nothing
+         * whoever sent it. */
+        if (!value || vote_value_from_name(value, &(vote_value){ 0 }) < 0) {
+                refuse_value(w, rq, resp);
+                return;
+        }
+        if (!same_origin(req)) {
+                send_error(w, rq, resp, 403,
+                           _("The vote was not sent from this site's page, so it was refused "
+                             "(a cross-site request)."));
+                return;
         }
         cast(w, rq, req, resp, false, value, lang);
 }
