@@ -329,8 +329,7 @@ static void cast_done(void *userdata, int result, bool replaced)
                 send_error(p->w, &rq, resp, 503, msg);
                 httpd_response_header(resp, "Retry-After", "60");
         } else if (p->api) {
-                if (p->v->logged)
-                        log_fault(p->v, 0, "");
+                log_fault(p->v, 0, "");
                 httpd_response_header(resp, "Location", p->path);
                 send_json(resp, 201,
                           json_pack("{s:i, s:s, s:s, s:s, s:s, s:b}", "schema_version", 1, "kind",
@@ -338,8 +337,7 @@ static void cast_done(void *userdata, int result, bool replaced)
                                     vote_value_name(p->value), "replaced", replaced));
         } else {
                 char loc[64];
-                if (p->v->logged)
-                        log_fault(p->v, 0, "");
+                log_fault(p->v, 0, "");
                 /* Back to the page, which thanks the visitor (?voted=). */
                 snprintf(loc, sizeof(loc), "/ports/%u?voted=%s#vote", p->port,
                          vote_value_name(p->value));
