@@ -5,15 +5,20 @@
 #   ./dev.sh run ARGS...   build, then run build/portscope ARGS...
 #   ./dev.sh test          build, then run every test; ends with "N passed, N failed"
 #   ./dev.sh serve [ARGS]  build, then serve the reference site on http://127.0.0.1:2194/
+#   ./dev.sh exporter      build, then serve this machine's listeners to Prometheus
+#                          on http://127.0.0.1:2693/metrics (docs/prometheus/README.md)
 #   ./dev.sh deps          only install the build and test dependencies
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
-          libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
+          libjansson-dev libmnl-dev libcmark-dev libcurl4-openssl-dev zsh fish nmap-common libmicrohttpd-dev
           libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
-          gettext locales-all python3-html5lib chromium)
+          gettext locales-all python3-html5lib chromium
+          # The exporter's tests: a real Prometheus and promtool, namespaces,
+          # systemd-analyze for the units; the Debian package and its checks.
+          prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian)
 
 deps() {
         local missing=()
@@ -81,8 +86,15 @@ serve)
         build
         exec build/portscope-web serve "$@"
         ;;
+exporter)
+        shift
+        deps
+        build
+        echo "dev.sh: serving http://127.0.0.1:2693/metrics (Ctrl-C stops)" >&2
+        exec build/portscope exporter "$@"
+        ;;
 *)
-        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh serve [ARGS...] | ./dev.sh deps" >&2
+        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh serve [ARGS...] | ./dev.sh exporter [OPTIONS] | ./dev.sh deps" >&2
         exit 2
         ;;
 esac

@@ -135,6 +135,8 @@ int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
 /* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
 
 int cmd_update(struct cli *c, int argc, char **argv);
+extern const struct cli_option update_options[];
+int update_option(struct cli *c, int opt, const char *arg);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 extern const struct cli_option diff_options[], export_options[];
@@ -163,6 +165,11 @@ json_t *port_sockets_json(struct cli *c, const ps_socket_list *list);
 extern const struct cli_option votes_options[];
 int votes_option(struct cli *c, int opt, const char *arg);
 int cmd_votes(struct cli *c, int argc, char **argv);
+
+/* The Prometheus exporter (src/exporter/). */
+extern const struct cli_option exporter_options[];
+int exporter_option(struct cli *c, int opt, const char *arg);
+int cmd_exporter(struct cli *c, int argc, char **argv);
 
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
