@@ -2,7 +2,6 @@
 /* portscope-web: the reference site. `serve` answers over HTTP, `site`
  * writes the same pages as files. A program of its own, apart from
  * portscope(1): it links the HTTP server, and its unit gets no netlink. */
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,7 +22,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-        setlocale(LC_ALL, "");
+        ps_i18n_init();
         if (argc < 2) {
                 usage(stderr);
                 return 2;
