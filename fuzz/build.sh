@@ -15,7 +15,8 @@ flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        '-DPS_VERSION_STRING="fuzz"' -I"$src/include" -I"$src/lib" -I"$src/lib/basic")
 # The library without the embedded registry (lib/registry-builtin.c), which the
 # readers do not need.
-lib=(basic/dynbuf errors registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
+lib=(basic/dynbuf basic/fileio basic/parse basic/utf8 errors registry-iana-csv registry-iana-xml ranges
+     registry-read registry-set registry search)
 objs=()
 for f in "${lib[@]}"; do
         "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/${f##*/}.o"
