@@ -144,14 +144,14 @@ assert n["confidence"] == "medium" and "legacy" in n["tags"]
 assert "MSExchangeIS" in n["body"] and "RPC over HTTP" in n["body"]
 assert n["ports"] == [{"port": 1712, "port_high": 1712, "protocol": "tcp"}]
 for s in n["sources"]:
-    assert set(s) == {"kind", "title", "url"} and s["url"].startswith("http"), s
-p = d["prevalence"]
-assert p["source"].endswith("nmap-services-fixture")
+    assert set(s) == {"type", "title", "url"} and s["url"].startswith("http"), s
+p = d["nmap"]
+assert p["path"].endswith("nmap-services-fixture")
 e = {x["protocol"]: x for x in p["entries"]}
-assert e["tcp"]["rank"] == 4 and e["tcp"]["listed"] == 6 and e["tcp"]["frequency"] == 0.000076
+assert e["tcp"]["rank"] == 4 and e["tcp"]["listed"] == 6 and e["tcp"]["prevalence"] == 0.000076
 assert e["udp"]["rank"] == 2
 PY
-check "--json 1712: notes[] with title/tags/confidence/body/ports/sources, prevalence{}" $?
+check "--json 1712: notes[] with title/tags/confidence/body/ports/sources, nmap{}" $?
 for port in 1322 912 817 1647; do
         "$PS" --json $port | python3 -c '
 import json, sys
@@ -172,8 +172,8 @@ PORTSCOPE_NMAP_SERVICES="$tmp/none" run 1712
 [ "$rc" -eq 0 ] && [ -z "$err" ] && printf '%s' "$flat" | grep -q 'Prevalence unknown: nmap'
 
 check "missing nmap-services: no error, the report says it is unknown" $?
-PORTSCOPE_NMAP_SERVICES="$tmp/none" "$PS" --json 1712 | python3 -c 'import json,sys; assert json.load(sys.stdin)["prevalence"] is None'
-check "missing nmap-services: --json prevalence is null" $?
+PORTSCOPE_NMAP_SERVICES="$tmp/none" "$PS" --json 1712 | python3 -c 'import json,sys; assert json.load(sys.stdin)["nmap"] is None'
+check "missing nmap-services: --json nmap is null" $?
 printf 'http\t80/tcp\n' >"$tmp/bad-services"
 PORTSCOPE_NMAP_SERVICES="$tmp/bad-services" run 1712
 [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$err" | grep -c '')" -eq 1 ] &&
@@ -183,10 +183,10 @@ if [ -r /usr/share/nmap/nmap-services ]; then
         want=$(awk -F'\t' '$2 == "1712/tcp" {print $1}' /usr/share/nmap/nmap-services)
         PORTSCOPE_NMAP_SERVICES= "$PS" --json 1712 | python3 -c '
 import json, sys
-p = json.load(sys.stdin)["prevalence"]
+p = json.load(sys.stdin)["nmap"]
 tcp = [e for e in p["entries"] if e["protocol"] == "tcp"][0]
-assert p["source"] == "/usr/share/nmap/nmap-services"
-assert tcp["service"] == sys.argv[1] and 1 < tcp["rank"] <= tcp["listed"]
+assert p["path"] == "/usr/share/nmap/nmap-services"
+assert tcp["nmap_service"] == sys.argv[1] and 1 < tcp["rank"] <= tcp["listed"]
 ' "$want"
         check "installed nmap-services: 1712/tcp is \"$want\", ranked" $?
         # Cross-check the rank: 1 + the tcp ports nmap saw open more often.
@@ -221,8 +221,8 @@ sed -i 's/^fixture-a\t1712\/tcp\t0.000076/fixture-a\t1712\/tcp\t0.500000/' "$tmp
 touch -d '30 seconds ago' "$tmp/services"
 "$PS" --json 1712 | python3 -c '
 import json, sys
-tcp = [e for e in json.load(sys.stdin)["prevalence"]["entries"] if e["protocol"] == "tcp"][0]
-assert tcp["frequency"] == 0.5 and tcp["rank"] == 1, tcp'
+tcp = [e for e in json.load(sys.stdin)["nmap"]["entries"] if e["protocol"] == "tcp"][0]
+assert tcp["prevalence"] == 0.5 and tcp["rank"] == 1, tcp'
 check "a rewritten nmap-services: the new figures, not the cached ones" $?
 for f in "$tmp/c2/portscope/"nmap-services-*.cache; do printf 'garbage' >"$f"; done
 "$PS" --json 1712 >"$tmp/out" 2>"$tmp/err"
@@ -262,7 +262,7 @@ awk '{split($1, a, "[-/]"); if (a[1] + 0 < last) bad = 1; last = a[1] + 0} END {
 check "notes: rows in port order" $?
 "$PS" notes --json | python3 -c '
 import json, sys
-d = json.load(sys.stdin)
+d = json.load(sys.stdin)["notes"]
 assert isinstance(d, list) and len(d) >= 5
 for n in d:
     assert isinstance(n["ports"], list) and n["ports"] and isinstance(n["sources"], list) and n["sources"]
@@ -270,7 +270,7 @@ for n in d:
     for p in n["ports"]:
         assert set(p) == {"port", "port_high", "protocol"}
     for s in n["sources"]:
-        assert set(s) == {"kind", "title", "url"}
+        assert set(s) == {"type", "title", "url"}
 assert {1712, 1322, 912, 817, 1647} <= {p["port"] for n in d for p in n["ports"]}
 '
 check "notes --json: a list of {title, tags, ports[], sources[]} with the seeds" $?

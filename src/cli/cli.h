@@ -49,12 +49,18 @@ const char *sty_off(const struct cli *c);
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
 unsigned out_width(void);
 
-/* JSON: records and people as the documented schema (portscope(1), section JSON). */
+/* JSON: records and people as docs/json.md and docs/schema/ define them. */
 json_t *json_record(const ps_db *db, const ps_record *rec);
 json_t *json_str_or_null(const char *s);
 /* A JSON string of outside text (a file name, an argument), any bytes that
  * are not UTF-8 replaced by '?'. */
 json_t *json_text(const char *s);
+/* The version every document carries (docs/json.md); it changes only when
+ * a member is renamed, removed or changes type. */
+#define JSON_SCHEMA_VERSION 1
+/* A document of kind: "schema_version" and "kind" first, then body's members.
+ * Takes body's reference; NULL when out of memory. */
+json_t *json_doc(const char *kind, json_t *body);
 /* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */
 int json_emit(json_t *doc);
 

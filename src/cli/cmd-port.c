@@ -308,14 +308,14 @@ static int port_report(struct cli *c, unsigned port, ps_proto proto)
                 json_t *notes = json_notes_for_port(c, port, proto);
                 size_t n_notes = json_array_size(notes);
                 json_object_set_new(doc, "notes", notes);
-                json_object_set_new(doc, "prevalence", json_prevalence(c, port, proto));
+                json_object_set_new(doc, "nmap", json_prevalence(c, port, proto));
                 json_object_set_new(doc, "check",
                                     json_pack("{s:[s,s], s:[s,s], s:[s,s]}", "linux", cmds[CHK_SS],
                                               cmds[CHK_LSOF], "macos", cmds[CHK_LSOF],
                                               cmds[CHK_MAC_NETSTAT], "windows",
                                               cmds[CHK_WIN_NETSTAT], cmds[CHK_WIN_PS]));
                 free(host);
-                r = json_emit(doc);
+                r = json_emit(json_doc("port_report", doc));
                 return r ? r : n || n_notes ? EXIT_FOUND : EXIT_NOTFOUND;
         }
 
@@ -470,7 +470,7 @@ int cmd_range(struct cli *c, int argc, char **argv)
                                                           : json_string(ps_proto_name(proto)));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(db)));
                 json_object_set_new(doc, "records", arr);
-                r = json_emit(doc);
+                r = json_emit(json_doc("range_report", doc));
                 return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         size_t rows = print_rows(c, &it);
@@ -538,10 +538,10 @@ int cmd_name(struct cli *c, int argc, char **argv)
                 json_t *doc = json_object(), *arr = json_array();
                 for (size_t i = 0; i < n; i++)
                         json_array_append_new(arr, json_record(db, &recs[i]));
-                json_object_set_new(doc, "name", json_text(name));
+                json_object_set_new(doc, "service", json_text(name));
                 json_object_set_new(doc, "registry_date", json_string(ps_db_date(db)));
                 json_object_set_new(doc, "records", arr);
-                r = json_emit(doc);
+                r = json_emit(json_doc("name_report", doc));
                 return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         if (!n) {

@@ -148,11 +148,13 @@ int cmd_update(struct cli *c, int argc, char **argv)
                 goto out;
         }
         if (c->json) {
-                r = json_emit(json_pack("{s:o, s:o, s:s, s:s, s:I, s:I, s:I}", "path",
-                                        json_text(path), "input", json_text(file), "format",
-                                        ps_regfmt_name(fmt), "registry_date", ps_db_date(db),
-                                        "records", (json_int_t)ps_db_count(db), "people",
-                                        (json_int_t)n_people, "size", (json_int_t)size));
+                r = json_emit(json_doc(
+                        "update", json_pack("{s:o, s:o, s:s, s:s, s:I, s:I, s:I}", "path",
+                                            json_text(path), "input", json_text(file), "format",
+                                            fmt == PS_FMT_CSV ? "csv" : "xml", "registry_date",
+                                            ps_db_date(db), "records_total",
+                                            (json_int_t)ps_db_count(db), "people_total",
+                                            (json_int_t)n_people, "size_bytes", (json_int_t)size)));
         } else {
                 printf("Updated %s\n", path);
                 printf("Registry   %s (IANA %s, %zu records, %zu people)\n", ps_db_date(db),

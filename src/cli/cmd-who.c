@@ -70,7 +70,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 json_t *arr = json_array();
                 r = 0;
                 for (size_t i = 0; i < n && !r; i++) {
-                        json_t *o = json_socket(&v, &v.list->sockets[i]);
+                        json_t *o = json_socket(&v, &v.list->sockets[i], ndjson);
                         if (ndjson) {
                                 if (json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
                                     putchar('\n') == EOF)
@@ -88,7 +88,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                                           proto == PS_PROTO_ANY ? json_null()
                                                                 : json_string(ps_proto_name(proto)),
                                           "sockets", arr, "scan", json_sockets_meta(&v));
-                        r = json_emit(doc);
+                        r = json_emit(json_doc("who", doc));
                 }
                 sockview_free(&v);
                 return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;

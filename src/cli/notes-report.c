@@ -337,7 +337,7 @@ json_t *json_note(const ps_notes *notes, const ps_note *note)
         for (unsigned i = 0; i < note->n_sources; i++) {
                 ps_note_source s;
                 if (ps_note_get_source(notes, note, i, &s) >= 0)
-                        json_array_append_new(sources, json_pack("{s:s, s:s, s:s}", "kind",
+                        json_array_append_new(sources, json_pack("{s:s, s:s, s:s}", "type",
                                                                  ps_source_kind_name(s.kind),
                                                                  "title", s.title, "url", s.url));
         }
@@ -375,11 +375,11 @@ json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto)
         for (int i = 0; i < n; i++)
                 json_array_append_new(arr,
                                       json_pack("{s:s, s:s, s:f, s:o, s:i}", "protocol",
-                                                ps_proto_name(e[i].proto), "service", e[i].service,
-                                                "frequency", e[i].frequency, "rank",
+                                                ps_proto_name(e[i].proto), "nmap_service",
+                                                e[i].service, "prevalence", e[i].frequency, "rank",
                                                 e[i].rank ? json_integer(e[i].rank) : json_null(),
                                                 "listed", (json_int_t)e[i].listed));
-        return json_pack("{s:o, s:o}", "source", json_text(ps_prevalence_default_path()), "entries",
+        return json_pack("{s:o, s:o}", "path", json_text(ps_prevalence_default_path()), "entries",
                          arr);
 }
 
