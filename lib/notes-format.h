@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define PS_NOTES_MAGIC "PSNOTES1"
-#define PS_NOTES_VERSION 1
+#define PS_NOTES_VERSION 2
 
 /* Hard caps, shared by the parser (for files from outside) and the reader. */
 #define PS_NOTES_MAX_NOTES 4096u
@@ -20,6 +20,7 @@
 #define PS_NOTE_MAX_TITLE 100u
 #define PS_NOTE_MAX_SOURCE_TITLE 200u
 #define PS_NOTE_MAX_URL 1000u
+#define PS_NOTE_MAX_QUOTE 400u  /* characters of one source quote */
 #define PS_NOTE_MAX_SPAN 32767u /* largest hi - lo: half the port space, never "every port" */
 #define PS_NOTES_MAX_SIZE (64u << 20)
 
@@ -54,10 +55,16 @@ struct ps_dbnoteport {
 
 struct ps_dbnotesource {
         uint32_t kind, title, url;
+        uint32_t quote;     /* string offset: the quoted text, or why the page could not be read */
+        uint32_t read_date; /* string offset: "YYYY-MM-DD", or "" when no quote was taken */
+        uint32_t flags;     /* PS_DBSOURCE_* */
 };
+
+#define PS_DBSOURCE_UNREADABLE 1u /* quote holds why the page could not be read */
 
 _Static_assert(sizeof(struct ps_noteshdr) == 128, "notes header layout");
 _Static_assert(sizeof(struct ps_dbnote) == 40, "note layout");
 _Static_assert(sizeof(struct ps_dbnoteport) == 8, "note port layout");
+_Static_assert(sizeof(struct ps_dbnotesource) == 24, "note source layout");
 
 #endif

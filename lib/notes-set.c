@@ -15,8 +15,10 @@
 #include "notes-set.h"
 #include "util.h"
 
-enum { KEY_PORTS, KEY_TITLE, KEY_TAGS, KEY_SOURCE, KEY_CONFIDENCE, _KEY_MAX };
-static const char *const key_names[] = { "ports", "title", "tags", "source", "confidence" };
+enum { KEY_PORTS, KEY_TITLE, KEY_TAGS, KEY_SOURCE, KEY_QUOTE, KEY_CONFIDENCE, _KEY_MAX };
+static const char *const key_names[] = {
+        "ports", "title", "tags", "source", "quote", "confidence"
+};
 
 /* Tags a note may carry together with `unknown`: they claim no use. */
 #define TAGS_NO_USE ((1ull << PS_TAG_OFFICIAL) | (1ull << PS_TAG_UNKNOWN))
@@ -55,6 +57,7 @@ static void note_free(ps_rawnote *n)
         for (size_t i = 0; i < n->n_sources; i++) {
                 free(n->sources[i].title);
                 free(n->sources[i].url);
+                free(n->sources[i].quote);
         }
         free(n->sources);
 }
@@ -304,6 +307,7 @@ static int parse_source(struct parser *p, ps_rawnote *n, char *v)
                 n->sources = s;
         }
         ps_rawsource *s = &n->sources[n->n_sources];
+        memset(s, 0, sizeof(*s));
         s->kind = kind;
         s->title = strdup(f[1]);
         s->url = strdup(f[2]);
@@ -311,6 +315,56 @@ static int parse_source(struct parser *p, ps_rawnote *n, char *v)
         if (!s->title || !s->url)
                 return -ENOMEM;
         return 0;
+}
+
+/* Whether s is a real calendar date written YYYY-MM-DD, from 1990 on. */
+static int date_ok(const char *s)
+{
+        static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        unsigned y, m, d;
+        if (strlen(s) != 10 || strspn(s, "0123456789-") != 10 || s[4] != '-' || s[7] != '-' ||
+            sscanf(s, "%4u-%2u-%2u", &y, &m, &d) != 3)
+                return 0;
+        if (y < 1990 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+                return 0;
+        return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+}
+
+/* "quote: YYYY-MM-DD | \"TEXT\"" or "quote: YYYY-MM-DD | unreadable: WHY", right after
+ * the source it belongs to: what the source said when it was read, so that
+ * anyone can check the note's claims against it. */
+static int parse_quote(struct parser *p, ps_rawnote *n, char *v, int last_key)
+{
+        if (last_key == KEY_QUOTE)
+                return fail(p, "the source has a quote already (one quote per source)");
+        if (last_key != KEY_SOURCE || !n->n_sources)
+                return fail(p, "a \"quote:\" line follows the \"source:\" line it quotes");
+        ps_rawsource *s = &n->sources[n->n_sources - 1];
+        char *bar = strchr(v, '|');
+        if (!bar)
+                return fail(p, "a quote is \"YYYY-MM-DD | \\\"TEXT\\\"\" or \"YYYY-MM-DD | "
+                               "unreadable: WHY\"");
+        *bar = '\0';
+        char *date = trim(v), *text = trim(bar + 1);
+        if (!date_ok(date))
+                return fail(p, "\"%.20s\" is not the date the source was read (YYYY-MM-DD)", date);
+        size_t len = strlen(text);
+        if (!strncmp(text, "unreadable:", 11)) {
+                text = trim(text + 11);
+                if (!*text)
+                        return fail(p, "say why the source could not be read");
+                s->unreadable = true;
+        } else {
+                if (len < 3 || text[0] != '"' || text[len - 1] != '"')
+                        return fail(p, "the quoted text stands in double quotes: \"...\"");
+                text[len - 1] = '\0';
+                text++;
+        }
+        if (count_chars(text) > PS_NOTE_MAX_QUOTE)
+                return fail(p, "quote of %zu characters, over %u", count_chars(text),
+                            PS_NOTE_MAX_QUOTE);
+        memcpy(s->read_date, date, 11);
+        return dup_to(p, &s->quote, text);
 }
 
 static int slug_from_file(struct parser *p, ps_rawnote *n)
@@ -347,20 +401,22 @@ static int parse_header_line(struct parser *p, ps_rawnote *n, char *line, int *l
         if (key < 0)
                 return fail(p,
                             "unknown key \"%.20s\" (keys: ports, title, tags, source, "
-                            "confidence)",
+                            "quote, confidence)",
                             line);
-        if (key < *last_key)
+        /* Each source may be followed by its quote, then the next source. */
+        if (key < *last_key && !(key == KEY_SOURCE && *last_key == KEY_QUOTE))
                 return fail(p,
                             "\"%s\" after \"%s\": keys come in the order ports, title, tags, "
-                            "source, confidence",
+                            "source (each with its quote), confidence",
                             key_names[key], key_names[*last_key]);
-        if ((seen[key]) && key != KEY_PORTS && key != KEY_SOURCE)
+        if ((seen[key]) && key != KEY_PORTS && key != KEY_SOURCE && key != KEY_QUOTE)
                 return fail(p, "\"%s\" given twice", key_names[key]);
         if (line[kl + 1] && line[kl + 1] != ' ' && line[kl + 1] != '\t')
                 return fail(p, "expected a space after \"%s:\"", key_names[key]);
         char *v = trim(line + kl + 1);
         if (!*v)
                 return fail(p, "\"%s\" has no value", key_names[key]);
+        int prev_key = *last_key;
         *last_key = key;
         seen[key]++;
         switch (key) {
@@ -380,6 +436,8 @@ static int parse_header_line(struct parser *p, ps_rawnote *n, char *line, int *l
                 return parse_tags(p, n, v);
         case KEY_SOURCE:
                 return parse_source(p, n, v);
+        case KEY_QUOTE:
+                return parse_quote(p, n, v, prev_key);
         default:
                 if (ps_confidence_from_string(v, &n->confidence) < 0)
                         return fail(p, "confidence \"%.20s\": use high, medium or low", v);
@@ -693,8 +751,13 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
                 }
                 for (size_t k = 0; k < n->n_sources && r >= 0; k++, si++) {
                         sources[si].kind = (uint32_t)n->sources[k].kind;
-                        if ((r = pool_add(&strings, n->sources[k].title, &sources[si].title)) >= 0)
-                                r = pool_add(&strings, n->sources[k].url, &sources[si].url);
+                        const ps_rawsource *rs = &n->sources[k];
+                        sources[si].flags = rs->unreadable ? PS_DBSOURCE_UNREADABLE : 0;
+                        if ((r = pool_add(&strings, rs->title, &sources[si].title)) >= 0 &&
+                            (r = pool_add(&strings, rs->url, &sources[si].url)) >= 0 &&
+                            (r = pool_add(&strings, rs->quote ? rs->quote : "",
+                                          &sources[si].quote)) >= 0)
+                                r = pool_add(&strings, rs->read_date, &sources[si].read_date);
                 }
         }
         if (r < 0)

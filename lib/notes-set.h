@@ -7,6 +7,7 @@
 #ifndef PS_NOTESET_H
 #define PS_NOTESET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,9 @@
 typedef struct ps_rawsource {
         ps_source_kind kind;
         char *title, *url;
+        char *quote;        /* NULL until a "quote:" line follows the source */
+        char read_date[11]; /* "YYYY-MM-DD" or "" */
+        bool unreadable;
 } ps_rawsource;
 
 typedef struct ps_rawnote {

@@ -158,7 +158,8 @@ static int validate(struct ps_notes *n)
         for (uint32_t i = 0; i < h->n_sources; i++) {
                 const struct ps_dbnotesource *s = &n->sources[i];
                 if (s->kind >= _PS_SOURCE_MAX || s->title >= h->strings_size ||
-                    s->url >= h->strings_size)
+                    s->url >= h->strings_size || s->quote >= h->strings_size ||
+                    s->read_date >= h->strings_size || s->flags & ~PS_DBSOURCE_UNREADABLE)
                         return -EBADMSG;
         }
         return 0;
@@ -266,6 +267,9 @@ PS_EXPORT int ps_note_get_source(const ps_notes *notes, const ps_note *note, uns
         ret_source->kind = (ps_source_kind)s->kind;
         ret_source->title = notes->strings + s->title;
         ret_source->url = notes->strings + s->url;
+        ret_source->quote = notes->strings + s->quote;
+        ret_source->read_date = notes->strings + s->read_date;
+        ret_source->unreadable = s->flags & PS_DBSOURCE_UNREADABLE;
         return 0;
 }
 

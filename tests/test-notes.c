@@ -16,7 +16,9 @@
         "title: A fixture note\n"                                                                  \
         "tags: vendor no-expose\n"                                                                 \
         "source: vendor | Fixture manual | https://example.org/manual\n"                           \
+        "quote: 2026-12-04 | \"The fixture listens on port 5000.\"\n"                              \
         "source: cve | CVE-2000-0001 | https://example.org/cve\n"                                  \
+        "quote: 2024-02-29 | unreadable: the record page needs JavaScript\n"                       \
         "confidence: low\n"                                                                        \
         "---\n"                                                                                    \
         "\n"                                                                                       \
@@ -53,7 +55,7 @@ static void test_caps(void)
         buf[n + PS_NOTE_MAX_LINE + 1] = '\n';
         is_int(parse("t/long.md", buf, n + PS_NOTE_MAX_LINE + 2), -EBADMSG,
                "a line over the cap is refused");
-        ok(strstr(err, "t/long.md:14: line of 4097 bytes") != NULL, "  with FILE:LINE (%s)", err);
+        ok(strstr(err, "t/long.md:16: line of 4097 bytes") != NULL, "  with FILE:LINE (%s)", err);
 
         memcpy(buf, GOOD, n);
         buf[30] = '\0';
@@ -105,8 +107,15 @@ static void test_roundtrip(void)
         ps_note_get_port(notes, &note, 2, &p);
         ok(p.lo == 6000 && p.hi == 6010 && p.proto == PS_PROTO_UDP, "  6000-6010/udp");
         is_int(note.n_sources, 2, "two sources");
+        ps_note_get_source(notes, &note, 0, &s);
+        ok(!strcmp(s.quote, "The fixture listens on port 5000.") &&
+                   !strcmp(s.read_date, "2026-12-04") && !s.unreadable,
+           "  the first with its quote, without the double quotes, and the date it was read");
         ps_note_get_source(notes, &note, 1, &s);
         ok(s.kind == PS_SOURCE_CVE && !strcmp(s.url, "https://example.org/cve"), "  the second");
+        ok(s.unreadable && !strcmp(s.quote, "the record page needs JavaScript") &&
+                   !strcmp(s.read_date, "2024-02-29"),
+           "  which could not be read, and says why (2024-02-29 is a real date)");
         is_int(ps_note_get_source(notes, &note, 2, &s), -ENOENT, "  no third");
         is_int(ps_notes_port_has_tag(notes, 6005, PS_PROTO_UDP, PS_TAG_NO_EXPOSE), 1,
                "6005/udp is no-expose (inside the range)");

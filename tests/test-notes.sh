@@ -55,6 +55,12 @@ no-separator.md|5: expected "key: value"
 no-source.md|4: the header has no "source" line
 no-space.md|2: expected a space after "title:"
 overlap-ports.md|1: 4990-5005/tcp overlaps 5000/tcp
+quote-date.md|5: "2025-02-30" is not the date the source was read
+quote-long.md|5: quote of 401 characters, over 400
+quote-orphan.md|4: a "quote:" line follows the "source:" line it quotes
+quote-twice.md|6: the source has a quote already
+quote-unquoted.md|5: the quoted text stands in double quotes
+quote-unreadable-empty.md|5: say why the source could not be read
 source-fields.md|4: a source is "KIND | TITLE | URL"
 tag-twice.md|3: tag "legacy" given twice
 title-long.md|2: title of 101 characters
@@ -83,6 +89,11 @@ check "duplicate: the same title for the same port (another port may reuse it)" 
 check "a stray file beside the notes is reported; README is allowed" $?
 "$PSNOTES" --check ../data/notes >"$tmp/out" 2>"$tmp/err"
 check "the project's own notes validate" $?
+grep -Eq '^psnotes: [0-9]+ notes are valid; [0-9]+ sources: [0-9]+ quoted, [0-9]+ unreadable, [0-9]+ without a quote$' "$tmp/out"
+check "psnotes --check counts the sources with and without a quote" $?
+"$PSNOTES" --check --require-quotes data/notes-bad/bad-kind.md data/notes-conflict/5000-vendor-use.md >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q '^data/notes-conflict/5000-vendor-use.md:1: source 1 (.*) has no "quote:" line' "$tmp/err"
+check "--require-quotes refuses a source without a quote" $?
 [ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
 
 # The build re-runs psnotes when a note is added or removed: ninja's recorded
@@ -280,5 +291,23 @@ check "notes --protocol dccp: nothing, exit 1" $?
 run notes extra
 [ "$rc" -eq 2 ] && grep -q 'takes no arguments' "$tmp/err"
 check "notes with an argument: usage error" $?
+
+# The standing check: counts per confidence, quotes, and nmap coverage.
+../tools/notes-coverage --missing --nmap-services data/nmap-services-coverage data/notes-conflict >"$tmp/out" 2>"$tmp/err"
+check "notes-coverage runs on a fixture" $?
+grep -qx 'notes       3 (3 high, 0 medium, 0 low confidence)' "$tmp/out" &&
+        grep -qx 'sources     3: 0 quoted, 0 unreadable, 3 without a quote' "$tmp/out"
+check "  and counts notes per confidence and sources with a quote" $?
+grep -qx 'nmap top 4 tcp: 2 have a note, 2 have none' "$tmp/out" &&
+        grep -qx '  missing: 6000 22' "$tmp/out" &&
+        grep -qx 'nmap top 2 udp: 1 have a note, 1 have none' "$tmp/out"
+check "  and the coverage of nmap's top ports, a duplicate counted once" $?
+[ $? -eq 0 ] || diag "$(cat "$tmp/out")"
+../tools/notes-coverage --nmap-services /nonexistent data/notes-conflict >"$tmp/out"
+grep -q '^coverage    not measured: /nonexistent is missing' "$tmp/out"
+check "  and says so when nmap-services is missing" $?
+../tools/notes-coverage --bogus >/dev/null 2>&1
+[ $? -eq 2 ]
+check "  and exits 2 on a bad option" $?
 
 done_testing

@@ -139,7 +139,7 @@ expect_bad() { # LABEL PATTERN ARGS...
                 grep -qE "$pat" "$tmp/err"
         check "bad input $label: exit 2, one line" $?
 }
-expect_bad "who without a port" 'expected one PORT' who
+expect_bad "who without a port" '^portscope: who: expected PORT' who
 expect_bad "who 70000" 'out of range' who 70000
 expect_bad "who a range" 'not a range' who 10-20
 expect_bad "who 80/xyz" 'unknown protocol' who 80/xyz

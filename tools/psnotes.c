@@ -2,7 +2,7 @@
 /*
  * Build-time validator and compiler of the knowledge notes (docs/notes.md).
  *
- *   psnotes --check PATH...                     validate note files or directories
+ *   psnotes --check [--require-quotes] PATH...  validate note files or directories
  *   psnotes DIR OUT.notes OUT.S [--depfile OUT.d]   validate and compile DIR
  *
  * Every problem is printed as "FILE:LINE: problem"; the exit status is 1 when
@@ -101,7 +101,7 @@ static int depfile_add(ps_dynbuf *b, const char *path)
 
 static int usage(void)
 {
-        fprintf(stderr, "usage: psnotes --check PATH...\n"
+        fprintf(stderr, "usage: psnotes --check [--require-quotes] PATH...\n"
                         "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d]\n");
         return 2;
 }
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         char err[1024];
         size_t nfiles = 0;
         ps_noteset set;
-        int check_only, r;
+        int check_only, require_quotes = 0, r;
         const char *depfile = NULL;
 
         if (argc < 2)
@@ -125,6 +125,11 @@ int main(int argc, char **argv)
         }
         int npaths = check_only ? argc - 2 : 1;
         char **paths = check_only ? argv + 2 : argv + 1;
+        if (check_only && npaths && !strcmp(paths[0], "--require-quotes")) {
+                require_quotes = 1;
+                npaths--;
+                paths++;
+        }
         if (!npaths)
                 return usage();
         for (int i = 0; i < npaths; i++) {
@@ -147,6 +152,21 @@ int main(int argc, char **argv)
                         report(NULL, err);
         }
         ps_noteset_check(&set, report, NULL);
+        size_t n_sources = 0, n_quoted = 0, n_unreadable = 0;
+        for (size_t i = 0; i < set.n; i++)
+                for (size_t k = 0; k < set.notes[i].n_sources; k++) {
+                        const ps_rawsource *s = &set.notes[i].sources[k];
+                        n_sources++;
+                        n_quoted += s->quote && !s->unreadable;
+                        n_unreadable += s->unreadable;
+                        if (require_quotes && !s->quote) {
+                                fprintf(stderr,
+                                        "%s:1: source %zu (%.60s) has no \"quote:\" line "
+                                        "(docs/notes.md, Quotes)\n",
+                                        set.notes[i].file, k + 1, s->title);
+                                problems++;
+                        }
+                }
         if (problems) {
                 fprintf(stderr, "psnotes: %d problem%s in %zu note file%s (see docs/notes.md)\n",
                         problems, problems == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s");
@@ -154,7 +174,10 @@ int main(int argc, char **argv)
                 return 1;
         }
         if (check_only) {
-                printf("psnotes: %zu notes are valid\n", set.n);
+                printf("psnotes: %zu notes are valid; %zu sources: %zu quoted, %zu unreadable, "
+                       "%zu without a quote\n",
+                       set.n, n_sources, n_quoted, n_unreadable,
+                       n_sources - n_quoted - n_unreadable);
                 ps_noteset_free(&set);
                 return 0;
         }

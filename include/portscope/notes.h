@@ -84,6 +84,12 @@ typedef struct ps_note_source {
         ps_source_kind kind;
         const char *title;
         const char *url;
+        /* What the source says, copied from it as read on read_date
+         * ("YYYY-MM-DD"); both "" when no quote was taken. When unreadable
+         * is true, quote says why the page could not be read. */
+        const char *quote;
+        const char *read_date;
+        bool unreadable;
 } ps_note_source;
 
 /* One note. Text fields are never NULL. */

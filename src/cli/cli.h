@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "i18n.h"
 #include "portscope/portscope.h"
 
 /* Exit statuses, documented in portscope(1). */
@@ -29,6 +30,51 @@ struct cli {
         const char *proc_root;
         ps_notes *notes; /* loaded on first use by cli_notes() */
 };
+
+/*
+ * One option of a command (or of every command): its getopt entry, its help
+ * line and what its value completes to. Each command file keeps its options
+ * beside their handler; the command table (commands.c) points at them, and
+ * dispatch, help, the man page test and the shell completions all read them
+ * from there.
+ */
+struct cli_option {
+        const char *name;   /* long name; NULL for a short option alone (-4) */
+        int val;            /* getopt's value: the letter when printable */
+        int has_arg;        /* no_argument, required_argument or optional_argument */
+        const char *arg;    /* the value's name in help ("PATH"), or NULL */
+        const char *help;   /* N_(): what it does, one line */
+        const char *values; /* what the value completes to: words, "@file", "@dir" */
+};
+
+/* One command: the table in commands.c drives dispatch, help and completions. */
+struct command {
+        const char *name;
+        const char *args;     /* the synopsis after the name: "PORT[/PROTO]" */
+        const char *summary;  /* N_(): one line for the command list */
+        const char *example;  /* a whole command line */
+        const char *complete; /* what its arguments complete to: "@port", "@file", "@command" */
+        unsigned min_args;
+        int (*run)(struct cli *c, int argc, char **argv);
+        const struct cli_option *options[3]; /* its own, then shared ones; NULL-terminated */
+        int (*option)(struct cli *c, int opt, const char *arg);
+};
+
+/* Values of the global options with no letter (cli_global_options). */
+enum { CLI_OPT_DB = 0x100, CLI_OPT_NO_COLOR, CLI_OPT_PROC_ROOT };
+
+extern const struct command cli_commands[];
+extern const size_t cli_n_commands;
+extern const struct cli_option cli_global_options[];
+const struct command *cli_find_command(const char *name);
+/* The command closest to word by edit distance, when it is close enough to be a typo. */
+const struct command *cli_closest_command(const char *word);
+/* Help: the whole program's, or one command's (portscope help CMD). */
+void cli_usage(FILE *f);
+void cli_command_help(FILE *f, const struct command *cmd);
+int cmd_help(struct cli *c, int argc, char **argv);
+/* Prints the bash, zsh or fish completion script generated from the table. */
+int cli_completion(const char *shell);
 
 /* Loads the registry on first use, so commands that do not need it skip the cost. */
 int cli_db(struct cli *c, ps_db **ret_db);
@@ -73,6 +119,8 @@ void print_record_group(const struct cli *c, const ps_record *recs, size_t n, bo
 
 int cmd_port(struct cli *c, int argc, char **argv);
 int cmd_name(struct cli *c, int argc, char **argv);
+/* `portscope name NAME[/PROTO]`: cmd_name with the protocol split off. */
+int cmd_name_proto(struct cli *c, int argc, char **argv);
 int cmd_range(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
@@ -80,9 +128,8 @@ int cmd_notes(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_suggest(struct cli *c, int argc, char **argv);
 
-/* Command-specific options (struct command in src/portscope.c). */
-struct option;
-extern const struct option audit_options[], suggest_options[];
+/* Command-specific options (struct command in commands.c). */
+extern const struct cli_option audit_options[], suggest_options[];
 int audit_option(struct cli *c, int opt, const char *arg);
 int suggest_option(struct cli *c, int opt, const char *arg);
 
@@ -106,7 +153,7 @@ int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
 int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
-extern const struct option diff_options[], export_options[];
+extern const struct cli_option diff_options[], export_options[];
 int diff_option(struct cli *c, int opt, const char *arg);
 int export_option(struct cli *c, int opt, const char *arg);
 /* Opens "builtin", a compiled database or an IANA XML/CSV file; one-line
@@ -114,8 +161,11 @@ int export_option(struct cli *c, int opt, const char *arg);
 int cli_open_source(const char *arg, ps_db **ret_db);
 
 /* Local sockets (src/cmd-who.c, src/cmd-ls.c, src/sockets-view.c). */
-#include <getopt.h>
-extern const struct option ls_options[], who_options[];
+extern const struct cli_option ls_options[], who_options[];
+/* The socket states --state takes, for help and completions. */
+#define STATE_WORDS                                                                                \
+        "listen estab unconn syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close-wait "        \
+        "last-ack closing"
 int ls_option(struct cli *c, int opt, const char *arg);
 int who_option(struct cli *c, int opt, const char *arg);
 int cmd_ls(struct cli *c, int argc, char **argv);

@@ -19,10 +19,13 @@ static struct {
         ps_severity fail_on;
 } opt;
 
-const struct option audit_options[] = {
-        { "config", required_argument, NULL, OPT_CONFIG },
-        { "fail-on", required_argument, NULL, OPT_FAIL_ON },
-        { "sarif", no_argument, NULL, OPT_SARIF },
+const struct cli_option audit_options[] = {
+        { "config", OPT_CONFIG, required_argument, "PATH",
+          N_("accepted findings (default /etc/portscope/audit.conf)"), "@file" },
+        { "fail-on", OPT_FAIL_ON, required_argument, "SEV",
+          N_("exit 1 when a finding reaches SEV (info, low, medium, high)"),
+          "info low medium high" },
+        { "sarif", OPT_SARIF, no_argument, NULL, N_("print SARIF 2.1.0 instead of a table"), NULL },
         { 0 },
 };
 

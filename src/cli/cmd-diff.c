@@ -59,8 +59,9 @@ int cli_open_source(const char *arg, ps_db **ret_db)
 
 enum { OPT_ALL = 0x200 };
 
-const struct option diff_options[] = {
-        { "all", no_argument, NULL, OPT_ALL },
+const struct cli_option diff_options[] = {
+        { "all", OPT_ALL, no_argument, NULL, N_("also unnamed blocks (Unassigned, Reserved)"),
+          NULL },
         { 0 },
 };
 

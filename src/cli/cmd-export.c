@@ -16,8 +16,9 @@
 enum { OPT_FORMAT = 'f' };
 enum fmt { FMT_CSV, FMT_XML, FMT_SERVICES, FMT_JSON };
 
-const struct option export_options[] = {
-        { "format", required_argument, NULL, OPT_FORMAT },
+const struct cli_option export_options[] = {
+        { "format", OPT_FORMAT, required_argument, "FORMAT",
+          N_("csv (default), xml, services or json"), "csv xml services json" },
         { 0 },
 };
 

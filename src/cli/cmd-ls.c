@@ -29,14 +29,20 @@ static struct {
         const char *process; /* a name, or digits for a pid */
 } opt = { .uid = -1 };
 
-const struct option ls_options[] = {
-        { "all", no_argument, NULL, OPT_ALL },
-        { "ndjson", no_argument, NULL, OPT_NDJSON },
-        { "process", required_argument, NULL, OPT_PROCESS },
-        { "state", required_argument, NULL, OPT_STATE },
-        { "tcp", no_argument, NULL, OPT_TCP },
-        { "udp", no_argument, NULL, OPT_UDP },
-        { "user", required_argument, NULL, OPT_USER },
+const struct cli_option ls_options[] = {
+        { NULL, OPT_V4, no_argument, NULL, N_("IPv4 sockets only"), NULL },
+        { NULL, OPT_V6, no_argument, NULL, N_("IPv6 sockets only"), NULL },
+        { "all", OPT_ALL, no_argument, NULL, N_("every socket, established ones too"), NULL },
+        { "ndjson", OPT_NDJSON, no_argument, NULL, N_("one JSON object per line, one per socket"),
+          NULL },
+        { "process", OPT_PROCESS, required_argument, "NAME",
+          N_("sockets held by a process name or pid"), NULL },
+        { "state", OPT_STATE, required_argument, "STATE",
+          N_("sockets in a state: listen, estab, unconn, time-wait..."), STATE_WORDS },
+        { "tcp", OPT_TCP, no_argument, NULL, N_("TCP sockets"), NULL },
+        { "udp", OPT_UDP, no_argument, NULL, N_("UDP sockets"), NULL },
+        { "user", OPT_USER, required_argument, "USER", N_("sockets owned by a user name or uid"),
+          NULL },
         { 0 },
 };
 

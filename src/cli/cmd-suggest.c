@@ -22,12 +22,17 @@ static struct {
         bool check;
 } opt = { .count = 5, .range = PS_RANGE_USER };
 
-const struct option suggest_options[] = {
-        { "check", no_argument, NULL, OPT_CHECK },
-        { "count", required_argument, NULL, OPT_COUNT },
-        { "for", required_argument, NULL, OPT_FOR },
-        { "proto", required_argument, NULL, OPT_PROTO },
-        { "range", required_argument, NULL, OPT_RANGE },
+const struct cli_option suggest_options[] = {
+        { "check", OPT_CHECK, no_argument, NULL, N_("bind each suggestion to confirm it is free"),
+          NULL },
+        { "count", OPT_COUNT, required_argument, "N", N_("how many ports, 1-100 (default 5)"),
+          NULL },
+        { "for", OPT_FOR, required_argument, "NAME", N_("a stable port for this service name"),
+          NULL },
+        { "proto", OPT_PROTO, required_argument, "PROTO", N_("tcp, udp or both (default both)"),
+          "tcp udp both" },
+        { "range", OPT_RANGE, required_argument, "RANGE",
+          N_("user (1024-49151, default) or dynamic"), "user dynamic" },
         { 0 },
 };
 

@@ -12,9 +12,11 @@ enum { OPT_LISTENING = 'l', OPT_NDJSON = 0x300 };
 
 static bool listening, ndjson;
 
-const struct option who_options[] = {
-        { "listening", no_argument, NULL, OPT_LISTENING },
-        { "ndjson", no_argument, NULL, OPT_NDJSON },
+const struct cli_option who_options[] = {
+        { "listening", OPT_LISTENING, no_argument, NULL, N_("listening sockets only (as ss -l)"),
+          NULL },
+        { "ndjson", OPT_NDJSON, no_argument, NULL, N_("one JSON object per line, one per socket"),
+          NULL },
         { 0 },
 };
 

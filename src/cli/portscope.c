@@ -9,121 +9,15 @@
 
 #include "cli.h"
 
-/* Options every command takes; a command adds its own (struct command). */
-enum {
-        OPT_COLOR = 'C',
-        OPT_HELP = 'h',
-        OPT_JSON = 'j',
-        OPT_PROTOCOL = 'p',
-        OPT_VERSION = 'V',
-        OPT_DB = 0x100,
-        OPT_NO_COLOR,
-        OPT_PROC_ROOT,
-};
-
-static const struct option global_options[] = {
-        { "color", required_argument, NULL, OPT_COLOR },
-        { "db", required_argument, NULL, OPT_DB },
-        { "help", no_argument, NULL, OPT_HELP },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "no-color", no_argument, NULL, OPT_NO_COLOR },
-        { "proc-root", required_argument, NULL, OPT_PROC_ROOT },
-        { "protocol", required_argument, NULL, OPT_PROTOCOL },
-        { "version", no_argument, NULL, OPT_VERSION },
-        { 0 },
-};
-#define GLOBAL_SHORTOPTS "C:hjp:V"
-
-struct command {
-        const char *name;
-        int (*run)(struct cli *c, int argc, char **argv);
-        const struct option *options; /* the command's own, or NULL */
-        const char *shortopts;
-        int (*option)(struct cli *c, int opt, const char *arg);
-};
-
-static const struct command commands[] = {
-        { "audit", cmd_audit, audit_options, NULL, audit_option },
-        { "diff", cmd_diff, diff_options, NULL, diff_option },
-        { "export", cmd_export, export_options, "f:", export_option },
-        { "info", cmd_info, NULL, NULL, NULL },
-        { "ls", cmd_ls, ls_options, "46atu", ls_option },
-        { "name", cmd_name, NULL, NULL, NULL },
-        { "notes", cmd_notes, NULL, NULL, NULL },
-        { "port", cmd_port, NULL, NULL, NULL },
-        { "range", cmd_range, NULL, NULL, NULL },
-        { "search", cmd_search, NULL, NULL, NULL },
-        { "suggest", cmd_suggest, suggest_options, NULL, suggest_option },
-        { "update", cmd_update, NULL, NULL, NULL },
-        { "who", cmd_who, who_options, "l", who_option },
-};
-
-static void usage(FILE *f)
-{
-        fputs("Usage: portscope [OPTIONS] PORT[/PROTO]\n"
-              "       portscope [OPTIONS] NAME\n"
-              "       portscope [OPTIONS] LOW-HIGH[/PROTO]\n"
-              "       portscope [OPTIONS] COMMAND [ARGS]\n"
-              "\n"
-              "Explain a network port: its IANA registration, its range, and this machine's\n"
-              "settings for it.\n"
-              "\n"
-              "Commands:\n"
-              "  audit                check every listener against the rules (docs/audit/)\n"
-              "  diff OLD NEW         assignments added, removed and changed between registries\n"
-              "  export [SOURCE]      write a registry as csv, xml, services or json (--format)\n"
-              "  info                 which registry is in use, its date and record counts\n"
-              "  ls [OPTIONS]         listening sockets here, with process and service\n"
-              "  name NAME            look a service name up (also: portscope NAME)\n"
-              "  notes                every port with a knowledge note: port, title, tags\n"
-              "  port PORT[/PROTO]    the port report (also: portscope PORT)\n"
-              "  range LOW-HIGH       every registration in a range (also: portscope LOW-HIGH)\n"
-              "  search WORDS...      rank registrations and notes matching all the words\n"
-              "  suggest              free ports for a new service, and why each is safe\n"
-              "  update FILE          check IANA's XML or CSV (or .gz) and make it the registry\n"
-              "  who PORT[/PROTO]     every local socket on a port, with its process\n"
-              "\n"
-              "Options:\n"
-              "  -4, -6               ls: IPv4 or IPv6 only\n"
-              "  -a, --all            ls: every socket, established ones too;\n"
-              "                       diff (--all only): also unnamed blocks (Unassigned...)\n"
-              "      --check          suggest: bind each suggestion to confirm it is free\n"
-              "  -C, --color=WHEN     colour output: auto (default), always or never\n"
-              "      --config=PATH    audit: accepted findings (/etc/portscope/audit.conf)\n"
-              "      --count=N        suggest: how many ports, 1-100 (default 5)\n"
-              "      --db=PATH        use a compiled registry file (also $PORTSCOPE_DB)\n"
-              "      --fail-on=SEV    audit: exit 1 when a finding reaches SEV (info ... high)\n"
-              "      --for=NAME       suggest: a stable port for this service name\n"
-              "  -f, --format=FORMAT  export: csv (default), xml, services or json\n"
-              "  -h, --help           show this help and exit\n"
-              "  -j, --json           print JSON (schema in portscope(1))\n"
-              "  -l, --listening      who: listening sockets only (as ss -l)\n"
-              "      --ndjson         ls, who: one JSON object per line, one line per socket\n"
-              "      --no-color       same as --color=never\n"
-              "      --proc-root=DIR  read kernel settings, sockets, processes below DIR\n"
-              "      --process=NAME   ls: sockets held by a process name or pid\n"
-              "      --proto=PROTO    suggest: tcp, udp or both (default both)\n"
-              "  -p, --protocol=PROTO tcp, udp, sctp, dccp or any (default)\n"
-              "      --range=RANGE    suggest: user (1024-49151, default) or dynamic\n"
-              "      --sarif          audit: print SARIF 2.1.0 instead of a table\n"
-              "      --state=STATE    ls: sockets in a state: listen, estab, unconn, time-wait...\n"
-              "  -t, --tcp            ls: TCP sockets\n"
-              "  -u, --udp            ls: UDP sockets\n"
-              "      --user=USER      ls: sockets owned by a user name or uid\n"
-              "  -V, --version        show the version and the registry date, and exit\n"
-              "\n"
-              "Exit status: 0 found, 1 nothing found (audit: a finding reached --fail-on),\n"
-              "2 bad usage or input, 3 system error.\n",
-              f);
-}
-
-static const struct command *find_command(const char *name)
-{
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-                if (!strcmp(commands[i].name, name))
-                        return &commands[i];
-        return NULL;
-}
+/* The options getopt sees for one command: every table, global ones first. */
+/* Loops o over every option of every command, then the global ones. */
+#define FOR_EACH_OPTION(o)                                                                         \
+        for (size_t _c = 0; _c <= cli_n_commands; _c++)                                            \
+                for (size_t _t = 0; _t < 3; _t++)                                                  \
+                        for (const struct cli_option *o =                                          \
+                                     _c == cli_n_commands ? (_t ? NULL : cli_global_options)       \
+                                                          : cli_commands[_c].options[_t];          \
+                             o && (o->name || o->val); o++)
 
 /* Whether an option word consumes the next word: a global option or any
  * command's, since the command word may come after its options. */
@@ -132,25 +26,14 @@ static bool takes_value(const char *arg)
         if (arg[1] != '-') {
                 if (arg[2] != '\0')
                         return false;
-                if (strchr("Cp", arg[1]))
+                FOR_EACH_OPTION(o)
+                if (o->val == arg[1] && o->has_arg == required_argument)
                         return true;
-                for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-                        const char *so = commands[i].shortopts;
-                        const char *hit = so ? strchr(so, arg[1]) : NULL;
-                        if (hit && hit[1] == ':')
-                                return true;
-                }
                 return false;
         }
-        const struct option *tables[1 + sizeof(commands) / sizeof(commands[0])];
-        size_t nt = 0;
-        tables[nt++] = global_options;
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-                tables[nt++] = commands[i].options;
-        for (size_t t = 0; t < nt; t++)
-                for (const struct option *o = tables[t]; o && o->name; o++)
-                        if (!strcmp(arg + 2, o->name))
-                                return o->has_arg == required_argument;
+        FOR_EACH_OPTION(o)
+        if (o->name && !strcmp(arg + 2, o->name))
+                return o->has_arg == required_argument;
         return false;
 }
 
@@ -159,9 +42,9 @@ static bool takes_value(const char *arg)
 static bool short_cluster(const char *arg)
 {
         for (const char *p = arg + 1; *p; p++) {
-                bool known = *p != ':' && strchr(GLOBAL_SHORTOPTS, *p);
-                for (size_t i = 0; !known && i < sizeof(commands) / sizeof(commands[0]); i++)
-                        known = commands[i].shortopts && strchr(commands[i].shortopts, *p);
+                bool known = false;
+                FOR_EACH_OPTION(o)
+                known |= o->val == *p;
                 if (!known)
                         return false;
         }
@@ -188,25 +71,47 @@ static int command_index(int argc, char **argv)
         return -1;
 }
 
+static void add_option(const struct cli_option *o, struct option *opts, size_t *no, char *so,
+                       size_t *ns)
+{
+        if (o->name)
+                opts[(*no)++] = (struct option){ o->name, o->has_arg, NULL, o->val };
+        if (o->val > ' ' && o->val < 0x7f) {
+                so[(*ns)++] = (char)o->val;
+                if (o->has_arg != no_argument)
+                        so[(*ns)++] = ':';
+                if (o->has_arg == optional_argument)
+                        so[(*ns)++] = ':';
+        }
+}
+
+/* getopt's long options and short option string for the global options and
+ * one command's. */
 static int merge_options(const struct command *cmd, struct option **ret_opts, char **ret_short)
 {
-        size_t ng = sizeof(global_options) / sizeof(global_options[0]) - 1, nc = 0;
-        while (cmd && cmd->options && cmd->options[nc].name)
-                nc++;
-        struct option *o = calloc(ng + nc + 1, sizeof(*o));
-        size_t sl = strlen(GLOBAL_SHORTOPTS) + (cmd && cmd->shortopts ? strlen(cmd->shortopts) : 0);
-        char *s = malloc(sl + 2);
-        if (!o || !s) {
-                free(o);
-                free(s);
+        size_t n = 0;
+        const struct cli_option *const *tables = cmd ? cmd->options : NULL;
+        for (const struct cli_option *o = cli_global_options; o->name || o->val; o++)
+                n++;
+        for (size_t t = 0; tables && tables[t]; t++)
+                for (const struct cli_option *o = tables[t]; o->name || o->val; o++)
+                        n++;
+        struct option *opts = calloc(n + 1, sizeof(*opts));
+        char *so = calloc(3 * n + 2, 1);
+        if (!opts || !so) {
+                free(opts);
+                free(so);
                 return -ENOMEM;
         }
-        memcpy(o, global_options, ng * sizeof(*o));
-        if (nc)
-                memcpy(o + ng, cmd->options, nc * sizeof(*o));
-        snprintf(s, sl + 2, ":%s%s", GLOBAL_SHORTOPTS, cmd && cmd->shortopts ? cmd->shortopts : "");
-        *ret_opts = o;
-        *ret_short = s;
+        size_t no = 0, ns = 0;
+        so[ns++] = ':';
+        for (const struct cli_option *o = cli_global_options; o->name || o->val; o++)
+                add_option(o, opts, &no, so, &ns);
+        for (size_t t = 0; tables && tables[t]; t++)
+                for (const struct cli_option *o = tables[t]; o->name || o->val; o++)
+                        add_option(o, opts, &no, so, &ns);
+        *ret_opts = opts;
+        *ret_short = so;
         return 0;
 }
 
@@ -259,6 +164,124 @@ static int parse_color(const char *arg, bool *ret)
         return 0;
 }
 
+/* Splits "NAME/PROTO" into the name (copied to buf) and the protocol, which
+ * must agree with --protocol. 0, or an exit status after a message. */
+static int split_name(struct cli *c, const char *arg, char *buf, size_t size)
+{
+        const char *slash = strchr(arg, '/');
+        snprintf(buf, size, "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
+        if (!slash)
+                return 0;
+        ps_proto p;
+        if (ps_proto_from_string(slash + 1, &p) < 0 || p == PS_PROTO_ANY)
+                return cli_error(EXIT_USAGE,
+                                 "%s: unknown protocol \"%s\" (use tcp, udp, sctp or dccp)", arg,
+                                 slash + 1);
+        if (c->proto != PS_PROTO_ANY && c->proto != p)
+                return cli_error(EXIT_USAGE, "%s: conflicts with --protocol %s", arg,
+                                 ps_proto_name(c->proto));
+        c->proto = p;
+        return 0;
+}
+
+static bool is_service_name(struct cli *c, const char *name)
+{
+        ps_db *db;
+        ps_iter it;
+        ps_record rec;
+        if (cli_db(c, &db))
+                return false;
+        ps_iter_name(&it, db, name, PS_PROTO_ANY);
+        return ps_iter_next(&it, &rec) > 0;
+}
+
+static bool looks_numeric(const char *w)
+{
+        return (w[0] >= '0' && w[0] <= '9') || w[0] == '-';
+}
+
+int cmd_name_proto(struct cli *c, int argc, char **argv)
+{
+        char name[ARG_MAX_LEN + 1];
+        int r;
+        if (argc != 1)
+                return cmd_name(c, argc, argv);
+        if ((r = split_name(c, argv[0], name, sizeof(name))))
+                return r;
+        char *args[] = { name, NULL };
+        return cmd_name(c, 1, args);
+}
+
+/* Checks one word given without a command before anything is printed, so a
+ * bad word among several prints nothing else. */
+static int check_word(struct cli *c, const char *w)
+{
+        ps_port_spec spec;
+        char name[ARG_MAX_LEN + 1];
+        if (!*w)
+                return cli_error(EXIT_USAGE, "an empty argument is neither a port nor a name");
+        if (strlen(w) > ARG_MAX_LEN)
+                return cli_error(EXIT_USAGE, "%.32s...: argument of %zu bytes is too long", w,
+                                 strlen(w));
+        if (looks_numeric(w))
+                return cli_parse_spec(w, &spec);
+        ps_proto saved = c->proto;
+        int r = split_name(c, w, name, sizeof(name));
+        c->proto = saved;
+        if (r)
+                return r;
+        const struct command *near = cli_closest_command(name);
+        if (!near)
+                return 0;
+        if (!is_service_name(c, name))
+                return cli_error(EXIT_USAGE,
+                                 "%s: neither a command nor a service name; did you mean "
+                                 "\"portscope %s\"?",
+                                 w, near->name);
+        /* Both a service and nearly a command: say which it took. */
+        fprintf(stderr,
+                _("portscope: \"%s\" is looked up as a service name; for the command: "
+                  "portscope %s\n"),
+                name, near->name);
+        return 0;
+}
+
+/* One word without a command: a port, a range, or NAME[/PROTO]. */
+static int run_word(struct cli *c, char *w)
+{
+        if (looks_numeric(w))
+                return cmd_port(c, 1, &w);
+        ps_proto saved = c->proto;
+        int r = cmd_name_proto(c, 1, &w);
+        c->proto = saved;
+        return r;
+}
+
+/* Several ports (or names) are each reported: text one after the other,
+ * JSON as an array of the documents one alone would print. */
+static int run_words(struct cli *c, int n, char **words)
+{
+        int r, worst = EXIT_FOUND;
+        for (int i = 0; i < n; i++)
+                if ((r = check_word(c, words[i])))
+                        return r;
+        if (n > 1 && c->json)
+                fputs("[\n", stdout);
+        for (int i = 0; i < n; i++) {
+                if (i)
+                        fputs(c->json ? ",\n" : "\n", stdout);
+                fflush(stdout);
+                r = run_word(c, words[i]);
+                if (r > worst)
+                        worst = r;
+                if (r >= EXIT_SYSTEM)
+                        break;
+        }
+        if (n > 1 && c->json)
+                fputs("]\n", stdout);
+        return worst;
+}
+
 int main(int argc, char **argv)
 {
         struct cli c = { .proto = PS_PROTO_ANY };
@@ -266,7 +289,11 @@ int main(int argc, char **argv)
         struct option *opts;
         char *shortopts;
         int r, opt;
+        bool help = false;
 
+        /* Not documented: the build generates the shell completions with it. */
+        if (argc == 2 && !strncmp(argv[1], "--complete=", 11))
+                return cli_completion(argv[1] + 11);
         for (int i = 1; i < argc; i++)
                 if (strlen(argv[i]) > ARG_MAX_LEN * 16)
                         return cli_error(EXIT_USAGE, "argument %d is %zu bytes long: too long", i,
@@ -274,7 +301,7 @@ int main(int argc, char **argv)
         c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         int ci = command_index(argc, argv);
         if (ci > 0)
-                cmd = find_command(argv[ci]);
+                cmd = cli_find_command(argv[ci]);
         if (merge_options(cmd, &opts, &shortopts) < 0)
                 return cli_error(EXIT_SYSTEM, "out of memory");
 
@@ -282,25 +309,24 @@ int main(int argc, char **argv)
         r = 0;
         while (!r && (opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
                 switch (opt) {
-                case OPT_COLOR:
+                case 'C':
                         r = parse_color(optarg, &c.color);
                         break;
-                case OPT_DB:
+                case CLI_OPT_DB:
                         if (!*optarg)
                                 r = cli_error(EXIT_USAGE, "--db: expected a file name");
                         c.db_path = optarg;
                         break;
-                case OPT_HELP:
-                        usage(stdout);
-                        r = -1;
+                case 'h':
+                        help = true;
                         break;
-                case OPT_JSON:
+                case 'j':
                         c.json = true;
                         break;
-                case OPT_NO_COLOR:
+                case CLI_OPT_NO_COLOR:
                         c.color = false;
                         break;
-                case OPT_PROC_ROOT: {
+                case CLI_OPT_PROC_ROOT: {
                         /* Checked here: later it would be a socket scan that
                          * failed (exit 3) or a report silently without it. */
                         struct stat st;
@@ -315,14 +341,14 @@ int main(int argc, char **argv)
                         c.proc_root = optarg;
                         break;
                 }
-                case OPT_PROTOCOL:
+                case 'p':
                         if (ps_proto_from_string(optarg, &c.proto) < 0)
                                 r = cli_error(EXIT_USAGE,
                                               "--protocol: unknown protocol \"%.40s\" (use tcp, "
                                               "udp, sctp, dccp or any)",
                                               optarg);
                         break;
-                case OPT_VERSION: {
+                case 'V': {
                         ps_db *db;
                         if ((r = cli_db(&c, &db)))
                                 break;
@@ -345,12 +371,13 @@ int main(int argc, char **argv)
                                               "%s: not a port: negative numbers are not ports",
                                               refused_word(argc, argv, optopt));
                         else if (optopt > ' ' && optopt < 0x7f)
-                                r = cli_error(EXIT_USAGE, "unknown option -%c (see --help)",
-                                              optopt);
+                                r = cli_error(EXIT_USAGE, "unknown option -%c (see %s)", optopt,
+                                              cmd ? "portscope help COMMAND" : "--help");
                         else
-                                r = cli_error(EXIT_USAGE, "unknown option %s (see --help)",
+                                r = cli_error(EXIT_USAGE, "unknown option %s (see %s)",
                                               optopt ? refused_word(argc, argv, optopt)
-                                                     : argv[optind - 1]);
+                                                     : argv[optind - 1],
+                                              cmd ? "portscope help COMMAND" : "--help");
                         break;
                 default:
                         r = cmd && cmd->option ? cmd->option(&c, opt, optarg)
@@ -359,6 +386,14 @@ int main(int argc, char **argv)
         }
         free(opts);
         free(shortopts);
+        /* --help anywhere wins over everything but a bad option before it. */
+        if (help && r <= 0) {
+                if (cmd)
+                        cli_command_help(stdout, cmd);
+                else
+                        cli_usage(stdout);
+                r = -1;
+        }
         if (r) {
                 ps_db_free(c.db);
                 return r < 0 ? flush_status(EXIT_FOUND) : r;
@@ -367,22 +402,19 @@ int main(int argc, char **argv)
         int nargs = argc - optind;
         char **args = argv + optind;
         if (nargs == 0) {
-                usage(stderr);
+                cli_usage(stderr);
                 return EXIT_USAGE;
         }
-        if (cmd) {
+        if (cmd && (unsigned)(nargs - 1) < cmd->min_args && is_service_name(&c, cmd->name)) {
+                /* A command word alone that is also a service's name. */
+                r = cli_error(EXIT_USAGE,
+                              "%s: expected %s (for the service named \"%s\": "
+                              "portscope name %s)",
+                              cmd->name, cmd->args, cmd->name, cmd->name);
+        } else if (cmd) {
                 r = cmd->run(&c, nargs - 1, args + 1);
-        } else if (nargs > 1) {
-                r = cli_error(EXIT_USAGE, "%s: unknown command (see --help)", args[0]);
-        } else if (!*args[0]) {
-                r = cli_error(EXIT_USAGE, "an empty argument is neither a port nor a name");
-        } else if (strlen(args[0]) > ARG_MAX_LEN) {
-                r = cli_error(EXIT_USAGE, "%.32s...: argument of %zu bytes is too long", args[0],
-                              strlen(args[0]));
-        } else if ((args[0][0] >= '0' && args[0][0] <= '9') || args[0][0] == '-') {
-                r = cmd_port(&c, 1, args);
         } else {
-                r = cmd_name(&c, 1, args);
+                r = run_words(&c, nargs, args);
         }
         r = flush_status(r);
         notes_cleanup(&c);

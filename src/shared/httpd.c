@@ -1,0 +1,890 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTTP server wrapper over libmicrohttpd; see httpd.h.
+ *
+ * libmicrohttpd's connection timeout is an inactivity timeout: a client that
+ * sends one header byte every few seconds never trips it. The deadline here
+ * is absolute: a watchdog thread shuts down every connection that has not
+ * delivered a whole request within request_deadline_ms of connecting (or of
+ * its previous response), which libmicrohttpd then sees as a closed peer. */
+#include "httpd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RESPONSE_HEADERS 24
+#define LOG_FIELD_MAX 256
+#define GRACE_MS 5000
+
+struct httpd_response {
+        unsigned status;
+        struct {
+                char *name, *value;
+        } headers[MAX_RESPONSE_HEADERS];
+        unsigned n_headers;
+        const void *body;
+        size_t size;
+        enum { BODY_NONE, BODY_OWNED, BODY_STATIC, BODY_SHARED } kind;
+        void (*release)(void *cls);
+        void *release_cls;
+};
+
+/* One per TCP connection, on the watchdog's list. */
+typedef struct conn_state {
+        struct conn_state *prev, *next;
+        int fd;
+        dev_t dev;
+        ino_t ino;
+        uint64_t deadline; /* monotonic ms; 0 while a response is produced */
+        bool cut;
+} conn_state;
+
+/* One per request, from the request line to the completion callback. */
+typedef struct req_state {
+        char *target;
+        char method[16];
+        char remote[INET6_ADDRSTRLEN];
+        char referer[LOG_FIELD_MAX], agent[LOG_FIELD_MAX];
+        conn_state *conn;
+        struct timespec when;
+        bool started, queued;
+        unsigned refuse;
+        const char *refuse_detail;
+        unsigned status;
+        size_t bytes;
+        char *body;
+        size_t body_size;
+} req_state;
+
+struct httpd {
+        struct MHD_Daemon *mhd;
+        httpd_config cfg;
+        int listen_fd;
+        bool activated;
+        unsigned port;
+        pthread_mutex_t lock;
+        pthread_cond_t wake;
+        conn_state *conns;
+        pthread_t watchdog;
+        bool watchdog_running, stopping, draining;
+};
+
+static uint64_t now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+        va_list ap;
+        if (!errbuf || !errlen)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(errbuf, errlen, fmt, ap);
+        va_end(ap);
+}
+
+/* ---- response setters ---- */
+
+void httpd_response_status(httpd_response *resp, unsigned status)
+{
+        resp->status = status;
+}
+
+int httpd_response_header(httpd_response *resp, const char *name, const char *value)
+{
+        if (resp->n_headers >= MAX_RESPONSE_HEADERS)
+                return -E2BIG;
+        char *n = strdup(name), *v = strdup(value);
+        if (!n || !v) {
+                free(n);
+                free(v);
+                return -ENOMEM;
+        }
+        resp->headers[resp->n_headers].name = n;
+        resp->headers[resp->n_headers].value = v;
+        resp->n_headers++;
+        return 0;
+}
+
+static void body_reset(httpd_response *resp)
+{
+        if (resp->kind == BODY_OWNED)
+                free((void *)resp->body);
+        else if (resp->kind == BODY_SHARED && resp->release)
+                resp->release(resp->release_cls);
+        resp->kind = BODY_NONE;
+        resp->body = NULL;
+        resp->size = 0;
+}
+
+void httpd_response_body_take(httpd_response *resp, void *body, size_t size)
+{
+        body_reset(resp);
+        resp->kind = BODY_OWNED;
+        resp->body = body;
+        resp->size = size;
+}
+
+void httpd_response_body_static(httpd_response *resp, const void *body, size_t size)
+{
+        body_reset(resp);
+        resp->kind = BODY_STATIC;
+        resp->body = body;
+        resp->size = size;
+}
+
+void httpd_response_body_shared(httpd_response *resp, const void *body, size_t size,
+                                void (*release)(void *cls), void *cls)
+{
+        body_reset(resp);
+        resp->kind = BODY_SHARED;
+        resp->body = body;
+        resp->size = size;
+        resp->release = release;
+        resp->release_cls = cls;
+}
+
+static void response_clear(httpd_response *resp)
+{
+        for (unsigned i = 0; i < resp->n_headers; i++) {
+                free(resp->headers[i].name);
+                free(resp->headers[i].value);
+        }
+        resp->n_headers = 0;
+        body_reset(resp);
+}
+
+/* Turns the handler's answer into a libmicrohttpd response; the body moves
+ * into it (or is released on failure). */
+static struct MHD_Response *response_build(httpd_response *resp)
+{
+        struct MHD_Response *r = NULL;
+
+        switch (resp->kind) {
+        case BODY_OWNED:
+                r = MHD_create_response_from_buffer(resp->size, (void *)resp->body,
+                                                    MHD_RESPMEM_MUST_FREE);
+                break;
+        case BODY_SHARED:
+                r = MHD_create_response_from_buffer_with_free_callback_cls(
+                        resp->size, (void *)resp->body, resp->release, resp->release_cls);
+                break;
+        case BODY_STATIC:
+                r = MHD_create_response_from_buffer(resp->size, (void *)resp->body,
+                                                    MHD_RESPMEM_PERSISTENT);
+                break;
+        case BODY_NONE:
+                r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+                break;
+        }
+        if (!r) {
+                response_clear(resp);
+                return NULL;
+        }
+        resp->kind = BODY_NONE; /* owned by r now */
+        for (unsigned i = 0; i < resp->n_headers; i++)
+                MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+        response_clear(resp);
+        return r;
+}
+
+/* ---- the connection list and its watchdog ---- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+        httpd *h = cls;
+
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *ci =
+                        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+                conn_state *cs = calloc(1, sizeof(*cs));
+                struct stat st;
+                if (!cs || !ci || fstat(ci->connect_fd, &st) < 0) {
+                        free(cs);
+                        return;
+                }
+                cs->fd = ci->connect_fd;
+                cs->dev = st.st_dev;
+                cs->ino = st.st_ino;
+                cs->deadline = now_ms() + h->cfg.request_deadline_ms;
+                pthread_mutex_lock(&h->lock);
+                cs->next = h->conns;
+                if (h->conns)
+                        h->conns->prev = cs;
+                h->conns = cs;
+                pthread_mutex_unlock(&h->lock);
+                *socket_context = cs;
+        } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+                conn_state *cs = *socket_context;
+                if (!cs)
+                        return;
+                pthread_mutex_lock(&h->lock);
+                if (cs->prev)
+                        cs->prev->next = cs->next;
+                else
+                        h->conns = cs->next;
+                if (cs->next)
+                        cs->next->prev = cs->prev;
+                pthread_mutex_unlock(&h->lock);
+                free(cs);
+                *socket_context = NULL;
+        }
+}
+
+static void conn_set_deadline(httpd *h, conn_state *cs, uint64_t deadline)
+{
+        if (!cs)
+                return;
+        pthread_mutex_lock(&h->lock);
+        cs->deadline = deadline;
+        pthread_mutex_unlock(&h->lock);
+}
+
+/* Cuts the connections past their deadline. The descriptor is checked
+ * against the one recorded at connect, so a number libmicrohttpd has
+ * closed and the kernel handed out again is never touched. */
+static void *watchdog_main(void *arg)
+{
+        httpd *h = arg;
+
+        pthread_mutex_lock(&h->lock);
+        while (!h->stopping) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_nsec += 100 * 1000000;
+                if (ts.tv_nsec >= 1000000000) {
+                        ts.tv_sec++;
+                        ts.tv_nsec -= 1000000000;
+                }
+                pthread_cond_timedwait(&h->wake, &h->lock, &ts);
+                uint64_t now = now_ms();
+                for (conn_state *cs = h->conns; cs; cs = cs->next) {
+                        struct stat st;
+                        if (cs->cut || cs->deadline == 0)
+                                continue;
+                        if (!h->draining && cs->deadline > now)
+                                continue;
+                        if (fstat(cs->fd, &st) == 0 && st.st_dev == cs->dev && st.st_ino == cs->ino)
+                                shutdown(cs->fd, SHUT_RDWR);
+                        cs->cut = true;
+                }
+        }
+        pthread_mutex_unlock(&h->lock);
+        return NULL;
+}
+
+/* ---- requests ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+        req_state *rq = calloc(1, sizeof(*rq));
+
+        (void)cls;
+        if (!rq)
+                return NULL;
+        rq->target = strdup(uri);
+        if (!rq->target) {
+                free(rq);
+                return NULL;
+        }
+        clock_gettime(CLOCK_REALTIME, &rq->when);
+        const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+        if (sa && sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->remote,
+                          sizeof(rq->remote));
+        else if (sa && sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->remote,
+                          sizeof(rq->remote));
+        else
+                strcpy(rq->remote, "-");
+        const union MHD_ConnectionInfo *si =
+                MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        rq->conn = si ? si->socket_context : NULL;
+        return rq;
+}
+
+static bool is_tchar(unsigned char ch)
+{
+        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+               (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+typedef struct header_scan {
+        unsigned count, content_length, transfer_encoding, host;
+        size_t bytes;
+        bool bad;
+} header_scan;
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
+{
+        header_scan *s = cls;
+
+        (void)kind;
+        s->count++;
+        s->bytes += key_size + value_size + 4;
+        if (key_size == 0 || strlen(key) != key_size)
+                s->bad = true;
+        for (size_t i = 0; i < key_size && !s->bad; i++)
+                if (!is_tchar((unsigned char)key[i]))
+                        s->bad = true;
+        if (value && strlen(value) != value_size)
+                s->bad = true; /* a NUL inside the value */
+        for (size_t i = 0; value && i < value_size && !s->bad; i++) {
+                unsigned char ch = (unsigned char)value[i];
+                if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+                        s->bad = true;
+        }
+        if (strcasecmp(key, "Content-Length") == 0)
+                s->content_length++;
+        else if (strcasecmp(key, "Transfer-Encoding") == 0)
+                s->transfer_encoding++;
+        else if (strcasecmp(key, "Host") == 0)
+                s->host++;
+        return MHD_YES;
+}
+
+static void refuse(req_state *rq, unsigned status, const char *detail)
+{
+        if (!rq->refuse) {
+                rq->refuse = status;
+                rq->refuse_detail = detail;
+        }
+}
+
+/* The checks libmicrohttpd 0.9 leaves out (it accepts a space in the
+ * target, a NUL in a header, duplicate Content-Length...). */
+static void check_request(httpd *h, struct MHD_Connection *c, req_state *rq, const char *method,
+                          const char *version)
+{
+        size_t mlen = strlen(method);
+
+        if (mlen == 0 || mlen >= sizeof(rq->method))
+                refuse(rq, 400, "The request method is not valid.");
+        for (size_t i = 0; i < mlen; i++)
+                if (!is_tchar((unsigned char)method[i]))
+                        refuse(rq, 400, "The request method is not valid.");
+        snprintf(rq->method, sizeof(rq->method), "%s", rq->refuse ? "-" : method);
+
+        if (strcmp(version, "HTTP/1.1") != 0 && strcmp(version, "HTTP/1.0") != 0)
+                refuse(rq, 400, "Only HTTP/1.0 and HTTP/1.1 are served.");
+
+        size_t tlen = strlen(rq->target);
+        if (tlen > h->cfg.max_target)
+                refuse(rq, 414, "The request target is longer than this server accepts.");
+        if (rq->target[0] != '/')
+                refuse(rq, 400, "The request target must be a path starting with '/'.");
+        for (size_t i = 0; i < tlen; i++) {
+                unsigned char ch = (unsigned char)rq->target[i];
+                if (ch <= 0x20 || ch >= 0x7f) {
+                        refuse(rq, 400,
+                               "The request target contains a byte that must be "
+                               "percent-encoded.");
+                        break;
+                }
+        }
+
+        header_scan s = { 0 };
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &s);
+        if (s.count > h->cfg.max_headers || s.bytes > h->cfg.max_header_bytes)
+                refuse(rq, 431,
+                       "The request has more or longer header fields than this "
+                       "server accepts.");
+        if (s.bad)
+                refuse(rq, 400, "A header field is malformed.");
+        if (s.content_length > 1 || (s.content_length && s.transfer_encoding))
+                refuse(rq, 400, "The request has conflicting body lengths.");
+        if (s.host != 1 && strcmp(version, "HTTP/1.1") == 0)
+                refuse(rq, 400, "An HTTP/1.1 request needs exactly one Host header.");
+
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+                char *end;
+                errno = 0;
+                unsigned long long n = strtoull(cl, &end, 10);
+                if (errno || end == cl || *end || cl[0] == '-' || cl[0] == '+')
+                        refuse(rq, 400, "The Content-Length header is not a number.");
+                else if (n > h->cfg.max_body)
+                        refuse(rq, 413, "The request body is larger than this server accepts.");
+        }
+        if (s.transfer_encoding && h->cfg.max_body == 0)
+                refuse(rq, 413, "This server accepts no request bodies.");
+
+        const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Referer");
+        snprintf(rq->referer, sizeof(rq->referer), "%s", v ? v : "-");
+        v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+        snprintf(rq->agent, sizeof(rq->agent), "%s", v ? v : "-");
+}
+
+typedef struct request_internal {
+        struct MHD_Connection *conn;
+} request_internal;
+
+const char *httpd_request_header(const httpd_request *req, const char *name)
+{
+        const request_internal *in = req->internal;
+        return MHD_lookup_connection_value(in->conn, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result respond(httpd *h, struct MHD_Connection *c, req_state *rq)
+{
+        request_internal in = { .conn = c };
+        char *path = NULL;
+        const char *q = strchr(rq->target, '?');
+
+        if (q) {
+                path = strndup(rq->target, (size_t)(q - rq->target));
+                if (!path)
+                        return MHD_NO;
+        }
+        httpd_request req = {
+                .method = rq->method,
+                .target = rq->target,
+                .path = path ? path : rq->target,
+                .query = q ? q + 1 : NULL,
+                .remote = rq->remote,
+                .body = rq->body ? rq->body : "",
+                .body_size = rq->body_size,
+                .refuse = rq->refuse,
+                .refuse_detail = rq->refuse_detail,
+                .internal = &in,
+        };
+        httpd_response resp = { .status = 500 };
+
+        conn_set_deadline(h, rq->conn, 0);
+        h->cfg.handler(&req, &resp, h->cfg.userdata);
+        free(path);
+        if (rq->refuse)
+                resp.status = rq->refuse;
+        rq->status = resp.status;
+        rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : resp.size;
+
+        struct MHD_Response *r = response_build(&resp);
+        if (!r)
+                return MHD_NO;
+        enum MHD_Result ret = MHD_queue_response(c, resp.status, r);
+        MHD_destroy_response(r);
+        rq->queued = ret == MHD_YES;
+        return ret;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
+{
+        httpd *h = cls;
+        req_state *rq = *con_cls;
+
+        (void)url;
+        if (!rq)
+                return MHD_NO;
+        if (!rq->started) {
+                rq->started = true;
+                check_request(h, c, rq, method, version);
+                /* A refused request is answered at once, before any body,
+                 * and the connection closes after it. A good one is
+                 * answered on the next call, which keeps it alive. */
+                if (rq->refuse)
+                        return respond(h, c, rq);
+                return MHD_YES;
+        }
+        if (*upload_size > 0) {
+                size_t n = *upload_size;
+                *upload_size = 0;
+                if (rq->refuse)
+                        return MHD_YES;
+                if (rq->body_size + n > h->cfg.max_body) {
+                        refuse(rq, 413, "The request body is larger than this server accepts.");
+                        free(rq->body);
+                        rq->body = NULL;
+                        rq->body_size = 0;
+                        return MHD_YES;
+                }
+                char *b = realloc(rq->body, rq->body_size + n + 1);
+                if (!b)
+                        return MHD_NO;
+                memcpy(b + rq->body_size, upload, n);
+                rq->body_size += n;
+                b[rq->body_size] = '\0';
+                rq->body = b;
+                return MHD_YES;
+        }
+        if (rq->queued)
+                return MHD_YES;
+        return respond(h, c, rq);
+}
+
+/* Writes s with quotes, backslashes and control bytes escaped, as Apache
+ * does, so a request cannot forge log lines. */
+static size_t log_escape(char *out, size_t size, const char *s)
+{
+        size_t n = 0;
+        for (; *s && n + 5 < size; s++) {
+                unsigned char ch = (unsigned char)*s;
+                if (ch == '"' || ch == '\\')
+                        n += (size_t)snprintf(out + n, size - n, "\\%c", ch);
+                else if (ch < 0x20 || ch >= 0x7f)
+                        n += (size_t)snprintf(out + n, size - n, "\\x%02x", ch);
+                else
+                        out[n++] = (char)ch;
+        }
+        out[n] = '\0';
+        return n;
+}
+
+static void access_log(httpd *h, const req_state *rq)
+{
+        char line[4096], target[1024], referer[LOG_FIELD_MAX * 2], agent[LOG_FIELD_MAX * 2];
+        char when[64];
+        struct tm tm;
+
+        gmtime_r(&rq->when.tv_sec, &tm);
+        strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+        log_escape(target, sizeof(target), rq->target);
+        log_escape(referer, sizeof(referer), rq->referer);
+        log_escape(agent, sizeof(agent), rq->agent);
+        int n = snprintf(line, sizeof(line),
+                         "%s - - [%s] \"%s %s HTTP/1.1\" %u %zu \"%s\" \"%s\"\n", rq->remote, when,
+                         rq->method, target, rq->status, rq->bytes, referer, agent);
+        if (n < 0)
+                return;
+        if ((size_t)n >= sizeof(line)) {
+                n = sizeof(line) - 1;
+                line[n - 1] = '\n';
+        }
+        /* One write per line: lines from several threads never interleave
+         * on a pipe or the journal's stream. */
+        ssize_t w = write(h->cfg.access_log_fd, line, (size_t)n);
+        (void)w;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+        httpd *h = cls;
+        req_state *rq = *con_cls;
+
+        (void)c;
+        (void)toe;
+        if (!rq)
+                return;
+        if (rq->queued && h->cfg.access_log_fd >= 0)
+                access_log(h, rq);
+        /* The next request on this connection gets its own deadline. */
+        conn_set_deadline(h, rq->conn, now_ms() + h->cfg.request_deadline_ms);
+        free(rq->target);
+        free(rq->body);
+        free(rq);
+        *con_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int listen_fds_take(void)
+{
+        const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+        char *end;
+
+        if (!pid || !fds)
+                return -1;
+        errno = 0;
+        long p = strtol(pid, &end, 10);
+        if (errno || *end || p != (long)getpid())
+                return -1;
+        long n = strtol(fds, &end, 10);
+        if (errno || *end || n < 1)
+                return -1;
+        unsetenv("LISTEN_PID");
+        unsetenv("LISTEN_FDS");
+        unsetenv("LISTEN_FDNAMES");
+        return 3; /* SD_LISTEN_FDS_START; only the first socket is used */
+}
+
+static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
+{
+        char host[256];
+        const char *colon, *port;
+
+        if (!listen_addr || strlen(listen_addr) >= sizeof(host)) {
+                set_err(errbuf, errlen, "invalid listen address '%s'",
+                        listen_addr ? listen_addr : "");
+                return -EINVAL;
+        }
+        if (listen_addr[0] == '[') {
+                const char *close = strchr(listen_addr, ']');
+                if (!close || close[1] != ':') {
+                        set_err(errbuf, errlen, "invalid listen address '%s' (use [ADDR]:PORT)",
+                                listen_addr);
+                        return -EINVAL;
+                }
+                memcpy(host, listen_addr + 1, (size_t)(close - listen_addr - 1));
+                host[close - listen_addr - 1] = '\0';
+                port = close + 2;
+        } else {
+                colon = strrchr(listen_addr, ':');
+                if (!colon || strchr(listen_addr, ':') != colon) {
+                        set_err(errbuf, errlen, "invalid listen address '%s' (use ADDR:PORT)",
+                                listen_addr);
+                        return -EINVAL;
+                }
+                memcpy(host, listen_addr, (size_t)(colon - listen_addr));
+                host[colon - listen_addr] = '\0';
+                port = colon + 1;
+        }
+        size_t plen = strlen(port);
+        if (plen == 0 || plen > 5 || strspn(port, "0123456789") != plen || atoi(port) > 65535) {
+                set_err(errbuf, errlen, "invalid port in listen address '%s'", listen_addr);
+                return -EINVAL;
+        }
+
+        struct addrinfo hints = { .ai_family = AF_UNSPEC,
+                                  .ai_socktype = SOCK_STREAM,
+                                  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE },
+                        *ai;
+        if (getaddrinfo(host, port, &hints, &ai) != 0) {
+                set_err(errbuf, errlen,
+                        "invalid address in listen address '%s' (a numeric "
+                        "IPv4 or IPv6 address is needed)",
+                        listen_addr);
+                return -EINVAL;
+        }
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+                int r = -errno;
+                freeaddrinfo(ai);
+                return r;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+                setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
+                int r = -errno;
+                set_err(errbuf, errlen, "cannot listen on %s: %s", listen_addr, strerror(-r));
+                close(fd);
+                freeaddrinfo(ai);
+                return r;
+        }
+        freeaddrinfo(ai);
+        return fd;
+}
+
+static unsigned socket_port(int fd)
+{
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+
+        if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+                return 0;
+        if (ss.ss_family == AF_INET)
+                return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        if (ss.ss_family == AF_INET6)
+                return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+        return 0;
+}
+
+/* Slow-trickle clients each hold a descriptor until their deadline; the
+ * soft limit of 1024 would run out long before the connection cap. */
+static unsigned raise_fd_limit(unsigned want)
+{
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return 1024;
+        rlim_t need = (rlim_t)want + 64;
+        if (rl.rlim_cur < need) {
+                rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+                setrlimit(RLIMIT_NOFILE, &rl);
+                getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        return rl.rlim_cur > 64 ? (unsigned)(rl.rlim_cur - 64) : 1;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+        (void)cls;
+        (void)fmt;
+        (void)ap;
+        /* libmicrohttpd's own messages are per-connection noise (peers
+         * resetting, timeouts); the access log and the status codes carry
+         * what an operator needs. */
+}
+
+int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_t errlen)
+{
+        if (!cfg || !cfg->handler || !ret_server)
+                return -EINVAL;
+        httpd *h = calloc(1, sizeof(*h));
+        if (!h)
+                return -ENOMEM;
+        h->cfg = *cfg;
+        if (!h->cfg.threads) {
+                long n = sysconf(_SC_NPROCESSORS_ONLN);
+                h->cfg.threads = n > 0 && n < 64 ? (unsigned)n : 2;
+        }
+        if (!h->cfg.max_connections)
+                h->cfg.max_connections = 4096;
+        if (!h->cfg.request_deadline_ms)
+                h->cfg.request_deadline_ms = 10000;
+        if (!h->cfg.idle_timeout_s)
+                h->cfg.idle_timeout_s = 30;
+        if (!h->cfg.max_target)
+                h->cfg.max_target = 2048;
+        if (!h->cfg.max_header_bytes)
+                h->cfg.max_header_bytes = 16 * 1024;
+        if (!h->cfg.max_headers)
+                h->cfg.max_headers = 100;
+        pthread_mutex_init(&h->lock, NULL);
+        pthread_cond_init(&h->wake, NULL);
+
+        unsigned fd_cap = raise_fd_limit(h->cfg.max_connections);
+        if (h->cfg.max_connections > fd_cap)
+                h->cfg.max_connections = fd_cap;
+
+        h->listen_fd = listen_fds_take();
+        if (h->listen_fd >= 0)
+                h->activated = true;
+        else {
+                h->listen_fd = listen_open(h->cfg.listen, errbuf, errlen);
+                if (h->listen_fd < 0) {
+                        int r = h->listen_fd;
+                        h->listen_fd = -1;
+                        httpd_free(h);
+                        return r;
+                }
+        }
+        h->port = socket_port(h->listen_fd);
+
+        /* Every thread started from here on inherits the blocked signals;
+         * httpd_run() takes them with sigwait(). */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+        if (pthread_create(&h->watchdog, NULL, watchdog_main, h) != 0) {
+                httpd_free(h);
+                return -EAGAIN;
+        }
+        h->watchdog_running = true;
+
+        /* The header memory pool is larger than the caps checked above, so
+         * that a too-large request usually reaches the handler and gets a
+         * problem document; beyond the pool, libmicrohttpd answers 431 or
+         * 414 itself. */
+        size_t pool = h->cfg.max_header_bytes + h->cfg.max_target + 16 * 1024;
+        if (pool < h->cfg.max_body + 8192)
+                pool = h->cfg.max_body + 8192;
+        h->mhd = MHD_start_daemon(
+                MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
+                NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
+                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+                (unsigned)h->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+                (unsigned)h->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+                MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+                h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, MHD_OPTION_EXTERNAL_LOGGER,
+                mhd_log, h, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
+        if (!h->mhd) {
+                set_err(errbuf, errlen, "the HTTP library could not start its threads");
+                httpd_free(h);
+                return -EIO;
+        }
+        /* libmicrohttpd closes the socket when it stops; httpd_run() takes
+         * it back with MHD_quiesce_daemon() to stop accepting early. */
+        h->listen_fd = -1;
+        *ret_server = h;
+        return 0;
+}
+
+unsigned httpd_port(const httpd *server)
+{
+        return server->port;
+}
+
+bool httpd_socket_activated(const httpd *server)
+{
+        return server->activated;
+}
+
+static unsigned current_connections(httpd *h)
+{
+        const union MHD_DaemonInfo *di =
+                MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        return di ? di->num_connections : 0;
+}
+
+void httpd_run(httpd *server)
+{
+        sigset_t set;
+        int sig;
+
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        while (sigwait(&set, &sig) != 0)
+                ;
+
+        /* Stop accepting; connections waiting for a request are cut, those
+         * producing a response finish it. */
+        MHD_socket fd = MHD_quiesce_daemon(server->mhd);
+        if (fd != MHD_INVALID_SOCKET)
+                close(fd);
+        pthread_mutex_lock(&server->lock);
+        server->draining = true;
+        pthread_cond_signal(&server->wake);
+        pthread_mutex_unlock(&server->lock);
+        uint64_t end = now_ms() + GRACE_MS;
+        while (current_connections(server) > 0 && now_ms() < end) {
+                struct timespec ts = { 0, 20 * 1000000 };
+                nanosleep(&ts, NULL);
+        }
+        httpd_free(server);
+}
+
+void httpd_free(httpd *server)
+{
+        if (!server)
+                return;
+        if (server->mhd)
+                MHD_stop_daemon(server->mhd);
+        if (server->watchdog_running) {
+                pthread_mutex_lock(&server->lock);
+                server->stopping = true;
+                pthread_cond_signal(&server->wake);
+                pthread_mutex_unlock(&server->lock);
+                pthread_join(server->watchdog, NULL);
+        }
+        if (server->listen_fd >= 0)
+                close(server->listen_fd);
+        while (server->conns) {
+                conn_state *next = server->conns->next;
+                free(server->conns);
+                server->conns = next;
+        }
+        pthread_mutex_destroy(&server->lock);
+        pthread_cond_destroy(&server->wake);
+        free(server);
+}

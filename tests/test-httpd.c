@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTTP wrapper (src/shared/httpd.c) against raw sockets on 127.0.0.1:
+ * keep-alive, the checks libmicrohttpd leaves out, caps, the absolute
+ * request deadline, the access log, socket activation and SIGTERM. */
+#include "httpd.h"
+#include "tap.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static void handler(const httpd_request *req, httpd_response *resp, void *userdata)
+{
+        char *body;
+        (void)userdata;
+        if (req->refuse) {
+                httpd_response_status(resp, req->refuse);
+                httpd_response_body_static(resp, "refused\n", 8);
+                return;
+        }
+        const char *ua = httpd_request_header(req, "user-agent");
+        const char *xa = httpd_request_header(req, "x-a");
+        int n = asprintf(&body, "%s path=%s query=%s body=%zu:%s ua=%s xa=%s\n", req->method,
+                         req->path, req->query ? req->query : "-", req->body_size,
+                         (const char *)req->body, ua ? ua : "-", xa ? xa : "-");
+        if (n < 0)
+                return;
+        httpd_response_status(resp, 200);
+        httpd_response_header(resp, "Content-Type", "text/plain");
+        httpd_response_body_take(resp, body, (size_t)n);
+}
+
+static int connect_to(unsigned port)
+{
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+                if (fd >= 0)
+                        close(fd);
+                return -1;
+        }
+        return fd;
+}
+
+/* Reads until the peer closes, a whole response with Content-Length has
+ * arrived, or timeout_ms passes. Returns bytes read. */
+static size_t read_response(int fd, char *buf, size_t size, int timeout_ms)
+{
+        size_t n = 0;
+        for (;;) {
+                struct pollfd p = { .fd = fd, .events = POLLIN };
+                if (poll(&p, 1, timeout_ms) <= 0)
+                        break;
+                ssize_t r = read(fd, buf + n, size - 1 - n);
+                if (r <= 0)
+                        break;
+                n += (size_t)r;
+                buf[n] = '\0';
+                const char *end = strstr(buf, "\r\n\r\n");
+                const char *cl = strcasestr(buf, "Content-Length:");
+                if (end && cl && (size_t)(end + 4 - buf) + strtoul(cl + 15, NULL, 10) <= n)
+                        break;
+                if (n + 1 >= size)
+                        break;
+        }
+        buf[n] = '\0';
+        return n;
+}
+
+static bool peer_closed(int fd, int timeout_ms)
+{
+        char b[4096];
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        while (poll(&p, 1, timeout_ms) > 0) {
+                ssize_t r = read(fd, b, sizeof(b));
+                if (r <= 0)
+                        return true;
+        }
+        return false;
+}
+
+static void exchange(unsigned port, const char *req, size_t len, char *buf, size_t size)
+{
+        int fd = connect_to(port);
+        buf[0] = '\0';
+        if (fd < 0)
+                return;
+        if (write(fd, req, len) == (ssize_t)len)
+                read_response(fd, buf, size, 3000);
+        close(fd);
+}
+
+static unsigned status_of(const char *resp)
+{
+        unsigned s = 0;
+        if (sscanf(resp, "HTTP/1.%*d %u", &s) != 1)
+                return 0;
+        return s;
+}
+
+static void *runner(void *arg)
+{
+        httpd_run(arg);
+        return NULL;
+}
+
+int main(void)
+{
+        char buf[65536];
+        int logpipe[2];
+        httpd *h = NULL;
+        char err[256] = "";
+
+        signal(SIGPIPE, SIG_IGN);
+        if (pipe2(logpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+                return 1;
+        httpd_config cfg = {
+                .listen = "127.0.0.1:0",
+                .handler = handler,
+                .threads = 2,
+                .request_deadline_ms = 700,
+                .max_body = 64,
+                .access_log_fd = logpipe[1],
+        };
+        int r = httpd_start(&cfg, &h, err, sizeof(err));
+        if (!ok(r == 0, "server starts on 127.0.0.1:0 (%s)", err))
+                return tap_done();
+        unsigned port = httpd_port(h);
+        ok(port > 0, "bound port is known: %u", port);
+
+        /* Two requests on one connection: keep-alive works. */
+        int fd = connect_to(port);
+        const char *get = "GET /a%20b?x=1&y HTTP/1.1\r\nHost: t\r\nUser-Agent: tap\r\n\r\n";
+        ssize_t w = write(fd, get, strlen(get));
+        read_response(fd, buf, sizeof(buf), 3000);
+        is_int(status_of(buf), 200, "GET answers 200");
+        ok(strstr(buf, "path=/a%20b query=x=1&y ") != NULL, "raw path and query reach handler");
+        ok(strstr(buf, "ua=tap") != NULL, "headers are looked up case-insensitively");
+        w = write(fd, get, strlen(get));
+        read_response(fd, buf, sizeof(buf), 3000);
+        is_int(status_of(buf), 200, "second request on the same connection");
+        close(fd);
+        (void)w;
+
+        const char *head = "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n";
+        exchange(port, head, strlen(head), buf, sizeof(buf));
+        ok(status_of(buf) == 200 && strstr(buf, "\r\n\r\n")[4] == '\0', "HEAD has no body");
+
+        const char *post = "POST /v HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello";
+        exchange(port, post, strlen(post), buf, sizeof(buf));
+        ok(strstr(buf, "body=5:hello") != NULL, "POST body reaches the handler");
+
+        const char *big = "POST /v HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n";
+        exchange(port, big, strlen(big), buf, sizeof(buf));
+        is_int(status_of(buf), 413, "body over the cap: 413");
+
+        const char *chunked = "POST /v HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "50\r\n01234567890123456789012345678901234567890123456789012345678"
+                              "901234567890123456789\r\n0\r\n\r\n";
+        exchange(port, chunked, strlen(chunked), buf, sizeof(buf));
+        is_int(status_of(buf), 413, "chunked body over the cap: 413");
+
+        const char *space = "GET /a b HTTP/1.1\r\nHost: t\r\n\r\n";
+        exchange(port, space, strlen(space), buf, sizeof(buf));
+        ok(status_of(buf) == 400 || status_of(buf) == 505 || buf[0] == '\0',
+           "space in the target is refused (%u)", status_of(buf));
+
+        const char nul[] = "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\0b\r\n\r\n";
+        exchange(port, nul, sizeof(nul) - 1, buf, sizeof(buf));
+        /* libmicrohttpd 0.9 ends the value at the NUL; nothing after it
+         * may reach the handler. */
+        ok(status_of(buf) == 400 || (status_of(buf) == 200 && strstr(buf, "xa=a\n")),
+           "NUL in a header value: refused or cut there (%u)", status_of(buf));
+
+        const char *badm = "G(T / HTTP/1.1\r\nHost: t\r\n\r\n";
+        exchange(port, badm, strlen(badm), buf, sizeof(buf));
+        is_int(status_of(buf), 400, "invalid method token: 400");
+
+        const char *nohost = "GET / HTTP/1.1\r\n\r\n";
+        exchange(port, nohost, strlen(nohost), buf, sizeof(buf));
+        is_int(status_of(buf), 400, "HTTP/1.1 without Host: 400");
+
+        const char *twocl = "POST /v HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n"
+                            "Content-Length: 2\r\n\r\nab";
+        exchange(port, twocl, strlen(twocl), buf, sizeof(buf));
+        is_int(status_of(buf), 400, "duplicate Content-Length: 400");
+
+        char *longurl = malloc(5000);
+        memcpy(longurl, "GET /", 5);
+        memset(longurl + 5, 'a', 3000);
+        strcpy(longurl + 3005, " HTTP/1.1\r\nHost: t\r\n\r\n");
+        exchange(port, longurl, strlen(longurl), buf, sizeof(buf));
+        is_int(status_of(buf), 414, "target over the cap: 414");
+        free(longurl);
+
+        size_t hlen = 0;
+        char *many = malloc(200000);
+        hlen += (size_t)sprintf(many, "GET / HTTP/1.1\r\nHost: t\r\n");
+        for (int i = 0; i < 10000; i++)
+                hlen += (size_t)sprintf(many + hlen, "X-%d: v\r\n", i);
+        hlen += (size_t)sprintf(many + hlen, "\r\n");
+        exchange(port, many, hlen, buf, sizeof(buf));
+        ok(status_of(buf) == 431 || status_of(buf) == 413, "10,000 headers refused (%u)",
+           status_of(buf));
+        hlen = (size_t)sprintf(many, "GET / HTTP/1.1\r\nHost: t\r\n");
+        for (int i = 0; i < 150; i++)
+                hlen += (size_t)sprintf(many + hlen, "X-%d: v\r\n", i);
+        hlen += (size_t)sprintf(many + hlen, "\r\n");
+        exchange(port, many, hlen, buf, sizeof(buf));
+        is_int(status_of(buf), 431, "150 headers (over the cap, inside the pool): 431");
+        free(many);
+
+        /* A client that sends one header line every 200 ms never goes
+         * idle, but the absolute deadline (700 ms) still cuts it. */
+        fd = connect_to(port);
+        w = write(fd, "GET / HTTP/1.1\r\n", 16);
+        bool cut = false;
+        for (int i = 0; i < 25 && !cut; i++) {
+                struct timespec ts = { 0, 200 * 1000000 };
+                nanosleep(&ts, NULL);
+                if (write(fd, "X-Slow: 1\r\n", 11) < 0)
+                        cut = true;
+                else
+                        cut = peer_closed(fd, 0);
+        }
+        ok(cut, "slow-trickle client is cut off by the request deadline");
+        close(fd);
+
+        /* An idle keep-alive connection is cut too; a fresh one works. */
+        exchange(port, get, strlen(get), buf, sizeof(buf));
+        is_int(status_of(buf), 200, "server still answers after the hostile requests");
+
+        /* The access log: one Combined Log Format line per answered request. */
+        char logbuf[65536];
+        ssize_t ln = read(logpipe[0], logbuf, sizeof(logbuf) - 1);
+        logbuf[ln > 0 ? ln : 0] = '\0';
+        ok(strstr(logbuf, "127.0.0.1 - - [") &&
+                   strstr(logbuf, "\"GET /a%20b?x=1&y HTTP/1.1\" 200 ") &&
+                   strstr(logbuf, "\"tap\"\n"),
+           "access log has Combined Log Format lines");
+        ok(strstr(logbuf, "\"- / HTTP/1.1\" 400") != NULL, "an invalid method is logged as '-'");
+
+        /* SIGTERM: httpd_run() stops accepting and returns. */
+        pthread_t t;
+        pthread_create(&t, NULL, runner, h);
+        struct timespec ts = { 0, 50 * 1000000 };
+        nanosleep(&ts, NULL);
+        kill(getpid(), SIGTERM);
+        pthread_join(t, NULL);
+        ok(connect_to(port) < 0, "SIGTERM stops the server");
+
+        /* Socket activation: a listening socket on fd 3 and LISTEN_PID. */
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = { .sin_family = AF_INET };
+        inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+        socklen_t sl = sizeof(sa);
+        if (s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(s, 16) == 0 &&
+            getsockname(s, (struct sockaddr *)&sa, &sl) == 0 && dup2(s, 3) == 3) {
+                char pid[32];
+                snprintf(pid, sizeof(pid), "%d", (int)getpid());
+                setenv("LISTEN_PID", pid, 1);
+                setenv("LISTEN_FDS", "1", 1);
+                cfg.listen = "not an address";
+                r = httpd_start(&cfg, &h, err, sizeof(err));
+                ok(r == 0 && httpd_socket_activated(h) && httpd_port(h) == ntohs(sa.sin_port),
+                   "LISTEN_FDS: serves the socket systemd passed");
+                if (r == 0) {
+                        exchange(ntohs(sa.sin_port), get, strlen(get), buf, sizeof(buf));
+                        is_int(status_of(buf), 200, "socket-activated server answers");
+                        httpd_free(h);
+                }
+                if (s != 3)
+                        close(s);
+        } else
+                tap_skip("cannot prepare a socket on fd 3");
+
+        cfg.listen = "127.0.0.1:99999";
+        r = httpd_start(&cfg, &h, err, sizeof(err));
+        ok(r == -EINVAL && strstr(err, "invalid port"), "bad listen port: -EINVAL, '%s'", err);
+        cfg.listen = "localhost:80";
+        r = httpd_start(&cfg, &h, err, sizeof(err));
+        ok(r == -EINVAL, "host names are refused: '%s'", err);
+        return tap_done();
+}
