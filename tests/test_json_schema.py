@@ -116,6 +116,12 @@ def run(args, codes=(0,), ndjson=False, kind=None):
     try:
         text = p.stdout.decode()
         docs = ([json.loads(l) for l in text.splitlines()] if ndjson else [json.loads(text)])
+        # Several ports or names: an array of the documents each prints alone.
+        if kind and kind.endswith("[]"):
+            if not isinstance(docs[0], list) or len(docs[0]) < 2:
+                ok(False, f"{desc}: not an array of documents")
+                return []
+            docs, kind = docs[0], kind[:-2]
     except ValueError as e:
         ok(False, f"{desc}: not JSON: {e}")
         return []
@@ -142,14 +148,28 @@ ok(problems({"schema_version": 1, "kind": "notes", "notes": [], "extra": 1}) != 
 ok(problems({"schema_version": 1, "kind": "notes", "notes": []}) == [],
    "a minimal valid document passes")
 
-# The commands, from the program: a new one fails until it has a case.
+# The commands, from the program: a new one fails until it has a case, and
+# so does a command whose own help starts to offer --ndjson.
 help_text = subprocess.run([PS, "--help"], capture_output=True, env=env).stdout.decode()
 section = help_text.split("Commands:", 1)[1].split("\n\n", 1)[0]
 commands = set(re.findall(r"^  ([a-z][a-z-]*)", section, re.M))
-nd_line = next((l for l in help_text.splitlines() if "--ndjson" in l), "")
-ndjson_commands = set(re.findall(r"[a-z]+", nd_line.split("--ndjson", 1)[-1].split(":", 1)[0]))
+ndjson_commands = set()
+for cmd in commands:
+    own = subprocess.run([PS, "help", cmd], capture_output=True, env=env).stdout.decode()
+    if "--ndjson" in own:
+        ndjson_commands.add(cmd)
 ok(len(commands) >= 10 and {"ls", "who"} <= ndjson_commands,
    f"help lists {len(commands)} commands, --ndjson for {sorted(ndjson_commands)}")
+# Commands that take --json (every command does) but print no JSON document.
+NO_JSON = {"help": ["help", "--json"]}
+for cmd, args in sorted(NO_JSON.items()):
+    out = subprocess.run([PS, *args], capture_output=True, env=env).stdout.decode()
+    try:
+        json.loads(out)
+        printed = True
+    except ValueError:
+        printed = False
+    ok(not printed, f"{cmd} --json prints text, no document (or it needs a case here)")
 
 # A real listener and a real UDP socket, for who, ls and audit on this machine.
 tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -169,10 +189,12 @@ CASES = {
         (["--json", "0"], (0, 1), "port_report"),
         (["port", "--json", "49999"], (0, 1), "port_report"),
         (fixture + ["--json", "80"], (0,), "port_report"),
+        (["--json", "22", "1712/udp"], (0,), "port_report[]"),
         (["--json", str(tport)], (0, 1), "port_report"),
     ],
     "name": [
         (["--json", "ssh"], (0,), "name_report"),
+        (["--json", "ssh", "http/tcp"], (0,), "name_report[]"),
         (["name", "--json", "no-such-service-here"], (1,), "name_report"),
     ],
     "range": [
@@ -224,7 +246,7 @@ NDJSON_CASES = {
 }
 
 for cmd in sorted(commands):
-    ok(cmd in CASES, f"command {cmd} has a --json case here")
+    ok(cmd in CASES or cmd in NO_JSON, f"command {cmd} has a --json case here")
 for cmd in sorted(ndjson_commands):
     ok(cmd in NDJSON_CASES, f"command {cmd} has an --ndjson case here")
 
