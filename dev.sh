@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
-          python3-jsonschema)
+          libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema)
 
 deps() {
         local missing=()

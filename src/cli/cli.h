@@ -174,6 +174,11 @@ int cmd_who(struct cli *c, int argc, char **argv);
 void port_sockets_print(struct cli *c, unsigned port, ps_proto proto);
 json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto);
 
+/* The site's vote tallies (src/cli/cmd-votes.c). */
+extern const struct cli_option votes_options[];
+int votes_option(struct cli *c, int opt, const char *arg);
+int cmd_votes(struct cli *c, int argc, char **argv);
+
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
 

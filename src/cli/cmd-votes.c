@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope votes`: the "was this page helpful" tallies per page and
+ * language, from the site's vote store, as a table, JSON or CSV. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "i18n.h"
+#include "votes-store.h"
+
+enum {
+        OPT_CSV = 0x300,
+        OPT_VOTES,
+};
+
+const struct cli_option votes_options[] = {
+        { "csv", OPT_CSV, no_argument, NULL, N_("print CSV instead of a table"), NULL },
+        { "votes", OPT_VOTES, required_argument, "STORE",
+          N_("the vote store: a SQLite file or a postgresql:// URL"), "@file" },
+        { 0 },
+};
+
+/* The command's options; the CLI runs one command per process. */
+static bool csv;
+static const char *location;
+
+int votes_option(struct cli *c, int opt, const char *arg)
+{
+        (void)c;
+        switch (opt) {
+        case OPT_CSV:
+                csv = true;
+                return 0;
+        case OPT_VOTES:
+                if (!*arg)
+                        return cli_error(EXIT_USAGE, _("--votes: expected a file or a "
+                                                       "postgresql:// URL"));
+                location = arg;
+                return 0;
+        default:
+                return cli_error(EXIT_USAGE, _("unexpected option"));
+        }
+}
+
+static uint64_t row_total(const struct votes_tally *t)
+{
+        return t->count[VOTE_UNHELPFUL] + t->count[VOTE_NEUTRAL] + t->count[VOTE_HELPFUL];
+}
+
+static int print_json(const votes_store *s, const struct votes_tally *t, size_t n)
+{
+        json_t *rows = json_array();
+        uint64_t sum[VOTE_VALUE_COUNT] = { 0 };
+
+        for (size_t i = 0; i < n; i++) {
+                json_t *row = json_pack("{s:s, s:s}", "page", t[i].page, "lang", t[i].lang);
+                for (int k = 0; k < VOTE_VALUE_COUNT; k++) {
+                        json_object_set_new(row, vote_value_name((vote_value)k),
+                                            json_integer((json_int_t)t[i].count[k]));
+                        sum[k] += t[i].count[k];
+                }
+                json_object_set_new(row, "total", json_integer((json_int_t)row_total(&t[i])));
+                json_array_append_new(rows, row);
+        }
+        return json_emit(
+                json_doc("votes", json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "store",
+                                            votes_backend(s), "tallies", rows, "totals",
+                                            "unhelpful", (json_int_t)sum[VOTE_UNHELPFUL], "neutral",
+                                            (json_int_t)sum[VOTE_NEUTRAL], "helpful",
+                                            (json_int_t)sum[VOTE_HELPFUL], "total",
+                                            (json_int_t)(sum[0] + sum[1] + sum[2]))));
+}
+
+/* RFC 4180 with a header line; pages and languages never need quoting (the
+ * store accepts only letters, digits and "/._~-" in them). */
+static void print_csv(const struct votes_tally *t, size_t n)
+{
+        printf("page,lang,unhelpful,neutral,helpful,total\r\n");
+        for (size_t i = 0; i < n; i++)
+                printf("%s,%s,%llu,%llu,%llu,%llu\r\n", t[i].page, t[i].lang,
+                       (unsigned long long)t[i].count[VOTE_UNHELPFUL],
+                       (unsigned long long)t[i].count[VOTE_NEUTRAL],
+                       (unsigned long long)t[i].count[VOTE_HELPFUL],
+                       (unsigned long long)row_total(&t[i]));
+}
+
+static void print_table(struct cli *c, const struct votes_tally *t, size_t n)
+{
+        const char *head[] = { _("Page"),    _("Language"), _("Unhelpful"),
+                               _("Neutral"), _("Helpful"),  _("Total") };
+        int w[6];
+        for (int k = 0; k < 6; k++)
+                w[k] = (int)strlen(head[k]);
+        for (size_t i = 0; i < n; i++) {
+                if ((int)strlen(t[i].page) > w[0])
+                        w[0] = (int)strlen(t[i].page);
+                if ((int)strlen(t[i].lang) > w[1])
+                        w[1] = (int)strlen(t[i].lang);
+        }
+        if (n == 0) {
+                printf("%s\n", _("No votes yet."));
+                return;
+        }
+        printf("%s%-*s  %-*s  %*s  %*s  %*s  %*s%s\n", sty_bold(c), w[0], head[0], w[1], head[1],
+               w[2], head[2], w[3], head[3], w[4], head[4], w[5], head[5], sty_off(c));
+        for (size_t i = 0; i < n; i++)
+                printf("%-*s  %-*s  %*llu  %*llu  %*llu  %*llu\n", w[0], t[i].page, w[1], t[i].lang,
+                       w[2], (unsigned long long)t[i].count[VOTE_UNHELPFUL], w[3],
+                       (unsigned long long)t[i].count[VOTE_NEUTRAL], w[4],
+                       (unsigned long long)t[i].count[VOTE_HELPFUL], w[5],
+                       (unsigned long long)row_total(&t[i]));
+}
+
+static int store_error(const char *where, int r, const char *detail)
+{
+        char shown[512];
+        votes_location_redacted(where, shown, sizeof(shown));
+        int status = r == -ENOENT || r == -EINVAL || r == -EBADMSG || r == -EPROTONOSUPPORT
+                             ? EXIT_USAGE
+                             : EXIT_SYSTEM;
+        if (r == -ENOENT)
+                return cli_error(status,
+                                 _("%s: no vote store there (the server creates it at the first "
+                                   "vote; or give --votes)"),
+                                 shown);
+        if (detail && *detail)
+                return cli_error(status, "%s: %s (%s)", shown, _(votes_strerror(r)), detail);
+        return cli_error(status, "%s: %s", shown, _(votes_strerror(r)));
+}
+
+int cmd_votes(struct cli *c, int argc, char **argv)
+{
+        char *fallback = NULL, detail[256] = "";
+        struct votes_tally *t = NULL;
+        votes_store *s = NULL;
+        size_t n = 0;
+        int r;
+
+        (void)argv;
+        if (argc)
+                return cli_error(EXIT_USAGE, _("votes: takes no arguments"));
+        if (csv && c->json)
+                return cli_error(EXIT_USAGE, _("votes: --csv and --json exclude each other"));
+        if (!location && votes_default_location(&fallback) < 0)
+                return cli_error(EXIT_USAGE,
+                                 _("votes: no default vote store (neither $STATE_DIRECTORY, "
+                                   "$XDG_STATE_HOME nor $HOME is set): give --votes"));
+        const char *where = location ? location : fallback;
+        r = votes_open(where, 0, detail, sizeof(detail), &s);
+        if (r >= 0 && (r = votes_tallies(s, NULL, &t, &n)) < 0)
+                votes_last_error(s, detail, sizeof(detail));
+        if (r < 0) {
+                r = store_error(where, r, detail);
+        } else if (c->json) {
+                r = print_json(s, t, n);
+        } else {
+                if (csv)
+                        print_csv(t, n);
+                else
+                        print_table(c, t, n);
+                r = EXIT_FOUND;
+        }
+        free(t);
+        votes_close(s);
+        free(fallback);
+        return r;
+}
