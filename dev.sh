@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
-          libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema)
+          libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
+          gettext locales-all)
 
 deps() {
         local missing=()
@@ -46,7 +47,8 @@ run)
         shift
         deps
         build
-        exec build/portscope "$@"
+        # The uninstalled catalogs: messages follow LANG/LANGUAGE (docs/translations.md).
+        PORTSCOPE_LOCALEDIR=$PWD/build/po exec build/portscope "$@"
         ;;
 test)
         shift

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "portscope/audit.h"
 #include "util.h"
 
@@ -188,37 +189,15 @@ PS_EXPORT int ps_audit_config_parse(const char *text, size_t len, const char *na
 PS_EXPORT int ps_audit_config_load(const char *path, ps_audit_config **ret_config, char *errbuf,
                                    size_t errsize)
 {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        struct stat st;
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-                int e = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
-                close(fd);
-                return e;
-        }
-        /* Read to the end rather than trust st_size: /dev/null and pipes work too. */
-        char *text = malloc(CONFIG_MAX_SIZE + 1);
-        size_t got = 0;
-        if (!text) {
-                close(fd);
-                return -ENOMEM;
-        }
-        for (;;) {
-                ssize_t k = read(fd, text + got, CONFIG_MAX_SIZE + 1 - got);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        int e = -errno;
-                        free(text);
-                        close(fd);
-                        return e;
-                }
-                if (k == 0 || (got += (size_t)k) > CONFIG_MAX_SIZE)
-                        break;
-        }
-        close(fd);
-        int r = ps_audit_config_parse(text, got, path, ret_config, errbuf, errsize);
+        char *text;
+        size_t got;
+        /* The user names this file: /dev/null and a pipe are theirs to give.
+         * One byte over the cap lets the parser say the file is too large. */
+        int r = ps_read_full_at(AT_FDCWD, path, CONFIG_MAX_SIZE + 1,
+                                PS_READ_TRUNCATE | PS_READ_ANY_TYPE, &text, &got, NULL);
+        if (r < 0)
+                return r;
+        r = ps_audit_config_parse(text, got, path, ret_config, errbuf, errsize);
         free(text);
         return r;
 }

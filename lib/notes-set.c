@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "dynbuf.h"
+#include "fileio.h"
 #include "notes-set.h"
 #include "util.h"
 
@@ -565,37 +566,16 @@ int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t l
 
 int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t errsize)
 {
+        char *buf;
+        size_t got;
         /* One byte over the cap is enough to tell that a file is too big. */
-        char *buf = malloc(PS_NOTE_MAX_FILE + 1);
-        size_t got = 0;
-        struct stat st;
-        int fd, r = 0;
-
-        if (!buf)
-                return -ENOMEM;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                r = fd < 0 || !S_ISREG(st.st_mode) ? (fd < 0 ? -errno : -EISDIR) : -errno;
+        int r = ps_read_full_at(AT_FDCWD, path, PS_NOTE_MAX_FILE + 1, PS_READ_TRUNCATE, &buf, &got,
+                                NULL);
+        if (r < 0) {
                 snprintf(err, errsize, "%s: %s", path, strerror(-r));
-                goto out;
-        }
-        while (got <= PS_NOTE_MAX_FILE) {
-                ssize_t k = read(fd, buf + got, PS_NOTE_MAX_FILE + 1 - got);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        r = -errno;
-                        snprintf(err, errsize, "%s: %s", path, strerror(errno));
-                        goto out;
-                }
-                if (k == 0)
-                        break;
-                got += (size_t)k;
+                return r;
         }
         r = ps_noteset_add(set, path, buf, got, err, errsize);
-out:
-        if (fd >= 0)
-                close(fd);
         free(buf);
         return r;
 }

@@ -5,8 +5,8 @@
  * and ranking the whole 1 MB source every time.
  *
  * Layout (little-endian, every array 8-byte aligned):
- *   header                     struct cache_header, its CRC-32 over itself
- *                              (crc field zero) and the source path
+ *   header                     struct cache_header, its CRC-32 over the whole
+ *                              file (with the crc field zero)
  *   source path                path_len bytes, no NUL
  *   per protocol p (1..4):
  *     port[n]   u16            listed ports, ascending
@@ -16,11 +16,15 @@
  *     rank[nfx] u32            the rank that goes with each frequency
  *   pool                       NUL-terminated service names, each stored once
  * A report reads the header, checks it, the key and the bounds of every
- * section, then reads each protocol's port list, binary-searches it and reads
- * the handful of values that go with the port.
+ * section, runs the CRC over the whole file (a flipped byte in any array
+ * would give a wrong figure silently), then reads each protocol's port list,
+ * binary-searches it and reads the handful of values that go with the port.
+ * The file and its directory are used only when no other user could have
+ * written them.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,12 +34,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fileio.h"
+#include "macro.h"
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
 #include "util.h"
 
 #define CACHE_MAGIC "PSNMAPC\0"
-#define CACHE_VERSION 1u
+#define CACHE_VERSION 2u      /* 2: the CRC covers the whole file */
 #define CACHE_MAX (64u << 20) /* a larger cache file is ignored */
 #define PATH_MAX_LEN 4096u
 /* A source changed this recently may still change within the same timestamp
@@ -49,7 +55,7 @@ struct cache_section {
 
 struct cache_header {
         char magic[8];
-        uint32_t version, crc; /* crc: CRC-32 of the header (crc = 0) and the path */
+        uint32_t version, crc; /* crc: CRC-32 of the whole file, this field zero */
         uint64_t file_size;
         uint64_t dev, ino, size;
         int64_t mtime_sec, mtime_nsec;
@@ -108,13 +114,15 @@ int ps_prevcache_file(const char *source, char **ret_file)
         return 0;
 }
 
-static uint32_t header_crc(const struct cache_header *h, const char *path, size_t len)
+/* The CRC of an image in memory: its header with crc zero, then the rest. */
+static uint32_t image_crc(const char *img, size_t len)
 {
-        struct cache_header c = *h;
+        struct cache_header c;
+        memcpy(&c, img, sizeof(c));
         c.crc = 0;
         uLong crc = crc32(0L, Z_NULL, 0);
         crc = crc32(crc, (const Bytef *)&c, sizeof(c));
-        return (uint32_t)crc32(crc, (const Bytef *)path, (uInt)len);
+        return (uint32_t)crc32(crc, (const Bytef *)img + sizeof(c), (uInt)(len - sizeof(c)));
 }
 
 static void key_from(struct cache_header *h, const struct stat *st)
@@ -148,6 +156,25 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
         return 0;
 }
 
+/* The CRC of the file, read in chunks: a report keeps little memory. */
+static int file_crc(int fd, const struct cache_header *h, uint64_t size, uint32_t *ret_crc)
+{
+        struct cache_header c = *h;
+        char buf[64 * 1024];
+        c.crc = 0;
+        uLong crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)&c, sizeof(c));
+        for (uint64_t off = sizeof(c); off < size;) {
+                size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
+                int r = read_at(fd, buf, n, off);
+                if (r < 0)
+                        return r;
+                crc = crc32(crc, (const Bytef *)buf, (uInt)n);
+                off += n;
+        }
+        *ret_crc = (uint32_t)crc;
+        return 0;
+}
+
 /* h and the path after it (in head, head_len bytes read) against the file's
  * size, the source's identity and the bounds of every section. */
 static int check_header(int fd, const struct cache_header *h, const char *head, size_t head_len,
@@ -160,7 +187,10 @@ static int check_header(int fd, const struct cache_header *h, const char *head, 
             h->version != CACHE_VERSION || h->file_size != size || h->path_len > PATH_MAX_LEN ||
             sizeof(*h) + h->path_len > head_len)
                 return -EBADMSG;
-        if (h->crc != header_crc(h, head + sizeof(*h), h->path_len))
+        uint32_t crc;
+        if ((r = file_crc(fd, h, size, &crc)) < 0)
+                return r;
+        if (crc != h->crc)
                 return -EBADMSG;
         key_from(&key, st);
         if (h->dev != key.dev || h->ino != key.ino || h->size != key.size ||
@@ -247,6 +277,19 @@ static int section_lookup(int fd, const struct cache_header *h, int p, unsigned 
         return 1;
 }
 
+/* The directory holding file may be trusted (see ps_stat_trusted()). */
+static int dir_trusted(const char *file)
+{
+        struct stat st;
+        const char *slash = strrchr(file, '/');
+        _cleanup_free_ char *dir = slash ? strndup(file, (size_t)(slash - file)) : strdup(".");
+        if (!dir)
+                return -ENOMEM;
+        if (stat(*dir ? dir : "/", &st) < 0)
+                return -errno;
+        return ps_stat_trusted(&st) ? 0 : -EPERM;
+}
+
 int ps_prevcache_read(const char *cache_file, const char *source, const struct stat *st,
                       unsigned port, ps_prevalence_entry *ret_entries, size_t cap)
 {
@@ -255,14 +298,13 @@ int ps_prevcache_read(const char *cache_file, const char *source, const struct s
         char head[sizeof(h) + PATH_MAX_LEN];
         ps_prevalence_entry found[_PS_PROTO_MAX];
         size_t n = 0, head_len;
-        int fd = open(cache_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r = 0;
+        int fd = ps_open_regular_at(AT_FDCWD, cache_file, PS_READ_NOFOLLOW, &cst), r = 0;
         if (fd < 0)
-                return -errno;
-        if (fstat(fd, &cst) < 0)
-                r = -errno;
-        else if (!S_ISREG(cst.st_mode) || cst.st_size < (off_t)sizeof(h) ||
-                 cst.st_size > (off_t)CACHE_MAX)
+                return fd == -EINVAL || fd == -EISDIR ? -EBADMSG : fd;
+        if (cst.st_size < (off_t)sizeof(h) || cst.st_size > (off_t)CACHE_MAX)
                 r = -EBADMSG;
+        else if (!ps_stat_trusted(&cst) || (r = dir_trusted(cache_file)) < 0)
+                r = r < 0 ? r : -EPERM; /* another user could have forged it */
         if (r >= 0) {
                 /* The header and the path in one read; the path is at most PATH_MAX_LEN. */
                 head_len = (size_t)cst.st_size < sizeof(head) ? (size_t)cst.st_size : sizeof(head);
@@ -416,7 +458,8 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
                 }
         }
         memcpy(img + h.off_pool, pl.buf.buf, pl.buf.len);
-        h.crc = header_crc(&h, source, path_len);
+        memcpy(img, &h, sizeof(h));
+        h.crc = image_crc(img, (size_t)h.file_size);
         memcpy(img, &h, sizeof(h));
         *ret_img = img;
         *ret_len = (size_t)h.file_size;
@@ -431,87 +474,23 @@ out:
         return r;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-        while (len) {
-                ssize_t k = write(fd, p, len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                p += k;
-                len -= (size_t)k;
-        }
-        return 0;
-}
-
-/* mkdir -p for the cache directory, private as the XDG spec asks. */
-static int make_dirs(char *dir)
-{
-        for (char *s = dir + 1;; s++) {
-                if (*s && *s != '/')
-                        continue;
-                char c = *s;
-                *s = '\0';
-                int r = mkdir(dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
-                *s = c;
-                if (r < 0)
-                        return r;
-                if (!c)
-                        return 0;
-        }
-}
-
 int ps_prevcache_write(const char *cache_file, const char *source, const struct stat *st,
                        const ps_prevalence *prev)
 {
-        char *img = NULL, *dir = NULL, *tmp = NULL;
+        _cleanup_free_ char *img = NULL, *dir = NULL;
         size_t len = 0;
-        int fd = -1, r;
+        int r;
         if ((r = build(source, st, prev, &img, &len)) < 0)
                 return r;
         const char *slash = strrchr(cache_file, '/');
-        if (!slash || slash == cache_file ||
-            !(dir = strndup(cache_file, (size_t)(slash - cache_file))) ||
-            asprintf(&tmp, "%s.tmp.XXXXXX", cache_file) < 0) {
-                tmp = NULL;
-                r = slash && slash != cache_file ? -ENOMEM : -EINVAL;
-                goto out;
-        }
-        if ((r = make_dirs(dir)) < 0)
-                goto out;
-        if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-                r = -errno;
-                goto out;
-        }
-        if ((r = write_all(fd, img, len)) < 0 || (fsync(fd) < 0 && (r = -errno)) ||
-            (close(fd) < 0 && (r = -errno))) {
-                if (r >= 0)
-                        r = -EIO;
-                if (fd >= 0)
-                        close(fd);
-                fd = -1;
-                unlink(tmp);
-                goto out;
-        }
-        fd = -1;
-        if (rename(tmp, cache_file) < 0) {
-                r = -errno;
-                unlink(tmp);
-                goto out;
-        }
-        /* The rename itself is made durable too; failing that is not an error. */
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-        }
-        r = 0;
-out:
-        free(img);
-        free(dir);
-        free(tmp);
-        return r;
+        if (!slash || slash == cache_file)
+                return -EINVAL;
+        if (!(dir = strndup(cache_file, (size_t)(slash - cache_file))))
+                return -ENOMEM;
+        /* Private, as the XDG spec asks. */
+        if ((r = ps_mkdir_p(dir, 0700)) < 0)
+                return r;
+        return ps_write_atomic(cache_file, img, len, 0600);
 }
 
 PS_EXPORT int ps_prevalence_port_cached(const char *path, unsigned port,
@@ -534,6 +513,8 @@ PS_EXPORT int ps_prevalence_port_cached(const char *path, unsigned port,
         r = ps_prevcache_read(cache, path, &st, port, ret_entries, cap);
         if (r >= 0)
                 goto out;
+        /* Another user's file or directory is neither read nor replaced. */
+        bool untrusted = r == -EPERM;
         /* Missing, stale or damaged: read the source, answer, store it again. */
         r = ps_prevalence_open_stat(path, &prev, &st);
         if (r < 0)
@@ -547,7 +528,7 @@ PS_EXPORT int ps_prevalence_port_cached(const char *path, unsigned port,
         memcpy(ret_entries, found, n * sizeof(*found));
         r = (int)n;
         struct timespec now;
-        if (clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+        if (!untrusted && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
             now.tv_sec - st.st_mtim.tv_sec >= RACY_SECONDS)
                 (void)ps_prevcache_write(cache, path, &st, prev); /* the answer stands anyway */
 out:

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "dynbuf.h"
+#include "fileio.h"
+#include "parse.h"
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
 #include "util.h"
@@ -61,7 +63,7 @@ static int parse_freq(char **pp, uint64_t *ret_fx)
 static int parse_line(char *line, struct line *e)
 {
         char *p = line;
-        unsigned port = 0, digits = 0;
+        unsigned port = 0;
         if (!*p || *p == '#')
                 return 0;
         while (*p && !blank(*p))
@@ -71,10 +73,11 @@ static int parse_line(char *line, struct line *e)
         *p++ = '\0';
         while (blank(*p))
                 p++;
-        for (; *p >= '0' && *p <= '9'; p++)
-                if (++digits > 5 || (port = port * 10 + (unsigned)(*p - '0')) > 65535)
-                        return -EBADMSG;
-        if (!digits || *p++ != '/')
+        size_t digits = strspn(p, "0123456789");
+        if (ps_parse_port_n(p, digits, &port) < 0)
+                return -EBADMSG;
+        p += digits;
+        if (*p++ != '/')
                 return -EBADMSG;
         const char *proto = p;
         while (*p && !blank(*p))
@@ -110,15 +113,11 @@ static int scan(const char *path, int (*fn)(void *ctx, const struct line *l), vo
                 struct stat *ret_st)
 {
         struct stat st;
-        /* O_NONBLOCK: a FIFO without a writer is refused below, not waited on. */
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = 0;
+        /* A FIFO without a writer is refused, not waited on. */
+        int fd = ps_open_regular_at(AT_FDCWD, path, 0, &st), r = 0;
         if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0)
-                r = -errno;
-        else if (!S_ISREG(st.st_mode))
-                r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-        else if (st.st_size > (off_t)PS_NMAP_SERVICES_MAX)
+                return fd;
+        if (st.st_size > (off_t)PS_NMAP_SERVICES_MAX)
                 r = -EFBIG;
         char *buf = r < 0 ? NULL : malloc(CHUNK + 1);
         if (!buf) {

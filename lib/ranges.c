@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
+#include "parse.h"
 #include "portscope/portscope.h"
 #include "util.h"
 
@@ -48,45 +51,23 @@ static int read_small(const char *root, const char *rel, char *buf, size_t size)
         int n = snprintf(path, sizeof(path), "%s/%s", root, rel);
         if (n < 0 || (size_t)n >= sizeof(path))
                 return -ENAMETOOLONG;
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        size_t got = 0;
-        for (;;) {
-                ssize_t k = read(fd, buf + got, size - 1 - got);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        int e = -errno;
-                        close(fd);
-                        return e;
-                }
-                if (k == 0)
-                        break;
-                got += (size_t)k;
-                if (got == size - 1) {
-                        close(fd);
-                        return -E2BIG; /* larger than any sane value */
-                }
-        }
-        close(fd);
-        buf[got] = '\0';
+        char *text = NULL;
+        size_t got;
+        int r = ps_read_full(path, size - 1, 0, &text, &got);
+        if (r < 0)
+                return r == -EFBIG ? -E2BIG : r; /* larger than any sane value */
+        memcpy(buf, text, got + 1);
+        free(text);
         return (int)got;
 }
 
 /* Parses a decimal port and advances *p; no sign, at most 5 digits. */
 static int take_port(const char **p, unsigned *ret)
 {
-        unsigned v = 0;
-        int n = 0;
-        while (**p >= '0' && **p <= '9') {
-                if (++n > 5)
-                        return -EBADMSG;
-                v = v * 10 + (unsigned)(*(*p)++ - '0');
-        }
-        if (!n || v > 65535)
+        size_t n = strspn(*p, "0123456789");
+        if (ps_parse_port_n(*p, n, ret) < 0)
                 return -EBADMSG;
-        *ret = v;
+        *p += n;
         return 0;
 }
 

@@ -21,8 +21,10 @@
 #include <strings.h>
 
 #include "dynbuf.h"
+#include "parse.h"
 #include "registry-format.h"
 #include "registry-set.h"
+#include "utf8.h"
 #include "util.h"
 
 #define CSV_FIELDS 12
@@ -102,19 +104,7 @@ static void fail_field(struct csv_state *s, enum col c, const char *fmt, ...)
 
 static int parse_number(const char *p, const char *end, unsigned *ret)
 {
-        unsigned v = 0;
-        int digits = 0;
-        for (; p < end && *p >= '0' && *p <= '9'; p++) {
-                if (++digits > 5)
-                        return -ERANGE;
-                v = v * 10 + (unsigned)(*p - '0');
-        }
-        if (!digits || p != end)
-                return -EINVAL;
-        if (v > 65535)
-                return -ERANGE;
-        *ret = v;
-        return 0;
+        return ps_parse_port_n(p, (size_t)(end - p), ret);
 }
 
 int ps_parse_port_field(const char *t, unsigned *ret_lo, unsigned *ret_hi)
@@ -633,7 +623,7 @@ int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
                 ps_dynbuf_free(&s.field[i]);
         if (r < 0) {
                 if (errbuf && errsize)
-                        ps_errmsg_sanitize(errbuf);
+                        ps_text_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }

@@ -15,8 +15,10 @@
 #include <zlib.h>
 
 #include "dynbuf.h"
+#include "parse.h"
 #include "registry-format.h"
 #include "registry-set.h"
+#include "utf8.h"
 #include "util.h"
 
 #define XML_MAX_DEPTH 32
@@ -351,19 +353,7 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 
 static int parse_number(const char *p, unsigned *ret)
 {
-        unsigned v = 0;
-        int digits = 0;
-        for (; *p >= '0' && *p <= '9'; p++) {
-                if (++digits > 5)
-                        return -ERANGE;
-                v = v * 10 + (unsigned)(*p - '0');
-        }
-        if (!digits || *p)
-                return -EINVAL;
-        if (v > 65535)
-                return -ERANGE;
-        *ret = v;
-        return 0;
+        return ps_parse_port_n(p, strlen(p), ret);
 }
 
 static void set_number(struct xml_state *s, char *t)
@@ -759,7 +749,7 @@ int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
         state_free(&s);
         if (r < 0) {
                 if (errbuf && errsize)
-                        ps_errmsg_sanitize(errbuf);
+                        ps_text_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }

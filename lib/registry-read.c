@@ -13,6 +13,7 @@
 #include "portscope/portscope.h"
 #include "registry-format.h"
 #include "registry-set.h"
+#include "utf8.h"
 #include "util.h"
 
 /* The first chunk is read ahead to tell the format, then handed out first. */
@@ -76,27 +77,6 @@ const char *ps_regfmt_name(ps_regfmt fmt)
         return fmt == PS_FMT_CSV ? "CSV" : "XML";
 }
 
-void ps_errmsg_sanitize(char *msg)
-{
-        unsigned char *p = (unsigned char *)msg;
-        while (*p) {
-                size_t len = *p < 0x80                  ? 1
-                             : *p >= 0xc2 && *p <= 0xdf ? 2
-                             : *p >= 0xe0 && *p <= 0xef ? 3
-                             : *p >= 0xf0 && *p <= 0xf4 ? 4
-                                                        : 0;
-                size_t ok = len;
-                for (size_t i = 1; i < len && ok; i++)
-                        if ((p[i] & 0xc0) != 0x80)
-                                ok = 0;
-                if (!ok || (len == 1 && (*p < 0x20 || *p == 0x7f))) {
-                        *p++ = '?';
-                        continue;
-                }
-                p += len;
-        }
-}
-
 void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path)
 {
         const char *base = strrchr(path, '/');
@@ -109,7 +89,7 @@ void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path)
         snprintf(set->source, sizeof(set->source), "IANA %s, %s", ps_regfmt_name(fmt), base);
         /* The label is text in every report and JSON document, but a file
          * name is bytes, and the cut above may split a character. */
-        ps_errmsg_sanitize(set->source);
+        ps_text_sanitize(set->source);
 }
 
 static int read_any(ps_read_fn rd, void *src, ps_regset *ret_set, ps_regfmt *ret_fmt, char *errbuf,
@@ -143,7 +123,7 @@ static int read_any(ps_read_fn rd, void *src, ps_regset *ret_set, ps_regfmt *ret
                 return r;
         if ((r = ps_regset_check(&set, errbuf, errsize)) < 0) {
                 if (errbuf && errsize)
-                        ps_errmsg_sanitize(errbuf);
+                        ps_text_sanitize(errbuf);
                 ps_regset_free(&set);
                 return r;
         }

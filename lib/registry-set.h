@@ -87,9 +87,6 @@ int ps_read_registry(const char *path, ps_regset *ret_set, ps_regfmt *ret_fmt, c
 int ps_read_registry_mem(const void *data, size_t size, ps_regset *ret_set, ps_regfmt *ret_fmt,
                          char *errbuf, size_t errsize);
 const char *ps_regfmt_name(ps_regfmt fmt);
-/* Makes an error message safe to print on one line: it quotes input, so
- * control characters (line breaks, escapes) and broken UTF-8 become '?'. */
-void ps_errmsg_sanitize(char *msg);
 /* Records where a set came from in its header: "IANA CSV, FILE-NAME". */
 void ps_regset_set_source(ps_regset *set, ps_regfmt fmt, const char *path);
 /* Refuses a set holding the same record twice. */

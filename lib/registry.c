@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fileio.h"
+#include "parse.h"
 #include "portscope/portscope.h"
 #include "registry-format.h"
 #include "registry-internal.h"
@@ -198,53 +200,21 @@ PS_EXPORT int ps_db_open_file(const char *path, ps_db **ret_db)
 {
         if (!path || !*path)
                 return -EINVAL;
-        /* O_NONBLOCK: a FIFO without a writer is refused below, not waited on. */
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        if (fd < 0)
-                return -errno;
-        struct stat st;
-        if (fstat(fd, &st) < 0) {
-                int e = -errno;
-                close(fd);
-                return e;
-        }
-        if (!S_ISREG(st.st_mode)) {
-                close(fd);
-                return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-        }
-        if (st.st_size > (off_t)PS_DB_MAX_SIZE) {
-                close(fd);
-                return -EFBIG;
-        }
-        size_t size = (size_t)st.st_size;
-        unsigned char *buf = malloc(size ? size : 1);
-        if (!buf) {
-                close(fd);
-                return -ENOMEM;
-        }
-        size_t got = 0;
-        while (got < size) {
-                ssize_t n = read(fd, buf + got, size - got);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0) {
-                        int e = n < 0 ? -errno : -EBADMSG;
-                        free(buf);
-                        close(fd);
-                        return e;
-                }
-                got += (size_t)n;
-        }
-        close(fd);
+        char *buf;
+        size_t size;
+        /* A FIFO without a writer is refused, not waited on. */
+        int r = ps_read_full(path, PS_DB_MAX_SIZE, 0, &buf, &size);
+        if (r < 0)
+                return r;
         struct ps_db *db = calloc(1, sizeof(*db));
         if (!db) {
                 free(buf);
                 return -ENOMEM;
         }
         db->owned = buf;
-        db->base = buf;
+        db->base = (const unsigned char *)buf;
         db->size = size;
-        int r = validate(db);
+        r = validate(db);
         if (r >= 0 && !(db->path = strdup(path)))
                 r = -ENOMEM;
         if (r < 0) {
@@ -587,21 +557,9 @@ PS_EXPORT int ps_proto_from_string(const char *s, ps_proto *ret_proto)
 
 PS_EXPORT int ps_parse_port(const char *s, unsigned *ret_port)
 {
-        unsigned v = 0;
-        size_t n = 0;
         if (!s)
                 return -EINVAL;
-        for (; s[n] >= '0' && s[n] <= '9'; n++) {
-                if (n >= 5)
-                        return -ERANGE;
-                v = v * 10 + (unsigned)(s[n] - '0');
-        }
-        if (!n || s[n])
-                return s[n] >= '0' && s[n] <= '9' ? -ERANGE : -EINVAL;
-        if (v > 65535)
-                return -ERANGE;
-        *ret_port = v;
-        return 0;
+        return ps_parse_port_n(s, strlen(s), ret_port);
 }
 
 PS_EXPORT int ps_parse_port_spec(const char *s, ps_port_spec *ret_spec)

@@ -14,11 +14,15 @@
 #include <unistd.h>
 
 #include "dynbuf.h"
+#include "fileio.h"
+#include "parse.h"
 #include "registry-set.h"
 #include "sockets-internal.h"
+#include "utf8.h"
 #include "util.h"
 
-#define CMDLINE_MAX (64u * 1024) /* longer command lines are cut */
+#define CMDLINE_MAX (64u * 1024) /* longer command lines are cut, and marked */
+#define CMDLINE_CUT_MARK " [...]"
 #define SMALL_FILE_MAX (64u * 1024)
 #define UID_SET_MAX 64
 /* Numbers looked up in vain before the listing is read instead: a few, plus
@@ -122,13 +126,9 @@ static void note_unreadable(struct scan_state *st, int err)
 static uint64_t socket_inode(const char *s, size_t n)
 {
         uint64_t v = 0;
-        if (n < 10 || memcmp(s, "socket:[", 8) || s[n - 1] != ']')
+        if (n < 10 || memcmp(s, "socket:[", 8) || s[n - 1] != ']' ||
+            ps_parse_uint_n(s + 8, n - 9, UINT64_MAX, &v) < 0)
                 return 0;
-        for (size_t i = 8; i < n - 1; i++) {
-                if (s[i] < '0' || s[i] > '9' || v > UINT64_MAX / 10 - 9)
-                        return 0;
-                v = v * 10 + (uint64_t)(s[i] - '0');
-        }
         return v;
 }
 
@@ -171,15 +171,8 @@ static bool done(const struct scan_state *st)
 /* "123" gives 123; anything else -1. */
 static long fd_number(const char *s)
 {
-        long v = 0;
-        if (!*s)
-                return -1;
-        for (; *s; s++) {
-                if (*s < '0' || *s > '9' || v > 0x3fffffff)
-                        return -1;
-                v = v * 10 + (*s - '0');
-        }
-        return v;
+        uint64_t v;
+        return ps_parse_uint(s, 0x3fffffff, &v) < 0 ? -1 : (long)v;
 }
 
 /*
@@ -268,15 +261,8 @@ static int scan_process(struct scan_state *st, int pid)
 
 static int parse_pid(const char *s)
 {
-        long v = 0;
-        if (!*s)
-                return 0;
-        for (; *s; s++) {
-                if (*s < '0' || *s > '9' || v > 0x3fffffff)
-                        return 0;
-                v = v * 10 + (*s - '0');
-        }
-        return (int)v;
+        uint64_t v;
+        return ps_parse_uint(s, 0x3fffffff, &v) < 0 ? 0 : (int)v;
 }
 
 struct proc_ent {
@@ -443,37 +429,6 @@ out:
 }
 
 /* Reads a small file below dirfd into a capped, NUL-terminated buffer. */
-static int read_small(int dirfd, const char *name, size_t cap, ps_dynbuf *b)
-{
-        char chunk[4096];
-        int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        ps_dynbuf_init(b, cap);
-        int r = ps_dynbuf_add(b, "", 0);
-        for (;;) {
-                ssize_t k = read(fd, chunk, sizeof(chunk));
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
-                        break;
-                }
-                if (k == 0)
-                        break;
-                size_t room = b->cap - b->len;
-                if (room == 0)
-                        break;
-                r = ps_dynbuf_add(b, chunk, (size_t)k < room ? (size_t)k : room);
-                if (r < 0)
-                        break;
-        }
-        close(fd);
-        if (r < 0)
-                ps_dynbuf_free(b);
-        return r;
-}
-
 static char *strdup_or_empty(const char *s, size_t n)
 {
         char *p = malloc(n + 1);
@@ -489,7 +444,7 @@ static char *strdup_or_empty(const char *s, size_t n)
  * the process (and its audit findings) from every JSON document. */
 static void sanitize(char *s)
 {
-        ps_errmsg_sanitize(s);
+        ps_text_sanitize(s);
 }
 
 static bool ends_with(const char *s, size_t n, const char *suffix)
@@ -601,13 +556,9 @@ uint64_t ps_netns_at(int dirfd, const char *path)
         char link[64];
         ssize_t n = readlinkat(dirfd, path, link, sizeof(link) - 1);
         uint64_t v = 0;
-        if (n < 7 || memcmp(link, "net:[", 5) || link[n - 1] != ']')
+        if (n < 7 || memcmp(link, "net:[", 5) || link[n - 1] != ']' ||
+            ps_parse_uint_n(link + 5, (size_t)n - 6, UINT64_MAX, &v) < 0)
                 return 0;
-        for (ssize_t i = 5; i < n - 1; i++) {
-                if (link[i] < '0' || link[i] > '9' || v > UINT64_MAX / 10 - 9)
-                        return 0;
-                v = v * 10 + (uint64_t)(link[i] - '0');
-        }
         return v;
 }
 
@@ -628,7 +579,8 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
 {
         const char *root = proc_root && *proc_root ? proc_root : "/proc";
         char path[4096];
-        ps_dynbuf b;
+        char *b;
+        size_t len;
         int r;
 
         if (pid <= 0)
@@ -645,39 +597,55 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
         }
         p->pid = pid;
 
-        if (read_small(dfd, "comm", 256, &b) == 0) {
-                b.buf[strcspn(b.buf, "\n")] = '\0';
-                p->name = ps_dynbuf_steal(&b);
+        /* Every file is read only if it is a regular one: a FIFO planted
+         * in a --proc-root tree is refused rather than waited on. */
+        if (ps_read_full_at(dfd, "comm", 256, PS_READ_TRUNCATE, &b, &len, NULL) >= 0) {
+                b[strcspn(b, "\n")] = '\0';
+                p->name = b;
         }
-        if (read_small(dfd, "cmdline", CMDLINE_MAX, &b) == 0) {
-                size_t len = b.len;
-                while (len && b.buf[len - 1] == '\0')
+        r = ps_read_full_at(dfd, "cmdline", CMDLINE_MAX, PS_READ_TRUNCATE, &b, &len, NULL);
+        if (r >= 0) {
+                bool cut = r > 0;
+                while (len && b[len - 1] == '\0')
                         len--;
-                const char *arg0 = b.buf;
-                size_t a0 = strnlen(b.buf, len);
+                const char *arg0 = b;
+                size_t a0 = strnlen(b, len);
                 const char *slash = memrchr(arg0, '/', a0);
                 p->exe_basename =
                         slash ? strdup_or_empty(slash + 1, a0 - (size_t)(slash + 1 - arg0))
                               : strdup_or_empty(arg0, a0);
                 for (size_t i = 0; i < len; i++)
-                        if (b.buf[i] == '\0')
-                                b.buf[i] = ' ';
-                b.buf[len] = '\0';
-                p->cmdline = ps_dynbuf_steal(&b);
-        }
-        if (read_small(dfd, "status", SMALL_FILE_MAX, &b) == 0) {
-                const char *u = strstr(b.buf, "\nUid:");
-                unsigned ruid, euid;
-                if (u && sscanf(u + 5, "%u %u", &ruid, &euid) == 2) {
-                        p->uid = euid;
-                        p->have_uid = true;
+                        if (b[i] == '\0')
+                                b[i] = ' ';
+                b[len] = '\0';
+                /* A cut command line says so at its end. */
+                if (cut) {
+                        char *m = realloc(b, len + sizeof(CMDLINE_CUT_MARK));
+                        if (m)
+                                memcpy(m + len, CMDLINE_CUT_MARK, sizeof(CMDLINE_CUT_MARK));
+                        b = m ? m : b;
                 }
-                ps_dynbuf_free(&b);
+                p->cmdline = b;
         }
-        if (read_small(dfd, "cgroup", SMALL_FILE_MAX, &b) == 0) {
+        if (ps_read_full_at(dfd, "status", SMALL_FILE_MAX, 0, &b, &len, NULL) >= 0) {
+                /* "Uid:\treal\teffective\tsaved\tfs": the effective one counts. */
+                const char *u = strstr(b, "\nUid:");
+                uint64_t euid;
+                if (u) {
+                        u += 5 + strspn(u + 5, " \t");
+                        u += strspn(u, "0123456789");
+                        u += strspn(u, " \t");
+                        if (ps_parse_uint_n(u, strspn(u, "0123456789"), UINT32_MAX, &euid) == 0) {
+                                p->uid = (unsigned)euid;
+                                p->have_uid = true;
+                        }
+                }
+                free(b);
+        }
+        if (ps_read_full_at(dfd, "cgroup", SMALL_FILE_MAX, 0, &b, &len, NULL) >= 0) {
                 /* The unified hierarchy's line is "0::/path"; else systemd's v1 one. */
                 const char *line = NULL;
-                for (char *s = b.buf; s && *s;) {
+                for (char *s = b; s && *s;) {
                         char *nl = strchr(s, '\n');
                         if (nl)
                                 *nl = '\0';
@@ -688,7 +656,7 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
                         s = nl ? nl + 1 : NULL;
                 }
                 p->cgroup = strdup(line ? line : "");
-                ps_dynbuf_free(&b);
+                free(b);
                 if (p->cgroup && (r = ps_cgroup_parse(p->cgroup, &p->unit, &p->container)) < 0)
                         goto fail;
         }

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fileio.h"
+#include "parse.h"
 #include "sockets-internal.h"
 
 #define LINE_MAX_LEN 512 /* real lines are about 150 bytes */
@@ -76,28 +79,22 @@ static size_t split(char *line, char **f, size_t *fl, size_t max)
 
 static int parse_uint(const char *p, size_t len, uint64_t max, uint64_t *ret)
 {
-        uint64_t v = 0;
-        if (len == 0 || len > 20)
-                return -EBADMSG;
-        for (size_t i = 0; i < len; i++) {
-                if (p[i] < '0' || p[i] > '9')
-                        return -EBADMSG;
-                unsigned d = (unsigned)(p[i] - '0');
-                if (v > (max - d) / 10)
-                        return -EBADMSG;
-                v = v * 10 + d;
-        }
-        *ret = v;
-        return 0;
+        return ps_parse_uint_n(p, len, max, ret) < 0 ? -EBADMSG : 0;
 }
 
 static int read_file(const char *path, ps_proto proto, int family, const ps_socket_query *q,
                      ps_sockvec *vec)
 {
         char line[LINE_MAX_LEN + 2];
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return -errno;
+        /* Only a regular file: a FIFO in a --proc-root tree would block. */
+        int fd = ps_open_regular_at(AT_FDCWD, path, 0, NULL);
+        if (fd < 0)
+                return fd;
+        FILE *f = fdopen(fd, "r");
+        if (!f) {
+                close(fd);
+                return -ENOMEM;
+        }
         int r = 0;
         bool header = true;
         while (fgets(line, sizeof(line), f)) {

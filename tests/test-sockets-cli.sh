@@ -145,7 +145,7 @@ expect_bad "who a range" 'not a range' who 10-20
 expect_bad "who 80/xyz" 'unknown protocol' who 80/xyz
 expect_bad "ls --state bogus" 'unknown state' ls --state bogus
 expect_bad "ls --user nosuchuser" 'no user' ls --user nosuchuser-xyz
-expect_bad "ls --process 12x" 'not a pid' ls --process 12x
+expect_bad "ls --process 99999999999" 'not a pid' ls --process 99999999999
 expect_bad "ls with an argument" 'unexpected argument' ls 80
 expect_bad "ls --bogus" 'unknown option' ls --bogus
 

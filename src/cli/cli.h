@@ -107,8 +107,20 @@ json_t *json_text(const char *s);
 /* A document of kind: "schema_version" and "kind" first, then body's members.
  * Takes body's reference; NULL when out of memory. */
 json_t *json_doc(const char *kind, json_t *body);
-/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails. */
+/* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails
+ * or when any part of the document could not be built. */
 int json_emit(json_t *doc);
+/*
+ * jansson drops a NULL value silently (a string that is not UTF-8, an
+ * allocation that failed), which would hide a key or a whole finding. Every
+ * set and append of the CLI goes through these, which remember the failure;
+ * json_build_failed() reports it (and forgets it) before a document is written.
+ */
+int cli_json_set(json_t *o, const char *key, json_t *v);
+int cli_json_append(json_t *a, json_t *v);
+bool json_build_failed(void);
+#define json_object_set_new(o, key, v) cli_json_set(o, key, v)
+#define json_array_append_new(a, v) cli_json_append(a, v)
 
 /* "1712" or "811-827"; buf needs 12 bytes. */
 const char *port_label(const ps_record *rec, char *buf, size_t size);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "sockets-view.h"
 
 enum {
@@ -27,6 +28,7 @@ static struct {
         unsigned protocols, families, states;
         long long uid;
         const char *process; /* a name, or digits for a pid */
+        int pid;             /* the pid when process is one */
 } opt = { .uid = -1 };
 
 const struct cli_option ls_options[] = {
@@ -46,25 +48,10 @@ const struct cli_option ls_options[] = {
         { 0 },
 };
 
-static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret)
-{
-        unsigned long long v = 0;
-        if (!*s || strlen(s) > 10)
-                return -EINVAL;
-        for (; *s; s++) {
-                if (*s < '0' || *s > '9')
-                        return -EINVAL;
-                v = v * 10 + (unsigned)(*s - '0');
-        }
-        if (v > max)
-                return -ERANGE;
-        *ret = v;
-        return 0;
-}
-
 int ls_option(struct cli *c, int o, const char *arg)
 {
-        unsigned long long v;
+        uint64_t v;
+        int r;
         switch (o) {
         case OPT_ALL:
                 opt.all = true;
@@ -87,8 +74,11 @@ int ls_option(struct cli *c, int o, const char *arg)
         case OPT_PROCESS:
                 if (!*arg || strlen(arg) > 64)
                         return cli_error(EXIT_USAGE, "--process: expected a process name or pid");
-                if (arg[0] >= '0' && arg[0] <= '9' && parse_uint(arg, 0x3fffffff, &v) < 0)
+                /* Digits only are a pid; a name may start with a digit (3proxy). */
+                r = ps_parse_uint(arg, 0x3fffffff, &v);
+                if (r == -ERANGE || (r == 0 && v == 0))
                         return cli_error(EXIT_USAGE, "--process: \"%s\" is not a pid", arg);
+                opt.pid = r == 0 ? (int)v : 0;
                 opt.process = arg;
                 return 0;
         case OPT_STATE: {
@@ -105,7 +95,7 @@ int ls_option(struct cli *c, int o, const char *arg)
                 struct passwd *pw = getpwnam(arg);
                 if (pw)
                         opt.uid = pw->pw_uid;
-                else if (parse_uint(arg, 0xffffffffu, &v) == 0)
+                else if (ps_parse_uint(arg, 0xffffffffu, &v) == 0)
                         opt.uid = (long long)v;
                 else
                         return cli_error(EXIT_USAGE, "--user: no user \"%.40s\"", arg);
@@ -189,8 +179,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         q.uid = opt.uid;
         if (!opt.all && !opt.states)
                 q.flags |= PS_QUERY_LISTENING;
-        if (opt.process && opt.process[0] >= '0' && opt.process[0] <= '9')
-                q.pid = atoi(opt.process);
+        q.pid = opt.pid;
         if ((r = sockview_collect(c, &q, &v)) < 0)
                 return cli_error(EXIT_SYSTEM, "ls: cannot list this machine's sockets: %s",
                                  ps_strerror(r));
@@ -288,7 +277,9 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                 free(rows);
                 print_unreadable_note(&v, unknown);
         } else {
-                fprintf(stderr, "portscope: no %ssocket matches\n", opt.all ? "" : "listening ");
+                /* Only without --all or --state are the sockets listeners only. */
+                fprintf(stderr, "portscope: no %ssocket matches\n",
+                        opt.all || opt.states ? "" : "listening ");
         }
         free(keep);
         sockview_free(&v);

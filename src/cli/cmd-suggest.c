@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "portscope/audit.h"
+#include "utf8.h"
 
 #define COUNT_MAX 100
 
@@ -44,10 +46,7 @@ int suggest_option(struct cli *c, int o, const char *arg)
                 return 0;
         case OPT_COUNT: {
                 unsigned n = 0;
-                size_t i = 0;
-                for (; arg[i] >= '0' && arg[i] <= '9' && i < 4; i++)
-                        n = n * 10 + (unsigned)(arg[i] - '0');
-                if (!i || arg[i] || n < 1 || n > COUNT_MAX)
+                if (ps_parse_unsigned(arg, COUNT_MAX, &n) < 0 || n < 1)
                         return cli_error(EXIT_USAGE,
                                          "--count: expected a number from 1 to %d, not "
                                          "\"%.20s\"",
@@ -59,6 +58,10 @@ int suggest_option(struct cli *c, int o, const char *arg)
                 if (!*arg || strlen(arg) > 64)
                         return cli_error(EXIT_USAGE, "--for: expected a service name of 1 to 64 "
                                                      "characters");
+                /* It is printed in the header line: no line breaks or escapes. */
+                if (!ps_text_valid(arg, strlen(arg), false))
+                        return cli_error(EXIT_USAGE, "--for: expected text without control "
+                                                     "characters (and in UTF-8)");
                 opt.for_name = arg;
                 return 0;
         case OPT_PROTO:
@@ -96,6 +99,11 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         if (argc)
                 return cli_error(EXIT_USAGE, "suggest: takes no arguments, not \"%.40s\"", argv[0]);
         unsigned protos = opt.protocols;
+        unsigned implied = c->proto == PS_PROTO_TCP   ? PS_SUGGEST_TCP
+                           : c->proto == PS_PROTO_UDP ? PS_SUGGEST_UDP
+                                                      : 0;
+        if (protos && c->proto != PS_PROTO_ANY && protos != implied)
+                return cli_error(EXIT_USAGE, "suggest: --proto and --protocol disagree; give one");
         if (!protos && c->proto == PS_PROTO_TCP)
                 protos = PS_SUGGEST_TCP;
         else if (!protos && c->proto == PS_PROTO_UDP)

@@ -14,71 +14,21 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "registry-internal.h"
 #include "registry-set.h"
 
 /* Creates the parent directories of path (like mkdir -p), mode 0755. */
 static int make_parents(const char *path)
 {
-        char buf[4096];
-        if (strlen(path) >= sizeof(buf))
-                return -ENAMETOOLONG;
-        strcpy(buf, path);
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        return 0;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-        const char *p = data;
-        while (len) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                p += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
-/* Temporary file in the target's directory, fsync, rename, fsync the directory. */
-static int write_atomic(const char *path, const void *data, size_t len)
-{
-        char tmp[4096], dir[4096];
-        int n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-        if (n < 0 || (size_t)n >= sizeof(tmp))
-                return -ENAMETOOLONG;
-        snprintf(dir, sizeof(dir), "%s", path);
-        int fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        int r = write_all(fd, data, len);
-        if (r == 0 && fchmod(fd, 0644) < 0)
-                r = -errno;
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
-                return r;
-        }
-        int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return -errno;
-        r = fsync(dfd) < 0 ? -errno : 0;
-        close(dfd);
+        const char *slash = strrchr(path, '/');
+        if (!slash || slash == path)
+                return 0;
+        char *dir = strndup(path, (size_t)(slash - path));
+        if (!dir)
+                return -ENOMEM;
+        int r = ps_mkdir_p(dir, 0755);
+        free(dir);
         return r;
 }
 
@@ -140,7 +90,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
                               strerror(-r));
                 goto out;
         }
-        if ((r = write_atomic(path, image, size)) < 0) {
+        if ((r = ps_write_atomic(path, image, size, 0644)) < 0) {
                 r = cli_error(r == -ENOENT || r == -EISDIR || r == -ENOTDIR || r == -EACCES
                                       ? EXIT_USAGE
                                       : EXIT_SYSTEM,

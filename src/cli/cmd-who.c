@@ -74,7 +74,8 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 for (size_t i = 0; i < n && !r; i++) {
                         json_t *o = json_socket(&v, &v.list->sockets[i], ndjson);
                         if (ndjson) {
-                                if (json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
+                                if (json_build_failed() || !o ||
+                                    json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
                                     putchar('\n') == EOF)
                                         r = cli_error(EXIT_SYSTEM, "writing output failed");
                                 json_decref(o);

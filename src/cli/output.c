@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "registry-set.h"
+#include "utf8.h"
 
 int cli_error(int status, const char *fmt, ...)
 {
@@ -19,9 +20,7 @@ int cli_error(int status, const char *fmt, ...)
         va_end(ap);
         /* Messages quote arguments and file contents: a control character
          * there would break the one line or drive the terminal. */
-        for (char *p = msg; *p; p++)
-                if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = '?';
+        ps_text_sanitize(msg);
         fprintf(stderr, "portscope: %s%s\n", msg, n >= (int)sizeof(msg) ? "..." : "");
         return status;
 }
@@ -135,16 +134,15 @@ void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, un
 
 json_t *json_text(const char *s)
 {
-        json_t *j = json_string(s);
-        if (j)
-                return j;
+        if (ps_utf8_valid(s, strlen(s)))
+                return json_string(s);
         /* Not UTF-8 (a file name, an argument): JSON strings must be, so
          * the offending bytes become '?' rather than the document failing. */
         char *t = strdup(s);
         if (!t)
                 return NULL;
-        ps_errmsg_sanitize(t);
-        j = json_string(t);
+        ps_text_sanitize(t);
+        json_t *j = json_string(t);
         free(t);
         return j;
 }
@@ -215,13 +213,44 @@ json_t *json_doc(const char *kind, json_t *body)
         return doc;
 }
 
+static _Thread_local bool json_broken;
+
+int cli_json_set(json_t *o, const char *key, json_t *v)
+{
+        if (!v || (json_object_set_new)(o, key, v) < 0) {
+                json_broken = true;
+                return -1;
+        }
+        return 0;
+}
+
+int cli_json_append(json_t *a, json_t *v)
+{
+        if (!v || (json_array_append_new)(a, v) < 0) {
+                json_broken = true;
+                return -1;
+        }
+        return 0;
+}
+
+bool json_build_failed(void)
+{
+        bool b = json_broken;
+        json_broken = false;
+        return b;
+}
+
 int json_emit(json_t *doc)
 {
-        int r = doc ? json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) : -1;
+        if (json_build_failed() || !doc) {
+                json_decref(doc);
+                return cli_error(EXIT_SYSTEM, "cannot build the JSON document (out of memory, "
+                                              "or text that is not UTF-8)");
+        }
+        int r = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         json_decref(doc);
         if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) == EOF)
-                return cli_error(EXIT_SYSTEM, "writing output: %s",
-                                 doc ? strerror(errno) : "out of memory");
+                return cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
         return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 /* The options getopt sees for one command: every table, global ones first. */
 /* Loops o over every option of every command, then the global ones. */
@@ -290,6 +291,8 @@ int main(int argc, char **argv)
         char *shortopts;
         int r, opt;
         bool help = false;
+
+        ps_i18n_init();
 
         /* Not documented: the build generates the shell completions with it. */
         if (argc == 2 && !strncmp(argv[1], "--complete=", 11))

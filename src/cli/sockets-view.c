@@ -359,7 +359,7 @@ int json_line(json_t *o, const char *end)
 {
         static char *buf;
         static size_t size;
-        if (!o)
+        if (json_build_failed() || !o)
                 return -1;
         size_t k = json_dumpb(o, buf, size, JSON_COMPACT | JSON_ENSURE_ASCII);
         if (k > size) {

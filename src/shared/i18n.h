@@ -2,13 +2,74 @@
 /* Translation for the programs (never the library): every sentence a
  * renderer prints goes through _() or ngettext(), N_() marks a sentence kept
  * in a table and translated where it is printed. The domain is bound in each
- * program's main(); until then gettext() returns the English source. */
+ * program's main() by ps_i18n_init(); until then gettext() returns the
+ * English source. docs/translations.md says how the catalogs are kept. */
 #ifndef PS_SHARED_I18N_H
 #define PS_SHARED_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 
 #define _(s) gettext(s)
 #define N_(s) s
+
+#define PS_TEXTDOMAIN "portscope"
+
+/* The languages portscope is translated into, English (the source) first;
+ * po/LINGUAS lists the same codes. */
+extern const char *const ps_i18n_languages[];
+#define PS_I18N_N_LANGUAGES 6
+
+/* Whether code is one of ps_i18n_languages ("en", "de", ...). */
+bool ps_i18n_known(const char *code);
+
+/*
+ * For a program's main(): takes the locale from the environment as GNU tools
+ * do (LC_ALL, LC_MESSAGES, LANG, then LANGUAGE as a priority list), binds the
+ * "portscope" domain to $PORTSCOPE_LOCALEDIR or the installed locale
+ * directory and makes it the default domain. When the named locale is not
+ * installed (a fresh machine has only C, C.UTF-8 and POSIX), it falls back to
+ * C.UTF-8 and passes the language on through LANGUAGE, so LANG=de_DE.UTF-8
+ * still gives German; an explicit LC_ALL=C, LC_MESSAGES=C or LANG=C keeps
+ * English, as scripts expect. Returns the language the messages are in
+ * ("de", or "en" for the source).
+ */
+const char *ps_i18n_init(void);
+
+/*
+ * The language messages are printed in for this thread now: "de", "cs",
+ * "pt", "el", "ug" or "en". Renderers use it for <html lang>, for picking a
+ * translated note and for number formatting.
+ */
+const char *ps_i18n_current(void);
+
+/*
+ * Per-request language for threaded servers (docs/translations.md).
+ * ps_i18n_threads_init() runs once in main() after ps_i18n_init() and before
+ * any thread starts: it drops LANGUAGE from the environment (it would
+ * override every thread's choice) and creates one locale object per
+ * language from the generated locales (Debian locales-all: de_DE.UTF-8, ...).
+ * When all five are there, each thread switches its own locale (uselocale),
+ * which costs a pointer swap. When any is missing, or serialised is true
+ * (tests, benchmarks), every ps_i18n_enter() takes one lock and switches the
+ * process's LANGUAGE instead: correct, but one page renders at a time.
+ * ps_i18n_threads_mode() names the mode. Returns how many of the five
+ * translations have a per-thread locale.
+ *
+ * ps_i18n_enter(lang) switches the calling thread to lang until the matching
+ * ps_i18n_leave(); a language the site does not have gives English. Every
+ * thread that renders translated text does so between the two, and does not
+ * nest them.
+ */
+int ps_i18n_threads_init(bool serialised);
+const char *ps_i18n_threads_mode(void);
+
+typedef struct ps_i18n_scope {
+        void *saved; /* the thread's previous locale_t, or NULL */
+        bool locked; /* holds the fallback lock */
+} ps_i18n_scope;
+
+void ps_i18n_enter(ps_i18n_scope *scope, const char *lang);
+void ps_i18n_leave(ps_i18n_scope *scope);
 
 #endif

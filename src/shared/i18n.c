@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* gettext set-up for the programs, and the per-thread language of the server
+ * (docs/translations.md). */
+#include <errno.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+const char *const ps_i18n_languages[PS_I18N_N_LANGUAGES + 1] = { "en", "de", "cs", "pt",
+                                                                 "el", "ug", NULL };
+
+/* The locale each translation is served from per thread: the language's
+ * main country, UTF-8. Portuguese is European Portuguese (pt_PT). */
+static const char *const thread_locales[PS_I18N_N_LANGUAGES] = {
+        "C.UTF-8", "de_DE.UTF-8", "cs_CZ.UTF-8", "pt_PT.UTF-8", "el_GR.UTF-8", "ug_CN.UTF-8",
+};
+
+/* Set once by ps_i18n_threads_init() before any thread starts, read-only
+ * afterwards. */
+static locale_t thread_locale[PS_I18N_N_LANGUAGES];
+static bool per_thread;
+static pthread_mutex_t fallback_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* glibc's catalog counter: gettext caches answers until it changes. */
+extern int _nl_msg_cat_cntr;
+
+static int language_index(const char *code)
+{
+        for (int i = 0; code && i < PS_I18N_N_LANGUAGES; i++)
+                if (!strcmp(code, ps_i18n_languages[i]))
+                        return i;
+        return -1;
+}
+
+bool ps_i18n_known(const char *code)
+{
+        return language_index(code) >= 0;
+}
+
+/* The first set, non-empty value among LC_ALL, LC_MESSAGES and LANG: the
+ * variable that decides LC_MESSAGES. */
+static const char *messages_env(void)
+{
+        static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+        for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+                const char *v = getenv(vars[i]);
+                if (v && *v)
+                        return v;
+        }
+        return NULL;
+}
+
+static bool is_c_locale(const char *name)
+{
+        return !strcmp(name, "C") || !strcmp(name, "POSIX") || !strncmp(name, "C.", 2);
+}
+
+static const char *localedir(void)
+{
+        const char *d = getenv("PORTSCOPE_LOCALEDIR");
+        return d && *d ? d : PS_LOCALEDIR;
+}
+
+const char *ps_i18n_init(void)
+{
+        const char *env = messages_env();
+        bool ok = setlocale(LC_ALL, "") != NULL;
+
+        if (!ok && env && !is_c_locale(env)) {
+                /* LANG=de_DE.UTF-8 without that locale installed: keep the
+                 * wish as a LANGUAGE entry (de_DE.UTF-8 is a valid one) so
+                 * gettext still finds the German catalog under C.UTF-8. */
+                const char *language = getenv("LANGUAGE");
+                if (!language || !*language)
+                        setenv("LANGUAGE", env, 1);
+        }
+        /* gettext ignores LANGUAGE in the C locale. Nothing set at all, or a
+         * failed locale, moves to C.UTF-8 so that LANGUAGE=de works on a
+         * machine without generated locales; an explicit "C" is kept. */
+        if (!ok || !env) {
+                const char *msg = setlocale(LC_MESSAGES, NULL);
+                if (!msg || !strcmp(msg, "C") || !strcmp(msg, "POSIX")) {
+                        setlocale(LC_CTYPE, "C.UTF-8");
+                        setlocale(LC_MESSAGES, "C.UTF-8");
+                }
+        }
+        bindtextdomain(PS_TEXTDOMAIN, localedir());
+        bind_textdomain_codeset(PS_TEXTDOMAIN, "UTF-8");
+        textdomain(PS_TEXTDOMAIN);
+        return ps_i18n_current();
+}
+
+const char *ps_i18n_current(void)
+{
+        /* The catalog in use answers "" with its header, which names its
+         * language; the English source has no catalog. */
+        const char *h = gettext("");
+        const char *l = h && *h ? strstr(h, "Language: ") : NULL;
+        if (!l || (l > h && l[-1] != '\n'))
+                return ps_i18n_languages[0];
+        l += strlen("Language: ");
+        for (int i = 1; i < PS_I18N_N_LANGUAGES; i++) {
+                size_t n = strlen(ps_i18n_languages[i]);
+                if (!strncmp(l, ps_i18n_languages[i], n) && (l[n] == '\n' || l[n] == '_'))
+                        return ps_i18n_languages[i];
+        }
+        return ps_i18n_languages[0];
+}
+
+static void free_locales(void)
+{
+        for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
+                if (thread_locale[i]) {
+                        freelocale(thread_locale[i]);
+                        thread_locale[i] = (locale_t)0;
+                }
+}
+
+int ps_i18n_threads_init(bool serialised)
+{
+        int n = 0;
+        /* LANGUAGE outranks every thread's locale in gettext's lookup.
+         * gettext caches answers under the locale's name, and the answers
+         * it gave under LANGUAGE carry the same name: the counter drops them. */
+        unsetenv("LANGUAGE");
+        ++_nl_msg_cat_cntr;
+        free_locales();
+        for (int i = 0; i < PS_I18N_N_LANGUAGES && !serialised; i++) {
+                thread_locale[i] =
+                        newlocale(LC_CTYPE_MASK | LC_MESSAGES_MASK, thread_locales[i], (locale_t)0);
+                if (thread_locale[i] && i > 0)
+                        n++;
+        }
+        /* All or nothing: in the fallback one thread's LANGUAGE would leak
+         * into another's per-thread locale. */
+        per_thread = n == PS_I18N_N_LANGUAGES - 1 && thread_locale[0];
+        if (!per_thread) {
+                free_locales();
+                /* gettext ignores LANGUAGE in the C locale. */
+                setlocale(LC_CTYPE, "C.UTF-8");
+                setlocale(LC_MESSAGES, "C.UTF-8");
+        }
+        return n;
+}
+
+const char *ps_i18n_threads_mode(void)
+{
+        return per_thread ? "per-thread locale" : "serialised (LANGUAGE under a lock)";
+}
+
+void ps_i18n_enter(ps_i18n_scope *scope, const char *lang)
+{
+        int i = language_index(lang);
+        if (i < 0)
+                i = 0;
+        scope->saved = NULL;
+        scope->locked = false;
+        if (per_thread) {
+                scope->saved = uselocale(thread_locale[i]);
+                return;
+        }
+        /* Without generated locales the language is process-wide: one
+         * request renders at a time, and the catalog counter makes gettext
+         * drop the answers it cached for the previous language. */
+        pthread_mutex_lock(&fallback_lock);
+        scope->locked = true;
+        setenv("LANGUAGE", ps_i18n_languages[i], 1);
+        ++_nl_msg_cat_cntr;
+}
+
+void ps_i18n_leave(ps_i18n_scope *scope)
+{
+        if (scope->saved)
+                uselocale((locale_t)scope->saved);
+        if (scope->locked)
+                pthread_mutex_unlock(&fallback_lock);
+        scope->saved = NULL;
+        scope->locked = false;
+}
