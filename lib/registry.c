@@ -525,7 +525,11 @@ PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
                                 continue;
                         break;
                 }
-                if (!proto_match(it->proto, db->recs[id].proto))
+                /* A protocol-less record on a port (an Unassigned or Reserved
+                 * block) holds for every protocol. */
+                if (!proto_match(it->proto, db->recs[id].proto) &&
+                    !((it->kind == ITER_PORT || it->kind == ITER_RANGE) &&
+                      db->recs[id].proto == PS_PROTO_NONE))
                         continue;
                 fill_record(db, id, ret_rec);
                 return 1;

@@ -10,6 +10,7 @@
 #include "portscope/audit.h"
 #include "portscope/prevalence.h"
 #include "portscope/sockets.h"
+#include "report-internal.h"
 #include "util.h"
 
 /*
@@ -218,4 +219,22 @@ out:
         free(used);
         free(host);
         return r;
+}
+
+/* Linux's default ephemeral range: without this machine's own bounds, a
+ * suggestion stays clear of the range most systems use. */
+#define DEFAULT_EPHEMERAL_LO 32768u
+
+unsigned report_suggest_near(const ps_db *db, const ps_notes *notes, unsigned port)
+{
+        const unsigned lo = 1024, span = DEFAULT_EPHEMERAL_LO - lo;
+        unsigned start = port >= lo && port < DEFAULT_EPHEMERAL_LO ? port - lo + 1 : port % span;
+        for (unsigned i = 0; i < span; i++) {
+                unsigned p = lo + (start + i) % span;
+                if (p == port || ps_port_browser_unsafe(p) || registered(db, p, PS_PROTO_TCP) ||
+                    registered(db, p, PS_PROTO_UDP) || (notes && noted(notes, p)))
+                        continue;
+                return p;
+        }
+        return 0;
 }

@@ -113,11 +113,40 @@ run --no-color 1712
         grep -q 'Ron Lawson' "$tmp/out" && grep -q 'User port (1024-49151)' "$tmp/out" &&
         grep -q 'tcp, udp' "$tmp/out"
 check "1712: registrar, resource monitoring service, Ron Lawson, user range, tcp+udp" $?
-grep -q "lsof -nP -i :1712" "$tmp/out" && grep -q 'findstr :1712' "$tmp/out"
+grep -q "lsof -nP -i :1712" "$tmp/out" && grep -qF 'findstr /C:":1712 "' "$tmp/out"
 check "1712: how to check on Linux, macOS and Windows, port filled in" $?
 run 817
 [ "$rc" -eq 0 ] && grep -q 'Unassigned (part of 811-827)' "$tmp/out" && grep -q 'System port' "$tmp/out"
 check "817: unassigned, part of 811-827, system range" $?
+# Issue 9's wrong answers: a protocol filter keeps IANA's protocol-less blocks.
+for a in 817/tcp 817/udp; do
+        run --no-color "$a"
+        [ "$rc" -eq 0 ] && head -1 "$tmp/out" | grep -qx "Port $a: Unassigned (part of 811-827)" &&
+                ! grep -q 'Nothing is registered' "$tmp/out"
+        check "$a: unassigned, part of 811-827, as without the filter" $?
+done
+run --no-color 29660/tcp
+[ "$rc" -eq 0 ] && head -1 "$tmp/out" | grep -qx 'Port 29660/tcp: Unassigned (part of 29170-29998)'
+check "29660/tcp: inside the unassigned block 29170-29998" $?
+run --no-color 811-827/tcp
+[ "$rc" -eq 0 ] && grep -q '^811-827 *- *- *Unassigned' "$tmp/out"
+check "811-827/tcp: the protocol-less block is listed" $?
+# Nameless records: their own status and a readable headline.
+run --no-color 585
+[ "$rc" -eq 0 ] && head -1 "$tmp/out" | grep -qx 'Port 585: De-registered'
+check "585: headline 'De-registered', no empty name" $?
+run --json 585
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]=="de_registered" and d["records"][0]["status"]=="de_registered", d["status"]' "$tmp/out"
+check "585 --json: status deregistered, not assigned" $?
+run --no-color 15
+[ "$rc" -eq 0 ] && head -1 "$tmp/out" | grep -qx 'Port 15: Unassigned (formerly netstat)'
+check "15: unassigned, formerly netstat" $?
+# Port 0: one story. A bind to 0 takes any free port without privilege; nothing listens there.
+run --no-color 0
+[ "$rc" -eq 0 ] && grep -q 'needs no privilege' "$tmp/out" && ! grep -q 'CAP_NET_BIND_SERVICE' "$tmp/out" &&
+        ! grep -q 'legacy software' "$tmp/out" && ! grep -q 'Nothing listens on port 0 here' "$tmp/out" &&
+        grep -q 'malformed, a scan or OS fingerprinting' "$tmp/out"
+check "0: no root needed, nothing listens there, traffic to 0 is a scan; no contradiction" $?
 run 912
 grep -q 'apex-mesh' "$tmp/out" && grep -q 'APEX relay-relay service' "$tmp/out" &&
         grep -q 'System port (0-1023)' "$tmp/out"
@@ -163,6 +192,7 @@ d = json.load(open(sys.argv[1]))
 assert d["port"] == 1712 and d["range"]["class"] == "user"
 recs = d["records"]
 assert sorted(r["protocol"] for r in recs) == ["tcp", "udp"]
+assert [g["protocols"] for g in d["groups"]] == [["tcp", "udp"]]
 for r in recs:
     assert r["service"] == "registrar" and r["assignees"][0]["name"] == "Ron Lawson"
     assert r["status"] == "assigned"

@@ -100,10 +100,22 @@ def expect(r):
     desc = text(r.find(NS + "description"))
     name = (r.findtext(NS + "name") or "").strip()
     status = "assigned"
-    if not name and desc.lower() == "unassigned":
+    low = desc.lower()
+    if not name and low == "unassigned":
         status = "unassigned"
-    elif not name and desc.lower() == "reserved":
+    elif not name and low == "reserved":
         status = "reserved"
+    elif not name:
+        # Nameless records say in their description what the port is.
+        if low.startswith(("de-registered", "de-commissioned", "decomissioned",
+                           "decommissioned", "deprecated", "removed")):
+            status = "de_registered"
+        elif low.startswith("reserved"):
+            status = "reserved"
+        elif low.startswith("any private"):
+            status = "private_use"
+        else:
+            status = "unassigned"
     notes = "\n".join(text(x) for x in r.findall(NS + "note"))
     return {
         "service": name or None,

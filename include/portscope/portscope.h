@@ -35,6 +35,7 @@ const char *ps_strerror(int code);
 #include <portscope/prevalence.h>
 #include <portscope/ranges.h>
 #include <portscope/registry.h>
+#include <portscope/report.h>
 #include <portscope/sockets.h>
 
 #endif

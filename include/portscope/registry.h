@@ -139,7 +139,9 @@ typedef struct ps_iter {
         const char *name;
 } ps_iter;
 
-/* Records whose port range contains port. */
+/* Records whose port range contains port. With a protocol, records without
+ * one (IANA's Unassigned and Reserved blocks) come too: they hold for every
+ * protocol. Likewise for ps_iter_range(). */
 void ps_iter_port(ps_iter *it, const ps_db *db, unsigned port, ps_proto proto);
 /* Records whose port range overlaps lo..hi, in port order. */
 void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "i18n.h"
+#include "json-record.h"
 #include "portscope/portscope.h"
 
 /* Exit statuses, documented in portscope(1). */
@@ -95,39 +96,14 @@ const char *sty_off(const struct cli *c);
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
 unsigned out_width(void);
 
-/* JSON: records and people as docs/json.md and docs/schema/ define them. */
-json_t *json_record(const ps_db *db, const ps_record *rec);
-json_t *json_str_or_null(const char *s);
-/* A JSON string of outside text (a file name, an argument), any bytes that
- * are not UTF-8 replaced by '?'. */
-json_t *json_text(const char *s);
-/* The version every document carries (docs/json.md); it changes only when
- * a member is renamed, removed or changes type. */
-#define JSON_SCHEMA_VERSION 1
-/* A document of kind: "schema_version" and "kind" first, then body's members.
- * Takes body's reference; NULL when out of memory. */
-json_t *json_doc(const char *kind, json_t *body);
 /* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails
  * or when any part of the document could not be built. */
 int json_emit(json_t *doc);
-/*
- * jansson drops a NULL value silently (a string that is not UTF-8, an
- * allocation that failed), which would hide a key or a whole finding. Every
- * set and append of the CLI goes through these, which remember the failure;
- * json_build_failed() reports it (and forgets it) before a document is written.
- */
-int cli_json_set(json_t *o, const char *key, json_t *v);
-int cli_json_append(json_t *a, json_t *v);
-bool json_build_failed(void);
-#define json_object_set_new(o, key, v) cli_json_set(o, key, v)
-#define json_array_append_new(a, v) cli_json_append(a, v)
 
 /* "1712" or "811-827"; buf needs 12 bytes. */
 const char *port_label(const ps_record *rec, char *buf, size_t size);
-/* Whether two records differ only in their protocol. */
-bool record_same_but_proto(const ps_db *db, const ps_record *a, const ps_record *b);
 /* Text block for one group of records that differ only in protocol. */
-void print_record_group(const struct cli *c, const ps_record *recs, size_t n, bool show_port);
+void print_record_group(const struct cli *c, const ps_report_group *g);
 
 int cmd_port(struct cli *c, int argc, char **argv);
 int cmd_name(struct cli *c, int argc, char **argv);
@@ -148,12 +124,8 @@ int suggest_option(struct cli *c, int opt, const char *arg);
 /* Knowledge notes and nmap prevalence (src/notes-report.c). */
 int cli_notes(struct cli *c, ps_notes **ret_notes);
 void notes_cleanup(struct cli *c);
-/* The report's Notes section and prevalence lines; returns the notes shown. */
-size_t print_notes_section(struct cli *c, unsigned port, ps_proto proto);
-json_t *json_note(const ps_notes *notes, const ps_note *note);
-json_t *json_notes_for_port(struct cli *c, unsigned port, ps_proto proto);
-/* The report's "prevalence": an object, or null without nmap-services. */
-json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto);
+/* The report's Notes section and prevalence lines. */
+void print_notes_section(struct cli *c, const ps_port_report *r);
 #define SEARCH_NOTES_MAX 50
 /* Notes matching query: printed (after a blank line when gap), or added to doc
  * as "notes" and "notes_total" when doc is given. Returns how many matched, or
@@ -182,9 +154,10 @@ int ls_option(struct cli *c, int opt, const char *arg);
 int who_option(struct cli *c, int opt, const char *arg);
 int cmd_ls(struct cli *c, int argc, char **argv);
 int cmd_who(struct cli *c, int argc, char **argv);
-/* The port report's sockets: lines under "On this machine", and its JSON array. */
-void port_sockets_print(struct cli *c, unsigned port, ps_proto proto);
-json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto);
+/* The port report's listeners (the model's list): blocks under "On this
+ * machine", and their JSON array (null without a list). */
+void port_sockets_print(struct cli *c, const ps_socket_list *list);
+json_t *port_sockets_json(struct cli *c, const ps_socket_list *list);
 
 /* The site's vote tallies (src/cli/cmd-votes.c). */
 extern const struct cli_option votes_options[];

@@ -7,9 +7,11 @@
 
 #include "cli.h"
 #include "dynbuf.h"
+#include "i18n.h"
+#include "json-record.h"
+#include "report-phrases.h"
 
 #define BODY_TEXT_MAX (64u << 10) /* rendered text of one block; bodies are far smaller */
-#define PS_ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
 int cli_notes(struct cli *c, ps_notes **ret_notes)
 {
@@ -22,44 +24,55 @@ int cli_notes(struct cli *c, ps_notes **ret_notes)
         return 0;
 }
 
-/* "1712/tcp", "811-827/udp"; buf needs 24 bytes. */
-static const char *note_port_label(const ps_note_port *p, char *buf, size_t size)
-{
-        if (p->lo == p->hi)
-                snprintf(buf, size, "%u/%s", p->lo, ps_proto_name(p->proto));
-        else
-                snprintf(buf, size, "%u-%u/%s", p->lo, p->hi, ps_proto_name(p->proto));
-        return buf;
-}
-
-/* The note's ports, with tcp and udp of the same number folded: "1712/tcp,udp 1322/tcp". */
-static void note_ports_label(const ps_notes *notes, const ps_note *note, char *buf, size_t size)
+/* The note's ports, with tcp and udp of the same number folded: "1712/tcp,udp 1322/tcp".
+ * A list of ports, not a sentence. */
+static void ports_label(const ps_report_ports *v, size_t n, char *buf, size_t size)
 {
         size_t len = 0;
         buf[0] = '\0';
-        for (unsigned i = 0; i < note->n_ports; i++) {
-                ps_note_port p, q;
-                char pb[24];
-                if (ps_note_get_port(notes, note, i, &p) < 0)
-                        continue;
-                bool folded = false;
-                for (unsigned j = 0; j < i && !folded; j++)
-                        folded = ps_note_get_port(notes, note, j, &q) >= 0 && q.lo == p.lo &&
-                                 q.hi == p.hi;
-                if (folded)
-                        continue;
-                note_port_label(&p, pb, sizeof(pb));
-                for (unsigned j = i + 1; j < note->n_ports; j++)
-                        if (ps_note_get_port(notes, note, j, &q) >= 0 && q.lo == p.lo &&
-                            q.hi == p.hi) {
-                                size_t l = strlen(pb);
-                                snprintf(pb + l, sizeof(pb) - l, ",%s", ps_proto_name(q.proto));
-                        }
-                int k = snprintf(buf + len, size - len, "%s%s", len ? " " : "", pb);
+        for (size_t i = 0; i < n && len < size; i++) {
+                int k = v[i].lo == v[i].hi
+                                ? snprintf(buf + len, size - len, "%s%u/", len ? " " : "", v[i].lo)
+                                : snprintf(buf + len, size - len, "%s%u-%u/", len ? " " : "",
+                                           v[i].lo, v[i].hi);
                 if (k < 0 || (size_t)k >= size - len)
                         break;
                 len += (size_t)k;
+                bool first = true;
+                for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX && len < size; p++)
+                        if (v[i].protocols & PS_PROTO_BIT(p)) {
+                                len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                                        first ? "" : ",",
+                                                        ps_proto_name((ps_proto)p));
+                                first = false;
+                        }
         }
+}
+
+/* Folds a note's own port items, for search results (no report there). */
+static size_t fold_note_ports(const ps_notes *notes, const ps_note *note, ps_report_ports *v,
+                              size_t cap)
+{
+        size_t n = 0;
+        for (unsigned i = 0; i < note->n_ports; i++) {
+                ps_note_port p;
+                size_t j;
+                if (ps_note_get_port(notes, note, i, &p) < 0)
+                        continue;
+                for (j = 0; j < n && !(v[j].lo == p.lo && v[j].hi == p.hi); j++)
+                        ;
+                if (j < n)
+                        v[j].protocols |= PS_PROTO_BIT(p.proto);
+                else if (n < cap)
+                        v[n++] = (ps_report_ports){ p.lo, p.hi, PS_PROTO_BIT(p.proto) };
+        }
+        return n;
+}
+
+static void note_ports_label(const ps_notes *notes, const ps_note *note, char *buf, size_t size)
+{
+        ps_report_ports v[64];
+        ports_label(v, fold_note_ports(notes, note, v, 64), buf, size);
 }
 
 static void tags_label(const ps_note *note, char *buf, size_t size)
@@ -210,177 +223,74 @@ static void print_body(const char *md, unsigned indent, unsigned width)
         cmark_node_free(doc);
 }
 
-static void print_note(const struct cli *c, const ps_notes *notes, const ps_note *note)
+static void print_note(const struct cli *c, const ps_notes *notes, const ps_report_note *rn)
 {
-        char ports[512], tags[256];
+        const ps_note *note = &rn->note;
+        ps_report_ports v[64];
+        char ports[512], tags[256], conf[64];
         unsigned w = out_width();
-        note_ports_label(notes, note, ports, sizeof(ports));
+        size_t n = 0;
+        for (; n < rn->n_ports && n < 64; n++)
+                v[n] = *ps_report_note_ports_at(rn, n);
+        ports_label(v, n, ports, sizeof(ports));
         tags_label(note, tags, sizeof(tags));
         printf("  %s%s%s  %s%s%s\n", sty_bold(c), note->title, sty_off(c), sty_dim(c), ports,
                sty_off(c));
-        printf("    %-12s %s", "Tags", tags);
-        if (note->confidence != PS_CONFIDENCE_HIGH)
-                printf("  %s(confidence: %s)%s", sty_warn(c), ps_confidence_name(note->confidence),
-                       sty_off(c));
+        printf("    %-12s %s", _("Tags"), tags);
+        if (note->confidence != PS_CONFIDENCE_HIGH) {
+                snprintf(conf, sizeof(conf), _("(confidence: %s)"),
+                         ps_confidence_name(note->confidence));
+                printf("  %s%s%s", sty_warn(c), conf, sty_off(c));
+        }
         printf("\n\n");
         print_body(note->body, 4, w);
         putchar('\n');
-        printf("    Sources\n");
+        printf("    %s\n", _("Sources"));
         for (unsigned i = 0; i < note->n_sources; i++) {
                 ps_note_source s;
                 if (ps_note_get_source(notes, note, i, &s) < 0)
                         continue;
-                int n = printf("    %2u. ", i + 1);
+                int k = printf("    %2u. ", i + 1);
                 char line[1024];
-                snprintf(line, sizeof(line), "%s (%s)", s.title, ps_source_kind_name(s.kind));
-                out_wrap(stdout, line, (unsigned)n, (unsigned)n, w);
-                printf("%*s%s%s%s\n", n, "", sty_dim(c), s.url, sty_off(c));
+                snprintf(line, sizeof(line), _("%s (%s)"), s.title, ps_source_kind_name(s.kind));
+                out_wrap(stdout, line, (unsigned)k, (unsigned)k, w);
+                printf("%*s%s%s%s\n", k, "", sty_dim(c), s.url, sty_off(c));
         }
 }
 
-/* nmap-services for one port. Absence is normal; anything else is worth one
- * warning line. Returns the entries found, or -1 when there is no usable file. */
-static int load_prevalence(unsigned port, ps_proto proto, ps_prevalence_entry *ret, size_t cap)
+static void print_prevalence(const ps_port_report *r)
 {
-        ps_prevalence_entry all[_PS_PROTO_MAX];
-        int r = ps_prevalence_port_cached(NULL, port, all, PS_ELEMENTSOF(all));
-        if (r < 0) {
-                if (r != -ENOENT)
-                        cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),
-                                  r == -EINVAL ? "not a regular file" : ps_strerror(r));
-                return -1;
-        }
-        size_t n = 0;
-        for (int i = 0; i < r && n < cap; i++)
-                if (proto == PS_PROTO_ANY || all[i].proto == proto)
-                        ret[n++] = all[i];
-        return (int)n;
-}
-
-static void print_prevalence(struct cli *c, unsigned port, ps_proto proto)
-{
-        ps_prevalence_entry e[_PS_PROTO_MAX];
-        int n = load_prevalence(port, proto, e, PS_ELEMENTSOF(e));
+        char line[PHRASE_MAX];
         unsigned w = out_width();
-        if (n < 0) {
-                printf("  %s%-14s%s ", sty_dim(c), "Prevalence", sty_off(c));
+        for (size_t i = 0; i < r->n_prevalence; i++) {
+                printf("  %-14s ", i ? "" : _("Prevalence"));
                 out_wrap(stdout,
-                         "unknown: nmap's nmap-services is not installed (Debian package "
-                         "nmap-common).",
-                         17, 17, w);
-                return;
-        }
-        for (int i = 0; i < n; i++) {
-                char line[512];
-                const char *pn = ps_proto_name(e[i].proto);
-                if (e[i].rank)
-                        snprintf(line, sizeof(line),
-                                 "%u/%s: found open on %.4g%% of the hosts nmap scanned; rank "
-                                 "%u of %u %s ports (nmap calls it \"%s\").",
-                                 port, pn, e[i].frequency * 100, e[i].rank, e[i].listed, pn,
-                                 e[i].service);
-                else
-                        snprintf(line, sizeof(line),
-                                 "%u/%s: listed by nmap as \"%s\" but never found open in its "
-                                 "scans.",
-                                 port, pn, e[i].service);
-                printf("  %-14s ", i ? "" : "Prevalence");
-                out_wrap(stdout, line, 17, 17, w);
-        }
-        if (!n) {
-                printf("  %-14s ", "Prevalence");
-                out_wrap(stdout, "not listed in nmap-services: nmap has no open frequency for it.",
+                         phrase_prevalence(ps_port_report_prevalence_at(r, i), line, sizeof(line)),
                          17, 17, w);
         }
+        if (!r->n_prevalence && r->prevalence_state != PS_PREVALENCE_NOT_ASKED) {
+                printf("  %-14s ", _("Prevalence"));
+                out_wrap(stdout, phrase_prevalence_none(r, line, sizeof(line)), 17, 17, w);
+        }
 }
 
-size_t print_notes_section(struct cli *c, unsigned port, ps_proto proto)
+void print_notes_section(struct cli *c, const ps_port_report *r)
 {
-        ps_notes *notes = NULL;
-        ps_notes_iter it;
-        ps_note note;
-        size_t n = 0;
-
-        printf("%sNotes%s\n", sty_head(c), sty_off(c));
-        if (cli_notes(c, &notes) == 0) {
-                ps_notes_iter_port(&it, notes, port, proto);
-                while (ps_notes_iter_next(&it, &note) > 0) {
-                        if (n++)
-                                putchar('\n');
-                        print_note(c, notes, &note);
-                }
+        char port[32];
+        printf("%s%s%s\n", sty_head(c), _("Notes"), sty_off(c));
+        for (size_t i = 0; i < r->n_notes; i++) {
+                if (i)
+                        putchar('\n');
+                print_note(c, c->notes, ps_port_report_note_at(r, i));
         }
-        if (!n)
-                printf("  No notes on this port%s%s yet (docs/notes.md: how to add one).\n",
-                       proto != PS_PROTO_ANY ? " over " : "",
-                       proto != PS_PROTO_ANY ? ps_proto_name(proto) : "");
+        if (!r->n_notes) {
+                printf("  ");
+                printf(_("No notes on port %s yet (docs/notes.md: how to add one).\n"),
+                       phrase_port(r->port, r->proto, port, sizeof(port)));
+        }
         putchar('\n');
-        print_prevalence(c, port, proto);
+        print_prevalence(r);
         putchar('\n');
-        return n;
-}
-
-json_t *json_note(const ps_notes *notes, const ps_note *note)
-{
-        json_t *o = json_object(), *tags = json_array(), *ports = json_array(),
-               *sources = json_array();
-        for (int t = 0; t < _PS_TAG_MAX; t++)
-                if (ps_note_has_tag(note, (ps_tag)t))
-                        json_array_append_new(tags, json_string(ps_tag_name((ps_tag)t)));
-        for (unsigned i = 0; i < note->n_ports; i++) {
-                ps_note_port p;
-                if (ps_note_get_port(notes, note, i, &p) >= 0)
-                        json_array_append_new(ports, json_pack("{s:i, s:i, s:s}", "port", p.lo,
-                                                               "port_high", p.hi, "protocol",
-                                                               ps_proto_name(p.proto)));
-        }
-        for (unsigned i = 0; i < note->n_sources; i++) {
-                ps_note_source s;
-                if (ps_note_get_source(notes, note, i, &s) >= 0)
-                        json_array_append_new(sources, json_pack("{s:s, s:s, s:s}", "type",
-                                                                 ps_source_kind_name(s.kind),
-                                                                 "title", s.title, "url", s.url));
-        }
-        json_object_set_new(o, "id", json_string(note->slug));
-        json_object_set_new(o, "title", json_string(note->title));
-        json_object_set_new(o, "tags", tags);
-        json_object_set_new(o, "confidence", json_string(ps_confidence_name(note->confidence)));
-        json_object_set_new(o, "ports", ports);
-        json_object_set_new(o, "body", json_string(note->body));
-        json_object_set_new(o, "sources", sources);
-        return o;
-}
-
-json_t *json_notes_for_port(struct cli *c, unsigned port, ps_proto proto)
-{
-        json_t *arr = json_array();
-        ps_notes *notes = NULL;
-        ps_notes_iter it;
-        ps_note note;
-        if (cli_notes(c, &notes) != 0)
-                return arr;
-        ps_notes_iter_port(&it, notes, port, proto);
-        while (ps_notes_iter_next(&it, &note) > 0)
-                json_array_append_new(arr, json_note(notes, &note));
-        return arr;
-}
-
-json_t *json_prevalence(struct cli *c, unsigned port, ps_proto proto)
-{
-        ps_prevalence_entry e[_PS_PROTO_MAX];
-        int n = load_prevalence(port, proto, e, PS_ELEMENTSOF(e));
-        if (n < 0)
-                return json_null();
-        json_t *arr = json_array();
-        for (int i = 0; i < n; i++)
-                json_array_append_new(arr,
-                                      json_pack("{s:s, s:s, s:f, s:o, s:i}", "protocol",
-                                                ps_proto_name(e[i].proto), "nmap_service",
-                                                e[i].service, "prevalence", e[i].frequency, "rank",
-                                                e[i].rank ? json_integer(e[i].rank) : json_null(),
-                                                "listed", (json_int_t)e[i].listed));
-        return json_pack("{s:o, s:o}", "path", json_text(ps_prevalence_default_path()), "entries",
-                         arr);
 }
 
 int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "registry-set.h"
+#include "report-phrases.h"
 #include "utf8.h"
 
 int cli_error(int status, const char *fmt, ...)
@@ -132,114 +133,6 @@ void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, un
         fputc('\n', f);
 }
 
-json_t *json_text(const char *s)
-{
-        if (ps_utf8_valid(s, strlen(s)))
-                return json_string(s);
-        /* Not UTF-8 (a file name, an argument): JSON strings must be, so
-         * the offending bytes become '?' rather than the document failing. */
-        char *t = strdup(s);
-        if (!t)
-                return NULL;
-        ps_text_sanitize(t);
-        json_t *j = json_string(t);
-        free(t);
-        return j;
-}
-
-json_t *json_str_or_null(const char *s)
-{
-        return s && *s ? json_text(s) : json_null();
-}
-
-static json_t *json_person(const ps_person *p)
-{
-        return json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", p->id, "name",
-                         json_str_or_null(p->name), "org", json_str_or_null(p->org), "uri",
-                         json_str_or_null(p->uri), "updated", json_str_or_null(p->updated));
-}
-
-json_t *json_record(const ps_db *db, const ps_record *rec)
-{
-        json_t *o = json_object(), *a = json_array(), *ct = json_array(), *refs = json_array();
-        ps_person p;
-        ps_ref ref;
-        char url[1024];
-        const char *status = rec->flags & PS_REC_UNASSIGNED ? "unassigned"
-                             : rec->flags & PS_REC_RESERVED ? "reserved"
-                                                            : "assigned";
-
-        for (unsigned i = 0; i < rec->n_assignees; i++)
-                if (ps_record_assignee(db, rec, i, &p) >= 0)
-                        json_array_append_new(a, json_person(&p));
-        for (unsigned i = 0; i < rec->n_contacts; i++)
-                if (ps_record_contact(db, rec, i, &p) >= 0)
-                        json_array_append_new(ct, json_person(&p));
-        for (unsigned i = 0; i < rec->n_refs; i++) {
-                if (ps_record_ref(db, rec, i, &ref) < 0)
-                        continue;
-                int n = ps_ref_url(&ref, url, sizeof(url));
-                json_array_append_new(refs,
-                                      json_pack("{s:s, s:s, s:o}", "type",
-                                                ps_ref_type_name(ref.type), "data", ref.data, "url",
-                                                n >= 0 ? json_string(url) : json_null()));
-        }
-        bool has_port = rec->flags & PS_REC_HAS_PORT;
-        json_object_set_new(o, "service", json_str_or_null(rec->name));
-        json_object_set_new(o, "port", has_port ? json_integer(rec->port_lo) : json_null());
-        json_object_set_new(o, "port_high", has_port ? json_integer(rec->port_hi) : json_null());
-        json_object_set_new(o, "protocol", json_str_or_null(ps_proto_name(rec->proto)));
-        json_object_set_new(o, "status", json_string(status));
-        json_object_set_new(o, "description", json_string(rec->description));
-        json_object_set_new(o, "assignees", a);
-        json_object_set_new(o, "contacts", ct);
-        json_object_set_new(o, "registered", json_str_or_null(rec->registered));
-        json_object_set_new(o, "modified", json_str_or_null(rec->modified));
-        json_object_set_new(o, "references", refs);
-        json_object_set_new(o, "assignment_note", json_str_or_null(rec->note));
-        json_object_set_new(o, "unauthorized_use", json_str_or_null(rec->unauthorized));
-        json_object_set_new(o, "service_code", json_str_or_null(rec->service_code));
-        return o;
-}
-
-json_t *json_doc(const char *kind, json_t *body)
-{
-        json_t *doc = json_pack("{s:i, s:s}", "schema_version", JSON_SCHEMA_VERSION, "kind", kind);
-        if (!doc || !body || json_object_update(doc, body) < 0) {
-                json_decref(doc);
-                doc = NULL;
-        }
-        json_decref(body);
-        return doc;
-}
-
-static _Thread_local bool json_broken;
-
-int cli_json_set(json_t *o, const char *key, json_t *v)
-{
-        if (!v || (json_object_set_new)(o, key, v) < 0) {
-                json_broken = true;
-                return -1;
-        }
-        return 0;
-}
-
-int cli_json_append(json_t *a, json_t *v)
-{
-        if (!v || (json_array_append_new)(a, v) < 0) {
-                json_broken = true;
-                return -1;
-        }
-        return 0;
-}
-
-bool json_build_failed(void)
-{
-        bool b = json_broken;
-        json_broken = false;
-        return b;
-}
-
 int json_emit(json_t *doc)
 {
         if (json_build_failed() || !doc) {
@@ -256,46 +149,5 @@ int json_emit(json_t *doc)
 
 const char *port_label(const ps_record *rec, char *buf, size_t size)
 {
-        if (!(rec->flags & PS_REC_HAS_PORT))
-                snprintf(buf, size, "-");
-        else if (rec->port_lo == rec->port_hi)
-                snprintf(buf, size, "%u", rec->port_lo);
-        else
-                snprintf(buf, size, "%u-%u", rec->port_lo, rec->port_hi);
-        return buf;
-}
-
-static bool same_people(const ps_db *db, const ps_record *a, const ps_record *b, bool contacts)
-{
-        unsigned n = contacts ? a->n_contacts : a->n_assignees;
-        if (n != (contacts ? b->n_contacts : b->n_assignees))
-                return false;
-        for (unsigned i = 0; i < n; i++) {
-                ps_person x, y;
-                int r1 = contacts ? ps_record_contact(db, a, i, &x)
-                                  : ps_record_assignee(db, a, i, &x);
-                int r2 = contacts ? ps_record_contact(db, b, i, &y)
-                                  : ps_record_assignee(db, b, i, &y);
-                if (r1 < 0 || r2 < 0 || x.id != y.id)
-                        return false;
-        }
-        return true;
-}
-
-bool record_same_but_proto(const ps_db *db, const ps_record *a, const ps_record *b)
-{
-        /* Strings are interned, so equal text means an equal pointer. */
-        if (a->port_lo != b->port_lo || a->port_hi != b->port_hi || a->flags != b->flags ||
-            a->name != b->name || a->description != b->description || a->note != b->note ||
-            a->unauthorized != b->unauthorized || a->registered != b->registered ||
-            a->modified != b->modified || a->service_code != b->service_code ||
-            a->n_refs != b->n_refs || !same_people(db, a, b, false) || !same_people(db, a, b, true))
-                return false;
-        for (unsigned i = 0; i < a->n_refs; i++) {
-                ps_ref x, y;
-                if (ps_record_ref(db, a, i, &x) < 0 || ps_record_ref(db, b, i, &y) < 0 ||
-                    x.type != y.type || x.data != y.data)
-                        return false;
-        }
-        return true;
+        return phrase_record_port(rec, buf, size);
 }

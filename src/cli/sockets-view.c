@@ -482,55 +482,28 @@ void print_unreadable_note(const struct sockview *v, size_t unknown)
                         ps_strerror(v->list->unreadable_error));
 }
 
-/*
- * The port report's part, under "On this machine": the sockets listening on
- * the port. Connections are left to `who`: finding them makes the kernel walk
- * its whole established-connection table, which would cost a report several
- * times its other work.
- */
-static int port_query(struct cli *c, unsigned port, ps_proto proto, struct sockview *v)
+/* The report's listeners, borrowed: the report owns the list. */
+void port_sockets_print(struct cli *c, const ps_socket_list *list)
 {
-        ps_socket_query q;
-        ps_socket_query_init(&q);
-        q.proc_root = c->proc_root;
-        q.port = (int)port;
-        q.flags |= PS_QUERY_LISTENING;
-        if (proto != PS_PROTO_ANY)
-                q.protocols = 1u << proto;
-        return sockview_collect(c, &q, v);
-}
-
-void port_sockets_print(struct cli *c, unsigned port, ps_proto proto)
-{
-        struct sockview v;
-        const char *slash = proto != PS_PROTO_ANY ? "/" : "";
-        const char *pname = proto != PS_PROTO_ANY ? ps_proto_name(proto) : "";
-        int r = port_query(c, port, proto, &v);
-        if (r < 0) {
-                printf("  Sockets: cannot list them here (%s).\n", ps_strerror(r));
+        struct sockview v = { .c = c, .list = (ps_socket_list *)list };
+        if (!list)
                 return;
-        }
-        if (!v.list->n) {
-                printf("  Nothing listens on port %u%s%s here right now.\n", port, slash, pname);
-        } else {
-                printf("  Listening: %zu socket%s:\n", v.list->n, v.list->n == 1 ? "" : "s");
-                sockview_widths(&v);
-                for (size_t i = 0; i < v.list->n; i++)
-                        print_socket_block(&v, &v.list->sockets[i], "  ");
-        }
-        printf("  Connections over the port, and other namespaces: portscope who %u%s%s\n", port,
-               slash, pname);
+        sockview_widths(&v);
+        for (size_t i = 0; i < list->n; i++)
+                print_socket_block(&v, &list->sockets[i], "  ");
+        v.list = NULL;
         sockview_free(&v);
 }
 
-json_t *port_sockets_json(struct cli *c, unsigned port, ps_proto proto)
+json_t *port_sockets_json(struct cli *c, const ps_socket_list *list)
 {
-        struct sockview v;
-        if (port_query(c, port, proto, &v) < 0)
+        struct sockview v = { .c = c, .list = (ps_socket_list *)list };
+        if (!list)
                 return json_null();
         json_t *arr = json_array();
-        for (size_t i = 0; i < v.list->n; i++)
-                json_array_append_new(arr, json_socket(&v, &v.list->sockets[i], false));
+        for (size_t i = 0; i < list->n; i++)
+                json_array_append_new(arr, json_socket(&v, &list->sockets[i], false));
+        v.list = NULL;
         sockview_free(&v);
         return arr;
 }

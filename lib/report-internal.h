@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the report builders (lib/report-*.c). */
+#ifndef PS_REPORT_INTERNAL_H
+#define PS_REPORT_INTERNAL_H
+
+#include "portscope/audit.h"
+#include "portscope/report.h"
+
+/* A group and the storage its strings point to. */
+struct report_group {
+        ps_report_group g;
+        char former[32];
+};
+
+/* A growable array of groups. */
+struct group_list {
+        struct report_group *v;
+        size_t n, alloc;
+};
+
+void group_list_free(struct group_list *l);
+/* Whether two records differ only in their protocol. */
+bool report_same_but_proto(const ps_db *db, const ps_record *a, const ps_record *b);
+/* Adds rec to the group it shares everything but the protocol with: any
+ * earlier group (anywhere), or only the last one (adjacent). */
+int group_list_add(struct group_list *l, const ps_db *db, const ps_record *rec, bool adjacent);
+/* Points the groups at their strings, once the list stops growing. */
+void group_list_seal(struct group_list *l);
+
+/* The report's check commands (report-check.c). */
+struct check_store {
+        ps_report_check checks[_PS_OS_MAX];
+        const char *ptr[_PS_OS_MAX][4];
+        char text[_PS_OS_MAX][4][160];
+};
+void report_checks(unsigned port, ps_proto proto, unsigned extra_protocols,
+                   struct check_store *ret);
+
+/* A port for one's own service, near port: free in the registry (tcp and
+ * udp), in no note, not refused by browsers, outside Linux's default
+ * ephemeral range. 0 when none (suggest.c). */
+unsigned report_suggest_near(const ps_db *db, const ps_notes *notes, unsigned port);
+
+/* Copies the caller's options, zero beyond the size it set; -EINVAL without a db. */
+int report_opts(const ps_report_opts *o, ps_report_opts *ret);
+
+#endif
