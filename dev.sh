@@ -4,6 +4,8 @@
 #
 #   ./dev.sh run ARGS...   build, then run build/portscope ARGS...
 #   ./dev.sh test          build, then run every test; ends with "N passed, N failed"
+#   ./dev.sh exporter      build, then serve this machine's listeners to Prometheus
+#                          on http://127.0.0.1:2693/metrics (docs/prometheus/README.md)
 #   ./dev.sh deps          only install the build and test dependencies
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +14,10 @@ cd "$(dirname "$0")"
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev nmap-common libmicrohttpd-dev
           libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
-          gettext locales-all)
+          gettext locales-all
+          # The exporter's tests: a real Prometheus and promtool, namespaces,
+          # systemd-analyze for the units; the Debian package and its checks.
+          prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian)
 
 deps() {
         local missing=()
@@ -56,8 +61,15 @@ test)
         build
         exec tests/run-all build "$@"
         ;;
+exporter)
+        shift
+        deps
+        build
+        echo "dev.sh: serving http://127.0.0.1:2693/metrics (Ctrl-C stops)" >&2
+        exec build/portscope exporter "$@"
+        ;;
 *)
-        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh deps" >&2
+        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh exporter [OPTIONS] | ./dev.sh deps" >&2
         exit 2
         ;;
 esac

@@ -25,33 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x "$ps" ] || { echo "bench: build first (./dev.sh test or ninja -C $build)" >&2; exit 2; }
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# The busy server: 10,000 sockets in one process, under a service account when
-# we can switch to one (as a real server would run).
-runas=()
-py=$(command -v python3)
-# The service account needs an interpreter outside root's home (not a pyenv shim).
-[ -x /usr/bin/python3 ] && py=/usr/bin/python3
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-        runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-        chmod 1777 "$tmp"
-fi
-ulimit -n $((nsock + 2048))
-"${runas[@]}" "$py" bench/sockhold.py "$nsock" "$tmp/ready" &
-pids+=($!)
-for _ in $(seq 1 600); do
-        [ -s "$tmp/ready" ] && break
-        kill -0 "${pids[0]}" 2>/dev/null || { echo "bench: the socket helper failed" >&2; exit 3; }
-        sleep 0.1
-done
-read -r hpid hport <"$tmp/ready"
+. bench/lib.sh
+hold_sockets "$nsock"
 # A small service of its own, like sshd next to the busy server.
 # Port 22 (or 2222 when taken) lies below the ephemeral range, so none of the
 # helper's sockets shares its number.

@@ -2,6 +2,7 @@
 /* The listener audit: rules over every listening socket on this machine. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,14 @@ struct listener {
         const char *service; /* first assigned name, "" when none */
         bool assigned, unassigned, unauthorized;
         const char *unauthorized_text;
+        uint64_t tags; /* the tags of every note on the port, from one pass */
+};
+
+/* One process as the rules see it, read once per run however many sockets it holds. */
+struct proc_slot {
+        int pid; /* 0: empty */
+        ps_process *proc;
+        const char *exe_state; /* "deleted", "replaced" or NULL */
 };
 
 struct ctx {
@@ -84,6 +93,8 @@ struct ctx {
         ps_audit_report *rep;
         size_t alloc;
         int err;
+        struct proc_slot *procs; /* open addressing, n_slots a power of two */
+        size_t n_slots;
 };
 
 static void add(struct ctx *c, const struct listener *l, const char *rule, const char *advice,
@@ -191,9 +202,7 @@ static void rule_unexpected_process(struct ctx *c, const struct listener *l)
 
 static int has_tag(struct ctx *c, const struct listener *l, ps_tag tag)
 {
-        if (!c->o->notes)
-                return 0;
-        return ps_notes_port_has_tag(c->o->notes, l->s->local_port, l->s->proto, tag) > 0;
+        return c->o->notes && (unsigned)tag < 64 && (l->tags >> tag & 1);
 }
 
 static void rule_exposed(struct ctx *c, const struct listener *l)
@@ -289,12 +298,26 @@ static const char *exe_state(const char *proc_root, int pid)
         return NULL;
 }
 
+static struct proc_slot *proc_slot(struct ctx *c, int pid)
+{
+        size_t i = ((unsigned)pid * 2654435761u) & (c->n_slots - 1);
+        while (c->procs[i].pid && c->procs[i].pid != pid)
+                i = (i + 1) & (c->n_slots - 1);
+        if (!c->procs[i].pid) {
+                c->procs[i].pid = pid;
+                if (ps_process_read(c->o->proc_root, pid, &c->procs[i].proc) < 0)
+                        c->procs[i].proc = NULL; /* gone since the scan */
+                c->procs[i].exe_state = exe_state(c->o->proc_root, pid);
+        }
+        return &c->procs[i];
+}
+
 static void rule_deleted(struct ctx *c, const struct listener *l)
 {
         char w[96];
         if (!l->pid)
                 return;
-        const char *state = exe_state(c->o->proc_root, l->pid);
+        const char *state = proc_slot(c, l->pid)->exe_state;
         if (!state)
                 return;
         add(c, l, "deleted-executable",
@@ -343,6 +366,15 @@ static void describe_port(struct ctx *c, struct listener *l)
                         l->unauthorized_text = r.unauthorized;
                 }
         }
+        /* The notes once, for every tag a rule asks about: each lookup is a
+         * pass over all notes, and a busy server has thousands of listeners. */
+        if (c->o->notes) {
+                ps_notes_iter nit;
+                ps_note note;
+                ps_notes_iter_port(&nit, c->o->notes, l->s->local_port, l->s->proto);
+                while (ps_notes_iter_next(&nit, &note) > 0)
+                        l->tags |= note.tags;
+        }
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -370,27 +402,27 @@ PS_EXPORT void ps_audit_report_free(ps_audit_report *rep)
         free(rep);
 }
 
-PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_report)
+PS_EXPORT int ps_audit_run_sockets(const ps_audit_opts *opts, const ps_socket_list *list,
+                                   ps_audit_report **ret_report)
 {
-        ps_socket_query q;
-        ps_socket_list *list = NULL;
         struct ctx c = { .o = opts };
         int r;
 
-        if (!opts || !opts->db)
+        if (!opts || !opts->db || !list)
                 return -EINVAL;
         c.rep = calloc(1, sizeof(*c.rep));
         c.host = malloc(sizeof(*c.host));
-        if (!c.rep || !c.host) {
+        /* Twice the listeners, at least 16: a busy server holds thousands of
+         * sockets in a few processes, each read once. */
+        c.n_slots = 16;
+        while (c.n_slots < list->n * 2)
+                c.n_slots *= 2;
+        c.procs = calloc(c.n_slots, sizeof(*c.procs));
+        if (!c.rep || !c.host || !c.procs) {
                 r = -ENOMEM;
                 goto out;
         }
         if ((r = ps_host_ports_read(opts->proc_root, c.host)) < 0)
-                goto out;
-        ps_socket_query_init(&q);
-        q.proc_root = opts->proc_root;
-        q.flags = PS_QUERY_LISTENING;
-        if ((r = ps_socket_list_query(&q, &list)) < 0)
                 goto out;
 
         for (size_t i = 0; i < list->n && !c.err; i++) {
@@ -400,8 +432,7 @@ PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_repo
                 l.loopback = addr_loopback(l.s);
                 if (l.s->n_pids) {
                         l.pid = l.s->pids[0];
-                        if (ps_process_read(opts->proc_root, l.pid, &l.proc) < 0)
-                                l.proc = NULL; /* gone since the scan */
+                        l.proc = proc_slot(&c, l.pid)->proc;
                 } else {
                         c.rep->n_unowned++;
                         if (!c.rep->unowned_error)
@@ -416,7 +447,6 @@ PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_repo
                 rule_unauthorized(&c, &l);
                 rule_malware(&c, &l);
                 rule_deleted(&c, &l);
-                ps_process_free(l.proc);
                 c.rep->n_listeners++;
         }
         if ((r = c.err) < 0)
@@ -428,8 +458,28 @@ PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_repo
         c.rep = NULL;
         r = 0;
 out:
-        ps_socket_list_free(list);
+        for (size_t i = 0; c.procs && i < c.n_slots; i++)
+                ps_process_free(c.procs[i].proc);
+        free(c.procs);
         ps_audit_report_free(c.rep);
         free(c.host);
+        return r;
+}
+
+PS_EXPORT int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_report)
+{
+        ps_socket_query q;
+        ps_socket_list *list = NULL;
+        int r;
+
+        if (!opts || !opts->db)
+                return -EINVAL;
+        ps_socket_query_init(&q);
+        q.proc_root = opts->proc_root;
+        q.flags = PS_QUERY_LISTENING;
+        if ((r = ps_socket_list_query(&q, &list)) < 0)
+                return r;
+        r = ps_audit_run_sockets(opts, list, ret_report);
+        ps_socket_list_free(list);
         return r;
 }

@@ -7,9 +7,11 @@
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,6 +45,37 @@ static ps_sock_state sctp_state(unsigned kstate, bool assoc)
         return kstate == SCTP_STATE_ESTABLISHED ? PS_STATE_ESTABLISHED : PS_STATE_UNKNOWN;
 }
 
+/* INET_DIAG_INFO: struct tcp_info, as long as this kernel makes it (older
+ * kernels send a shorter one; the fields read here are in every version). */
+static void tcp_info_from(const struct nlmsghdr *nlh, ps_socket *s)
+{
+        const struct nlattr *a;
+        mnl_attr_for_each(a, nlh, sizeof(struct inet_diag_msg))
+        {
+                if (mnl_attr_get_type(a) != INET_DIAG_INFO)
+                        continue;
+                struct tcp_info ti;
+                size_t len = mnl_attr_get_payload_len(a);
+                memset(&ti, 0, sizeof(ti));
+                memcpy(&ti, mnl_attr_get_payload(a), len < sizeof(ti) ? len : sizeof(ti));
+                if (len < offsetof(struct tcp_info, tcpi_total_retrans) + 4)
+                        return;
+                s->have_tcp_info = true;
+                s->tcp_info = (struct ps_tcp_info){
+                        .rtt_us = ti.tcpi_rtt,
+                        .rttvar_us = ti.tcpi_rttvar,
+                        .rto_us = ti.tcpi_rto,
+                        .snd_cwnd = ti.tcpi_snd_cwnd,
+                        .snd_mss = ti.tcpi_snd_mss,
+                        .unacked = ti.tcpi_unacked,
+                        .lost = ti.tcpi_lost,
+                        .retransmits = ti.tcpi_retransmits,
+                        .total_retrans = ti.tcpi_total_retrans,
+                };
+                return;
+        }
+}
+
 static int msg_cb(const struct nlmsghdr *nlh, void *data)
 {
         struct dump_ctx *ctx = data;
@@ -67,8 +100,12 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
         s.uid = m->idiag_uid;
         s.inode = m->idiag_inode;
         s.ifindex = m->id.idiag_if;
+        s.recv_queue = m->idiag_rqueue;
+        s.send_queue = m->idiag_wqueue;
         if (!ps_socket_match(ctx->q, &s))
                 return MNL_CB_OK;
+        if (ctx->q->flags & PS_QUERY_TCP_INFO && ctx->proto == PS_PROTO_TCP)
+                tcp_info_from(nlh, &s);
         int r = ps_sockvec_push(ctx->vec, &s);
         if (r < 0) {
                 ctx->error = r;
@@ -160,12 +197,16 @@ static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_s
                 nlh->nlmsg_type = proto == PS_PROTO_DCCP ? DCCPDIAG_GETSOCK : TCPDIAG_GETSOCK;
                 req->idiag_family = AF_UNSPEC;
                 req->idiag_states = states;
+                if (q->flags & PS_QUERY_TCP_INFO && proto == PS_PROTO_TCP)
+                        req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
         } else {
                 struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
                 nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
                 req->sdiag_family = (unsigned char)family;
                 req->sdiag_protocol = ipproto[proto];
                 req->idiag_states = states;
+                if (q->flags & PS_QUERY_TCP_INFO && proto == PS_PROTO_TCP)
+                        req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
         }
         if (q->port >= 0) {
                 struct inet_diag_bc_op bc[5];

@@ -130,6 +130,13 @@ static int read_file(const char *path, ps_proto proto, int family, const ps_sock
                 }
                 s.state = st < _PS_STATE_MAX ? (ps_sock_state)st : PS_STATE_UNKNOWN;
                 s.uid = (unsigned)uid;
+                /* "tx_queue:rx_queue", 8 hex digits each. */
+                uint32_t tx, rx;
+                if (fl[4] == 17 && fld[4][8] == ':' && hexn(fld[4], 8, &tx) == 0 &&
+                    hexn(fld[4] + 9, 8, &rx) == 0) {
+                        s.send_queue = tx;
+                        s.recv_queue = rx;
+                }
                 s.inode = inode;
                 if (!ps_socket_match(q, &s))
                         continue;

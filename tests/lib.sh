@@ -35,3 +35,22 @@ done_testing() {
         echo "1..$_n"
         [ "$_failed" -eq 0 ]
 }
+
+# use_tmp: a temporary directory in $tmp and background processes in the
+# pids array, killed and removed when the test exits.
+use_tmp() {
+        tmp=$(mktemp -d)
+        pids=()
+        trap '_tmp_cleanup' EXIT
+}
+_tmp_cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        rm -rf "$tmp"
+}
+
+# unused_port [ADDRESS]: a TCP port nothing is bound to now on ADDRESS (127.0.0.1).
+unused_port() {
+        python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' \
+                "${1:-127.0.0.1}"
+}

@@ -141,7 +141,7 @@ expect_bad() { # LABEL PATTERN ARGS...
 }
 expect_bad "who without a port" '^portscope: who: expected PORT' who
 expect_bad "who 70000" 'out of range' who 70000
-expect_bad "who a range" 'not a range' who 10-20
+expect_bad "who a backwards range" 'backwards' who 20-10
 expect_bad "who 80/xyz" 'unknown protocol' who 80/xyz
 expect_bad "ls --state bogus" 'unknown state' ls --state bogus
 expect_bad "ls --user nosuchuser" 'no user' ls --user nosuchuser-xyz

@@ -11,11 +11,14 @@ Usage: test_json_schema.py PORTSCOPE SOURCE-ROOT
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -25,8 +28,9 @@ SCHEMA_DIR = os.path.join(ROOT, "docs/schema")
 PROC = os.path.join(ROOT, "tests/data/proc")
 NMAP = os.path.join(ROOT, "tests/data/nmap-services-fixture")
 CSV = os.path.join(ROOT, "data/iana/service-names-port-numbers-2024-06.csv.gz")
-# Kinds no command prints: the HTTP API's own documents.
-HTTP_ONLY = {"problem"}
+# Kinds no command prints on stdout (none now: the exporter's problem
+# documents are fetched over HTTP below).
+HTTP_ONLY = set()
 
 n = failed = 0
 tmp = tempfile.mkdtemp()
@@ -176,6 +180,8 @@ for cmd, test in sorted(ELSEWHERE.items()):
     ok(f"{cmd} --json" in text and f"{cmd}.schema.json" in text,
        f"{cmd} --json is validated against {cmd}.schema.json by {test}")
     seen_kinds.add(cmd)
+# Servers: their HTTP documents are checked below (exporter()).
+SERVERS = {"exporter"}
 # Commands that take --json (every command does) but print no JSON document.
 NO_JSON = {"help": ["help", "--json"]}
 for cmd, args in sorted(NO_JSON.items()):
@@ -245,11 +251,16 @@ CASES = {
         (fixture + ["ls", "--json"], (0,), "ls"),
         (fixture + ["ls", "--json", "--state", "estab"], (0, 1), "ls"),
         (["ls", "--json", "-a"], (0,), "ls"),
+        (["ls", "--json", "--info", "-t"], (0,), "ls"),
+        (["ls", "--json", "--summary"], (0,), "socket_summary"),
+        (fixture + ["ls", "--json", "--summary"], (0,), "socket_summary"),
     ],
     "who": [
         (fixture + ["who", "--json", "80"], (0,), "who"),
         (["who", "--json", f"{tport}/tcp"], (0,), "who"),
         (["who", "--json", "1"], (1,), "who"),
+        (["who", "--json", "--info", f"{tport}/tcp"], (0,), "who"),
+        (fixture + ["who", "--json", "--summary", "80"], (0,), "socket_summary"),
     ],
     "audit": [
         (fixture + ["audit", "--json", "--config", "/dev/null"], (0,), "audit"),
@@ -262,7 +273,8 @@ NDJSON_CASES = {
 }
 
 for cmd in sorted(commands):
-    ok(cmd in CASES or cmd in NO_JSON or cmd in ELSEWHERE, f"command {cmd} has a --json case here")
+    ok(cmd in CASES or cmd in NO_JSON or cmd in ELSEWHERE or cmd in SERVERS,
+       f"command {cmd} has a --json case here")
 for cmd in sorted(ndjson_commands):
     ok(cmd in NDJSON_CASES, f"command {cmd} has an --ndjson case here")
 
@@ -274,6 +286,62 @@ for cmd in sorted(NDJSON_CASES):
         docs = run(args, ndjson=True, kind="socket")
         ok(len(docs) > 0, f"portscope {' '.join(args)}: at least one line")
 
+
+
+def watch():
+    """ls --watch --ndjson: the socket we open appears as an event."""
+    args = ["ls", "--watch=1", "--ndjson", "-t"]
+    p = subprocess.Popen([PS, *args], stdout=subprocess.PIPE, env=env, text=True)
+    time.sleep(0.5)
+    extra = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    extra.bind(("127.0.0.1", 0))
+    extra.listen()
+    port = extra.getsockname()[1]
+    docs, found, end = [], False, time.monotonic() + 60
+    while not found and time.monotonic() < end:
+        r, _, _ = select.select([p.stdout], [], [], 1)
+        line = p.stdout.readline() if r else ""
+        if r and not line:
+            break
+        if line:
+            docs.append(json.loads(line))
+            found = docs[-1].get("socket", {}).get("local", {}).get("port") == port
+    p.terminate()
+    p.wait()
+    extra.close()
+    errs = [f"line {i}: {e}" for i, d in enumerate(docs) for e in problems(d)]
+    for e in errs[:5]:
+        print("#", e)
+    ok(found and not errs and all(d["kind"] == "socket_event" for d in docs),
+       f"portscope {' '.join(args)}: our new listener appears; {len(docs)} event(s) valid")
+
+
+def exporter():
+    """The exporter's HTTP errors are problem documents."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p = subprocess.Popen([PS, "exporter", "--listen", f"127.0.0.1:{port}"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    doc, end = None, time.monotonic() + 60
+    while doc is None and time.monotonic() < end and p.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page", timeout=5)
+        except urllib.error.HTTPError as e:
+            doc = json.loads(e.read())
+        except OSError:
+            time.sleep(0.2)
+    p.terminate()
+    p.wait()
+    errs = problems(doc) if doc is not None else ["no answer"]
+    for e in errs[:5]:
+        print("#", e)
+    ok(not errs and doc["status"] == 404, "exporter: GET /no-such-page is a valid problem document")
+
+
+watch()
+exporter()
+
 # Real sockets: ours are in the documents, not only valid ones.
 who = run(["who", "--ndjson", f"{uport}/udp"], ndjson=True, kind="socket")
 ok(any(d["local"]["port"] == uport and d["processes"] and
@@ -282,7 +350,6 @@ ok(any(d["local"]["port"] == uport and d["processes"] and
 
 for kind in sorted(set(VALIDATORS) - seen_kinds - HTTP_ONLY):
     ok(False, f"schema {kind}.schema.json: no command printed a document of this kind")
-ok(HTTP_ONLY <= set(VALIDATORS), "the HTTP API's problem schema is there")
 
 tcp.close()
 udp.close()

@@ -17,6 +17,7 @@
 #include <portscope/notes.h>
 #include <portscope/ranges.h>
 #include <portscope/registry.h>
+#include <portscope/sockets.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,6 +91,14 @@ typedef struct ps_audit_report {
 } ps_audit_report;
 
 int ps_audit_run(const ps_audit_opts *opts, ps_audit_report **ret_report);
+/*
+ * The same rules over sockets the caller already listed (opts->proc_root is
+ * still read for processes and kernel bounds): every socket in list is judged
+ * as a listener, so list it with PS_QUERY_LISTENING. Each process is read
+ * once however many sockets it holds. The exporter scans once for both.
+ */
+int ps_audit_run_sockets(const ps_audit_opts *opts, const ps_socket_list *list,
+                         ps_audit_report **ret_report);
 void ps_audit_report_free(ps_audit_report *report);
 
 /* Free-port suggestions. */

@@ -82,6 +82,20 @@ typedef struct ps_socket {
         int owner_error;
         /* The network namespace (its inode) when it is not the caller's, else 0. */
         uint64_t netns;
+        /* Bytes queued: received and not yet read, sent and not yet acknowledged.
+         * For a listener, the connections waiting for accept() and the backlog. */
+        unsigned recv_queue, send_queue;
+        /* TCP internals, with PS_QUERY_TCP_INFO over netlink; have_tcp_info says
+         * whether the kernel gave them. */
+        bool have_tcp_info;
+        struct ps_tcp_info {
+                unsigned rtt_us, rttvar_us; /* smoothed round-trip time and its variance */
+                unsigned rto_us;            /* retransmission timeout */
+                unsigned snd_cwnd, snd_mss; /* congestion window (segments), segment size */
+                unsigned unacked, lost;     /* segments in flight, and presumed lost */
+                unsigned retransmits;       /* retransmissions of the segment at the head now */
+                unsigned total_retrans;     /* segments retransmitted over the connection */
+        } tcp_info;
 } ps_socket;
 
 /* Query flags. Append-only. */
@@ -100,6 +114,8 @@ enum {
          * (netlink only; entering one needs CAP_SYS_ADMIN, others are counted in
          * n_netns_skipped). */
         PS_QUERY_ALL_NETNS = 1 << 5,
+        /* TCP internals (ps_socket.tcp_info) from sock_diag's INET_DIAG_INFO. */
+        PS_QUERY_TCP_INFO = 1 << 6,
 };
 
 typedef struct ps_socket_query {

@@ -164,6 +164,11 @@ extern const struct cli_option votes_options[];
 int votes_option(struct cli *c, int opt, const char *arg);
 int cmd_votes(struct cli *c, int argc, char **argv);
 
+/* The Prometheus exporter (src/exporter/). */
+extern const struct cli_option exporter_options[];
+int exporter_option(struct cli *c, int opt, const char *arg);
+int cmd_exporter(struct cli *c, int argc, char **argv);
+
 /* Parses a port argument with a one-line error; returns 0 or EXIT_USAGE. */
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec);
 

@@ -19,13 +19,12 @@ enum {
         OPT_V6 = '6',
         OPT_NDJSON = 0x300,
         OPT_PROCESS,
-        OPT_STATE,
         OPT_USER,
 };
 
 static struct {
         bool all, ndjson;
-        unsigned protocols, families, states;
+        unsigned protocols, families;
         long long uid;
         const char *process; /* a name, or digits for a pid */
         int pid;             /* the pid when process is one */
@@ -39,8 +38,8 @@ const struct cli_option ls_options[] = {
           NULL },
         { "process", OPT_PROCESS, required_argument, "NAME",
           N_("sockets held by a process name or pid"), NULL },
-        { "state", OPT_STATE, required_argument, "STATE",
-          N_("sockets in a state: listen, estab, unconn, time-wait..."), STATE_WORDS },
+        { "port", OPT_SF_PORT, required_argument, "PORT",
+          N_("local or remote port, range or service name"), NULL },
         { "tcp", OPT_TCP, no_argument, NULL, N_("TCP sockets"), NULL },
         { "udp", OPT_UDP, no_argument, NULL, N_("UDP sockets"), NULL },
         { "user", OPT_USER, required_argument, "USER", N_("sockets owned by a user name or uid"),
@@ -81,16 +80,6 @@ int ls_option(struct cli *c, int o, const char *arg)
                 opt.pid = r == 0 ? (int)v : 0;
                 opt.process = arg;
                 return 0;
-        case OPT_STATE: {
-                ps_sock_state st;
-                if (ps_sock_state_from_string(arg, &st) < 0)
-                        return cli_error(EXIT_USAGE,
-                                         "--state: unknown state \"%.40s\" (listen, estab, "
-                                         "unconn, time-wait, close-wait, syn-sent...)",
-                                         arg);
-                opt.states |= 1u << st;
-                return 0;
-        }
         case OPT_USER: {
                 struct passwd *pw = getpwnam(arg);
                 if (pw)
@@ -102,11 +91,13 @@ int ls_option(struct cli *c, int o, const char *arg)
                 return 0;
         }
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return sockfilter_option(c, o, arg);
 }
 
 static bool process_matches(struct sockview *v, const ps_socket *s)
 {
+        if (!opt.process || opt.pid)
+                return true;
         for (size_t i = 0; i < s->n_pids; i++) {
                 const ps_process *p = sockview_process(v, s->pids[i]);
                 if (p && (!strcmp(p->name, opt.process) || !strcmp(p->exe_basename, opt.process)))
@@ -175,11 +166,17 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         if (c->proto != PS_PROTO_ANY)
                 q.protocols |= 1u << c->proto;
         q.families = opt.families;
-        q.states = opt.states;
         q.uid = opt.uid;
-        if (!opt.all && !opt.states)
+        sockfilter_query(&sockfilter, &q);
+        /* Listeners by default; a summary counts everything, as ss -s does. */
+        if (!opt.all && !sockfilter.states && !sockfilter.summary)
                 q.flags |= PS_QUERY_LISTENING;
         q.pid = opt.pid;
+        /* A summary needs no owners, unless they choose what is counted. */
+        if (sockfilter.summary && !opt.process)
+                q.flags |= PS_QUERY_NO_OWNERS;
+        if (sockfilter.watch)
+                return sockets_watch(c, &q, process_matches, opt.ndjson);
         if ((r = sockview_collect(c, &q, &v)) < 0)
                 return cli_error(EXIT_SYSTEM, "ls: cannot list this machine's sockets: %s",
                                  ps_strerror(r));
@@ -187,22 +184,18 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         print_unsupported_note(&v, q.protocols);
 
         /* Keep the rows asked for. */
-        const ps_socket **keep = malloc((v.list->n ? v.list->n : 1) * sizeof(*keep));
+        size_t n, unknown;
+        const ps_socket **keep = sockfilter_select(&v, process_matches, &n, &unknown);
         if (!keep) {
                 sockview_free(&v);
                 return cli_error(EXIT_SYSTEM, "out of memory");
         }
-        size_t n = 0, unknown = 0;
-        for (size_t i = 0; i < v.list->n; i++) {
-                const ps_socket *s = &v.list->sockets[i];
-                if (opt.process && !q.pid && !process_matches(&v, s))
-                        continue;
-                keep[n++] = s;
-                unknown += s->inode && !s->n_pids;
-        }
 
         r = 0;
-        if (c->json || opt.ndjson) {
+        if (sockfilter.summary) {
+                r = print_summary(c, &v, (const ps_socket *const *)keep, n);
+                n = 1; /* a summary of nothing is still an answer */
+        } else if (c->json || opt.ndjson) {
                 /* Streamed, one socket at a time: a tree of 10,000 sockets would cost
                  * more to build and free than listing them. */
                 static char obuf[1 << 16];
@@ -213,6 +206,8 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                                JSON_SCHEMA_VERSION);
                 for (size_t i = 0; i < n && !r; i++) {
                         json_t *o = json_socket(&v, keep[i], opt.ndjson);
+                        if (sockfilter.info)
+                                json_object_set_new(o, "info", json_socket_info(keep[i]));
                         if (!opt.ndjson)
                                 fputs(i ? ",\n    " : "\n    ", stdout);
                         if (json_line(o, opt.ndjson ? "\n" : "") < 0)
@@ -265,6 +260,11 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                                ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local, w[1],
                                x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc, w[6],
                                w[6] ? x->netns : "", w[6] ? " " : "", x->service);
+                        if (sockfilter.info) {
+                                char info[256];
+                                printf("      %s%s%s\n", sty_dim(c),
+                                       socket_info_text(x->s, info, sizeof(info)), sty_off(c));
+                        }
                 }
                 if (marks[0] || marks[1])
                         printf("\n%s%s%s%s%s\n", sty_dim(c),
@@ -279,7 +279,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         } else {
                 /* Only without --all or --state are the sockets listeners only. */
                 fprintf(stderr, "portscope: no %ssocket matches\n",
-                        opt.all || opt.states ? "" : "listening ");
+                        opt.all || sockfilter.states ? "" : "listening ");
         }
         free(keep);
         sockview_free(&v);

@@ -30,49 +30,73 @@ int who_option(struct cli *c, int opt, const char *arg)
                 ndjson = true;
                 return 0;
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return sockfilter_option(c, opt, arg);
 }
 
 int cmd_who(struct cli *c, int argc, char **argv)
 {
-        ps_port_spec spec;
         ps_socket_query q;
         struct sockview v;
         int r;
 
         if (argc != 1)
-                return cli_error(EXIT_USAGE, "who: expected one PORT[/PROTO] argument");
-        if ((r = cli_parse_spec(argv[0], &spec)))
+                return cli_error(EXIT_USAGE, "who: expected one PORT[/PROTO], range or NAME");
+        /* A port, a range, or every port of a service name. */
+        struct port_set *ports = &sockfilter.either;
+        if ((r = port_set_add(c, ports, "who", argv[0])))
                 return r;
-        if (spec.lo != spec.hi)
-                return cli_error(EXIT_USAGE, "who: %s: expected one port, not a range", argv[0]);
-        ps_proto proto = spec.proto != PS_PROTO_ANY ? spec.proto : c->proto;
-        if (spec.proto != PS_PROTO_ANY && c->proto != PS_PROTO_ANY && spec.proto != c->proto)
+        ps_proto proto = c->proto;
+        unsigned protocols = 0;
+        for (size_t i = 0; i < ports->n; i++) {
+                if (ports->r[i].proto != PS_PROTO_ANY && c->proto != PS_PROTO_ANY &&
+                    ports->r[i].proto != c->proto)
+                        continue;
+                if (ports->r[i].proto == PS_PROTO_ANY)
+                        protocols = 0xff;
+                protocols |= 1u << ports->r[i].proto;
+        }
+        if (!protocols)
                 return cli_error(EXIT_USAGE, "%s: conflicts with --protocol %s", argv[0],
                                  ps_proto_name(c->proto));
+        /* One protocol asked for, by the argument or by --protocol. */
+        if (proto == PS_PROTO_ANY && protocols != 0xff && !(protocols & (protocols - 1)))
+                proto = (ps_proto)__builtin_ctz(protocols);
         ps_socket_query_init(&q);
         q.proc_root = c->proc_root;
         /* Containers' sockets too, where we may enter their namespaces. */
         q.flags |= PS_QUERY_ALL_NETNS;
-        q.port = (int)spec.lo;
         if (proto != PS_PROTO_ANY)
                 q.protocols = 1u << proto;
+        else if (protocols != 0xff)
+                q.protocols = protocols & ~1u;
+        sockfilter_query(&sockfilter, &q);
         /* Listeners only: the kernel then skips its table of connections. */
         if (listening)
                 q.flags |= PS_QUERY_LISTENING;
+        if (sockfilter.summary)
+                q.flags |= PS_QUERY_NO_OWNERS;
+        if (sockfilter.watch)
+                return sockets_watch(c, &q, NULL, ndjson);
         if ((r = sockview_collect(c, &q, &v)) < 0)
                 return cli_error(EXIT_SYSTEM, "who: cannot list this machine's sockets: %s",
                                  ps_strerror(r));
         print_unsupported_note(&v, q.protocols);
-        size_t n = v.list->n, unknown = 0;
-        for (size_t i = 0; i < n; i++)
-                unknown += v.list->sockets[i].inode && !v.list->sockets[i].n_pids;
+        size_t n, unknown;
+        const ps_socket **keep = sockfilter_select(&v, NULL, &n, &unknown);
+        if (!keep) {
+                sockview_free(&v);
+                return cli_error(EXIT_SYSTEM, "out of memory");
+        }
 
-        if (c->json || ndjson) {
+        if (sockfilter.summary) {
+                r = print_summary(c, &v, (const ps_socket *const *)keep, n);
+        } else if (c->json || ndjson) {
                 json_t *arr = json_array();
                 r = 0;
                 for (size_t i = 0; i < n && !r; i++) {
-                        json_t *o = json_socket(&v, &v.list->sockets[i], ndjson);
+                        json_t *o = json_socket(&v, keep[i], ndjson);
+                        if (sockfilter.info)
+                                json_object_set_new(o, "info", json_socket_info(keep[i]));
                         if (ndjson) {
                                 if (json_build_failed() || !o ||
                                     json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
@@ -86,28 +110,44 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 if (ndjson) {
                         json_decref(arr);
                 } else {
-                        json_t *doc =
-                                json_pack("{s:i, s:o, s:o, s:o}", "port", (int)spec.lo, "protocol",
-                                          proto == PS_PROTO_ANY ? json_null()
-                                                                : json_string(ps_proto_name(proto)),
-                                          "sockets", arr, "scan", json_sockets_meta(&v));
+                        /* "port" is the first port asked for; "ports" all of them. */
+                        json_t *pa = json_array();
+                        for (size_t i = 0; i < ports->n; i++)
+                                json_array_append_new(
+                                        pa, json_pack("{s:i, s:i, s:o}", "low", (int)ports->r[i].lo,
+                                                      "high", (int)ports->r[i].hi, "protocol",
+                                                      ports->r[i].proto == PS_PROTO_ANY
+                                                              ? json_null()
+                                                              : json_string(ps_proto_name(
+                                                                        ports->r[i].proto))));
+                        json_t *doc = json_pack(
+                                "{s:i, s:o, s:o, s:o, s:o}", "port", (int)ports->r[0].lo,
+                                "protocol",
+                                proto == PS_PROTO_ANY ? json_null()
+                                                      : json_string(ps_proto_name(proto)),
+                                "ports", pa, "sockets", arr, "scan", json_sockets_meta(&v));
                         r = json_emit(json_doc("who", doc));
                 }
-                sockview_free(&v);
-                return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
+        } else if (!n) {
+                bool add_proto = proto != PS_PROTO_ANY && !strchr(argv[0], '/');
+                bool number = argv[0][0] >= '0' && argv[0][0] <= '9' && !strchr(argv[0], '-');
+                fprintf(stderr, "portscope: no socket on this machine uses %s%s%s%s\n",
+                        number ? "port " : "", argv[0], add_proto ? "/" : "",
+                        add_proto ? ps_proto_name(proto) : "");
+        } else {
+                sockview_widths(&v);
+                for (size_t i = 0; i < n; i++) {
+                        print_socket_block(&v, keep[i], "");
+                        if (sockfilter.info) {
+                                char info[256];
+                                printf("      %s\n", socket_info_text(keep[i], info, sizeof(info)));
+                        }
+                }
+                print_unreadable_note(&v, unknown);
         }
-
-        if (!n) {
-                fprintf(stderr, "portscope: no socket on this machine uses port %u%s%s\n", spec.lo,
-                        proto != PS_PROTO_ANY ? "/" : "",
-                        proto != PS_PROTO_ANY ? ps_proto_name(proto) : "");
-                sockview_free(&v);
-                return EXIT_NOTFOUND;
-        }
-        sockview_widths(&v);
-        for (size_t i = 0; i < n; i++)
-                print_socket_block(&v, &v.list->sockets[i], "");
-        print_unreadable_note(&v, unknown);
+        free(keep);
         sockview_free(&v);
-        return EXIT_FOUND;
+        if (r)
+                return r;
+        return n || sockfilter.summary ? EXIT_FOUND : EXIT_NOTFOUND;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sockets-view.h"
 
 #ifndef PS_DOCDIR
 #define PS_DOCDIR "/usr/share/doc/portscope"
@@ -71,6 +72,15 @@ const struct command cli_commands[] = {
           cmd_export,
           { export_options },
           export_option },
+        { "exporter",
+          "[OPTIONS]",
+          N_("serve listeners and audit findings to Prometheus (/metrics)"),
+          "portscope exporter --textfile /var/lib/prometheus/node-exporter",
+          NULL,
+          0,
+          cmd_exporter,
+          { exporter_options },
+          exporter_option },
         { "help",
           "[COMMAND]",
           N_("this help, or a command's options and an example"),
@@ -92,11 +102,11 @@ const struct command cli_commands[] = {
         { "ls",
           "[OPTIONS]",
           N_("sockets on this machine, with process and service"),
-          "portscope ls -t --process=sshd",
+          "portscope ls -t --sport=ssh",
           NULL,
           0,
           cmd_ls,
-          { ls_options },
+          { ls_options, sockets_filter_options },
           ls_option },
         { "name",
           "NAME[/PROTO]",
@@ -172,12 +182,12 @@ const struct command cli_commands[] = {
           votes_option },
         { "who",
           "PORT[/PROTO]",
-          N_("every local socket on a port, with its process"),
+          N_("every local socket on a port, range or service, with its process"),
           "portscope who ssh",
           "@port",
           1,
           cmd_who,
-          { who_options },
+          { who_options, sockets_filter_options },
           who_option },
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `portscope exporter`: this machine's listeners and audit findings for
+ * Prometheus, served over HTTP on /metrics or written as a node_exporter
+ * textfile (docs/prometheus/README.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../cli/cli.h"
+#include "exporter.h"
+#include "fileio.h"
+#include "i18n.h"
+#include "metrics.h"
+
+#define DEFAULT_CONFIG "/etc/portscope/audit.conf"
+#define TEXTFILE_NAME "portscope.prom"
+
+enum { OPT_CONFIG = 0x500, OPT_LISTEN, OPT_NETNS, OPT_TEXTFILE };
+
+static struct {
+        const char *config, *listen, *netns, *textfile;
+} opt;
+
+const struct cli_option exporter_options[] = {
+        { "config", OPT_CONFIG, required_argument, "PATH",
+          N_("accepted findings (default /etc/portscope/audit.conf)"), "@file" },
+        { "listen", OPT_LISTEN, required_argument, "ADDR:PORT",
+          N_("serve /metrics there (default 127.0.0.1:2693)"), NULL },
+        { "netns", OPT_NETNS, required_argument, "PATH",
+          N_("inspect the network namespace at PATH (/run/netns/NAME)"), "@file" },
+        { "textfile", OPT_TEXTFILE, required_argument, "DIR",
+          N_("write DIR/portscope.prom once, for node_exporter, and exit"), "@dir" },
+        { 0 },
+};
+
+int exporter_option(struct cli *c, int o, const char *arg)
+{
+        const char **slot = o == OPT_CONFIG     ? &opt.config
+                            : o == OPT_LISTEN   ? &opt.listen
+                            : o == OPT_NETNS    ? &opt.netns
+                            : o == OPT_TEXTFILE ? &opt.textfile
+                                                : NULL;
+        if (!slot)
+                return cli_error(EXIT_USAGE, _("unexpected option"));
+        if (!*arg)
+                return cli_error(EXIT_USAGE, _("exporter: an option was given an empty value"));
+        *slot = arg;
+        return 0;
+}
+
+/* Opens the namespace to inspect and our own, so that a scan can enter the
+ * one and return to the other. */
+static int open_netns(const char *path, struct exporter *e)
+{
+        e->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (e->netns_fd < 0)
+                return cli_error(errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_SYSTEM,
+                                 _("--netns: %s: %s"), path, strerror(errno));
+        e->home_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (e->home_netns_fd < 0)
+                return cli_error(EXIT_SYSTEM, _("--netns: cannot open this thread's namespace: %s"),
+                                 strerror(errno));
+        /* Try it once now, so a mistake is an error at start, not a scrape error. */
+        if (setns(e->netns_fd, CLONE_NEWNET) < 0) {
+                int err = errno;
+                if (err == EINVAL)
+                        return cli_error(EXIT_USAGE, _("--netns: %s: not a network namespace"),
+                                         path);
+                if (err == EPERM)
+                        return cli_error(EXIT_SYSTEM,
+                                         _("--netns: %s: entering a network namespace needs "
+                                           "CAP_SYS_ADMIN (run as root)"),
+                                         path);
+                return cli_error(EXIT_SYSTEM, _("--netns: %s: %s"), path, strerror(err));
+        }
+        if (setns(e->home_netns_fd, CLONE_NEWNET) < 0)
+                return cli_error(EXIT_SYSTEM, _("--netns: cannot return to this namespace: %s"),
+                                 strerror(errno));
+        return 0;
+}
+
+/* Writes DIR/portscope.prom: a temporary file in DIR, fsync'd, renamed over it. */
+static int write_textfile(struct exporter *e, const char *dir)
+{
+        struct stat st;
+        char *buf = NULL, *path = NULL;
+        size_t len;
+        int r;
+
+        if (stat(dir, &st) < 0)
+                return cli_error(errno == ENOENT ? EXIT_USAGE : EXIT_SYSTEM,
+                                 _("--textfile: %s: %s"), dir, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+                return cli_error(EXIT_USAGE, _("--textfile: %s: not a directory"), dir);
+        if (asprintf(&path, "%s/%s", dir, TEXTFILE_NAME) < 0)
+                return cli_error(EXIT_SYSTEM, _("out of memory"));
+        r = exporter_scrape(e, PROM_FORMAT_TEXT, &buf, &len);
+        if (r < 0)
+                r = cli_error(EXIT_SYSTEM, _("exporter: the metrics could not be written: %s"),
+                              ps_strerror(r));
+        else if ((r = ps_write_atomic(path, buf, len, 0644)) < 0)
+                r = cli_error(EXIT_SYSTEM, _("--textfile: writing %s: %s"), path, strerror(-r));
+        free(buf);
+        free(path);
+        return r;
+}
+
+int cmd_exporter(struct cli *c, int argc, char **argv)
+{
+        struct exporter e = { .netns_fd = -1, .home_netns_fd = -1 };
+        const char *config = opt.config ? opt.config : DEFAULT_CONFIG;
+        ps_audit_config *conf = NULL;
+        char err[512];
+        int r;
+
+        if (argc != 0)
+                return cli_error(EXIT_USAGE, _("exporter: unexpected argument \"%.40s\""), argv[0]);
+        if (opt.textfile && opt.listen)
+                return cli_error(EXIT_USAGE, _("exporter: --textfile and --listen exclude each "
+                                               "other (a file, or a server)"));
+        if ((r = cli_db(c, (ps_db **)&e.db)))
+                return r;
+        if ((r = cli_notes(c, (ps_notes **)&e.notes)))
+                return r;
+        r = ps_audit_config_load(config, &conf, err, sizeof(err));
+        /* The default file is optional; one named with --config is not. */
+        if (r == -ENOENT && !opt.config)
+                r = 0;
+        else if (r == -EBADMSG)
+                return cli_error(EXIT_USAGE, "%s", err);
+        else if (r < 0)
+                return cli_error(r == -ENOENT ? EXIT_USAGE : EXIT_SYSTEM, _("--config: %s: %s"),
+                                 config, ps_strerror(r));
+        e.config = conf;
+        e.proc_root = c->proc_root;
+
+        if (opt.netns && (r = open_netns(opt.netns, &e)))
+                goto out;
+        if (opt.textfile)
+                r = write_textfile(&e, opt.textfile);
+        else
+                r = exporter_serve(&e, opt.listen ? opt.listen : EXPORTER_DEFAULT_LISTEN);
+out:
+        if (e.netns_fd >= 0)
+                close(e.netns_fd);
+        if (e.home_netns_fd >= 0)
+                close(e.home_netns_fd);
+        ps_audit_config_free(conf);
+        return r;
+}
