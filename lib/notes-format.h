@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define PS_NOTES_MAGIC "PSNOTES1"
-#define PS_NOTES_VERSION 2
+#define PS_NOTES_VERSION 3
 
 /* Hard caps, shared by the parser (for files from outside) and the reader. */
 #define PS_NOTES_MAX_NOTES 4096u
@@ -38,7 +38,9 @@ struct ps_noteshdr {
         uint32_t off_sources; /* struct ps_dbnotesource[n_sources] */
         uint32_t off_strings; /* NUL-terminated strings; offset 0 is "" */
         uint32_t strings_size;
-        uint32_t reserved[18]; /* zero; room to grow */
+        uint32_t n_l10n;       /* translations (docs/translations.md) */
+        uint32_t off_l10n;     /* struct ps_dbnotel10n[n_l10n], by note, then language */
+        uint32_t reserved[16]; /* zero; room to grow */
 };
 
 struct ps_dbnote {
@@ -62,9 +64,22 @@ struct ps_dbnotesource {
 
 #define PS_DBSOURCE_UNREADABLE 1u /* quote holds why the page could not be read */
 
+/* A note's translation, data/notes/l10n/LL/SLUG.md: title and body; the
+ * ports and sources are the original's. */
+struct ps_dbnotel10n {
+        uint32_t note;        /* index of the original */
+        char lang[4];         /* "de", NUL-padded */
+        uint32_t title, body; /* string offsets */
+        uint32_t flags;       /* PS_DBL10N_* */
+};
+
+#define PS_DBL10N_STALE 1u  /* translates an older revision of the original */
+#define PS_NOTE_MAX_L10N 8u /* translations of one note */
+
 _Static_assert(sizeof(struct ps_noteshdr) == 128, "notes header layout");
 _Static_assert(sizeof(struct ps_dbnote) == 40, "note layout");
 _Static_assert(sizeof(struct ps_dbnoteport) == 8, "note port layout");
 _Static_assert(sizeof(struct ps_dbnotesource) == 24, "note source layout");
+_Static_assert(sizeof(struct ps_dbnotel10n) == 20, "note translation layout");
 
 #endif

@@ -2,7 +2,9 @@
 /* The note-file parser, the cross-note checks and the compiler. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +18,28 @@
 #include "notes-set.h"
 #include "util.h"
 
-enum { KEY_PORTS, KEY_TITLE, KEY_TAGS, KEY_SOURCE, KEY_QUOTE, KEY_CONFIDENCE, _KEY_MAX };
-static const char *const key_names[] = {
-        "ports", "title", "tags", "source", "quote", "confidence"
+enum {
+        KEY_TRANSLATES,
+        KEY_PORTS,
+        KEY_TITLE,
+        KEY_TAGS,
+        KEY_SOURCE,
+        KEY_QUOTE,
+        KEY_CONFIDENCE,
+        _KEY_MAX
 };
+static const char *const key_names[] = { "translates", "ports", "title",     "tags",
+                                         "source",     "quote", "confidence" };
+
+/* The languages notes are translated into (po/LINGUAS). */
+static const char *const l10n_langs[] = { "de", "cs", "pt", "el", "ug" };
 
 /* Tags a note may carry together with `unknown`: they claim no use. */
 #define TAGS_NO_USE ((1ull << PS_TAG_OFFICIAL) | (1ull << PS_TAG_UNKNOWN))
 
 struct parser {
         const char *file;
+        const char *lang; /* a translation's language, or NULL */
         unsigned line;
         char *err;
         size_t errsize;
@@ -68,6 +82,9 @@ void ps_noteset_free(ps_noteset *set)
         for (size_t i = 0; i < set->n; i++)
                 note_free(&set->notes[i]);
         free(set->notes);
+        for (size_t i = 0; i < set->n_l10n; i++)
+                note_free(&set->l10n[i]);
+        free(set->l10n);
         ps_noteset_init(set);
 }
 
@@ -399,11 +416,16 @@ static int parse_header_line(struct parser *p, ps_rawnote *n, char *line, int *l
         for (int k = 0; k < _KEY_MAX; k++)
                 if (!strcmp(line, key_names[k]))
                         key = k;
-        if (key < 0)
+        if (key < 0 || (key == KEY_TRANSLATES && !p->lang))
                 return fail(p,
                             "unknown key \"%.20s\" (keys: ports, title, tags, source, "
                             "quote, confidence)",
                             line);
+        if (p->lang && key > KEY_TITLE)
+                return fail(p,
+                            "\"%s\" in a translation: it has only translates, ports and "
+                            "title; tags, sources and confidence are the original's",
+                            key_names[key]);
         /* Each source may be followed by its quote, then the next source. */
         if (key < *last_key && !(key == KEY_SOURCE && *last_key == KEY_QUOTE))
                 return fail(p,
@@ -421,6 +443,14 @@ static int parse_header_line(struct parser *p, ps_rawnote *n, char *line, int *l
         *last_key = key;
         seen[key]++;
         switch (key) {
+        case KEY_TRANSLATES: {
+                char *end;
+                if (strlen(v) != 16 || strspn(v, "0123456789abcdef") != 16)
+                        return fail(p, "translates: expected the original's revision, 16 "
+                                       "hex digits (psnotes --revision FILE)");
+                n->revision = strtoull(v, &end, 16);
+                return 0;
+        }
         case KEY_PORTS:
                 return parse_ports(p, n, v);
         case KEY_TITLE: {
@@ -499,11 +529,15 @@ static int parse_note(struct parser *p, ps_rawnote *n, const char *data, size_t 
                         in_header = 0;
                         static const int required[] = { KEY_PORTS, KEY_TITLE, KEY_TAGS,
                                                         KEY_SOURCE };
-                        for (size_t k = 0; k < PS_ELEMENTSOF(required); k++)
-                                if (!seen[required[k]])
+                        static const int required_l10n[] = { KEY_TRANSLATES, KEY_PORTS, KEY_TITLE };
+                        const int *req = p->lang ? required_l10n : required;
+                        size_t n_req =
+                                p->lang ? PS_ELEMENTSOF(required_l10n) : PS_ELEMENTSOF(required);
+                        for (size_t k = 0; k < n_req; k++)
+                                if (!seen[req[k]])
                                         return fail(p, "the header has no \"%s\" line%s",
-                                                    key_names[required[k]],
-                                                    required[k] == KEY_SOURCE
+                                                    key_names[req[k]],
+                                                    req[k] == KEY_SOURCE
                                                             ? " (every note cites a source)"
                                                             : "");
                         continue;
@@ -527,20 +561,36 @@ static int parse_note(struct parser *p, ps_rawnote *n, const char *data, size_t 
         return 0;
 }
 
-int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t len, char *err,
-                   size_t errsize)
+/* Parses one original (lang NULL) or translation into the set. */
+static int add_note(ps_noteset *set, const char *file, const char *lang, const char *data,
+                    size_t len, char *err, size_t errsize)
 {
-        struct parser p = { .file = file, .err = err, .errsize = errsize };
-        ps_rawnote n;
+        struct parser p = { .file = file, .lang = lang, .err = err, .errsize = errsize };
+        ps_rawnote n, **arr = lang ? &set->l10n : &set->notes;
+        size_t *count = lang ? &set->n_l10n : &set->n,
+               *alloc = lang ? &set->alloc_l10n : &set->alloc;
+        size_t cap = lang ? PS_NOTES_MAX_NOTES * PS_NOTE_MAX_L10N : PS_NOTES_MAX_NOTES;
         int r;
 
         if (errsize)
                 err[0] = '\0';
         memset(&n, 0, sizeof(n));
-        if (set->n >= PS_NOTES_MAX_NOTES) {
+        if (*count >= cap) {
                 p.line = 1;
-                fail(&p, "more than %u notes", PS_NOTES_MAX_NOTES);
+                fail(&p, "more than %zu %s", cap, lang ? "translations" : "notes");
                 return -E2BIG;
+        }
+        if (lang) {
+                size_t k = 0;
+                while (k < PS_ELEMENTSOF(l10n_langs) && strcmp(lang, l10n_langs[k]))
+                        k++;
+                p.line = 1;
+                if (k == PS_ELEMENTSOF(l10n_langs))
+                        return fail(&p,
+                                    "\"%.20s\" is not a language portscope is translated "
+                                    "into (de, cs, pt, el, ug)",
+                                    lang);
+                memcpy(n.lang, lang, strlen(lang) + 1);
         }
         if (!(n.file = strdup(file)))
                 return -ENOMEM;
@@ -550,21 +600,33 @@ int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t l
                 note_free(&n);
                 return r;
         }
-        if (set->n == set->alloc) {
-                size_t a = set->alloc ? set->alloc * 2 : 64;
-                ps_rawnote *nn = realloc(set->notes, a * sizeof(*nn));
+        if (*count == *alloc) {
+                size_t a = *alloc ? *alloc * 2 : 64;
+                ps_rawnote *nn = realloc(*arr, a * sizeof(*nn));
                 if (!nn) {
                         note_free(&n);
                         return -ENOMEM;
                 }
-                set->notes = nn;
-                set->alloc = a;
+                *arr = nn;
+                *alloc = a;
         }
-        set->notes[set->n++] = n;
+        (*arr)[(*count)++] = n;
         return 0;
 }
 
-int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t errsize)
+int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t len, char *err,
+                   size_t errsize)
+{
+        return add_note(set, file, NULL, data, len, err, errsize);
+}
+
+int ps_noteset_add_l10n(ps_noteset *set, const char *file, const char *lang, const char *data,
+                        size_t len, char *err, size_t errsize)
+{
+        return add_note(set, file, lang, data, len, err, errsize);
+}
+
+static int add_file(ps_noteset *set, const char *path, const char *lang, char *err, size_t errsize)
 {
         char *buf;
         size_t got;
@@ -575,9 +637,20 @@ int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t err
                 snprintf(err, errsize, "%s: %s", path, strerror(-r));
                 return r;
         }
-        r = ps_noteset_add(set, path, buf, got, err, errsize);
+        r = add_note(set, path, lang, buf, got, err, errsize);
         free(buf);
         return r;
+}
+
+int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t errsize)
+{
+        return add_file(set, path, NULL, err, errsize);
+}
+
+int ps_noteset_add_l10n_file(ps_noteset *set, const char *path, const char *lang, char *err,
+                             size_t errsize)
+{
+        return add_file(set, path, lang, err, errsize);
 }
 
 static int cmp_slug(const void *a, const void *b)
@@ -625,6 +698,92 @@ static const char *tags_str(uint64_t tags, char *buf, size_t size)
         return buf;
 }
 
+static int cmp_l10n(const void *a, const void *b)
+{
+        const ps_rawnote *x = a, *y = b;
+        int c = strcmp(x->slug, y->slug);
+        return c ? c : strcmp(x->lang, y->lang);
+}
+
+/* The original of a translation in a set sorted by slug, or NULL. */
+static const ps_rawnote *original_of(const ps_noteset *set, const ps_rawnote *t)
+{
+        ps_rawnote key = { .slug = t->slug };
+        return bsearch(&key, set->notes, set->n, sizeof(*set->notes), cmp_slug);
+}
+
+static bool same_ports(const ps_rawnote *a, const ps_rawnote *b)
+{
+        if (a->n_ports != b->n_ports)
+                return false;
+        for (size_t i = 0; i < a->n_ports; i++) {
+                bool found = false;
+                for (size_t j = 0; j < b->n_ports && !found; j++)
+                        found = !memcmp(&a->ports[i], &b->ports[j], sizeof(a->ports[i]));
+                if (!found)
+                        return false;
+        }
+        return true;
+}
+
+uint64_t ps_note_revision(const char *title, const char *body)
+{
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (const char *s = title; *s; s++)
+                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+        h = (h ^ '\n') * 0x100000001b3ull;
+        for (const char *s = body; *s; s++)
+                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+        return h;
+}
+
+/* Translations: of an existing note, for its ports, each language once. */
+static int check_l10n(ps_noteset *set, ps_note_report report, void *ctx)
+{
+        int problems = 0;
+        qsort(set->l10n, set->n_l10n, sizeof(*set->l10n), cmp_l10n);
+        for (size_t i = 0; i < set->n_l10n; i++) {
+                const ps_rawnote *t = &set->l10n[i];
+                const ps_rawnote *o = original_of(set, t);
+                if (i && !cmp_l10n(&set->l10n[i - 1], t)) {
+                        reportf(report, ctx, "%s:1: a second %s translation of %s (also %s)",
+                                t->file, t->lang, t->slug, set->l10n[i - 1].file);
+                        problems++;
+                }
+                if (!o) {
+                        reportf(report, ctx,
+                                "%s:1: translates no note: there is no %s.md beside "
+                                "data/notes/l10n/",
+                                t->file, t->slug);
+                        problems++;
+                } else if (!same_ports(t, o)) {
+                        reportf(report, ctx,
+                                "%s:%u: the ports differ from the original's (%s): a "
+                                "translation covers the same ports",
+                                t->file, t->port_line[0], o->file);
+                        problems++;
+                }
+        }
+        return problems;
+}
+
+int ps_noteset_stale(const ps_noteset *set, ps_note_report report, void *ctx)
+{
+        int stale = 0;
+        for (size_t i = 0; i < set->n_l10n; i++) {
+                const ps_rawnote *t = &set->l10n[i], *o = original_of(set, t);
+                uint64_t rev = o ? ps_note_revision(o->title, o->body) : 0;
+                if (!o || rev == t->revision)
+                        continue;
+                reportf(report, ctx,
+                        "%s:1: stale: translates revision %016" PRIx64 " of %s, which is now "
+                        "%016" PRIx64 "; shown in English until it is updated",
+                        t->file, t->revision, o->file, rev);
+                stale++;
+        }
+        return stale;
+}
+
 int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx)
 {
         int problems = 0;
@@ -666,6 +825,7 @@ int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx)
                         }
                 }
         }
+        problems += check_l10n(set, report, ctx);
         return problems;
 }
 
@@ -704,8 +864,10 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         struct ps_dbnote *notes = calloc(set->n ? set->n : 1, sizeof(*notes));
         struct ps_dbnoteport *ports = calloc(n_ports ? n_ports : 1, sizeof(*ports));
         struct ps_dbnotesource *sources = calloc(n_sources ? n_sources : 1, sizeof(*sources));
+        struct ps_dbnotel10n *l10n = calloc(set->n_l10n ? set->n_l10n : 1, sizeof(*l10n));
+        size_t n_l10n = 0;
         ps_dynbuf_init(&strings, PS_NOTES_MAX_SIZE / 2);
-        if (!notes || !ports || !sources || ps_dynbuf_addc(&strings, '\0') < 0) {
+        if (!notes || !ports || !sources || !l10n || ps_dynbuf_addc(&strings, '\0') < 0) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -740,6 +902,18 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
                                 r = pool_add(&strings, rs->read_date, &sources[si].read_date);
                 }
         }
+        /* Translations, in the check's order: by slug (the notes' order), then language. */
+        for (size_t i = 0; i < set->n_l10n && r >= 0; i++) {
+                const ps_rawnote *t = &set->l10n[i], *o = original_of(set, t);
+                if (!o)
+                        continue;
+                struct ps_dbnotel10n *d = &l10n[n_l10n++];
+                d->note = (uint32_t)(o - set->notes);
+                memcpy(d->lang, t->lang, sizeof(d->lang));
+                d->flags = ps_note_revision(o->title, o->body) == t->revision ? 0 : PS_DBL10N_STALE;
+                if ((r = pool_add(&strings, t->title, &d->title)) >= 0)
+                        r = pool_add(&strings, t->body, &d->body);
+        }
         if (r < 0)
                 goto out;
 
@@ -757,6 +931,9 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         off = align4(off + n_ports * sizeof(*ports));
         h.off_sources = (uint32_t)off;
         off = align4(off + n_sources * sizeof(*sources));
+        h.n_l10n = (uint32_t)n_l10n;
+        h.off_l10n = (uint32_t)off;
+        off = align4(off + n_l10n * sizeof(*l10n));
         h.off_strings = (uint32_t)off;
         h.strings_size = (uint32_t)strings.len;
         off = align4(off + strings.len);
@@ -773,6 +950,7 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         memcpy(img + h.off_notes, notes, set->n * sizeof(*notes));
         memcpy(img + h.off_ports, ports, n_ports * sizeof(*ports));
         memcpy(img + h.off_sources, sources, n_sources * sizeof(*sources));
+        memcpy(img + h.off_l10n, l10n, n_l10n * sizeof(*l10n));
         memcpy(img + h.off_strings, strings.buf, strings.len);
         h.crc32 = (uint32_t)crc32(0L, img + sizeof(h), (uInt)(off - sizeof(h)));
         memcpy(img, &h, sizeof(h));
@@ -782,6 +960,7 @@ out:
         free(notes);
         free(ports);
         free(sources);
+        free(l10n);
         ps_dynbuf_free(&strings);
         return r;
 }

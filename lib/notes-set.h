@@ -33,11 +33,16 @@ typedef struct ps_rawnote {
         ps_rawsource *sources;
         size_t n_sources;
         unsigned title_line, tags_line;
+        /* Translations only (data/notes/l10n/LL/SLUG.md): */
+        char lang[4];      /* "de"; "" for an original */
+        uint64_t revision; /* the original's revision it translates */
 } ps_rawnote;
 
 typedef struct ps_noteset {
         ps_rawnote *notes;
         size_t n, alloc;
+        ps_rawnote *l10n; /* translations, sorted by slug then language by the check */
+        size_t n_l10n, alloc_l10n;
 } ps_noteset;
 
 /* Receives one "FILE:LINE: problem" line (no newline). */
@@ -57,9 +62,29 @@ int ps_noteset_add(ps_noteset *set, const char *file, const char *data, size_t l
 int ps_noteset_add_file(ps_noteset *set, const char *path, char *err, size_t errsize);
 
 /*
+ * A translation of a note into lang ("de", one of ps_i18n's languages):
+ * data/notes/l10n/LL/SLUG.md with the header "translates: REVISION", the
+ * original's "ports:" and a translated "title:", then the translated body.
+ */
+int ps_noteset_add_l10n(ps_noteset *set, const char *file, const char *lang, const char *data,
+                        size_t len, char *err, size_t errsize);
+int ps_noteset_add_l10n_file(ps_noteset *set, const char *path, const char *lang, char *err,
+                             size_t errsize);
+
+/* The revision of a note a translation names: FNV-1a 64 of its title, a
+ * newline and its body, the text a translation translates. */
+uint64_t ps_note_revision(const char *title, const char *body);
+
+/* Calls report for every translation of an older revision (not a problem:
+ * it is shown in English until updated); returns how many. Run after check. */
+int ps_noteset_stale(const ps_noteset *set, ps_note_report report, void *ctx);
+
+/*
  * Sorts the notes by slug and checks them against each other: duplicate
  * slugs, the same title for the same port, a note tagged `unknown` where
- * another documents use. Calls report for every problem; returns how many.
+ * another documents use; a translation of no note, into a language not
+ * translated, or for other ports than its original's. Calls report for every
+ * problem; returns how many.
  */
 int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx);
 

@@ -19,6 +19,7 @@ struct ps_notes {
         const struct ps_dbnote *notes;
         const struct ps_dbnoteport *ports;
         const struct ps_dbnotesource *sources;
+        const struct ps_dbnotel10n *l10n;
         const char *strings;
 };
 
@@ -98,6 +99,7 @@ static void bind_sections(struct ps_notes *n)
         n->notes = (const void *)(n->base + h->off_notes);
         n->ports = (const void *)(n->base + h->off_ports);
         n->sources = (const void *)(n->base + h->off_sources);
+        n->l10n = (const void *)(n->base + h->off_l10n);
         n->strings = (const char *)n->base + h->off_strings;
 }
 
@@ -121,7 +123,9 @@ static int validate(struct ps_notes *n)
             !section_ok(h, h->off_ports, (uint64_t)h->n_ports * sizeof(struct ps_dbnoteport)) ||
             !section_ok(h, h->off_sources,
                         (uint64_t)h->n_sources * sizeof(struct ps_dbnotesource)) ||
-            !section_ok(h, h->off_strings, h->strings_size) || h->strings_size < 1)
+            !section_ok(h, h->off_strings, h->strings_size) || h->strings_size < 1 ||
+            h->n_l10n > h->n_notes * PS_NOTE_MAX_L10N ||
+            !section_ok(h, h->off_l10n, (uint64_t)h->n_l10n * sizeof(struct ps_dbnotel10n)))
                 return -EBADMSG;
         if (crc32(0L, n->base + h->hdr_size, h->total_size - h->hdr_size) != h->crc32)
                 return -EBADMSG;
@@ -160,6 +164,19 @@ static int validate(struct ps_notes *n)
                 if (s->kind >= _PS_SOURCE_MAX || s->title >= h->strings_size ||
                     s->url >= h->strings_size || s->quote >= h->strings_size ||
                     s->read_date >= h->strings_size || s->flags & ~PS_DBSOURCE_UNREADABLE)
+                        return -EBADMSG;
+        }
+        /* Translations: by note, then language, each language once per note. */
+        for (uint32_t i = 0; i < h->n_l10n; i++) {
+                const struct ps_dbnotel10n *t = &n->l10n[i];
+                if (t->note >= h->n_notes || !t->title || !t->body || t->title >= h->strings_size ||
+                    t->body >= h->strings_size || t->flags & ~PS_DBL10N_STALE || !t->lang[0] ||
+                    t->lang[3] ||
+                    strnlen(t->lang, 4) != strspn(t->lang, "abcdefghijklmnopqrstuvwxyz"))
+                        return -EBADMSG;
+                if (i && (n->l10n[i - 1].note > t->note ||
+                          (n->l10n[i - 1].note == t->note &&
+                           strncmp(n->l10n[i - 1].lang, t->lang, 4) >= 0)))
                         return -EBADMSG;
         }
         return 0;
@@ -271,6 +288,34 @@ PS_EXPORT int ps_note_get_source(const ps_notes *notes, const ps_note *note, uns
         ret_source->read_date = notes->strings + s->read_date;
         ret_source->unreadable = s->flags & PS_DBSOURCE_UNREADABLE;
         return 0;
+}
+
+PS_EXPORT int ps_note_translate(const ps_notes *notes, const ps_note *note, const char *lang,
+                                ps_note *ret_note)
+{
+        if (!note || !lang || note->id >= notes->h->n_notes)
+                return -EINVAL;
+        /* A handful of translations per note: find the note's run by bisection. */
+        uint32_t lo = 0, hi = notes->h->n_l10n;
+        while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (notes->l10n[mid].note < note->id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (uint32_t i = lo; i < notes->h->n_l10n && notes->l10n[i].note == note->id; i++) {
+                const struct ps_dbnotel10n *t = &notes->l10n[i];
+                if (strlen(lang) >= sizeof(t->lang) || strncmp(t->lang, lang, sizeof(t->lang)))
+                        continue;
+                if (t->flags & PS_DBL10N_STALE)
+                        return -ESTALE;
+                *ret_note = *note;
+                ret_note->title = notes->strings + t->title;
+                ret_note->body = notes->strings + t->body;
+                return 0;
+        }
+        return -ENOENT;
 }
 
 /* Whether a note has a port item containing port over proto. */

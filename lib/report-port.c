@@ -318,6 +318,23 @@ static const ps_note *note_with(const ps_port_report *r, ps_tag tag)
         return NULL;
 }
 
+/* A note about this port itself rather than a whole span of ports (the
+ * ephemeral range, NodePorts): the first whose port item around the port is
+ * narrower than SPECIFIC_SPAN, or NULL. */
+#define SPECIFIC_SPAN 64
+
+static const ps_note *specific_note(const ps_port_report *r)
+{
+        for (size_t i = 0; i < r->n_notes; i++) {
+                const struct note_entry *e = &priv(r)->notes[i];
+                for (size_t k = 0; k < e->n.n_ports; k++)
+                        if (e->ports[k].lo <= r->port && r->port <= e->ports[k].hi &&
+                            e->ports[k].hi - e->ports[k].lo < SPECIFIC_SPAN)
+                                return &e->n.note;
+        }
+        return NULL;
+}
+
 static const char *assignee(const ps_db *db, const ps_record *rec)
 {
         ps_person who;
@@ -435,7 +452,6 @@ static void faq_uses(ps_port_report *r, const ps_report_group *h)
 
 static void faq_own(ps_port_report *r, const ps_report_opts *o, const ps_report_group *h)
 {
-        struct port_priv *p = priv(r);
         ps_faq_answer a;
         const char *text = "";
         if (r->port == 0)
@@ -443,9 +459,9 @@ static void faq_own(ps_port_report *r, const ps_report_opts *o, const ps_report_
         else if (has_service(r)) {
                 a = PS_FAQ_OWN_TAKEN;
                 text = *h->record.name ? h->record.name : h->record.description;
-        } else if (r->n_notes) {
+        } else if (specific_note(r)) {
                 a = PS_FAQ_OWN_NOTED;
-                text = p->notes[0].n.note.title;
+                text = specific_note(r)->title;
         } else if (r->status == PS_PORT_RESERVED)
                 a = PS_FAQ_OWN_RESERVED;
         else if (ps_port_browser_unsafe(r->port))
@@ -461,7 +477,7 @@ static void faq_own(ps_port_report *r, const ps_report_opts *o, const ps_report_
                 if (!r->suggested_port)
                         return; /* no free port anywhere: nothing true to suggest */
         }
-        ps_report_item *f = item(p->faq, &r->n_faq, a, PS_FAQ_OWN_SERVICE, r->port);
+        ps_report_item *f = item(priv(r)->faq, &r->n_faq, a, PS_FAQ_OWN_SERVICE, r->port);
         f->number = r->suggested_port;
         f->text = text;
 }
@@ -574,6 +590,7 @@ PS_EXPORT int ps_port_report_build(const ps_report_opts *opts, unsigned port, ps
         r->proto = proto;
         r->registry_date = ps_db_date(o.db);
         ps_range_classify(port, &r->range);
+        r->range_note = port == 0 ? PS_RANGE_NOTE_ZERO : PS_RANGE_NOTE_CLASS;
 
         if ((k = collect_groups(r, o.db)) < 0 || (k = collect_notes(r, o.notes)) < 0 ||
             (k = collect_prevalence(r, &o)) < 0 ||

@@ -3,7 +3,8 @@
 # own listeners), one exporter per host on its own 127.0.0.N in this
 # namespace inspecting its host with --netns, and one real Prometheus
 # (Debian's) scraping them every second with docs/prometheus/alerts.yml
-# loaded ("for:" shortened to 0s). Asserts through Prometheus' HTTP API:
+# loaded ("for:" shortened to 0s), and node_exporter reading host a's
+# textfile. Asserts through Prometheus' HTTP API:
 # the host listening on 1712 is the one answered by
 # portscope_listening_socket_info{port="1712"}; an exposed Redis-like
 # listener on 0.0.0.0:6379 raises PortscopeServiceExposed; a stopped
@@ -12,7 +13,7 @@
 # Usage: test-fleet.sh PORTSCOPE   (run from tests/)
 ps=$1
 . ./lib.sh
-N=5
+N=6
 skip_all() {
         for _ in $(seq 1 $N); do skip "$1"; done
         done_testing
@@ -76,6 +77,20 @@ else
         skip "promtool not installed"
 fi
 
+# The textfile mode: host a's metrics through node_exporter's textfile
+# collector (only that collector), on 127.0.0.5.
+textdir=$tmp/textfile
+mkdir "$textdir"
+"$ps" exporter --textfile "$textdir" --netns "/proc/${hostpid[a]}/ns/net" 2>"$tmp/textfile.err"
+node=
+if command -v prometheus-node-exporter >/dev/null && [ -s "$textdir/portscope.prom" ]; then
+        node=127.0.0.5:$port
+        prometheus-node-exporter --web.listen-address="$node" --collector.disable-defaults \
+                --collector.textfile --collector.textfile.directory="$textdir" 2>"$tmp/node.err" &
+        pids+=($!)
+        wait_for 100 curl -sf -o /dev/null "http://$node/metrics" || node=
+fi
+
 # Prometheus, with its own configuration, storage and loopback port.
 pport=$(unused_port 127.0.0.1)
 sed -E 's/^( *)for: [0-9]+[smh]$/\1for: 0s/' ../docs/prometheus/alerts.yml >"$tmp/alerts.yml"
@@ -90,6 +105,11 @@ scrape_configs:
   - job_name: portscope
     static_configs:
       - targets: ['${addr[a]}', '${addr[b]}', '${addr[c]}']
+EOF
+[ -n "$node" ] && cat >>"$tmp/prometheus.yml" <<EOF
+  - job_name: node
+    static_configs:
+      - targets: ['$node']
 EOF
 prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
         --web.listen-address="127.0.0.1:$pport" --log.level=warn 2>"$tmp/prometheus.log" &
@@ -116,7 +136,7 @@ has_listener_data() { [ "$(query 'count(portscope_listening_socket_info)' | wc -
 wait_for 100 has_listener_data
 
 # Which hosts listen on 1712? Host a, and only a.
-q1712() { query 'portscope_listening_socket_info{port="1712"}' >"$tmp/q1712" && [ -s "$tmp/q1712" ]; }
+q1712() { query 'portscope_listening_socket_info{job="portscope",port="1712"}' >"$tmp/q1712" && [ -s "$tmp/q1712" ]; }
 wait_for 50 q1712
 [ "$(awk '{print $1}' "$tmp/q1712" | sort -u)" = "${addr[a]}" ] &&
         grep -q 'bind=any' "$tmp/q1712" && grep -q 'process=store.exe' "$tmp/q1712"
@@ -132,6 +152,18 @@ check "each exporter reports its own host's namespace" $?
 redis_alert() { [ "$(alerts PortscopeServiceExposed)" = "${addr[b]} 6379" ]; }
 wait_for 100 redis_alert
 check "Redis-like on 0.0.0.0:6379 fires PortscopeServiceExposed for host b" $?
+
+# The textfile reached Prometheus through node_exporter, parsed cleanly.
+if [ -n "$node" ]; then
+        via_node() {
+                [ "$(query 'portscope_listening_socket_info{job="node",port="1712"}' | awk '{print $1}')" = "$node" ] &&
+                        [ "$(query 'node_textfile_scrape_error{job="node"} == 0' | wc -l)" -eq 1 ]
+        }
+        wait_for 100 via_node
+        check "the textfile reaches Prometheus through node_exporter, without a parse error" $?
+else
+        skip "prometheus-node-exporter not installed, or the textfile was not written"
+fi
 
 # Stop host c's exporter: Prometheus sees it down and the alert fires.
 kill "${expid[c]}"

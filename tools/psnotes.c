@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,19 @@
 #include "portscope/portscope.h"
 
 #define MAX_FILES (PS_NOTES_MAX_NOTES + 16)
+#define MAX_L10N (PS_NOTES_MAX_NOTES * 5)
 
 static int problems;
+
+/* Translations found under DIR/l10n/LL/ (docs/translations.md), their
+ * language, and the directories themselves for the depfile. */
+static char *l10n_files[MAX_L10N], *l10n_lang[MAX_L10N], *l10n_dirs[64];
+static size_t n_l10n, n_l10n_dirs;
+
+static void stale(void *ctx, const char *msg)
+{
+        fprintf(stderr, "%s\n", msg);
+}
 
 static void report(void *ctx, const char *msg)
 {
@@ -57,7 +69,7 @@ static int list_dir(const char *dir, char **files, size_t *n)
         }
         while ((de = readdir(d))) {
                 size_t len = strlen(de->d_name);
-                if (is_side_file(de->d_name))
+                if (is_side_file(de->d_name) || !strcmp(de->d_name, "l10n"))
                         continue;
                 if (len < 4 || strcmp(de->d_name + len - 3, ".md")) {
                         fprintf(stderr,
@@ -83,6 +95,70 @@ static int list_dir(const char *dir, char **files, size_t *n)
         closedir(d);
         qsort(files + first, *n - first, sizeof(*files), cmp_str);
         return 0;
+}
+
+/* Lists DIR/l10n/LL/SLUG.md for every LL; adding reports a language not translated. */
+static int list_l10n(const char *dir)
+{
+        char path[4096];
+        struct dirent *de;
+        snprintf(path, sizeof(path), "%s/l10n", dir);
+        DIR *d = opendir(path);
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        if (n_l10n_dirs < 64 && !(l10n_dirs[n_l10n_dirs++] = strdup(path))) {
+                closedir(d);
+                return -ENOMEM;
+        }
+        while ((de = readdir(d))) {
+                static char *tmp[MAX_FILES];
+                size_t n = 0;
+                if (de->d_name[0] == '.' || is_side_file(de->d_name))
+                        continue;
+                snprintf(path, sizeof(path), "%s/l10n/%s", dir, de->d_name);
+                struct stat st;
+                if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                        fprintf(stderr, "%s:1: not a language directory (l10n/LL/SLUG.md)\n", path);
+                        problems++;
+                        continue;
+                }
+                if (n_l10n_dirs < 64 && !(l10n_dirs[n_l10n_dirs++] = strdup(path)))
+                        break;
+                if (list_dir(path, tmp, &n) == -ENOMEM)
+                        break;
+                for (size_t i = 0; i < n; i++) {
+                        if (n_l10n >= MAX_L10N) {
+                                free(tmp[i]);
+                                continue;
+                        }
+                        l10n_files[n_l10n] = tmp[i];
+                        if (!(l10n_lang[n_l10n++] = strdup(de->d_name))) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                }
+        }
+        closedir(d);
+        return 0;
+}
+
+static int print_revisions(int n, char **paths)
+{
+        char err[1024];
+        int status = 0;
+        for (int i = 0; i < n; i++) {
+                ps_noteset set;
+                ps_noteset_init(&set);
+                if (ps_noteset_add_file(&set, paths[i], err, sizeof(err)) < 0) {
+                        fprintf(stderr, "%s\n", err);
+                        status = 1;
+                } else {
+                        printf("%016" PRIx64 "  %s\n",
+                               ps_note_revision(set.notes[0].title, set.notes[0].body), paths[i]);
+                }
+                ps_noteset_free(&set);
+        }
+        return status;
 }
 
 static int depfile_add(ps_dynbuf *b, const char *path)
@@ -117,6 +193,8 @@ int main(int argc, char **argv)
 
         if (argc < 2)
                 return usage();
+        if (!strcmp(argv[1], "--revision"))
+                return argc > 2 ? print_revisions(argc - 2, argv + 2) : usage();
         check_only = !strcmp(argv[1], "--check");
         if (!check_only) {
                 if (argc != 4 && !(argc == 6 && !strcmp(argv[4], "--depfile")))
@@ -135,7 +213,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < npaths; i++) {
                 struct stat st;
                 if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-                        if (list_dir(paths[i], files, &nfiles) == -ENOMEM)
+                        if (list_dir(paths[i], files, &nfiles) == -ENOMEM ||
+                            list_l10n(paths[i]) == -ENOMEM)
                                 goto oom;
                 } else if (nfiles < MAX_FILES) {
                         if (!(files[nfiles++] = strdup(paths[i])))
@@ -151,7 +230,16 @@ int main(int argc, char **argv)
                 if (r < 0)
                         report(NULL, err);
         }
+        for (size_t i = 0; i < n_l10n; i++) {
+                r = ps_noteset_add_l10n_file(&set, l10n_files[i], l10n_lang[i], err, sizeof(err));
+                if (r == -ENOMEM)
+                        goto oom;
+                if (r < 0)
+                        report(NULL, err);
+        }
         ps_noteset_check(&set, report, NULL);
+        /* A stale translation is no problem: the English is shown instead. */
+        int n_stale = ps_noteset_stale(&set, stale, NULL);
         size_t n_sources = 0, n_quoted = 0, n_unreadable = 0;
         for (size_t i = 0; i < set.n; i++)
                 for (size_t k = 0; k < set.notes[i].n_sources; k++) {
@@ -178,6 +266,8 @@ int main(int argc, char **argv)
                        "%zu without a quote\n",
                        set.n, n_sources, n_quoted, n_unreadable,
                        n_sources - n_quoted - n_unreadable);
+                printf("psnotes: %zu translations, %d of them stale (docs/translations.md)\n",
+                       set.n_l10n, n_stale);
                 ps_noteset_free(&set);
                 return 0;
         }
@@ -213,6 +303,10 @@ int main(int argc, char **argv)
                         r = depfile_add(&b, argv[1]);
                 for (size_t i = 0; i < nfiles && r >= 0; i++)
                         r = depfile_add(&b, files[i]);
+                for (size_t i = 0; i < n_l10n_dirs && r >= 0; i++)
+                        r = depfile_add(&b, l10n_dirs[i]);
+                for (size_t i = 0; i < n_l10n && r >= 0; i++)
+                        r = depfile_add(&b, l10n_files[i]);
                 if (r >= 0)
                         r = ps_dynbuf_addc(&b, '\n');
                 if (r >= 0)

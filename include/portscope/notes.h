@@ -121,6 +121,17 @@ int ps_note_get_port(const ps_notes *notes, const ps_note *note, unsigned i,
                      ps_note_port *ret_port);
 int ps_note_get_source(const ps_notes *notes, const ps_note *note, unsigned i,
                        ps_note_source *ret_source);
+/*
+ * The note in another language (data/notes/l10n/LL/SLUG.md,
+ * docs/translations.md): a copy of note with the translated title and body;
+ * ports, sources, tags and confidence stay the original's. lang is "de",
+ * "cs", "pt", "el" or "ug". Returns 0; -ENOENT when the note has no
+ * translation into lang; -ESTALE when the translation is of an older
+ * revision of the note (shown in English until it is updated); ret_note is
+ * untouched on failure.
+ */
+int ps_note_translate(const ps_notes *notes, const ps_note *note, const char *lang,
+                      ps_note *ret_note);
 static inline bool ps_note_has_tag(const ps_note *note, ps_tag tag)
 {
         return (unsigned)tag < 64 && (note->tags >> tag) & 1;

@@ -121,6 +121,14 @@ typedef enum ps_headline {
         _PS_HEADLINE_MAX
 } ps_headline;
 
+/* What the range section says beside the class. Append-only. */
+typedef enum ps_range_note {
+        PS_RANGE_NOTE_CLASS = 0, /* the class's own explanation holds (ps_range_info.explain) */
+        /* Port 0: a system port by number, but a bind to it takes any free
+         * port and needs no privilege, so the class's rule does not apply. */
+        PS_RANGE_NOTE_ZERO = 1,
+} ps_range_note;
+
 /* Advice: what the registry's answer means. Append-only. */
 typedef enum ps_advice {
         /* Nothing is registered in the dynamic range: IANA never assigns there. */
@@ -299,6 +307,7 @@ typedef struct ps_port_report {
         bool found;     /* a record or a note: exit 0 and HTTP 200, else 1 and 404 */
         const char *registry_date;
         ps_range_info range;
+        ps_range_note range_note;
         ps_port_status status; /* the headline's status, or NOT_REGISTERED */
         int headline;          /* the group that names the port, or -1 */
         ps_report_item title;  /* code: a ps_headline */

@@ -135,6 +135,8 @@ int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
 /* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
 
 int cmd_update(struct cli *c, int argc, char **argv);
+extern const struct cli_option update_options[];
+int update_option(struct cli *c, int opt, const char *arg);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 extern const struct cli_option diff_options[], export_options[];

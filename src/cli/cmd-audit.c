@@ -73,9 +73,9 @@ static json_t *sarif(const ps_audit_report *rep)
         size_t nr = ps_audit_rules(&rules);
         json_t *jr = json_array(), *results = json_array();
         for (size_t i = 0; i < nr; i++) {
-                char help[128];
-                snprintf(help, sizeof(help), "See docs/audit/%s.md in the portscope sources.",
-                         rules[i].id);
+                char help[256];
+                /* The installed page (meson installs docs/ to the doc dir). */
+                snprintf(help, sizeof(help), _("See %s/audit/%s.md."), PS_DOCDIR, rules[i].id);
                 json_array_append_new(
                         jr,
                         json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "id", rules[i].id,

@@ -229,7 +229,7 @@ static void print_port_report(struct cli *c, const ps_port_report *r)
         snprintf(line, sizeof(line), _("%s (%u-%u), also called \"%s\"."), _(r->range.title),
                  r->range.lo, r->range.hi, _(r->range.aka));
         para(line);
-        para(_(r->range.explain));
+        para(phrase_range_note(r));
         putchar('\n');
         if (r->have_local)
                 print_local(c, r);

@@ -12,10 +12,6 @@
 #include "cli.h"
 #include "sockets-view.h"
 
-#ifndef PS_DOCDIR
-#define PS_DOCDIR "/usr/share/doc/portscope"
-#endif
-
 enum {
         GOPT_COLOR = 'C',
         GOPT_HELP = 'h',
@@ -163,14 +159,14 @@ const struct command cli_commands[] = {
           { suggest_options },
           suggest_option },
         { "update",
-          "FILE",
+          "FILE|--fetch [URL]",
           N_("check IANA's XML or CSV (or .gz) and make it the registry"),
           "portscope update service-names-port-numbers.xml",
           "@file",
           1,
           cmd_update,
-          { NULL },
-          NULL },
+          { update_options },
+          update_option },
         { "votes",
           "",
           N_("the site's \"was this page helpful\" tallies per page"),

@@ -285,8 +285,8 @@ void print_notes_section(struct cli *c, const ps_port_report *r)
         }
         if (!r->n_notes) {
                 printf("  ");
-                printf(_("No notes on port %s yet (docs/notes.md: how to add one).\n"),
-                       phrase_port(r->port, r->proto, port, sizeof(port)));
+                printf(_("No notes on port %s yet (%s/notes.md: how to add one).\n"),
+                       phrase_port(r->port, r->proto, port, sizeof(port)), PS_DOCDIR);
         }
         putchar('\n');
         print_prevalence(r);

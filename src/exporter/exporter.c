@@ -17,6 +17,7 @@
 #include "exporter.h"
 #include "fileio.h"
 #include "i18n.h"
+#include "macro.h"
 #include "metrics.h"
 
 #define DEFAULT_CONFIG "/etc/portscope/audit.conf"
@@ -57,18 +58,18 @@ int exporter_option(struct cli *c, int o, const char *arg)
 
 /* Opens the namespace to inspect and our own, so that a scan can enter the
  * one and return to the other. */
-static int open_netns(const char *path, struct exporter *e)
+static int open_netns(const char *path, int *ret_netns_fd, int *ret_home_fd)
 {
-        e->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (e->netns_fd < 0)
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC), home = -1;
+        if (fd < 0)
                 return cli_error(errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_SYSTEM,
                                  _("--netns: %s: %s"), path, strerror(errno));
-        e->home_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (e->home_netns_fd < 0)
+        home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (home < 0)
                 return cli_error(EXIT_SYSTEM, _("--netns: cannot open this thread's namespace: %s"),
                                  strerror(errno));
         /* Try it once now, so a mistake is an error at start, not a scrape error. */
-        if (setns(e->netns_fd, CLONE_NEWNET) < 0) {
+        if (setns(fd, CLONE_NEWNET) < 0) {
                 int err = errno;
                 if (err == EINVAL)
                         return cli_error(EXIT_USAGE, _("--netns: %s: not a network namespace"),
@@ -80,9 +81,12 @@ static int open_netns(const char *path, struct exporter *e)
                                          path);
                 return cli_error(EXIT_SYSTEM, _("--netns: %s: %s"), path, strerror(err));
         }
-        if (setns(e->home_netns_fd, CLONE_NEWNET) < 0)
+        if (setns(home, CLONE_NEWNET) < 0)
                 return cli_error(EXIT_SYSTEM, _("--netns: cannot return to this namespace: %s"),
                                  strerror(errno));
+        *ret_netns_fd = fd;
+        *ret_home_fd = home;
+        fd = home = -1;
         return 0;
 }
 
@@ -90,7 +94,7 @@ static int open_netns(const char *path, struct exporter *e)
 static int write_textfile(struct exporter *e, const char *dir)
 {
         struct stat st;
-        char *buf = NULL, *path = NULL;
+        _cleanup_free_ char *buf = NULL, *path = NULL;
         size_t len;
         int r;
 
@@ -99,24 +103,30 @@ static int write_textfile(struct exporter *e, const char *dir)
                                  _("--textfile: %s: %s"), dir, strerror(errno));
         if (!S_ISDIR(st.st_mode))
                 return cli_error(EXIT_USAGE, _("--textfile: %s: not a directory"), dir);
-        if (asprintf(&path, "%s/%s", dir, TEXTFILE_NAME) < 0)
+        if (asprintf(&path, "%s/%s", dir, TEXTFILE_NAME) < 0) {
+                path = NULL;
                 return cli_error(EXIT_SYSTEM, _("out of memory"));
+        }
         r = exporter_scrape(e, PROM_FORMAT_TEXT, &buf, &len);
         if (r < 0)
                 r = cli_error(EXIT_SYSTEM, _("exporter: the metrics could not be written: %s"),
                               ps_strerror(r));
         else if ((r = ps_write_atomic(path, buf, len, 0644)) < 0)
                 r = cli_error(EXIT_SYSTEM, _("--textfile: writing %s: %s"), path, strerror(-r));
-        free(buf);
-        free(path);
         return r;
+}
+
+static void audit_config_freep(ps_audit_config **conf)
+{
+        ps_audit_config_free(*conf);
 }
 
 int cmd_exporter(struct cli *c, int argc, char **argv)
 {
         struct exporter e = { .netns_fd = -1, .home_netns_fd = -1 };
         const char *config = opt.config ? opt.config : DEFAULT_CONFIG;
-        ps_audit_config *conf = NULL;
+        _cleanup_(audit_config_freep) ps_audit_config *conf = NULL;
+        _cleanup_close_ int netns_fd = -1, home_fd = -1;
         char err[512];
         int r;
 
@@ -131,27 +141,18 @@ int cmd_exporter(struct cli *c, int argc, char **argv)
                 return r;
         r = ps_audit_config_load(config, &conf, err, sizeof(err));
         /* The default file is optional; one named with --config is not. */
-        if (r == -ENOENT && !opt.config)
-                r = 0;
-        else if (r == -EBADMSG)
+        if (r == -EBADMSG)
                 return cli_error(EXIT_USAGE, "%s", err);
-        else if (r < 0)
+        if (r < 0 && !(r == -ENOENT && !opt.config))
                 return cli_error(r == -ENOENT ? EXIT_USAGE : EXIT_SYSTEM, _("--config: %s: %s"),
                                  config, ps_strerror(r));
         e.config = conf;
         e.proc_root = c->proc_root;
-
-        if (opt.netns && (r = open_netns(opt.netns, &e)))
-                goto out;
+        if (opt.netns && (r = open_netns(opt.netns, &netns_fd, &home_fd)))
+                return r;
+        e.netns_fd = netns_fd;
+        e.home_netns_fd = home_fd;
         if (opt.textfile)
-                r = write_textfile(&e, opt.textfile);
-        else
-                r = exporter_serve(&e, opt.listen ? opt.listen : EXPORTER_DEFAULT_LISTEN);
-out:
-        if (e.netns_fd >= 0)
-                close(e.netns_fd);
-        if (e.home_netns_fd >= 0)
-                close(e.home_netns_fd);
-        ps_audit_config_free(conf);
-        return r;
+                return write_textfile(&e, opt.textfile);
+        return exporter_serve(&e, opt.listen ? opt.listen : EXPORTER_DEFAULT_LISTEN);
 }

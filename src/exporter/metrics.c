@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "macro.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -234,13 +235,18 @@ static int cmp_finding_row(const void *x, const void *y)
         return strcmp(a->process, b->process);
 }
 
+static void audit_report_freep(ps_audit_report **rep)
+{
+        ps_audit_report_free(*rep);
+}
+
 static int write_audit(struct prom_writer *w, struct scan *s)
 {
         ps_audit_opts o = { .db = s->e->db,
                             .notes = s->e->notes,
                             .proc_root = s->e->proc_root,
                             .config = s->e->config };
-        ps_audit_report *rep;
+        _cleanup_(audit_report_freep) ps_audit_report *rep = NULL;
         const ps_audit_rule *rules;
         size_t nr = ps_audit_rules(&rules);
         char port[8];
@@ -248,11 +254,9 @@ static int write_audit(struct prom_writer *w, struct scan *s)
 
         if ((r = ps_audit_run_sockets(&o, s->list, &rep)) < 0)
                 return r;
-        struct finding_row *rows = calloc(rep->n ? rep->n : 1, sizeof(*rows));
-        if (!rows) {
-                ps_audit_report_free(rep);
+        _cleanup_free_ struct finding_row *rows = calloc(rep->n ? rep->n : 1, sizeof(*rows));
+        if (!rows)
                 return -ENOMEM;
-        }
         prom_family(w, "portscope_audit_findings", PROM_GAUGE, NULL,
                     "Audit findings (portscope audit, docs/audit/) by rule and severity; "
                     "accepted findings in audit.conf are not counted.");
@@ -290,8 +294,6 @@ static int write_audit(struct prom_writer *w, struct scan *s)
         prom_family(w, "portscope_audit_silenced_findings", PROM_GAUGE, NULL,
                     "Findings that audit.conf accepted and that are therefore not counted.");
         prom_sample(w, NULL, 0, (double)rep->n_silenced);
-        free(rows);
-        ps_audit_report_free(rep);
         return 0;
 }
 
@@ -334,38 +336,56 @@ static int switch_netns(struct exporter *e, bool enter)
         return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 }
 
+static void scan_done(struct scan *s)
+{
+        for (size_t i = 0; s->procs && i < s->n_slots; i++)
+                ps_process_free(s->procs[i].proc);
+        free(s->procs);
+        free(s->rows);
+        ps_socket_list_free(s->list);
+}
+
+/* The stages that read the system: sockets, processes, the audit. Only
+ * -ENOMEM and a namespace we cannot leave are fatal; other failures are
+ * counted and their series left out. */
+static int scan_and_audit(struct exporter *e, struct scan *s, struct prom_writer *w)
+{
+        int r;
+        if (switch_netns(e, true) < 0) {
+                e->errors[STAGE_NETNS]++;
+                return 0;
+        }
+        r = scan_sockets(s);
+        if (r == 0) {
+                write_listeners(w, s);
+                /* Inside the namespace: the audit reads its ephemeral range. */
+                r = write_audit(w, s);
+                if (r < 0 && r != -ENOMEM)
+                        e->errors[STAGE_AUDIT]++;
+        } else if (r != -ENOMEM) {
+                e->errors[STAGE_SOCKETS]++;
+        }
+        if (switch_netns(e, false) < 0) {
+                /* Later scans would look at the wrong namespace: stop serving. */
+                e->errors[STAGE_NETNS]++;
+                return -EIO;
+        }
+        return r == -ENOMEM ? r : 0;
+}
+
 int exporter_scrape(struct exporter *e, prom_format format, char **ret_buf, size_t *ret_len)
 {
-        struct scan s = { .e = e };
-        struct prom_writer w;
+        _cleanup_(scan_done) struct scan s = { .e = e };
+        _cleanup_(prom_writer_free) struct prom_writer w;
         double t0 = now_seconds();
         int r;
 
         prom_writer_init(&w, format, EXPORTER_OUTPUT_MAX);
-        if ((r = switch_netns(e, true)) < 0) {
-                e->errors[STAGE_NETNS]++;
-        } else {
-                r = scan_sockets(&s);
-                if (r == 0) {
-                        write_listeners(&w, &s);
-                        /* Inside the namespace: the audit reads its ephemeral range. */
-                        r = write_audit(&w, &s);
-                        if (r < 0 && r != -ENOMEM)
-                                e->errors[STAGE_AUDIT]++;
-                } else if (r != -ENOMEM) {
-                        e->errors[STAGE_SOCKETS]++;
-                }
-                if (switch_netns(e, false) < 0) {
-                        /* Later scans would look at the wrong namespace: stop serving. */
-                        r = -EIO;
-                        e->errors[STAGE_NETNS]++;
-                        goto out;
-                }
-                if (r == -ENOMEM)
-                        goto out;
+        if ((r = scan_and_audit(e, &s, &w)) < 0) {
+                e->errors[STAGE_OUTPUT]++;
+                return r;
         }
         write_self(&w, e);
-
         prom_family(&w, "portscope_scrape_errors", PROM_COUNTER, NULL,
                     "Scrapes in which a stage failed (netns, sockets, audit, output) since the "
                     "exporter started; in textfile mode, in this run.");
@@ -376,19 +396,11 @@ int exporter_scrape(struct exporter *e, prom_format format, char **ret_buf, size
         prom_family(&w, "portscope_scrape_duration_seconds", PROM_GAUGE, "seconds",
                     "How long this scrape took: the socket scan, the processes and the audit.");
         prom_sample(&w, NULL, 0, now_seconds() - t0);
-        r = prom_finish(&w);
-        if (r == 0) {
-                *ret_len = w.out.len;
-                *ret_buf = ps_dynbuf_steal(&w.out);
-        }
-out:
-        if (r < 0)
+        if ((r = prom_finish(&w)) < 0) {
                 e->errors[STAGE_OUTPUT]++;
-        for (size_t i = 0; s.procs && i < s.n_slots; i++)
-                ps_process_free(s.procs[i].proc);
-        free(s.procs);
-        free(s.rows);
-        ps_socket_list_free(s.list);
-        prom_writer_free(&w);
-        return r;
+                return r;
+        }
+        *ret_len = w.out.len;
+        *ret_buf = ps_dynbuf_steal(&w.out);
+        return 0;
 }

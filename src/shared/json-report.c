@@ -14,8 +14,8 @@ static const char *const headline_codes[] = {
         [PS_HEADLINE_UNASSIGNED_FORMER] = "unassigned_former",
         [PS_HEADLINE_RESERVED] = "reserved",
         [PS_HEADLINE_RESERVED_BLOCK] = "reserved_block",
-        [PS_HEADLINE_DEREGISTERED] = "deregistered",
-        [PS_HEADLINE_DEREGISTERED_FORMER] = "deregistered_former",
+        [PS_HEADLINE_DEREGISTERED] = "de_registered",
+        [PS_HEADLINE_DEREGISTERED_FORMER] = "de_registered_former",
         [PS_HEADLINE_PRIVATE_USE] = "private_use",
         [PS_HEADLINE_NOT_REGISTERED] = "not_registered",
 };
@@ -26,7 +26,7 @@ static const char *const advice_codes[] = {
         [PS_ADVICE_SYSTEM_NO_SERVICE] = "system_no_service",
         [PS_ADVICE_NO_SERVICE] = "no_service",
         [PS_ADVICE_PORT_ZERO] = "port_zero",
-        [PS_ADVICE_DEREGISTERED] = "deregistered",
+        [PS_ADVICE_DEREGISTERED] = "de_registered",
         [PS_ADVICE_BROWSER_UNSAFE] = "browser_unsafe",
         [PS_ADVICE_PRIVATE_USE] = "private_use",
 };
@@ -56,7 +56,7 @@ static const char *const answers[] = {
         [PS_FAQ_PROTO_ZERO] = "proto_zero",
         [PS_FAQ_WHO_ASSIGNEE] = "who_assignee",
         [PS_FAQ_WHO_NOBODY] = "who_nobody",
-        [PS_FAQ_WHO_DEREGISTERED] = "who_deregistered",
+        [PS_FAQ_WHO_DEREGISTERED] = "who_de_registered",
         [PS_FAQ_SAFE_MALWARE] = "safe_malware",
         [PS_FAQ_SAFE_AMPLIFICATION] = "safe_amplification",
         [PS_FAQ_SAFE_NO_EXPOSE] = "safe_no_expose",
@@ -247,6 +247,9 @@ json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_note
                             json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "class", r->range.id, "low",
                                       r->range.lo, "high", r->range.hi, "title", r->range.title,
                                       "aka", r->range.aka, "explanation", r->range.explain));
+        json_object_set_new(
+                doc, "range_note",
+                json_string(r->range_note == PS_RANGE_NOTE_ZERO ? "port_zero" : "class"));
         for (size_t i = 0; i < r->n_groups; i++)
                 json_array_append_new(
                         groups, json_report_group(db, ps_port_report_group_at(r, i), records));

@@ -113,6 +113,14 @@ char *phrase_headline(const ps_port_report *r, char *buf, size_t size)
         return buf;
 }
 
+const char *phrase_range_note(const ps_port_report *r)
+{
+        if (r->range_note == PS_RANGE_NOTE_ZERO)
+                return _("Port 0 counts as a system port, but the range's rule does not apply "
+                         "to it: a bind to port 0 takes any free port and needs no privilege.");
+        return _(r->range.explain);
+}
+
 char *phrase_advice(const ps_report_item *a, char *buf, size_t size)
 {
         char protos[64];

@@ -27,6 +27,8 @@ const char *phrase_status(ps_port_status status);
 
 /* The title line, "Port 1712: registrar (resource monitoring service)". */
 char *phrase_headline(const ps_port_report *r, char *buf, size_t size);
+/* What the range section says beside the class's name. */
+const char *phrase_range_note(const ps_port_report *r);
 char *phrase_advice(const ps_report_item *a, char *buf, size_t size);
 /* A local fact; proto is the report's filter. */
 char *phrase_local(const ps_report_item *f, ps_proto proto, char *buf, size_t size);
