@@ -98,7 +98,7 @@ grep -q '^etag "v1"$' "$db.fetch" && grep -q "^url $base/registry.xml$" "$db.fet
         grep -q '^last-modified Mon, 15 Dec 2025' "$db.fetch"
 check "the validators are kept beside the database ($db.fetch)" $?
 run info --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["source"]=="file" and d["compiled_from"]=="IANA XML, registry.xml", d' "$tmp/out"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["storage"]=="file" and d["compiled_from"]=="IANA XML, registry.xml", d' "$tmp/out"
 check "info: the fetched registry is in use, named by the file its URL names" $?
 cp "$db" "$tmp/before.db"
 
