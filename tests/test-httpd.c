@@ -13,14 +13,60 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A deferred answer, finished by another thread after delay_ms (0: at once,
+ * before the handler has even returned). */
+struct later {
+        httpd_deferred *d;
+        unsigned delay_ms;
+};
+
+static void *finish_later(void *arg)
+{
+        struct later *l = arg;
+        struct timespec ts = { l->delay_ms / 1000, (long)(l->delay_ms % 1000) * 1000000 };
+        nanosleep(&ts, NULL);
+        httpd_response *r = httpd_deferred_response(l->d);
+        httpd_response_status(r, 200);
+        httpd_response_header(r, "Content-Type", "text/plain");
+        httpd_response_body_static(r, "deferred\n", 9);
+        httpd_deferred_finish(l->d);
+        free(l);
+        return NULL;
+}
+
+static void defer_answer(httpd_response *resp, unsigned delay_ms)
+{
+        struct later *l = malloc(sizeof(*l));
+        pthread_t t;
+        l->d = httpd_response_defer(resp);
+        l->delay_ms = delay_ms;
+        /* Something the handler set before deferring is dropped. */
+        httpd_response_status(resp, 500);
+        if (delay_ms == 0) {
+                finish_later(l);
+                return;
+        }
+        pthread_create(&t, NULL, finish_later, l);
+        pthread_detach(t);
+}
 
 static void handler(const httpd_request *req, httpd_response *resp, void *userdata)
 {
         char *body;
         (void)userdata;
+        if (!req->refuse && !strcmp(req->path, "/defer")) {
+                defer_answer(resp, 1500);
+                return;
+        }
+        if (!req->refuse && !strcmp(req->path, "/defer-now")) {
+                defer_answer(resp, 0);
+                return;
+        }
         if (req->refuse) {
                 httpd_response_status(resp, req->refuse);
                 httpd_response_body_static(resp, "refused\n", 8);
@@ -150,6 +196,32 @@ int main(void)
         is_int(status_of(buf), 200, "second request on the same connection");
         close(fd);
         (void)w;
+
+        /* Deferred answers: finished by another thread, while the worker
+         * threads (2) serve other requests meanwhile. */
+        const char *now = "GET /defer-now HTTP/1.1\r\nHost: t\r\n\r\n";
+        exchange(port, now, strlen(now), buf, sizeof(buf));
+        ok(status_of(buf) == 200 && strstr(buf, "deferred\n"),
+           "an answer finished before the handler returned is sent");
+        int slow[4];
+        const char *dget = "GET /defer HTTP/1.1\r\nHost: t\r\n\r\n";
+        for (int i = 0; i < 4; i++) {
+                slow[i] = connect_to(port);
+                w = write(slow[i], dget, strlen(dget));
+        }
+        exchange(port, get, strlen(get), buf, sizeof(buf));
+        struct pollfd pf[4];
+        for (int i = 0; i < 4; i++)
+                pf[i] = (struct pollfd){ .fd = slow[i], .events = POLLIN };
+        ok(status_of(buf) == 200 && poll(pf, 4, 0) == 0,
+           "with 4 answers deferred on 2 threads, another request is served meanwhile");
+        int answered = 0;
+        for (int i = 0; i < 4; i++) {
+                read_response(slow[i], buf, sizeof(buf), 10000);
+                answered += status_of(buf) == 200 && strstr(buf, "deferred\n") != NULL;
+                close(slow[i]);
+        }
+        is_int(answered, 4, "each deferred request gets its answer once finished");
 
         const char *head = "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n";
         exchange(port, head, strlen(head), buf, sizeof(buf));

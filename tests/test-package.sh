@@ -37,12 +37,14 @@ for f in /usr/bin/portscope /usr/lib/x86_64-linux-gnu/libportscope.so.0 \
         /usr/lib/x86_64-linux-gnu/pkgconfig/libportscope.pc /usr/share/man/man1/portscope.1.gz \
         /lib/systemd/system/portscope-exporter.service \
         /lib/systemd/system/portscope-exporter-textfile.timer \
+        /usr/share/bash-completion/completions/portscope /usr/share/zsh/vendor-completions/_portscope \
+        /usr/share/fish/vendor_completions.d/portscope.fish \
         /usr/share/doc/portscope/copyright /usr/share/doc/portscope/prometheus/alerts.yml.gz; do
         f=${f/x86_64-linux-gnu/$(dpkg-architecture -qDEB_HOST_MULTIARCH)}
         grep -qx "$f" "$tmp/files" || missing="$missing $f"
 done
 [ -z "$missing" ]
-check "the .deb holds the tool, library, headers, pkg-config file, man page, units and docs" $?
+check "the .deb holds the tool, library, headers, pkg-config file, man page, completions, units and docs" $?
 [ -n "$missing" ] && diag "missing:$missing"
 
 if command -v lintian >/dev/null; then

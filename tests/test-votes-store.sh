@@ -11,26 +11,24 @@ set -u
 bin=$1
 portscope=$2
 schema=$3
-pgbin=/usr/lib/postgresql/15/bin
 
 tmp=$(mktemp -d /tmp/portscope-votes.XXXXXX)
 cleanup() {
-        [ -f "$tmp/pg/postmaster.pid" ] && as_user "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1
+        "$tmp/pg-cluster.sh" stop "$tmp" 2>/dev/null
         mountpoint -q "$tmp/full" 2>/dev/null && umount "$tmp/full"
         rm -rf "$tmp"
 }
 trap cleanup EXIT
 chmod 0755 "$tmp"
 
-# Root runs everything as nobody; the binary is copied where nobody can read it.
+# Root runs everything as nobody; what it runs is copied where nobody can read it.
 if [ "$(id -u)" -eq 0 ]; then
-        user=nobody
         as_user() { (cd "$tmp" && setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"); }
 else
-        user=$(id -un)
         as_user() { (cd "$tmp" && "$@"); }
 fi
 cp "$bin" "$tmp/test-votes-store"
+cp "$(dirname "$0")/pg-cluster.sh" "$tmp/pg-cluster.sh"
 mkdir "$tmp/sqlite" "$tmp/full"
 [ "$(id -u)" -eq 0 ] && chown -R nobody:nogroup "$tmp"
 
@@ -43,20 +41,10 @@ else
         args+=(--tmpfs-skip "full disk: mounting a tmpfs is not allowed here")
 fi
 
-if [ ! -x "$pgbin/initdb" ]; then
-        args+=(--pg-skip "PostgreSQL: $pgbin/initdb missing (Debian package postgresql-15)")
+if url=$("$tmp/pg-cluster.sh" start "$tmp" 2>"$tmp/pg-why"); then
+        args+=(--pg "$url" --pg-stop "$tmp/pg-cluster.sh stop $tmp" --pg-start "$tmp/pg-cluster.sh restart $tmp")
 else
-        as_user mkdir -m 0700 "$tmp/pg" "$tmp/sock"
-        pgctl="$pgbin/pg_ctl -D $tmp/pg -l $tmp/pg.log -w -t 30"
-        start="$pgctl -o '-k $tmp/sock -c listen_addresses= -c fsync=on' start"
-        if as_user env LC_ALL=C "$pgbin/initdb" -D "$tmp/pg" -A trust -U portscope \
-                --no-sync >"$tmp/initdb.log" 2>&1 && as_user sh -c "$start" >/dev/null 2>&1; then
-                args+=(--pg "postgresql:///postgres?host=$tmp/sock&user=portscope"
-                       --pg-stop "$pgctl -m immediate stop >/dev/null 2>&1"
-                       --pg-start "$start >/dev/null 2>&1")
-        else
-                args+=(--pg-skip "PostgreSQL: initdb or pg_ctl start failed as $user: $(tail -n1 "$tmp/initdb.log" "$tmp/pg.log" 2>/dev/null | tr '\n' ' ')")
-        fi
+        args+=(--pg-skip "PostgreSQL: $(cat "$tmp/pg-why")")
 fi
 # The C test prints TAP lines 1..N; the export checks continue the count.
 as_user "$tmp/test-votes-store" "${args[@]}" | grep -v '^1\.\.' | tee "$tmp/tap"
@@ -88,7 +76,7 @@ export_checks() { # export_checks NAME STORE TOTAL
 }
 export_checks sqlite "$tmp/sqlite/votes.db" 2007
 if grep -q '^ok .* - PostgreSQL: opened for the stop test' "$tmp/tap"; then
-        export_checks postgresql "postgresql:///postgres?host=$tmp/sock&user=portscope" 5007
+        export_checks postgresql "$url" 5007
 fi
 ok "a missing store: exit 2 and one line" sh -c \
         '"$0" votes --votes "$1/none.db" 2>"$1/err"; [ $? = 2 ] && [ "$(wc -l <"$1/err")" = 1 ]' \

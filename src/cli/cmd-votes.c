@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "votes-json.h"
 #include "votes-store.h"
 
 enum {
@@ -50,26 +51,13 @@ static uint64_t row_total(const struct votes_tally *t)
 
 static int print_json(const votes_store *s, const struct votes_tally *t, size_t n)
 {
-        json_t *rows = json_array();
-        uint64_t sum[VOTE_VALUE_COUNT] = { 0 };
-
-        for (size_t i = 0; i < n; i++) {
-                json_t *row = json_pack("{s:s, s:s}", "page", t[i].page, "lang", t[i].lang);
-                for (int k = 0; k < VOTE_VALUE_COUNT; k++) {
-                        json_object_set_new(row, vote_value_name((vote_value)k),
-                                            json_integer((json_int_t)t[i].count[k]));
-                        sum[k] += t[i].count[k];
-                }
-                json_object_set_new(row, "total", json_integer((json_int_t)row_total(&t[i])));
-                json_array_append_new(rows, row);
+        json_t *doc = json_pack("{s:i, s:s, s:s}", "schema_version", 1, "kind", "votes", "store",
+                                votes_backend(s));
+        if (doc && votes_json_add(doc, t, n) < 0) {
+                json_decref(doc);
+                doc = NULL;
         }
-        return json_emit(
-                json_doc("votes", json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "store",
-                                            votes_backend(s), "tallies", rows, "totals",
-                                            "unhelpful", (json_int_t)sum[VOTE_UNHELPFUL], "neutral",
-                                            (json_int_t)sum[VOTE_NEUTRAL], "helpful",
-                                            (json_int_t)sum[VOTE_HELPFUL], "total",
-                                            (json_int_t)(sum[0] + sum[1] + sum[2]))));
+        return json_emit(doc);
 }
 
 /* RFC 4180 with a header line; pages and languages never need quoting (the

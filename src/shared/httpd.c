@@ -41,6 +41,7 @@ struct httpd_response {
         enum { BODY_NONE, BODY_OWNED, BODY_STATIC, BODY_SHARED } kind;
         void (*release)(void *cls);
         void *release_cls;
+        struct httpd_deferred *deferred;
 };
 
 /* One per TCP connection, on the watchdog's list. */
@@ -68,6 +69,7 @@ typedef struct req_state {
         size_t bytes;
         char *body;
         size_t body_size;
+        struct httpd_deferred *deferred; /* the handler's answer comes later */
 } req_state;
 
 struct httpd {
@@ -81,6 +83,18 @@ struct httpd {
         conn_state *conns;
         pthread_t watchdog;
         bool watchdog_running, stopping, draining;
+        unsigned deferred; /* answers deferred and not yet sent */
+        pthread_cond_t deferred_sent;
+};
+
+/* A deferred answer: the handler's thread and the finishing thread meet
+ * under lock, as either may come first. */
+struct httpd_deferred {
+        pthread_mutex_t lock;
+        bool suspended, finished, orphan;
+        httpd *h;
+        struct MHD_Connection *c;
+        httpd_response resp;
 };
 
 static uint64_t now_ms(void)
@@ -448,6 +462,99 @@ const char *httpd_request_header(const httpd_request *req, const char *name)
         return MHD_lookup_connection_value(in->conn, MHD_HEADER_KIND, name);
 }
 
+static enum MHD_Result queue(struct MHD_Connection *c, req_state *rq, httpd_response *resp)
+{
+        if (rq->refuse)
+                resp->status = rq->refuse;
+        rq->status = resp->status;
+        rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : resp->size;
+
+        struct MHD_Response *r = response_build(resp);
+        if (!r)
+                return MHD_NO;
+        enum MHD_Result ret = MHD_queue_response(c, resp->status, r);
+        MHD_destroy_response(r);
+        rq->queued = ret == MHD_YES;
+        return ret;
+}
+
+httpd_deferred *httpd_response_defer(httpd_response *resp)
+{
+        if (!resp->deferred) {
+                httpd_deferred *d = calloc(1, sizeof(*d));
+                if (!d)
+                        return NULL;
+                pthread_mutex_init(&d->lock, NULL);
+                d->resp.status = 500;
+                resp->deferred = d;
+        }
+        return resp->deferred;
+}
+
+httpd_response *httpd_deferred_response(httpd_deferred *d)
+{
+        return &d->resp;
+}
+
+static void deferred_free(httpd_deferred *d)
+{
+        httpd *h = d->h;
+        response_clear(&d->resp);
+        pthread_mutex_destroy(&d->lock);
+        free(d);
+        pthread_mutex_lock(&h->lock);
+        h->deferred--;
+        pthread_cond_broadcast(&h->deferred_sent);
+        pthread_mutex_unlock(&h->lock);
+}
+
+void httpd_deferred_finish(httpd_deferred *d)
+{
+        pthread_mutex_lock(&d->lock);
+        d->finished = true;
+        bool orphan = d->orphan;
+        if (d->suspended && !orphan)
+                MHD_resume_connection(d->c);
+        pthread_mutex_unlock(&d->lock);
+        if (orphan)
+                deferred_free(d);
+}
+
+/* Sends a finished deferred answer, on the connection's own thread. */
+static enum MHD_Result send_deferred(httpd *h, struct MHD_Connection *c, req_state *rq)
+{
+        httpd_deferred *d = rq->deferred;
+        rq->deferred = NULL;
+        (void)h;
+        enum MHD_Result ret = queue(c, rq, &d->resp);
+        deferred_free(d);
+        return ret;
+}
+
+/* The handler deferred its answer: suspend the connection unless the
+ * answer is already there. */
+static enum MHD_Result defer(httpd *h, struct MHD_Connection *c, req_state *rq,
+                             httpd_response *resp)
+{
+        httpd_deferred *d = resp->deferred;
+        resp->deferred = NULL;
+        response_clear(resp);
+        rq->deferred = d;
+        pthread_mutex_lock(&h->lock);
+        h->deferred++;
+        pthread_mutex_unlock(&h->lock);
+        pthread_mutex_lock(&d->lock);
+        d->h = h;
+        d->c = c;
+        bool finished = d->finished;
+        if (!finished) {
+                MHD_suspend_connection(c);
+                d->suspended = true;
+        }
+        pthread_mutex_unlock(&d->lock);
+        return finished ? send_deferred(h, c, rq) : MHD_YES;
+}
+
 static enum MHD_Result respond(httpd *h, struct MHD_Connection *c, req_state *rq)
 {
         request_internal in = { .conn = c };
@@ -476,18 +583,9 @@ static enum MHD_Result respond(httpd *h, struct MHD_Connection *c, req_state *rq
         conn_set_deadline(h, rq->conn, 0);
         h->cfg.handler(&req, &resp, h->cfg.userdata);
         free(path);
-        if (rq->refuse)
-                resp.status = rq->refuse;
-        rq->status = resp.status;
-        rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : resp.size;
-
-        struct MHD_Response *r = response_build(&resp);
-        if (!r)
-                return MHD_NO;
-        enum MHD_Result ret = MHD_queue_response(c, resp.status, r);
-        MHD_destroy_response(r);
-        rq->queued = ret == MHD_YES;
-        return ret;
+        if (resp.deferred && !rq->refuse)
+                return defer(h, c, rq, &resp);
+        return queue(c, rq, &resp);
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
@@ -533,6 +631,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         }
         if (rq->queued)
                 return MHD_YES;
+        if (rq->deferred) {
+                /* Called again after httpd_deferred_finish() resumed it. */
+                pthread_mutex_lock(&rq->deferred->lock);
+                bool finished = rq->deferred->finished;
+                pthread_mutex_unlock(&rq->deferred->lock);
+                return finished ? send_deferred(h, c, rq) : MHD_YES;
+        }
         return respond(h, c, rq);
 }
 
@@ -590,6 +695,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         (void)toe;
         if (!rq)
                 return;
+        if (rq->deferred) {
+                /* The connection ended before its deferred answer was sent:
+                 * free it now, or leave it to its finisher. */
+                httpd_deferred *d = rq->deferred;
+                pthread_mutex_lock(&d->lock);
+                bool finished = d->finished;
+                d->orphan = true;
+                pthread_mutex_unlock(&d->lock);
+                if (finished)
+                        deferred_free(d);
+        }
         if (rq->queued && h->cfg.access_log_fd >= 0)
                 access_log(h, rq);
         /* The next request on this connection gets its own deadline. */
@@ -758,6 +874,7 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
                 h->cfg.max_headers = 100;
         pthread_mutex_init(&h->lock, NULL);
         pthread_cond_init(&h->wake, NULL);
+        pthread_cond_init(&h->deferred_sent, NULL);
 
         unsigned fd_cap = raise_fd_limit(h->cfg.max_connections);
         if (h->cfg.max_connections > fd_cap)
@@ -799,8 +916,9 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
         if (pool < h->cfg.max_body + 8192)
                 pool = h->cfg.max_body + 8192;
         h->mhd = MHD_start_daemon(
-                MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
-                NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
+                MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
+                        MHD_USE_ERROR_LOG,
+                0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
                 (unsigned)h->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
                 (unsigned)h->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
@@ -868,6 +986,12 @@ void httpd_free(httpd *server)
 {
         if (!server)
                 return;
+        /* Deferred answers hold suspended connections that libmicrohttpd
+         * must not free under their finisher: wait until all are sent. */
+        pthread_mutex_lock(&server->lock);
+        while (server->mhd && server->deferred > 0)
+                pthread_cond_wait(&server->deferred_sent, &server->lock);
+        pthread_mutex_unlock(&server->lock);
         if (server->mhd)
                 MHD_stop_daemon(server->mhd);
         if (server->watchdog_running) {
@@ -886,5 +1010,6 @@ void httpd_free(httpd *server)
         }
         pthread_mutex_destroy(&server->lock);
         pthread_cond_destroy(&server->wake);
+        pthread_cond_destroy(&server->deferred_sent);
         free(server);
 }

@@ -71,6 +71,18 @@ void httpd_response_body_static(httpd_response *resp, const void *body, size_t s
 void httpd_response_body_shared(httpd_response *resp, const void *body, size_t size,
                                 void (*release)(void *cls), void *cls);
 
+/* An answer that comes later. A handler that waits for something slow (a
+ * vote's disk flush) defers its answer instead of holding a worker thread:
+ * it calls httpd_response_defer() and returns; the connection waits,
+ * suspended, until httpd_deferred_finish() is called, from any thread, with
+ * the answer set on httpd_deferred_response(). Whatever the handler set on
+ * resp itself is dropped. Finish every deferred answer exactly once: the
+ * server waits for all of them before it stops. NULL: out of memory. */
+typedef struct httpd_deferred httpd_deferred;
+httpd_deferred *httpd_response_defer(httpd_response *resp);
+httpd_response *httpd_deferred_response(httpd_deferred *d);
+void httpd_deferred_finish(httpd_deferred *d);
+
 /* Binds (or takes the socket systemd passed in LISTEN_FDS) and starts the
  * worker threads. Blocks SIGTERM and SIGINT in the calling thread first, so
  * that every thread inherits the mask and httpd_run() can wait for them.

@@ -135,6 +135,14 @@ static int query_int(struct pg *p, PGconn *c, const char *sql, long long *ret)
         return 0;
 }
 
+/* Notices ("relation already exists, skipping") are not errors: a library
+ * prints nothing. */
+static void ignore_notice(void *arg, const char *message)
+{
+        (void)arg;
+        (void)message;
+}
+
 /* A connection with a bounded connect time (unless the URL sets one) and
  * synchronous_commit on whatever the server's default. */
 static int connect_one(struct pg *p, PGconn **ret)
@@ -149,6 +157,7 @@ static int connect_one(struct pg *p, PGconn **ret)
                 PQfinish(c);
                 return -ENOTCONN;
         }
+        PQsetNoticeProcessor(c, ignore_notice, NULL);
         *ret = c;
         return 0;
 }
