@@ -4,6 +4,7 @@
 #
 #   ./dev.sh run ARGS...   build, then run build/portscope ARGS...
 #   ./dev.sh test          build, then run every test; ends with "N passed, N failed"
+#   ./dev.sh serve [ARGS]  build, then serve the reference site on http://127.0.0.1:2194/
 #   ./dev.sh exporter      build, then serve this machine's listeners to Prometheus
 #                          on http://127.0.0.1:2693/metrics (docs/prometheus/README.md)
 #   ./dev.sh deps          only install the build and test dependencies
@@ -14,7 +15,7 @@ cd "$(dirname "$0")"
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev libcurl4-openssl-dev zsh fish nmap-common libmicrohttpd-dev
           libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
-          gettext locales-all
+          gettext locales-all python3-html5lib chromium
           # The exporter's tests: a real Prometheus and promtool, namespaces,
           # systemd-analyze for the units; the Debian package and its checks.
           prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian)
@@ -34,6 +35,23 @@ deps() {
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The browser tests' npm packages (tests/web/package-lock.json): puppeteer-core
+# drives Debian's chromium, axe-core checks accessibility. Without npm the
+# browser tests skip.
+npm_deps() {
+        if ! command -v npm >/dev/null; then
+                if [ "$(id -u)" -eq 0 ]; then
+                        apt-get install -y -qq --no-install-recommends npm >/dev/null || true
+                fi
+        fi
+        command -v npm >/dev/null || return 0
+        if [ ! -d tests/web/node_modules ] ||
+                [ tests/web/package-lock.json -nt tests/web/node_modules ]; then
+                npm ci --prefix tests/web --no-audit --no-fund --ignore-scripts --loglevel=error \
+                        >/dev/null && touch tests/web/node_modules
+        fi
 }
 
 build() {
@@ -58,8 +76,15 @@ run)
 test)
         shift
         deps
+        npm_deps
         build
         exec tests/run-all build "$@"
+        ;;
+serve)
+        shift
+        deps
+        build
+        exec build/portscope-web serve "$@"
         ;;
 exporter)
         shift
@@ -69,7 +94,7 @@ exporter)
         exec build/portscope exporter "$@"
         ;;
 *)
-        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh exporter [OPTIONS] | ./dev.sh deps" >&2
+        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh serve [ARGS...] | ./dev.sh exporter [OPTIONS] | ./dev.sh deps" >&2
         exit 2
         ;;
 esac

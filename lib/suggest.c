@@ -127,6 +127,10 @@ static int cmp_cand(const void *a, const void *b)
         return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Linux's default net.ipv4.ip_local_port_range, for no_local. */
+#define LINUX_EPHEMERAL_LO 32768u
+#define LINUX_EPHEMERAL_HI 60999u
+
 PS_EXPORT int ps_suggest(const ps_suggest_opts *o, ps_suggestion *ret, size_t count)
 {
         ps_host_ports *host = NULL;
@@ -150,7 +154,12 @@ PS_EXPORT int ps_suggest(const ps_suggest_opts *o, ps_suggestion *ret, size_t co
                 r = -ENOMEM;
                 goto out;
         }
-        if ((r = ps_host_ports_read(o->proc_root, host)) < 0)
+        if (o->no_local) {
+                memset(host, 0, sizeof(*host));
+                host->have_ephemeral = true;
+                host->ephemeral_lo = LINUX_EPHEMERAL_LO;
+                host->ephemeral_hi = LINUX_EPHEMERAL_HI;
+        } else if ((r = ps_host_ports_read(o->proc_root, host)) < 0)
                 goto out;
 
         /* Every local port in use now, in any state. */
@@ -160,9 +169,9 @@ PS_EXPORT int ps_suggest(const ps_suggest_opts *o, ps_suggestion *ret, size_t co
         q.flags = PS_QUERY_NO_OWNERS;
         q.protocols = ((protos & PS_SUGGEST_TCP) ? 1u << PS_PROTO_TCP : 0) |
                       ((protos & PS_SUGGEST_UDP) ? 1u << PS_PROTO_UDP : 0);
-        if ((r = ps_socket_list_query(&q, &list)) < 0)
+        if (!o->no_local && (r = ps_socket_list_query(&q, &list)) < 0)
                 goto out;
-        for (size_t i = 0; i < list->n; i++)
+        for (size_t i = 0; list && i < list->n; i++)
                 used[list->sockets[i].local_port] |=
                         list->sockets[i].proto == PS_PROTO_TCP ? PS_SUGGEST_TCP : PS_SUGGEST_UDP;
 
@@ -202,13 +211,13 @@ PS_EXPORT int ps_suggest(const ps_suggest_opts *o, ps_suggestion *ret, size_t co
         size_t got = 0;
         for (unsigned i = 0; i < n && got < count; i++) {
                 bool ok = true;
-                if (o->check)
+                if (o->check && !o->no_local)
                         ok = bindable(cands[i].port, protos);
                 if (!ok)
                         continue;
                 ret[got].port = cands[i].port;
                 ret[got].open_frequency = cands[i].freq;
-                ret[got].checked = o->check;
+                ret[got].checked = o->check && !o->no_local;
                 got++;
         }
         r = (int)got;

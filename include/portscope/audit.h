@@ -118,6 +118,11 @@ typedef struct ps_suggest_opts {
         uint64_t seed;             /* where to start when for_name is NULL */
         bool check;                /* bind each candidate to confirm it is free */
         const char *nmap_services; /* NULL: the default path; "" for none */
+        /* Decide by the registry, the notes and nmap-services alone: this
+         * machine's sockets and bounds are not read (a public server's
+         * sockets are not its visitors'), and Linux's default ephemeral
+         * range 32768-60999 stands in for this machine's. check is ignored. */
+        bool no_local;
 } ps_suggest_opts;
 
 typedef struct ps_suggestion {

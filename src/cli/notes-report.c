@@ -223,13 +223,32 @@ static void print_body(const char *md, unsigned indent, unsigned width)
         cmark_node_free(doc);
 }
 
+/* The note's confidence, said whole so that each language can phrase it. */
+static const char *confidence_label(ps_confidence conf)
+{
+        switch (conf) {
+        case PS_CONFIDENCE_MEDIUM:
+                return _("(confidence: medium)");
+        case PS_CONFIDENCE_LOW:
+                return _("(confidence: low)");
+        default:
+                return _("(confidence: high)");
+        }
+}
+
 static void print_note(const struct cli *c, const ps_notes *notes, const ps_report_note *rn)
 {
-        const ps_note *note = &rn->note;
+        const ps_note *original = &rn->note;
         ps_report_ports v[64];
-        char ports[512], tags[256], conf[64];
+        char ports[512], tags[256];
         unsigned w = out_width();
         size_t n = 0;
+        /* The note in the reader's language when its translation is current;
+         * otherwise the English, and a line that says so. */
+        const char *lang = ps_i18n_current();
+        ps_note shown = *original;
+        int tr = strcmp(lang, "en") ? ps_note_translate(notes, original, lang, &shown) : 0;
+        const ps_note *note = &shown;
         for (; n < rn->n_ports && n < 64; n++)
                 v[n] = *ps_report_note_ports_at(rn, n);
         ports_label(v, n, ports, sizeof(ports));
@@ -237,12 +256,19 @@ static void print_note(const struct cli *c, const ps_notes *notes, const ps_repo
         printf("  %s%s%s  %s%s%s\n", sty_bold(c), note->title, sty_off(c), sty_dim(c), ports,
                sty_off(c));
         printf("    %-12s %s", _("Tags"), tags);
-        if (note->confidence != PS_CONFIDENCE_HIGH) {
-                snprintf(conf, sizeof(conf), _("(confidence: %s)"),
-                         ps_confidence_name(note->confidence));
-                printf("  %s%s%s", sty_warn(c), conf, sty_off(c));
-        }
+        if (note->confidence != PS_CONFIDENCE_HIGH)
+                printf("  %s%s%s", sty_warn(c), confidence_label(note->confidence), sty_off(c));
         printf("\n\n");
+        if (tr < 0) {
+                printf("    ");
+                out_wrap(stdout,
+                         tr == -ESTALE ? _("The translation of this note is out of date; "
+                                           "the English original follows.")
+                                       : _("This note is not translated yet; the English "
+                                           "original follows."),
+                         4, 4, w);
+                putchar('\n');
+        }
         print_body(note->body, 4, w);
         putchar('\n');
         printf("    %s\n", _("Sources"));

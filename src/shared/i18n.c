@@ -97,7 +97,8 @@ const char *ps_i18n_current(void)
 {
         /* The catalog in use answers "" with its header, which names its
          * language; the English source has no catalog. */
-        const char *h = gettext("");
+        static const char header[] = "";
+        const char *h = gettext(header);
         const char *l = h && *h ? strstr(h, "Language: ") : NULL;
         if (!l || (l > h && l[-1] != '\n'))
                 return ps_i18n_languages[0];

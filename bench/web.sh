@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# portscope-web serve against nginx serving `portscope-web site`'s export of
+# the same pages, in one run: wrk on loopback, /ports/1712 alone and a mix of
+# 1,000 port pages, at 64 and 256 connections. Prints req/s and their ratio,
+# p50/p99 latency, errors (socket errors and non-2xx answers) and each
+# server's RSS; then the time of a full export of all 65,536 port pages.
+#
+#   bench/web.sh [BUILDDIR]   (SECONDS=10 per run, THREADS=2)
+#
+# Needs wrk and nginx (Debian packages). Both servers get THREADS: nginx
+# that many workers (sendfile, open_file_cache, access log off), portscope
+# that many HTTP threads. Figures go to docs/benchmarks.md.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$src/build}" && pwd)
+secs=${SECONDS_PER_RUN:-10}
+threads=${THREADS:-2}
+web=$build/portscope-web
+for tool in wrk nginx; do
+        command -v $tool >/dev/null || { echo "bench/web.sh: $tool is not installed" >&2; exit 2; }
+done
+tmp=$(mktemp -d /tmp/portscope-bench-web.XXXXXX)
+pids=()
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+        [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() {
+        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# The 1,000-port mix: every 65th port, plus 1712.
+: >"$tmp/mix.txt"
+list=1712
+for i in $(seq 0 999); do
+        echo "/ports/$((i * 65))" >>"$tmp/mix.txt"
+        list="$list,$((i * 65))"
+done
+"$web" site --out "$tmp/site" --ports "$list" 2>/dev/null
+
+cat >"$tmp/mix.lua" <<'LUA'
+local paths = {}
+for line in io.lines(os.getenv("MIX")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+        i = i % #paths + 1
+        return wrk.format("GET", paths[i])
+end
+LUA
+
+nport=$(free_port)
+cat >"$tmp/nginx.conf" <<NGINX
+worker_processes $threads;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 4096; }
+http {
+        access_log off;
+        sendfile on;
+        tcp_nopush on;
+        open_file_cache max=4096 inactive=60s;
+        open_file_cache_valid 60s;
+        keepalive_requests 1000000;
+        types { text/html html; text/css css; }
+        default_type text/html;
+        server {
+                listen 127.0.0.1:$nport;
+                root $tmp/site;
+                location / { try_files \$uri \$uri.html =404; }
+        }
+}
+NGINX
+nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
+"$web" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/serve.err" &
+pids+=($!)
+wpid=$!
+for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; done
+wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
+sleep 0.5
+
+rss() { # the resident memory of every process of a server, in MiB
+        local total=0
+        for p in "$@"; do
+                kb=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+                total=$((total + kb))
+        done
+        echo "$((total / 1024))"
+}
+nginx_pids() { echo "$(cat "$tmp/nginx.pid") $(pgrep -P "$(cat "$tmp/nginx.pid")" | tr '\n' ' ')"; }
+
+run() { # name url script conns -> "req/s p50 p99 errors"
+        local url=$1 script=$2 conns=$3 out
+        if [ -n "$script" ]; then
+                out=$(MIX="$tmp/mix.txt" wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
+        else
+                out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$url")
+        fi
+        local rps p50 p99 errs non2xx
+        rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+        p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+        p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+        errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
+        non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+        echo "$rps $p50 $p99 $(( ${errs:-0} + ${non2xx:-0} ))"
+}
+
+# Warm both (portscope renders each page once, then serves it from memory).
+MIX="$tmp/mix.txt" wrk -t2 -c8 -d2s -s "$tmp/mix.lua" "http://127.0.0.1:$wport" >/dev/null
+MIX="$tmp/mix.txt" wrk -t2 -c8 -d2s -s "$tmp/mix.lua" "http://127.0.0.1:$nport" >/dev/null
+
+printf '%-22s %5s | %10s %8s %8s %6s %5s | %10s %8s %8s %6s %5s | %6s\n' page conns \
+        "portscope" p50 p99 errors MiB "nginx" p50 p99 errors MiB ratio
+for conns in 64 256; do
+        for what in single mix; do
+                if [ $what = single ]; then path=/ports/1712 script=; else path= script=$tmp/mix.lua; fi
+                read -r wr w50 w99 we < <(run "http://127.0.0.1:$wport$path" "$script" "$conns")
+                wm=$(rss "$wpid")
+                read -r nr n50 n99 ne < <(run "http://127.0.0.1:$nport$path" "$script" "$conns")
+                nm=$(rss $(nginx_pids))
+                ratio=$(awk -v a="$wr" -v b="$nr" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+                label=$([ $what = single ] && echo "/ports/1712" || echo "1,000-port mix")
+                printf '%-22s %5s | %10s %8s %8s %6s %5s | %10s %8s %8s %6s %5s | %5sx\n' \
+                        "$label" "$conns" "$wr" "$w50" "$w99" "$we" "$wm" "$nr" "$n50" "$n99" "$ne" \
+                        "$nm" "$ratio"
+        done
+done
+
+# A full export: every port page, the fixed pages.
+start=$(date +%s.%N)
+"$web" site --out "$tmp/full" 2>"$tmp/site.err"
+end=$(date +%s.%N)
+files=$(find "$tmp/full" -type f | wc -l)
+awk -v s="$start" -v e="$end" -v f="$files" 'BEGIN { printf "full export: %d files in %.1f s\n", f, e - s }'

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/* `portscope-web site --out DIR`: the site's pages as files, for a static
+ * host or a CDN. Every file is written under a temporary name and renamed
+ * into place, so an interrupted or failed export never leaves a half page;
+ * SIGINT and SIGTERM stop it between pages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "web.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        interrupted = 1;
+}
+
+typedef struct job {
+        const web *w;
+        int dirfd;
+        const unsigned char *ports; /* one byte a port: export it */
+        char (*fixed)[WEB_PATH_MAX + 1];
+        size_t n_fixed;
+        atomic_size_t next; /* fixed pages first, then ports */
+        atomic_size_t written;
+        atomic_int failed;
+} job;
+
+/* "/" -> "index.html", "/ports/1712" -> "ports/1712.html",
+ * "/static/style.css" -> "static/style.css". */
+static int file_name(const char *path, char *buf, size_t size)
+{
+        const char *last = strrchr(path, '/');
+        int n;
+        if (!strcmp(path, "/"))
+                n = snprintf(buf, size, "index.html");
+        else if (last && strchr(last, '.'))
+                n = snprintf(buf, size, "%s", path + 1);
+        else
+                n = snprintf(buf, size, "%s.html", path + 1);
+        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int mkdirs_at(int dirfd, const char *file)
+{
+        char dir[WEB_PATH_MAX + 16];
+        snprintf(dir, sizeof(dir), "%s", file);
+        for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
+                *p = '\0';
+                if (mkdirat(dirfd, dir, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        return 0;
+}
+
+/* Writes data to name under dirfd through a temporary file and rename().
+ * No fsync per page (65,536 of them would take minutes); the export syncs
+ * the file system once at the end. */
+static int write_replace(int dirfd, const char *name, const void *data, size_t len)
+{
+        char tmp[WEB_PATH_MAX + 64];
+        static atomic_uint counter;
+        const char *slash = strrchr(name, '/');
+        int dl = slash ? (int)(slash - name + 1) : 0;
+        snprintf(tmp, sizeof(tmp), "%.*s.%s.%d.%u.tmp", dl, name, slash ? slash + 1 : name,
+                 (int)getpid(), atomic_fetch_add(&counter, 1));
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -errno;
+        const char *p = data;
+        size_t left = len;
+        while (left) {
+                ssize_t n = write(fd, p, left);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        int r = n < 0 ? -errno : -EIO;
+                        close(fd);
+                        unlinkat(dirfd, tmp, 0);
+                        return r;
+                }
+                p += n;
+                left -= (size_t)n;
+        }
+        if (close(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+                int r = -errno;
+                unlinkat(dirfd, tmp, 0);
+                return r;
+        }
+        return 0;
+}
+
+static int export_path(job *j, const char *path, bool error_page)
+{
+        web_req rq;
+        web_page pg;
+        const web_route *route;
+        const char *detail;
+        char name[WEB_PATH_MAX + 16];
+        int r;
+
+        web_page_init(&pg);
+        if (error_page) {
+                memset(&rq, 0, sizeof(rq));
+                rq.method = "GET";
+                web_error(j->w, &rq, &pg, 404, NULL);
+                snprintf(name, sizeof(name), "404.html");
+        } else {
+                if (web_route_match("GET", path, NULL, &rq, &route, &detail) != 0) {
+                        web_page_free(&pg);
+                        fprintf(stderr, "portscope-web: site: no page at %s\n", path);
+                        return -ENOENT;
+                }
+                web_render(j->w, &rq, route, &pg);
+                if ((r = file_name(path, name, sizeof(name))) < 0) {
+                        web_page_free(&pg);
+                        return r;
+                }
+        }
+        if (pg.status != 200 && !error_page) {
+                /* A page that does not exist on the server is not a file either. */
+                web_page_free(&pg);
+                return 0;
+        }
+        r = mkdirs_at(j->dirfd, name);
+        if (r >= 0)
+                r = write_replace(j->dirfd, name, pg.out.b.buf ? pg.out.b.buf : "", pg.out.b.len);
+        web_page_free(&pg);
+        if (r < 0)
+                fprintf(stderr, "portscope-web: site: writing %s: %s\n", name, strerror(-r));
+        else
+                atomic_fetch_add(&j->written, 1);
+        return r;
+}
+
+static void *worker(void *arg)
+{
+        job *j = arg;
+        char path[WEB_PATH_MAX + 1];
+        for (;;) {
+                if (interrupted || atomic_load(&j->failed))
+                        break;
+                size_t i = atomic_fetch_add(&j->next, 1);
+                if (i < j->n_fixed) {
+                        bool err = !strcmp(j->fixed[i], "/404");
+                        if (export_path(j, j->fixed[i], err) < 0)
+                                atomic_store(&j->failed, 1);
+                        continue;
+                }
+                i -= j->n_fixed;
+                if (i > 65535)
+                        break;
+                if (!j->ports[i])
+                        continue;
+                snprintf(path, sizeof(path), "/ports/%zu", i);
+                if (export_path(j, path, false) < 0)
+                        atomic_store(&j->failed, 1);
+        }
+        return NULL;
+}
+
+/* "1712,22,8000-8100": the ports to export. */
+static int parse_ports(const char *s, unsigned char *ports)
+{
+        char buf[4096];
+        if (strlen(s) >= sizeof(buf))
+                return -E2BIG;
+        snprintf(buf, sizeof(buf), "%s", s);
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                ps_port_spec spec;
+                if (ps_parse_port_spec(tok, &spec) < 0 || spec.proto != PS_PROTO_ANY)
+                        return -EINVAL;
+                for (unsigned p = spec.lo; p <= spec.hi; p++)
+                        ports[p] = 1;
+        }
+        return 0;
+}
+
+static void site_usage(FILE *f)
+{
+        fprintf(f, "%s", _("Usage: portscope site --out DIR [--base-url URL] [--ports LIST]\n"));
+}
+
+int web_site_main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "base-url", required_argument, NULL, 'b' },
+                { "help", no_argument, NULL, 'h' },
+                { "out", required_argument, NULL, 'o' },
+                { "ports", required_argument, NULL, 'p' },
+                { "threads", required_argument, NULL, 't' },
+                {},
+        };
+        const char *out = NULL, *base_url = "", *ports_arg = NULL;
+        unsigned threads = 2;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'b':
+                        base_url = optarg;
+                        break;
+                case 'h':
+                        site_usage(stdout);
+                        return 0;
+                case 'o':
+                        out = optarg;
+                        break;
+                case 'p':
+                        ports_arg = optarg;
+                        break;
+                case 't': {
+                        char *end;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (*end || end == optarg || v < 1 || v > 64) {
+                                fprintf(stderr,
+                                        "portscope-web: --threads: expected a number "
+                                        "from 1 to 64, got '%s'\n",
+                                        optarg);
+                                return 2;
+                        }
+                        threads = (unsigned)v;
+                        break;
+                }
+                default:
+                        site_usage(stderr);
+                        return 2;
+                }
+        }
+        if (!out || optind != argc) {
+                site_usage(stderr);
+                return 2;
+        }
+        if (*base_url && strncmp(base_url, "http://", 7) && strncmp(base_url, "https://", 8)) {
+                fprintf(stderr,
+                        "portscope-web: --base-url: expected an http:// or https:// URL, "
+                        "got '%s'\n",
+                        base_url);
+                return 2;
+        }
+        unsigned char *ports = calloc(65536, 1);
+        if (!ports)
+                return 3;
+        if (ports_arg) {
+                if (parse_ports(ports_arg, ports) < 0) {
+                        fprintf(stderr,
+                                "portscope-web: --ports: expected ports and ranges "
+                                "separated by commas (22,80,8000-8100), got '%s'\n",
+                                ports_arg);
+                        free(ports);
+                        return 2;
+                }
+        } else
+                memset(ports, 1, 65536);
+
+        if (mkdir(out, 0755) < 0 && errno != EEXIST) {
+                fprintf(stderr, "portscope-web: site: creating %s: %s\n", out, strerror(errno));
+                free(ports);
+                return 3;
+        }
+        int dirfd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0) {
+                fprintf(stderr, "portscope-web: site: opening %s: %s\n", out, strerror(errno));
+                free(ports);
+                return 3;
+        }
+
+        web w = { 0 };
+        char err[512];
+        if (web_open(&w, err, sizeof(err)) < 0) {
+                fprintf(stderr, "portscope-web: %s\n", err);
+                close(dirfd);
+                free(ports);
+                return 3;
+        }
+        snprintf(w.base_url, sizeof(w.base_url), "%s", base_url);
+        size_t bl = strlen(w.base_url);
+        while (bl && w.base_url[bl - 1] == '/')
+                w.base_url[--bl] = '\0';
+
+        /* The fixed pages: every route without a parameter, the tags, the
+         * three ranges and the 404 page. */
+        char(*fixed)[WEB_PATH_MAX + 1] = calloc(64 + _PS_TAG_MAX, sizeof(*fixed));
+        size_t n_fixed = 0, nr;
+        const web_route *r = web_routes(&nr);
+        for (size_t i = 0; i < nr && fixed; i++) {
+                if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
+                    !strncmp(r[i].pattern, "/api/", 5) || !strcmp(r[i].pattern, "/healthz") ||
+                    !strcmp(r[i].pattern, "/favicon.ico") ||
+                    (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
+                    !(r[i].methods & WEB_M_GET))
+                        continue;
+                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "%s", r[i].pattern);
+        }
+        for (int t = 0; t < _PS_TAG_MAX && fixed; t++)
+                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "/notes/%s", ps_tag_name((ps_tag)t));
+        if (fixed)
+                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "/404");
+
+        struct sigaction sa = { .sa_handler = on_signal };
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+
+        job j = { .w = &w, .dirfd = dirfd, .ports = ports, .fixed = fixed, .n_fixed = n_fixed };
+        atomic_init(&j.next, 0);
+        atomic_init(&j.written, 0);
+        atomic_init(&j.failed, fixed ? 0 : 1);
+        pthread_t tids[64];
+        unsigned started = 0;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (unsigned i = 0; i < threads && fixed; i++)
+                if (pthread_create(&tids[started], NULL, worker, &j) == 0)
+                        started++;
+        if (!started)
+                worker(&j);
+        for (unsigned i = 0; i < started; i++)
+                pthread_join(tids[i], NULL);
+        syncfs(dirfd);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+
+        int ret = 0;
+        if (interrupted) {
+                fprintf(stderr,
+                        "portscope-web: site: interrupted after %zu files; every file "
+                        "written is whole\n",
+                        atomic_load(&j.written));
+                ret = 130;
+        } else if (atomic_load(&j.failed)) {
+                ret = 3;
+        } else
+                fprintf(stderr, "portscope-web: site: %zu files in %s (%.1f s)\n",
+                        atomic_load(&j.written), out,
+                        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        free(fixed);
+        web_close(&w);
+        close(dirfd);
+        free(ports);
+        return ret;
+}

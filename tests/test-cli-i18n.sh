@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The terminal in other languages (docs/translations.md): the report's headings, advice and
+# notes, Czech plurals, how LANG/LANGUAGE/LC_ALL decide, JSON staying language-neutral.
+# Usage: test-cli-i18n.sh PORTSCOPE BUILDDIR
+set -u
+. "$(dirname "$0")/lib.sh"
+PS=$1
+export PORTSCOPE_LOCALEDIR=$2/po
+cd "$(dirname "$0")" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export XDG_CACHE_HOME="$tmp/cache" PORTSCOPE_NMAP_SERVICES="$PWD/data/nmap-services-fixture"
+unset LC_ALL LC_MESSAGES LANG LANGUAGE
+
+if [ ! -f "$PORTSCOPE_LOCALEDIR/de/LC_MESSAGES/portscope.mo" ]; then
+        skip "no compiled catalogs (msgfmt, Debian gettext, is not installed)"
+        done_testing
+        exit
+fi
+
+LANGUAGE=de "$PS" --no-color 1712 >"$tmp/de" 2>&1
+grep -q '^Bereich$' "$tmp/de" && grep -q '^Auf diesem Rechner$' "$tmp/de" &&
+        grep -q '^IANA-Register (' "$tmp/de" && grep -q '^Notizen$' "$tmp/de" &&
+        grep -q '^Prüfen, was ihn nutzt$' "$tmp/de"
+check "LANGUAGE=de portscope 1712: German headings" $?
+grep -qE 'Auf Port 1712 lauscht hier gerade nichts.|^  [0-9]+ lauschende?r? Sockets?:' "$tmp/de" &&
+        grep -q 'Zuverlässigkeit: mittel' "$tmp/de" &&
+        grep -q '^ *Was tun: Ein Dienst, der heute auf 1712 lauscht' "$tmp/de" &&
+        grep -q 'Exchange-Informationsspeicher auf einen festen MAPI-Port gelegt' "$tmp/de"
+check "LANGUAGE=de portscope 1712: German advice and the translated note" $?
+! grep -q 'What to do:\|^Range$\|Nothing listens' "$tmp/de"
+check "LANGUAGE=de portscope 1712: none of those sentences in English" $?
+
+# The language from LANG when no LANGUAGE is set: with the locale generated or, on a fresh
+# machine, without it; an explicit C keeps English for scripts.
+LANG=de_DE.UTF-8 "$PS" --no-color 1712 | grep -q '^Auf diesem Rechner$'
+check "LANG=de_DE.UTF-8 gives German, whether or not that locale is installed" $?
+LANG=cs_XX.UTF-8 "$PS" --no-color 1712 | grep -q '^Na tomto počítači$'
+check "LANG naming a locale that does not exist still gives its language (Czech)" $?
+LC_ALL=C LANGUAGE=de "$PS" --no-color 1712 | grep -q '^On this machine$'
+check "LC_ALL=C LANGUAGE=de keeps English, as GNU tools do" $?
+LANGUAGE=xx:el "$PS" --no-color 1712 | grep -q '^Σε αυτό το μηχάνημα$'
+check "LANGUAGE is a priority list (xx:el gives Greek)" $?
+
+# JSON is language-neutral.
+"$PS" --json 1712 >"$tmp/en.json"
+LANGUAGE=ug "$PS" --json 1712 >"$tmp/ug.json"
+cmp -s "$tmp/en.json" "$tmp/ug.json"
+check "--json is the same in English and Uyghur" $?
+
+# An untranslated note says so and shows the English.
+LANGUAGE=pt "$PS" --no-color 22/tcp >"$tmp/pt22"
+if grep -q '^Notas$' "$tmp/pt22" && ! [ -f ../data/notes/l10n/pt/22-ssh.md ]; then
+        grep -q 'Esta nota ainda não está traduzida; segue-se o original em inglês.' "$tmp/pt22"
+        check "pt: an untranslated note says it follows in English" $?
+else
+        skip "port 22's note is translated into Portuguese"
+fi
+
+# Czech plurals: 1, 3 and 5 sockets (one form each), from recorded /proc trees.
+for n in 1 3 5; do
+        d=$tmp/proc$n
+        cp -r data/proc "$d"
+        for f in tcp6 udp udp6; do head -1 "data/proc/net/$f" >"$d/net/$f"; done
+        head -$((n + 1)) data/proc/net/tcp >"$d/net/tcp"
+        got=$(LANGUAGE=cs "$PS" --no-color --proc-root "$d" ls --summary 2>&1 | head -1)
+        case $n in
+        1) want='Celkem: 1 soket' ;;
+        3) want='Celkem: 3 sokety' ;;
+        5) want='Celkem: 5 soketů' ;;
+        esac
+        [ "$got" = "$want" ]
+        check "cs: $n sockets reads \"$want\"" $?
+        [ "$got" = "$want" ] || diag "got: $got"
+done
+done_testing

@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""The port pages and the API against a real server: the seed facts on
+/ports/1712, 1322, 912, 1647 and 817 (the facts the CLI tests check), every
+internal link of those pages answering 200, well-formed HTML, the FAQ as
+JSON-LD, API documents against docs/schema/ and the OpenAPI document, no
+host data without --local, --local only on loopback, and the static export.
+
+Usage: test_web_pages.py PORTSCOPE_WEB SOURCE_ROOT
+"""
+import getpass
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webtest import Server, Tap, links  # noqa: E402
+
+t = Tap()
+exe, root = sys.argv[1], sys.argv[2]
+try:
+    import html5lib
+except ImportError:
+    html5lib = None
+try:
+    import jsonschema
+    from jsonschema import Draft202012Validator
+except ImportError:
+    jsonschema = None
+
+SEEDS = {
+    1712: ["registrar", "resource monitoring service", "Ron Lawson", "User port (1024-49151)",
+           "tcp and udp", "lsof -nP -i :1712", "findstr /C:&quot;:1712 &quot;",
+           "Get-NetTCPConnection -LocalPort 1712", "Exchange Information Store"],
+    817: ["Unassigned (part of 811-827)", "System port", "lsof -nP -i :817"],
+    912: ["apex-mesh", "APEX relay-relay service", "System port (0-1023)"],
+    1322: ["novation", "Alan Dano"],
+    1647: ["rsap", "Holger Reif"],
+}
+
+schemas = {}
+sdir = os.path.join(root, "docs", "schema")
+if jsonschema and os.path.isdir(sdir):
+    for f in os.listdir(sdir):
+        if f.endswith(".json"):
+            with open(os.path.join(sdir, f)) as fh:
+                doc = json.load(fh)
+            schemas[f] = doc
+
+
+def validator_for(name):
+    if name not in schemas:
+        return None
+    store = {s.get("$id", k): s for k, s in schemas.items()}
+    try:
+        from jsonschema import RefResolver
+        resolver = RefResolver(schemas[name].get("$id", ""), schemas[name], store=store)
+        return Draft202012Validator(schemas[name], resolver=resolver)
+    except ImportError:
+        return None
+
+
+def check_doc(doc, name, what):
+    v = validator_for(name)
+    if v is None:
+        t.skip(what, f"docs/schema/{name} is not in this tree")
+        return
+    errs = sorted(v.iter_errors(doc), key=lambda e: e.path)
+    t.ok(not errs, what, "\n".join(f"{list(e.path)}: {e.message}" for e in errs[:5]))
+
+
+srv = Server(exe)
+try:
+    pages = {}
+    for port, facts in SEEDS.items():
+        st, h, body = srv.get(f"/ports/{port}")
+        page = body.decode()
+        pages[port] = page
+        missing = [f for f in facts if f not in page]
+        t.ok(st == 200 and not missing, f"/ports/{port}: the seed facts", missing)
+        if html5lib:
+            try:
+                html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(body)
+                t.ok(True, f"/ports/{port} is well-formed HTML")
+            except Exception as e:
+                t.ok(False, f"/ports/{port} is well-formed HTML", e)
+        else:
+            t.skip(f"/ports/{port} is well-formed HTML", "python3-html5lib is not installed")
+        m = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        ld = json.loads(m.group(1)) if m else {}
+        qs = [q["name"] for q in ld.get("mainEntity", [])]
+        t.ok(ld.get("@type") == "FAQPage" and len(qs) >= 5 and
+             all(q in page for q in qs), f"/ports/{port}: FAQ and its FAQPage JSON-LD agree", qs)
+        t.ok(f'action="/ports/{port}/vote"' in page and page.count('name="vote"') == 3 and
+             page.count("aria-label=") >= 3, f"/ports/{port}: the vote form, three labelled faces")
+        t.ok(f'<link rel="canonical" href="{srv.base}/ports/{port}">' in page,
+             f"/ports/{port}: canonical link")
+
+    # Every internal link of the five pages and the home page answers 200.
+    st, _, home = srv.get("/")
+    all_links = set(links(home.decode()))
+    for page in pages.values():
+        all_links.update(links(page))
+    bad = []
+    for link in sorted(all_links):
+        st, _, _ = srv.get(link)
+        if st != 200:
+            bad.append((link, st))
+    t.ok(not bad, f"every internal link of / and the five pages answers 200 ({len(all_links)})",
+         bad)
+
+    # Other pages of the model.
+    st, _, b = srv.get("/ports/0-1023")
+    t.ok(st == 200 and b'/ports/912"' in b and b"apex-mesh" in b, "/ports/0-1023 lists 912")
+    st, _, b = srv.get("/services/registrar")
+    t.ok(st == 200 and b'href="/ports/1712"' in b, "/services/registrar links port 1712")
+    st, _, b = srv.get("/services/registra")
+    t.ok(st == 404 and b"/services/registrar" in b, "an unknown name: 404 with similar names")
+    st, _, b = srv.get("/ports/65536")
+    t.ok(st == 404, "/ports/65536: 404")
+    st, _, b = srv.get("/ports/01712")
+    t.ok(st == 404 and b'href="/ports/1712"' in b, "/ports/01712: 404 suggesting /ports/1712")
+
+    # The vote form: validated; without a vote store, 503 and nothing kept.
+    st, _, b = srv.request("POST", "/ports/1712/vote", {
+        "Content-Type": "application/x-www-form-urlencoded"}, "vote=maybe")
+    t.ok(st == 400, "a vote that is not one of the three faces: 400", st)
+
+    # The API: the CLI's documents, CORS, problem documents.
+    st, h, b = srv.get("/api/v1/ports/1712")
+    doc = json.loads(b)
+    t.ok(st == 200 and h.get("content-type") == "application/json" and
+         h.get("access-control-allow-origin") == "*" and doc.get("kind") == "port_report" and
+         doc.get("port") == 1712, "/api/v1/ports/1712: the port report, CORS", h)
+    cli = subprocess.run([os.path.join(os.path.dirname(exe), "portscope"), "--json", "1712"],
+                         capture_output=True, text=True)
+    if cli.returncode == 0:
+        c = json.loads(cli.stdout)
+        d = dict(doc)
+        for k in ("local", "host", "sockets"):  # this machine's facts: the CLI's only
+            c.pop(k, None)
+            d.pop(k, None)
+        t.ok(c == d, "the API document is the CLI's --json (but this machine's facts)",
+             [k for k in c if c.get(k) != d.get(k)])
+    else:
+        t.skip("the API document is the CLI's --json", "portscope --json 1712 failed")
+    check_doc(doc, "port_report.schema.json", "/api/v1/ports/1712 follows the schema")
+    st, h, b = srv.get("/api/v1/ports/811-827")
+    check_doc(json.loads(b), "range_report.schema.json", "/api/v1/ports/811-827 follows the schema")
+    st, h, b = srv.get("/api/v1/ranges")
+    check_doc(json.loads(b), "ranges.schema.json", "/api/v1/ranges follows the schema")
+    st, h, b = srv.get("/api/v1/services/registrar")
+    check_doc(json.loads(b), "name_report.schema.json", "/api/v1/services/registrar follows the schema")
+    st, h, b = srv.get("/api/v1/ports/99999")
+    doc = json.loads(b)
+    t.ok(st == 404 and h.get("content-type") == "application/problem+json", "API 404: a problem")
+    pv = Draft202012Validator(oa_problem := json.loads(srv.get("/api/v1/openapi.json")[2])[
+        "components"]["schemas"]["Problem"]) if jsonschema else None
+    if pv:
+        errs = list(pv.iter_errors(doc))
+        t.ok(not errs, "the problem document follows the OpenAPI document's Problem schema",
+             [e.message for e in errs])
+    else:
+        t.skip("the problem document follows the Problem schema", "python3-jsonschema missing")
+
+    st, h, b = srv.get("/api/v1/openapi.json")
+    oa = json.loads(b)
+    t.ok(st == 200 and oa.get("openapi") == "3.1.0" and oa["info"].get("title"),
+         "/api/v1/openapi.json: OpenAPI 3.1")
+    # Every API route of the server is described, and every described path answers.
+    undocumented = []
+    for p in oa["paths"]:
+        sample = p.replace("{port}", "1712").replace("{low}", "811").replace("{high}", "827") \
+                  .replace("{name}", "registrar")
+        st, _, _ = srv.get("/api/v1" + sample)
+        if st != 200:
+            undocumented.append((p, st))
+    t.ok(not undocumented, "every path of the OpenAPI document answers 200", undocumented)
+    refs = re.findall(r'"\$ref": "https://portscope.invalid/schema/([^"]+)"', b.decode())
+    missing = [r for r in set(refs) if r not in schemas]
+    if "port_report.schema.json" in schemas:
+        t.ok(not missing, "every schema the OpenAPI document names is in docs/schema/", missing)
+    else:
+        t.skip("every schema the OpenAPI document names is in docs/schema/", "no docs/schema")
+
+    # Never this host's data without --local.
+    me = getpass.getuser()
+    cmdline = open(f"/proc/{srv.proc.pid}/cmdline", "rb").read().replace(b"\0", b" ").strip()
+    leaks = []
+    for port in list(SEEDS) + [22, 2194, srv.port]:
+        _, _, b = srv.get(f"/ports/{port}")
+        s = b.decode()
+        if "On this machine" in s or cmdline.decode() in s or f"({srv.proc.pid})" in s:
+            leaks.append(port)
+        if me != "root" and re.search(rf"\b{re.escape(me)}\b", s):
+            leaks.append((port, "user"))
+    t.ok(not leaks, "no pid, user, command line or local panel without --local", leaks)
+finally:
+    srv.stop()
+
+# --local: only on loopback, and then the panel.
+p = subprocess.run([exe, "serve", "--local", "--listen", "0.0.0.0:0"], capture_output=True,
+                   text=True, timeout=20)
+t.ok(p.returncode == 2 and "loopback" in p.stderr, "--local on 0.0.0.0 is refused", p.stderr)
+loc = Server(exe, "--local", "--no-access-log")
+try:
+    st, h, b = loc.get(f"/ports/{loc.port}")
+    s = b.decode()
+    t.ok(st == 200 and "On this machine" in s and f"({loc.proc.pid})" in s and
+         h.get("cache-control") == "no-store",
+         "--local on loopback: this machine's panel with the listening process, not cached")
+finally:
+    loc.stop()
+
+# The static export: the same pages as files, written then renamed.
+with tempfile.TemporaryDirectory() as d:
+    p = subprocess.run([exe, "site", "--out", d, "--ports", "1712,817,0-3", "--base-url",
+                        "https://ports.example.org"], capture_output=True,
+                       text=True, timeout=120)
+    files = {os.path.relpath(os.path.join(a, f), d) for a, _, fs in os.walk(d) for f in fs}
+    want = {"index.html", "ports/1712.html", "ports/817.html", "ports/0.html", "ports/3.html",
+            "static/style.css", "notes/malware.html", "404.html", "ranges.html"}
+    t.ok(p.returncode == 0 and want <= files and "ports/4.html" not in files,
+         "site --ports writes the pages asked for and the fixed ones", sorted(want - files))
+    srv = Server(exe, "--no-access-log", "--base-url", "https://ports.example.org")
+    try:
+        _, _, served = srv.get("/ports/1712")
+    finally:
+        srv.stop()
+    with open(os.path.join(d, "ports/1712.html"), "rb") as f:
+        t.ok(f.read() == served, "an exported page is the served page, byte for byte")
+with tempfile.TemporaryDirectory() as d:
+    proc = subprocess.Popen([exe, "site", "--out", d], stderr=subprocess.PIPE)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    half, tmp, n = [], [], 0
+    for a, _, fs in os.walk(d):
+        for f in fs:
+            path = os.path.join(a, f)
+            if f.endswith(".tmp"):
+                tmp.append(path)
+            elif f.endswith(".html"):
+                n += 1
+                with open(path, "rb") as fh:
+                    if not fh.read().endswith(b"</html>\n"):
+                        half.append(path)
+    t.ok(proc.returncode == 130 and n > 0 and not half and not tmp,
+         f"an interrupted export leaves whole pages only ({n} pages, exit {proc.returncode})",
+         (half[:3], tmp[:3], err[-200:]))
+t.done()
