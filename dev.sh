@@ -5,8 +5,8 @@
 #   ./dev.sh run ARGS...   build, then run build/portscope ARGS...
 #   ./dev.sh test          build, then run every test; ends with "N passed, N failed"
 #   ./dev.sh serve [ARGS]  build, then serve the reference site on http://127.0.0.1:2194/
-#   ./dev.sh exporter      build, then serve this machine's listeners to Prometheus
-#                          on http://127.0.0.1:2693/metrics (docs/prometheus/README.md)
+#                          and the exporter's metrics on http://127.0.0.1:2693/metrics
+#   ./dev.sh exporter      build, then only the exporter (docs/prometheus/README.md)
 #   ./dev.sh deps          only install the build and test dependencies
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -84,7 +84,14 @@ serve)
         shift
         deps
         build
-        exec build/portscope-web serve "$@"
+        # The Prometheus exporter beside the site; both stop together.
+        build/portscope exporter &
+        exporter=$!
+        build/portscope-web serve "$@" &
+        web=$!
+        trap 'kill "$exporter" "$web" 2>/dev/null || true' EXIT INT TERM
+        echo "dev.sh: metrics on http://127.0.0.1:2693/metrics" >&2
+        wait "$web"
         ;;
 exporter)
         shift

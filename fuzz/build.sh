@@ -15,17 +15,18 @@ flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        '-DPS_VERSION_STRING="fuzz"' -I"$src/include" -I"$src/lib" -I"$src/lib/basic")
 # The library without the embedded registry (lib/registry-builtin.c), which the
 # readers do not need.
-lib=(basic/dynbuf errors registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
+lib=(basic/dynbuf basic/fileio basic/parse basic/utf8 errors prevalence prevalence-cache
+     registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
 objs=()
 for f in "${lib[@]}"; do
         "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/${f##*/}.o"
         objs+=("$out/${f##*/}.o")
 done
-for h in xml csv portspec registry; do
+for h in xml csv portspec registry db prevcache; do
         "$CC" "${flags[@]}" "$src/fuzz/fuzz-$h.c" "${objs[@]}" -lexpat -lz -o "$out/fuzz-$h"
 done
 # The site's router alone: it never calls the page handlers it names, so
 # they stay unresolved rather than pull in the whole site.
 "$CC" "${flags[@]}" -I"$src/src/web" -I"$src/src/shared" "$src/fuzz/fuzz-router.c" \
         "$src/src/web/routes.c" -Wl,--unresolved-symbols=ignore-all -o "$out/fuzz-router"
-echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-router" >&2
+echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-db, fuzz-prevcache, fuzz-router" >&2

@@ -25,7 +25,7 @@ fi
 "$src/fuzz/build.sh" "$out"
 mkdir -p "$out/crashes"
 status=0
-for h in xml csv portspec registry router; do
+for h in xml csv portspec registry db prevcache router; do
         # The seeds are copied, so a run never writes into the repository.
         work="$out/corpus-$h"
         rm -rf "$work"
@@ -34,8 +34,11 @@ for h in xml csv portspec registry router; do
         dict=()
         [ -f "$src/fuzz/$h.dict" ] && dict=(-dict="$src/fuzz/$h.dict")
         echo "fuzz/smoke.sh: fuzz-$h for ${secs}s" >&2
+        # A compiled database is at least 256 KiB (its cover index).
+        maxlen=65536
+        [ "$h" = db ] && maxlen=600000
         if ! "$out/fuzz-$h" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-                -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/crashes/$h-" \
+                -max_len=$maxlen -print_final_stats=1 -artifact_prefix="$out/crashes/$h-" \
                 "$work" 2>"$out/fuzz-$h.log"; then
                 echo "fuzz/smoke.sh: fuzz-$h FAILED; see $out/fuzz-$h.log and $out/crashes" >&2
                 tail -30 "$out/fuzz-$h.log" >&2

@@ -18,10 +18,9 @@
 
 #include "fileio.h"
 #include "portscope/audit.h"
+#include "ps-limits.h"
 #include "util.h"
 
-#define CONFIG_MAX_SIZE (1u << 20)
-#define CONFIG_MAX_LINE 1024
 #define CONFIG_MAX_RULES 4096
 
 struct ignore {
@@ -131,24 +130,24 @@ PS_EXPORT int ps_audit_config_parse(const char *text, size_t len, const char *na
                                     ps_audit_config **ret_config, char *errbuf, size_t errsize)
 {
         ps_audit_config *c = calloc(1, sizeof(*c));
-        char buf[CONFIG_MAX_LINE + 1];
+        char buf[PS_AUDIT_CONFIG_LINE_MAX + 1];
         unsigned line = 0;
         size_t pos = 0;
         int r = 0;
 
         if (!c)
                 return -ENOMEM;
-        if (len > CONFIG_MAX_SIZE) {
+        if (len > PS_AUDIT_CONFIG_MAX) {
                 free(c);
-                return bad(errbuf, errsize, name, 0, "larger than %u bytes", CONFIG_MAX_SIZE);
+                return bad(errbuf, errsize, name, 0, "larger than %u bytes", PS_AUDIT_CONFIG_MAX);
         }
         while (pos < len && r >= 0) {
                 const char *nl = memchr(text + pos, '\n', len - pos);
                 size_t l = nl ? (size_t)(nl - (text + pos)) : len - pos;
                 line++;
-                if (l > CONFIG_MAX_LINE) {
+                if (l > PS_AUDIT_CONFIG_LINE_MAX) {
                         r = bad(errbuf, errsize, name, line, "line longer than %d bytes",
-                                CONFIG_MAX_LINE);
+                                PS_AUDIT_CONFIG_LINE_MAX);
                         break;
                 }
                 memcpy(buf, text + pos, l);
@@ -193,13 +192,22 @@ PS_EXPORT int ps_audit_config_load(const char *path, ps_audit_config **ret_confi
         size_t got;
         /* The user names this file: /dev/null and a pipe are theirs to give.
          * One byte over the cap lets the parser say the file is too large. */
-        int r = ps_read_full_at(AT_FDCWD, path, CONFIG_MAX_SIZE + 1,
+        int r = ps_read_full_at(AT_FDCWD, path, PS_AUDIT_CONFIG_MAX + 1,
                                 PS_READ_TRUNCATE | PS_READ_ANY_TYPE, &text, &got, NULL);
         if (r < 0)
                 return r;
         r = ps_audit_config_parse(text, got, path, ret_config, errbuf, errsize);
         free(text);
         return r;
+}
+
+/* Exact, but "*" is the wildcard address, which findings carry as printed
+ * by ps_socket_addr(): 0.0.0.0 or ::. */
+static bool address_matches(const char *want, const char *addr)
+{
+        if (!strcmp(want, "*"))
+                return !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::") || !strcmp(addr, "*");
+        return !strcmp(want, addr);
 }
 
 PS_EXPORT bool ps_audit_config_silences(const ps_audit_config *c, const ps_finding *f)
@@ -214,7 +222,7 @@ PS_EXPORT bool ps_audit_config_silences(const ps_audit_config *c, const ps_findi
                         continue;
                 if (ig->process && strcmp(ig->process, f->process))
                         continue;
-                if (ig->address && strcmp(ig->address, f->address))
+                if (ig->address && !address_matches(ig->address, f->address))
                         continue;
                 return true;
         }

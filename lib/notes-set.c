@@ -16,6 +16,7 @@
 #include "dynbuf.h"
 #include "fileio.h"
 #include "notes-set.h"
+#include "registry-set.h"
 #include "util.h"
 
 enum {
@@ -338,14 +339,7 @@ static int parse_source(struct parser *p, ps_rawnote *n, char *v)
 /* Whether s is a real calendar date written YYYY-MM-DD, from 1990 on. */
 static int date_ok(const char *s)
 {
-        static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-        unsigned y, m, d;
-        if (strlen(s) != 10 || strspn(s, "0123456789-") != 10 || s[4] != '-' || s[7] != '-' ||
-            sscanf(s, "%4u-%2u-%2u", &y, &m, &d) != 3)
-                return 0;
-        if (y < 1990 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-                return 0;
-        return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+        return strlen(s) == 10 && strcmp(s, "1990") >= 0 && ps_date_ok(s);
 }
 
 /* "quote: YYYY-MM-DD | \"TEXT\"" or "quote: YYYY-MM-DD | unreadable: WHY", right after

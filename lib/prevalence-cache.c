@@ -38,31 +38,16 @@
 #include "macro.h"
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
+#include "ps-limits.h"
+#include "utf8.h"
 #include "util.h"
 
 #define CACHE_MAGIC "PSNMAPC\0"
-#define CACHE_VERSION 2u      /* 2: the CRC covers the whole file */
-#define CACHE_MAX (64u << 20) /* a larger cache file is ignored */
+#define CACHE_VERSION 2u /* 2: the CRC covers the whole file */
 #define PATH_MAX_LEN 4096u
 /* A source changed this recently may still change within the same timestamp
  * tick (the kernel's file times are coarse), so it is not cached yet. */
 #define RACY_SECONDS 2
-
-struct cache_section {
-        uint32_t n, nfx;
-        uint32_t off_port, off_fxi, off_name, off_fx, off_rank, pad;
-};
-
-struct cache_header {
-        char magic[8];
-        uint32_t version, crc; /* crc: CRC-32 of the whole file, this field zero */
-        uint64_t file_size;
-        uint64_t dev, ino, size;
-        int64_t mtime_sec, mtime_nsec;
-        uint32_t path_len, pad;
-        uint32_t off_pool, pool_len;
-        struct cache_section sect[_PS_PROTO_MAX]; /* [PS_PROTO_NONE] unused, zero */
-};
 
 static int cache_disabled(void)
 {
@@ -259,15 +244,18 @@ static int section_lookup(int fd, const struct cache_header *h, int p, unsigned 
         if (fx > PS_FX_ONE || rank > s->n || (!fx) != (!rank))
                 return -EBADMSG;
         /* The pool ends in a NUL (checked), so a name shorter than the field
-         * ends inside it; a longer one is cut, as ps_prevalence_port() cuts it. */
-        size_t len = h->pool_len - name < sizeof(service) ? h->pool_len - name : sizeof(service);
-        if ((r = read_at(fd, service, len, (uint64_t)h->off_pool + name)) < 0)
+         * ends inside it; a longer one is cut at a character boundary, as
+         * ps_prevalence_port() cuts it: one byte more tells where. */
+        char raw[sizeof(service) + 1];
+        size_t len = h->pool_len - name < sizeof(raw) ? h->pool_len - name : sizeof(raw);
+        if ((r = read_at(fd, raw, len, (uint64_t)h->off_pool + name)) < 0)
                 return r;
-        if (!memchr(service, '\0', len)) {
-                if (len < sizeof(service))
+        if (!memchr(raw, '\0', len)) {
+                if (len < sizeof(raw))
                         return -EBADMSG;
-                service[sizeof(service) - 1] = '\0';
+                raw[sizeof(raw) - 1] = '\0';
         }
+        ps_text_sanitize_to(service, sizeof(service), raw);
         e->port = port;
         e->proto = (ps_proto)p;
         memcpy(e->service, service, sizeof(service));
@@ -301,7 +289,7 @@ int ps_prevcache_read(const char *cache_file, const char *source, const struct s
         int fd = ps_open_regular_at(AT_FDCWD, cache_file, PS_READ_NOFOLLOW, &cst), r = 0;
         if (fd < 0)
                 return fd == -EINVAL || fd == -EISDIR ? -EBADMSG : fd;
-        if (cst.st_size < (off_t)sizeof(h) || cst.st_size > (off_t)CACHE_MAX)
+        if (cst.st_size < (off_t)sizeof(h) || cst.st_size > (off_t)PS_PREVCACHE_MAX)
                 r = -EBADMSG;
         else if (!ps_stat_trusted(&cst) || (r = dir_trusted(cache_file)) < 0)
                 r = r < 0 ? r : -EPERM; /* another user could have forged it */
@@ -389,7 +377,7 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         }
         while (pl.nslot < 2 * prev->n + 2)
                 pl.nslot *= 2;
-        ps_dynbuf_init(&pl.buf, CACHE_MAX);
+        ps_dynbuf_init(&pl.buf, PS_PREVCACHE_MAX);
         if (!(pl.slot = calloc(pl.nslot, sizeof(*pl.slot))) ||
             !(names = malloc((prev->n ? prev->n : 1) * sizeof(*names)))) {
                 r = -ENOMEM;
@@ -431,7 +419,7 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         h.off_pool = off;
         h.pool_len = (uint32_t)pl.buf.len;
         h.file_size = (uint64_t)off + pl.buf.len;
-        if (h.file_size > CACHE_MAX) {
+        if (h.file_size > PS_PREVCACHE_MAX) {
                 r = -E2BIG;
                 goto out;
         }

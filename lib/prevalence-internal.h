@@ -42,6 +42,24 @@ static inline double ps_fx_double(uint64_t fx)
         return (double)fx / (double)PS_FX_ONE;
 }
 
+/* The cache file's header (layout: lib/prevalence-cache.c); here for the
+ * fuzzer, which forges caches. */
+struct cache_section {
+        uint32_t n, nfx;
+        uint32_t off_port, off_fxi, off_name, off_fx, off_rank, pad;
+};
+
+struct cache_header {
+        char magic[8];
+        uint32_t version, crc; /* crc: CRC-32 of the whole file, this field zero */
+        uint64_t file_size;
+        uint64_t dev, ino, size;
+        int64_t mtime_sec, mtime_nsec;
+        uint32_t path_len, pad;
+        uint32_t off_pool, pool_len;
+        struct cache_section sect[_PS_PROTO_MAX]; /* [PS_PROTO_NONE] unused, zero */
+};
+
 /*
  * The cache: CACHE_FILE is the cache file for SOURCE, whose fstat() is st.
  * ps_prevcache_read() answers one port from it like ps_prevalence_port():

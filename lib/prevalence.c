@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
+#include "utf8.h"
 #include "util.h"
 
 #define MAX_ENTRIES 500000u /* nmap 7.93 lists about 27,000 */
@@ -103,6 +104,9 @@ static int parse_line(char *line, struct line *e)
         else
                 return 0; /* a protocol this library does not know: not ours to judge */
         e->port = port;
+        /* nmap's names reach terminals and JSON: controls and bytes that
+         * are not UTF-8 become '?', rather than escapes or a dropped entry. */
+        ps_text_sanitize(line);
         e->service = line;
         return 1;
 }
@@ -225,7 +229,7 @@ static int query_line(void *ctx, const struct line *l)
         if (l->port == q->port) {
                 q->found[p] = 1;
                 q->fx[p] = l->fx;
-                snprintf(q->service[p], sizeof(q->service[0]), "%s", l->service);
+                ps_text_sanitize_to(q->service[p], sizeof(q->service[0]), l->service);
         }
         return 0;
 }
@@ -401,8 +405,9 @@ PS_EXPORT int ps_prevalence_lookup(const ps_prevalence *prev, unsigned port, ps_
                 return -ENOENT;
         ret_entry->port = e->port;
         ret_entry->proto = (ps_proto)e->proto;
-        snprintf(ret_entry->service, sizeof(ret_entry->service), "%s",
-                 prev->names.buf + e->service);
+        /* Cut at a character boundary: a name cut mid-character is no text. */
+        ps_text_sanitize_to(ret_entry->service, sizeof(ret_entry->service),
+                            prev->names.buf + e->service);
         ret_entry->frequency = ps_fx_double(e->fx);
         ret_entry->rank = e->rank;
         ret_entry->listed = prev->listed[e->proto];

@@ -4,9 +4,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "portscope/portscope.h"
 #include "util.h"
 
@@ -52,6 +55,26 @@ int ps_db_default_path(char *buf, size_t size)
         return (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
 
+/* The file and its directory belong to the user (or root) and no one else
+ * may write them (ps_stat_trusted()). */
+static int path_trusted(const char *path)
+{
+        struct stat st;
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (!ps_stat_trusted(&st))
+                return -EPERM;
+        if (!slash || (size_t)(slash - path) >= sizeof(dir))
+                return 0;
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+        if (stat(*dir ? dir : "/", &st) < 0)
+                return -errno;
+        return ps_stat_trusted(&st) ? 0 : -EPERM;
+}
+
 PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
 {
         const char *env = getenv("PORTSCOPE_DB");
@@ -62,9 +85,11 @@ PS_EXPORT int ps_db_open_default(ps_db **ret_db, const char **ret_path)
         if (env && *env) {
                 r = ps_db_open_file(env, &db);
         } else {
-                /* The database `portscope update` writes, when there is one. */
+                /* The database `portscope update` writes, when there is one:
+                 * only if no other user could have planted or changed it
+                 * (a shared HOME), so -EPERM for another's file. */
                 if (ps_db_default_path(buf, sizeof(buf)) == 0 && access(buf, F_OK) == 0)
-                        r = ps_db_open_file(buf, &db);
+                        r = path_trusted(buf) < 0 ? -EPERM : ps_db_open_file(buf, &db);
                 else
                         r = ps_db_open_builtin(&db);
         }

@@ -7,15 +7,13 @@
 #ifndef PS_DBFORMAT_H
 #define PS_DBFORMAT_H
 
+#include "ps-limits.h"
 #include <stdint.h>
 
 #define PS_DB_MAGIC "PSCOPEDB"
 #define PS_DB_VERSION 1
 
-/* Hard caps; a database (or a registry file) beyond them is refused. */
-#define PS_DB_MAX_RECORDS 1000000u
-#define PS_DB_MAX_PEOPLE 1000000u
-#define PS_DB_MAX_SIZE (256u << 20)
+/* Hard caps (PS_DB_MAX_*): lib/basic/ps-limits.h. */
 
 struct ps_dbhdr {
         char magic[8];           /* PS_DB_MAGIC, not NUL-terminated */

@@ -136,9 +136,15 @@ int ps_date_ok(const char *d)
         for (size_t i = 0; i < n; i++)
                 if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9'))
                         return 0;
+        int year = ((d[0] - '0') * 10 + d[1] - '0') * 100 + (d[2] - '0') * 10 + d[3] - '0';
         int month = n >= 7 ? (d[5] - '0') * 10 + d[6] - '0' : 1;
         int day = n == 10 ? (d[8] - '0') * 10 + d[9] - '0' : 1;
-        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+        static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        if (month < 1 || month > 12)
+                return 0;
+        /* Days as the calendar has them: no 2024-02-31, no 2025-02-29. */
+        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        return day >= 1 && day <= days[month - 1] + (month == 2 && leap);
 }
 
 /* Splits "[a][b]" into its items. Text outside brackets is refused; an item
@@ -566,7 +572,8 @@ static void set_date(ps_regset *set)
                         if (d[j] && (!best || strcmp(d[j], best) > 0))
                                 best = d[j];
         }
-        snprintf(set->date, sizeof(set->date), "%s", best ? best : "unknown");
+        /* Without any date, none is made up: the check refuses the file. */
+        snprintf(set->date, sizeof(set->date), "%s", best ? best : "");
 }
 
 int ps_parse_iana_csv(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf, size_t errsize)

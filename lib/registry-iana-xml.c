@@ -16,13 +16,11 @@
 
 #include "dynbuf.h"
 #include "parse.h"
+#include "ps-limits.h"
 #include "registry-format.h"
 #include "registry-set.h"
 #include "utf8.h"
 #include "util.h"
-
-#define XML_MAX_DEPTH 32
-#define XML_MAX_FOOTNOTES 64
 
 enum field {
         F_NONE,
@@ -50,7 +48,7 @@ struct xml_state {
         XML_Parser parser;
         ps_regset *set;
         int depth;
-        const char *path[XML_MAX_DEPTH]; /* element names, for context checks */
+        const char *path[PS_XML_MAX_DEPTH]; /* element names, for context checks */
         ps_rawrec *rec;
         ps_rawperson *person;
         int in_assignee, in_contact, saw_assignee;
@@ -60,10 +58,11 @@ struct xml_state {
         int field_depth;
         ps_dynbuf text;
         int space_pending;
-        struct footnote notes[XML_MAX_FOOTNOTES];
+        struct footnote notes[PS_XML_MAX_FOOTNOTES];
         size_t n_notes;
         char *footnote_anchor;
         int have_date;
+        XML_Index last_event; /* where the latest token expat reported starts */
         int err;
         char *errbuf;
         size_t errsize;
@@ -101,7 +100,7 @@ static const char *attr(const XML_Char **atts, const char *key)
 static const char *parent(const struct xml_state *s, int up)
 {
         int i = s->depth - 1 - up;
-        return i >= 0 && i < XML_MAX_DEPTH ? s->path[i] : "";
+        return i >= 0 && i < PS_XML_MAX_DEPTH ? s->path[i] : "";
 }
 
 /* Appends text, folding runs of white space into one space. Runs of other
@@ -185,13 +184,43 @@ static void inline_xref(struct xml_state *s, const char *type, const char *data)
         text_add(s, "]", 1);
 }
 
+/* Notes that expat finished a token: see the token cap in ps_parse_iana_xml(). */
+static void progress(struct xml_state *s)
+{
+        s->last_event = XML_GetCurrentByteIndex(s->parser);
+}
+
+static void on_token(void *ud, const XML_Char *a)
+{
+        (void)a;
+        progress(ud);
+}
+
+static void on_pi(void *ud, const XML_Char *target, const XML_Char *data)
+{
+        (void)target, (void)data;
+        progress(ud);
+}
+
+static void on_cdata(void *ud)
+{
+        progress(ud);
+}
+
+static void on_decl(void *ud, const XML_Char *version, const XML_Char *encoding, int standalone)
+{
+        (void)version, (void)encoding, (void)standalone;
+        progress(ud);
+}
+
 static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
         struct xml_state *s = ud;
+        progress(s);
         if (s->err)
                 return;
-        if (s->depth >= XML_MAX_DEPTH) {
-                fail(s, -EBADMSG, "elements nested deeper than %d", XML_MAX_DEPTH);
+        if (s->depth >= PS_XML_MAX_DEPTH) {
+                fail(s, -EBADMSG, "elements nested deeper than %d", PS_XML_MAX_DEPTH);
                 return;
         }
         s->path[s->depth++] = NULL; /* filled below for the names we know */
@@ -464,9 +493,9 @@ static void end_field(struct xml_state *s)
                 dst = &s->person->updated;
                 break;
         case F_FOOTNOTE:
-                if (s->n_notes >= XML_MAX_FOOTNOTES) {
+                if (s->n_notes >= PS_XML_MAX_FOOTNOTES) {
                         free(t);
-                        fail(s, -E2BIG, "more than %d <footnote>s", XML_MAX_FOOTNOTES);
+                        fail(s, -E2BIG, "more than %d <footnote>s", PS_XML_MAX_FOOTNOTES);
                         return;
                 }
                 if (s->footnote_anchor) {
@@ -536,6 +565,7 @@ static void on_end(void *ud, const XML_Char *name)
 {
         struct xml_state *s = ud;
         (void)name;
+        progress(s);
         if (s->err)
                 return;
         if (s->field != F_NONE && s->depth == s->field_depth)
@@ -553,6 +583,7 @@ static void on_end(void *ud, const XML_Char *name)
 static void on_text(void *ud, const XML_Char *p, int len)
 {
         struct xml_state *s = ud;
+        progress(s);
         if (!s->err && s->field != F_NONE)
                 text_add(s, p, (size_t)len);
 }
@@ -581,8 +612,7 @@ static int cmp_people_id(const void *a, const void *b, void *ud);
 static void finish(struct xml_state *s)
 {
         ps_regset *set = s->set;
-        if (!s->have_date)
-                snprintf(set->date, sizeof(set->date), "unknown");
+        size_t expanded = 0;
         if (!set->n_recs) {
                 snprintf(s->errbuf, s->errsize, "the file holds no <record>");
                 s->err = -EBADMSG;
@@ -616,21 +646,41 @@ static void finish(struct xml_state *s)
                                         s->err = -EBADMSG;
                                         break;
                                 }
-                /* A footnote reference carries the footnote's text. */
-                for (size_t j = 0; j < r->n_refs; j++) {
+                /* A footnote reference carries the footnote's text. The
+                 * copies are counted: a few KB of references to one long
+                 * footnote would otherwise cost gigabytes. */
+                for (size_t j = 0; j < r->n_refs && !s->err; j++) {
                         if (r->refs[j].type != PS_REF_NOTE)
                                 continue;
-                        for (size_t k = 0; k < s->n_notes; k++)
-                                if (!strcmp(s->notes[k].anchor, r->refs[j].data)) {
-                                        char *t = strdup(s->notes[k].text);
-                                        if (t) {
-                                                free(r->refs[j].data);
-                                                r->refs[j].data = t;
-                                        }
+                        for (size_t k = 0; k < s->n_notes; k++) {
+                                if (strcmp(s->notes[k].anchor, r->refs[j].data))
+                                        continue;
+                                size_t len = strlen(s->notes[k].text);
+                                if (len > PS_FOOTNOTES_EXPANDED_MAX - expanded) {
+                                        snprintf(s->errbuf, s->errsize,
+                                                 "line %u: footnote references expand to more "
+                                                 "than %u MiB of text",
+                                                 r->line, PS_FOOTNOTES_EXPANDED_MAX >> 20);
+                                        s->err = -E2BIG;
+                                        break;
                                 }
+                                expanded += len;
+                                char *t = strdup(s->notes[k].text);
+                                if (!t) {
+                                        s->err = -ENOMEM;
+                                        break;
+                                }
+                                free(r->refs[j].data);
+                                r->refs[j].data = t;
+                                break;
+                        }
                 }
         }
         free(order);
+        if (!s->err && !s->have_date) {
+                snprintf(s->errbuf, s->errsize, "the file has no <updated> date");
+                s->err = -EBADMSG;
+        }
 }
 
 static int cmp_people_id(const void *a, const void *b, void *ud)
@@ -722,6 +772,10 @@ int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
         XML_SetCharacterDataHandler(s.parser, on_text);
         XML_SetStartDoctypeDeclHandler(s.parser, on_doctype);
         XML_SetEntityDeclHandler(s.parser, on_entity);
+        XML_SetCommentHandler(s.parser, on_token);
+        XML_SetProcessingInstructionHandler(s.parser, on_pi);
+        XML_SetCdataSectionHandler(s.parser, on_cdata, on_cdata);
+        XML_SetXmlDeclHandler(s.parser, on_decl);
 
         while (!done && !s.err) {
                 int n = rd(src, buf, sizeof(buf));
@@ -742,6 +796,15 @@ int ps_parse_iana_xml(ps_read_fn rd, void *src, ps_regset *ret_set, char *errbuf
                              e == XML_ERROR_NO_ELEMENTS ? "the file is empty or not XML"
                                                         : XML_ErrorString(e));
                 }
+                /* expat (before 2.6) scans an unfinished token again on every
+                 * feed: one 60 MB comment took half a minute. Every token
+                 * ends in an event, so a long gap since the last one is a
+                 * long token, refused once it passes the cap. */
+                if (!s.err && !done &&
+                    total - (size_t)(s.last_event > 0 ? s.last_event : 0) >
+                            PS_XML_TOKEN_MAX + sizeof(buf))
+                        fail(&s, -E2BIG, "a comment, tag or other token is longer than %u KiB",
+                             PS_XML_TOKEN_MAX >> 10);
         }
         if (!s.err)
                 finish(&s);

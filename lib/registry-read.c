@@ -5,12 +5,14 @@
  * the records read are checked as a whole before anyone compiles them.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
 
 #include "portscope/portscope.h"
+#include "ps-limits.h"
 #include "registry-format.h"
 #include "registry-set.h"
 #include "utf8.h"
@@ -279,11 +281,80 @@ static int cmp_rec(const void *pa, const void *pb, void *ud)
         return 0;
 }
 
+/* Text that reaches terminals and JSON documents: UTF-8, no controls. */
+static bool text_ok(const char *t)
+{
+        return !t || ps_text_valid(t, strlen(t), true);
+}
+
+/* The strings of one record: text, and a name within PS_SERVICE_NAME_MAX. */
+static int check_record_text(const ps_rawrec *rec, char *errbuf, size_t errsize)
+{
+        const char *fields[] = { rec->name, rec->description, rec->note, rec->unauthorized,
+                                 rec->service_code };
+        static const char *const names[] = { "name", "description", "note", "unauthorized use",
+                                             "service code" };
+        for (size_t f = 0; f < PS_ELEMENTSOF(fields); f++)
+                if (!text_ok(fields[f])) {
+                        snprintf(errbuf, errsize,
+                                 "line %u: the %s holds a control character (C0, C1 or a bidi "
+                                 "override) or text that is not UTF-8",
+                                 rec->line, names[f]);
+                        return -EBADMSG;
+                }
+        for (size_t j = 0; j < rec->n_refs; j++)
+                if (!text_ok(rec->refs[j].data)) {
+                        snprintf(errbuf, errsize,
+                                 "line %u: a reference holds a control character or text that "
+                                 "is not UTF-8",
+                                 rec->line);
+                        return -EBADMSG;
+                }
+        if (rec->name && strlen(rec->name) > PS_SERVICE_NAME_MAX) {
+                snprintf(errbuf, errsize,
+                         "line %u: the service name \"%.40s...\" is longer than %u bytes",
+                         rec->line, rec->name, PS_SERVICE_NAME_MAX);
+                return -EBADMSG;
+        }
+        if (!(rec->name && *rec->name) && !rec->has_port) {
+                snprintf(errbuf, errsize, "line %u: a record with neither a name nor a port",
+                         rec->line);
+                return -EBADMSG;
+        }
+        return 0;
+}
+
+static int check_people_text(const ps_regset *set, char *errbuf, size_t errsize)
+{
+        for (size_t i = 0; i < set->n_people; i++) {
+                const ps_rawperson *p = &set->people[i];
+                if (!text_ok(p->id) || !text_ok(p->name) || !text_ok(p->org) || !text_ok(p->uri) ||
+                    !text_ok(p->updated)) {
+                        snprintf(errbuf, errsize,
+                                 "person \"%.40s\": a control character or text that is not "
+                                 "UTF-8",
+                                 p->id ? p->id : "");
+                        return -EBADMSG;
+                }
+                if (p->id && strlen(p->id) > PS_PERSON_ID_MAX) {
+                        snprintf(errbuf, errsize, "person \"%.40s...\": an id longer than %u bytes",
+                                 p->id, PS_PERSON_ID_MAX);
+                        return -EBADMSG;
+                }
+        }
+        return 0;
+}
+
 int ps_regset_check(const ps_regset *set, char *errbuf, size_t errsize)
 {
         size_t cover = 0;
+        int e;
+        if ((e = check_people_text(set, errbuf, errsize)) < 0)
+                return e;
         for (size_t i = 0; i < set->n_recs; i++) {
                 const ps_rawrec *rec = &set->recs[i];
+                if ((e = check_record_text(rec, errbuf, errsize)) < 0)
+                        return e;
                 if (rec->has_port)
                         cover += (size_t)rec->port_hi - rec->port_lo + 1;
                 if (cover > PS_COVER_MAX) {
@@ -322,6 +393,12 @@ int ps_regset_check(const ps_regset *set, char *errbuf, size_t errsize)
                 break;
         }
         free(order);
+        /* A registry always says when it was published: "unknown" must not
+         * reach the database (issue 10, item 19). */
+        if (r == 0 && !ps_date_ok(set->date)) {
+                snprintf(errbuf, errsize, "the registry carries no date of publication");
+                r = -EBADMSG;
+        }
         return r;
 }
 

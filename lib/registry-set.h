@@ -10,14 +10,11 @@
 #include <stdint.h>
 
 #include "portscope/registry.h"
+#include "ps-limits.h"
 
 /* Caps on what a registry file may hold. */
-#define PS_FIELD_MAX (64u << 10) /* one field's text */
-#define PS_LIST_MAX 256u         /* people or references on one record */
-#define PS_INPUT_MAX (64u << 20) /* a registry file, decompressed */
 /* Ports summed over every record's range: the compiled per-port index holds
  * one entry each (IANA's registry: about 56000). */
-#define PS_COVER_MAX (1u << 20)
 
 typedef struct ps_rawref {
         ps_ref_type type;

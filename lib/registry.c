@@ -15,6 +15,8 @@
 #include "portscope/portscope.h"
 #include "registry-format.h"
 #include "registry-internal.h"
+#include "registry-set.h"
+#include "utf8.h"
 #include "util.h"
 
 struct ps_db {
@@ -36,9 +38,32 @@ static int section_ok(const struct ps_dbhdr *h, uint32_t off, uint64_t len)
         return off % 4 == 0 && off >= h->hdr_size && (uint64_t)off + len <= h->total_size;
 }
 
+/* Inside the strings, at the start of a character: the section as a whole
+ * is checked to be text, so every string that starts there is text too. */
 static int str_ok(const struct ps_db *db, uint32_t off)
 {
-        return off < db->h->strings_size;
+        return off < db->h->strings_size && ((unsigned char)db->strings[off] & 0xc0) != 0x80;
+}
+
+/* A string of at most max bytes; strnlen keeps the check's cost bounded. */
+static int str_short(const struct ps_db *db, uint32_t off, size_t max)
+{
+        return str_ok(db, off) && strnlen(db->strings + off, max + 1) <= max;
+}
+
+/* Every string in the section is UTF-8 without control characters (a
+ * newline aside), so nothing from a crafted database can drive a terminal
+ * or be refused by a JSON encoder. One linear pass. */
+static int strings_ok(const struct ps_db *db)
+{
+        const char *p = db->strings, *end = p + db->h->strings_size;
+        while (p < end) {
+                size_t n = strlen(p);
+                if (!ps_text_valid(p, n, true))
+                        return 0;
+                p += n + 1;
+        }
+        return 1;
 }
 
 static int list_ok(const struct ps_db *db, uint32_t off, unsigned width, uint32_t max_item)
@@ -83,8 +108,9 @@ static int validate(struct ps_db *db)
         if (h->hdr_size != sizeof(*h) || h->total_size != db->size ||
             h->n_records > PS_DB_MAX_RECORDS || h->n_people > PS_DB_MAX_PEOPLE ||
             h->n_port_records > h->n_records || h->n_names > h->n_records ||
-            memchr(h->date, 0, sizeof(h->date)) == NULL ||
-            memchr(h->source, 0, sizeof(h->source)) == NULL)
+            memchr(h->date, 0, sizeof(h->date)) == NULL || !ps_date_ok(h->date) ||
+            memchr(h->source, 0, sizeof(h->source)) == NULL ||
+            !ps_text_valid(h->source, strlen(h->source), false))
                 return -EBADMSG;
         if (!section_ok(h, h->off_records, (uint64_t)h->n_records * sizeof(struct ps_dbrec)) ||
             !section_ok(h, h->off_people, (uint64_t)h->n_people * sizeof(struct ps_dbperson)) ||
@@ -99,10 +125,10 @@ static int validate(struct ps_db *db)
                 return -EBADMSG;
 
         bind_sections(db);
-        if (db->strings[0] || db->strings[h->strings_size - 1] || db->pool[0])
+        if (db->strings[0] || db->strings[h->strings_size - 1] || db->pool[0] || !strings_ok(db))
                 return -EBADMSG;
 
-        uint32_t span = 0;
+        uint32_t span = 0, count[_PS_PROTO_MAX] = { 0 };
         for (uint32_t i = 0; i < h->n_records; i++) {
                 const struct ps_dbrec *r = &db->recs[i];
                 int has_port = i < h->n_port_records;
@@ -114,15 +140,20 @@ static int validate(struct ps_db *db)
                         return -EBADMSG; /* lookups rely on the port order */
                 if ((uint32_t)(r->port_hi - r->port_lo) > span)
                         span = r->port_hi - r->port_lo;
-                if (!str_ok(db, r->name) || !str_ok(db, r->description) || !str_ok(db, r->note) ||
-                    !str_ok(db, r->unauthorized) || !str_ok(db, r->service_code) ||
-                    !str_ok(db, r->registered) || !str_ok(db, r->modified) ||
-                    !list_ok(db, r->assignees, 1, h->n_people) ||
+                count[r->proto]++;
+                if (!str_short(db, r->name, PS_SERVICE_NAME_MAX) || !str_ok(db, r->description) ||
+                    !str_ok(db, r->note) || !str_ok(db, r->unauthorized) ||
+                    !str_ok(db, r->service_code) || !str_ok(db, r->registered) ||
+                    !str_ok(db, r->modified) || !list_ok(db, r->assignees, 1, h->n_people) ||
                     !list_ok(db, r->contacts, 1, h->n_people) || !list_ok(db, r->refs, 2, 0))
                         return -EBADMSG;
         }
         if (span != h->max_span)
                 return -EBADMSG;
+        /* info prints these: they must be what the records say. */
+        for (unsigned p = 0; p < PS_ELEMENTSOF(h->proto_count); p++)
+                if (h->proto_count[p] != (p < _PS_PROTO_MAX ? count[p] : 0))
+                        return -EBADMSG;
         /* Every port's cover list holds exactly the records that contain it. */
         if (db->cover[0] != 0 || db->cover[65536] != h->n_cover_ids)
                 return -EBADMSG;
@@ -143,8 +174,8 @@ static int validate(struct ps_db *db)
         }
         for (uint32_t i = 0; i < h->n_people; i++) {
                 const struct ps_dbperson *p = &db->people[i];
-                if (!str_ok(db, p->id) || !str_ok(db, p->name) || !str_ok(db, p->org) ||
-                    !str_ok(db, p->uri) || !str_ok(db, p->updated))
+                if (!str_short(db, p->id, PS_PERSON_ID_MAX) || !str_ok(db, p->name) ||
+                    !str_ok(db, p->org) || !str_ok(db, p->uri) || !str_ok(db, p->updated))
                         return -EBADMSG;
                 if (i && strcmp(db->strings + db->people[i - 1].id, db->strings + p->id) >= 0)
                         return -EBADMSG;

@@ -361,7 +361,7 @@ static void faq_protocols(ps_port_report *r, const ps_report_group *h)
         } else if (registered) {
                 f = item(p->faq, &r->n_faq, PS_FAQ_PROTO_REGISTERED, PS_FAQ_TCP_OR_UDP, r->port);
                 f->protocols = registered;
-                f->text = h->record.name;
+                f->text = *h->record.name ? h->record.name : h->record.description;
         } else {
                 f = item(p->faq, &r->n_faq, PS_FAQ_PROTO_UNREGISTERED, PS_FAQ_TCP_OR_UDP, r->port);
                 f->protocols = noted;
@@ -436,8 +436,10 @@ static void faq_uses(ps_port_report *r, const ps_report_group *h)
         if (r->port == 0) {
                 item(p->faq, &r->n_faq, PS_FAQ_WHY_ZERO, PS_FAQ_WHY_LISTENING, 0);
         } else if (r->n_notes) {
+                /* A note about this port says more than one about a whole span. */
+                const ps_note *n = specific_note(r);
                 item(p->faq, &r->n_faq, PS_FAQ_WHY_NOTED, PS_FAQ_WHY_LISTENING, r->port)->text =
-                        first;
+                        n ? n->title : first;
         } else if (r->status == PS_PORT_ASSIGNED) {
                 item(p->faq, &r->n_faq, PS_FAQ_WHY_ASSIGNED, PS_FAQ_WHY_LISTENING, r->port)->text =
                         h->record.name;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ps-limits.h"
 #include "sockets-internal.h"
 
 #ifndef IPPROTO_DCCP
@@ -340,12 +341,10 @@ static void *netns_thread(void *arg)
         return NULL;
 }
 
-#define NETNS_MAX 4096 /* namespaces listed at most */
-
 int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported,
                              size_t *ret_netns, size_t *ret_skipped)
 {
-        uint64_t seen[NETNS_MAX];
+        uint64_t seen[PS_NETNS_MAX];
         size_t n_seen = 0, listed = 0, skipped = 0;
         int r = 0;
 
@@ -373,7 +372,7 @@ int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned
                 size_t k = 0;
                 while (k < n_seen && seen[k] != ns)
                         k++;
-                if (k < n_seen || n_seen == NETNS_MAX)
+                if (k < n_seen || n_seen == PS_NETNS_MAX)
                         continue;
                 seen[n_seen++] = ns;
 

@@ -16,14 +16,13 @@
 #include "dynbuf.h"
 #include "fileio.h"
 #include "parse.h"
+#include "ps-limits.h"
 #include "registry-set.h"
 #include "sockets-internal.h"
 #include "utf8.h"
 #include "util.h"
 
-#define CMDLINE_MAX (64u * 1024) /* longer command lines are cut, and marked */
 #define CMDLINE_CUT_MARK " [...]"
-#define SMALL_FILE_MAX (64u * 1024)
 #define UID_SET_MAX 64
 /* Numbers looked up in vain before the listing is read instead: a few, plus
  * a sixteenth of the open files for tables with holes. */
@@ -599,11 +598,11 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
 
         /* Every file is read only if it is a regular one: a FIFO planted
          * in a --proc-root tree is refused rather than waited on. */
-        if (ps_read_full_at(dfd, "comm", 256, PS_READ_TRUNCATE, &b, &len, NULL) >= 0) {
+        if (ps_read_full_at(dfd, "comm", PS_PROC_COMM_MAX, PS_READ_TRUNCATE, &b, &len, NULL) >= 0) {
                 b[strcspn(b, "\n")] = '\0';
                 p->name = b;
         }
-        r = ps_read_full_at(dfd, "cmdline", CMDLINE_MAX, PS_READ_TRUNCATE, &b, &len, NULL);
+        r = ps_read_full_at(dfd, "cmdline", PS_PROC_CMDLINE_MAX, PS_READ_TRUNCATE, &b, &len, NULL);
         if (r >= 0) {
                 bool cut = r > 0;
                 while (len && b[len - 1] == '\0')
@@ -627,7 +626,7 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
                 }
                 p->cmdline = b;
         }
-        if (ps_read_full_at(dfd, "status", SMALL_FILE_MAX, 0, &b, &len, NULL) >= 0) {
+        if (ps_read_full_at(dfd, "status", PS_PROC_FILE_MAX, 0, &b, &len, NULL) >= 0) {
                 /* "Uid:\treal\teffective\tsaved\tfs": the effective one counts. */
                 const char *u = strstr(b, "\nUid:");
                 uint64_t euid;
@@ -642,7 +641,7 @@ PS_EXPORT int ps_process_read(const char *proc_root, int pid, ps_process **ret_p
                 }
                 free(b);
         }
-        if (ps_read_full_at(dfd, "cgroup", SMALL_FILE_MAX, 0, &b, &len, NULL) >= 0) {
+        if (ps_read_full_at(dfd, "cgroup", PS_PROC_FILE_MAX, 0, &b, &len, NULL) >= 0) {
                 /* The unified hierarchy's line is "0::/path"; else systemd's v1 one. */
                 const char *line = NULL;
                 for (char *s = b; s && *s;) {

@@ -11,9 +11,8 @@
 
 #include "fileio.h"
 #include "parse.h"
+#include "ps-limits.h"
 #include "sockets-internal.h"
-
-#define LINE_MAX_LEN 512 /* real lines are about 150 bytes */
 
 static int hexval(char c)
 {
@@ -85,7 +84,7 @@ static int parse_uint(const char *p, size_t len, uint64_t max, uint64_t *ret)
 static int read_file(const char *path, ps_proto proto, int family, const ps_socket_query *q,
                      ps_sockvec *vec)
 {
-        char line[LINE_MAX_LEN + 2];
+        char line[PS_PROCNET_LINE_MAX + 2];
         /* Only a regular file: a FIFO in a --proc-root tree would block. */
         int fd = ps_open_regular_at(AT_FDCWD, path, 0, NULL);
         if (fd < 0)
@@ -99,7 +98,7 @@ static int read_file(const char *path, ps_proto proto, int family, const ps_sock
         bool header = true;
         while (fgets(line, sizeof(line), f)) {
                 size_t len = strlen(line);
-                if (len > LINE_MAX_LEN || (len && line[len - 1] != '\n' && !feof(f))) {
+                if (len > PS_PROCNET_LINE_MAX || (len && line[len - 1] != '\n' && !feof(f))) {
                         r = -EBADMSG;
                         break;
                 }

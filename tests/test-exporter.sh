@@ -84,6 +84,9 @@ check "--netns with a file that is not a namespace is refused" $?
 "$ps" exporter --listen nonsense 2>"$tmp/err"
 [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]
 check "a malformed --listen is a usage error" $?
+timeout 10 "$ps" exporter --json 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- '--json' "$tmp/err"
+check "--json is refused at once, not a server that never ends" $?
 "$ps" exporter extra 2>"$tmp/err"
 [ $? -eq 2 ]
 check "an extra argument is refused" $?

@@ -50,7 +50,7 @@ check "helper started" "$([ "$hpid" = "$helper" ]; echo $?)"
 # A registry naming the helper's ports: "pstest" is the TCP listener (tcp and
 # udp records), "pstestu" the UDP socket.
 hdr='Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes'
-printf '%s\npstest,%s,tcp,Test,,,,,,,,\npstest,%s,udp,Test,,,,,,,,\npstestu,%s,udp,Test U,,,,,,,,\n' \
+printf '%s\npstest,%s,tcp,Test,,,2020-01-01,,,,,\npstest,%s,udp,Test,,,,,,,,\npstestu,%s,udp,Test U,,,,,,,,\n' \
         "$hdr" "$tport" "$tport" "$uport" >"$tmp/reg.csv"
 "$PS" --db "$tmp/reg.db" update "$tmp/reg.csv" >/dev/null 2>&1
 check "a registry naming the helper's ports" $?

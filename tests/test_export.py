@@ -168,17 +168,22 @@ ok(p2.stdout.decode().split("\n")[2:] == text.split("\n")[2:],
 p = ps("diff", "builtin", os.path.join(tmp, "nope.xml"), check=False)
 ok(p.returncode == 2 and p.stderr.decode().count("\n") == 1 and not p.stdout,
    "diff with a missing file: exit 2, one line")
-# A CSV without dates gives a registry dated "unknown", which must not become
-# an <updated> the XML reader refuses: its XML export reads back.
+# A CSV without any date is refused (issue 10, item 19: the registry's date
+# must not become "unknown"); one dated record dates it, and its XML export
+# reads back.
 undated = os.path.join(tmp, "undated.csv")
 with open(undated, "w", newline="") as f:
     f.write(",".join(iana[0]) + "\r\n" + "svc-a,1001,tcp,A service,,,,,,,,\r\n")
+p = ps("update", undated, "--db", os.path.join(tmp, "undated.db"), check=False)
+ok(p.returncode == 2 and b"no date" in p.stderr, "a registry without any date is refused")
+with open(undated, "w", newline="") as f:
+    f.write(",".join(iana[0]) + "\r\n" + "svc-a,1001,tcp,A service,,,2020-02-29,,,,,\r\n")
 ps("update", undated, "--db", os.path.join(tmp, "undated.db"))
 x = ps("export", "--format", "xml", os.path.join(tmp, "undated.db")).stdout
 open(os.path.join(tmp, "undated.xml"), "wb").write(x)
 p = ps("update", os.path.join(tmp, "undated.xml"), "--db", os.path.join(tmp, "undated2.db"), check=False)
 ok(p.returncode == 0 and records(os.path.join(tmp, "undated2.db")) == records(os.path.join(tmp, "undated.db")),
-   "an undated registry's XML export reads back into the same records")
+   "a registry dated by its records: its XML export reads back into the same records")
 p = ps("export", "--format", "yaml", check=False)
 ok(p.returncode == 2 and b"csv, xml, services or json" in p.stderr, "export --format yaml: exit 2")
 

@@ -8,6 +8,7 @@ import select
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -40,6 +41,10 @@ class Server:
 
     def __init__(self, exe, *args, env=None):
         e = dict(os.environ)
+        # The default vote store goes to a directory of the test's own.
+        self.state = tempfile.TemporaryDirectory(prefix="portscope-web-state.")
+        e["XDG_STATE_HOME"] = self.state.name
+        e.pop("STATE_DIRECTORY", None)
         e.update(env or {})
         self.proc = subprocess.Popen(
             [exe, "serve", "--listen", "127.0.0.1:0", *args],

@@ -9,6 +9,14 @@
  *    on success.
  *  - The library never prints, exits or aborts.
  *  - Enumerations are append-only: a value, once published, keeps its number.
+ *  - Public structs grow only at their end. A struct the library allocates
+ *    (the reports of report.h) is read through a pointer and never copied,
+ *    embedded or allocated by a program; its arrays are reached through
+ *    *_at() functions, since an element may grow. A struct a program fills
+ *    for the library (ps_report_opts) carries its own size, set by its
+ *    *_INIT macro, and the library treats fields beyond that size as zero.
+ *    Structs published before this rule (ps_record, ps_note, ps_socket...)
+ *    keep their layout until the next major version.
  */
 #ifndef PORTSCOPE_PORTSCOPE_H
 #define PORTSCOPE_PORTSCOPE_H

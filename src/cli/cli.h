@@ -11,6 +11,9 @@
 #include "i18n.h"
 #include "json-record.h"
 #include "portscope/portscope.h"
+#include "ps-limits.h"
+
+#define ARG_MAX_LEN PS_ARG_MAX /* longer arguments are refused before parsing */
 
 /* Exit statuses, documented in portscope(1). */
 enum {
@@ -19,8 +22,6 @@ enum {
         EXIT_USAGE = 2,    /* bad usage or bad input */
         EXIT_SYSTEM = 3,   /* the system failed us: memory, I/O */
 };
-
-#define ARG_MAX_LEN 256 /* longer arguments are refused before parsing */
 
 struct cli {
         ps_db *db;

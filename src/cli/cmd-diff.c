@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "dynbuf.h"
 #include "registry-set.h"
+#include "utf8.h"
 
 int cli_open_source(const char *arg, ps_db **ret_db)
 {
@@ -440,9 +441,12 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                                   "changed_total", (json_int_t)counts[2], "hidden_total",
                                   (json_int_t)hidden)));
         } else {
-                printf("--- %s: %s, registry of %s, %zu records\n", argv[0], ps_db_source(old),
+                char a[1024], b[1024];
+                printf("--- %s: %s, registry of %s, %zu records\n",
+                       ps_text_sanitize_to(a, sizeof(a), argv[0]), ps_db_source(old),
                        ps_db_date(old), ps_db_count(old));
-                printf("+++ %s: %s, registry of %s, %zu records\n", argv[1], ps_db_source(new),
+                printf("+++ %s: %s, registry of %s, %zu records\n",
+                       ps_text_sanitize_to(b, sizeof(b), argv[1]), ps_db_source(new),
                        ps_db_date(new), ps_db_count(new));
                 print_section(c, "Added", '+', ev, ne, counts[0]);
                 print_section(c, "Removed", '-', ev, ne, counts[1]);

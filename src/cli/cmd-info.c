@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `portscope info`: which registry is in use and what it holds. */
 #include "cli.h"
+#include "utf8.h"
 
 int cmd_info(struct cli *c, int argc, char **argv)
 {
@@ -34,7 +35,10 @@ int cmd_info(struct cli *c, int argc, char **argv)
         printf("portscope %s\n", ps_version());
         printf("Registry   IANA Service Name and Transport Protocol Port Number Registry\n");
         printf("Date       %s\n", ps_db_date(db));
-        printf("Source     %s\n", path ? path : "built into the program");
+        char safe[4096];
+        /* A file name is bytes from outside: shown, never obeyed. */
+        printf("Source     %s\n",
+               path ? ps_text_sanitize_to(safe, sizeof(safe), path) : "built into the program");
         printf("From       %s\n", *ps_db_source(db) ? ps_db_source(db) : "unknown");
         printf("Records    %zu (", ps_db_count(db));
         for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "json-report.h"
+#include "parse.h"
 #include "report-phrases.h"
 
 int cli_parse_spec(const char *arg, ps_port_spec *ret_spec)
@@ -24,16 +25,23 @@ int cli_parse_spec(const char *arg, ps_port_spec *ret_spec)
         case -ERANGE:
                 if (strchr(arg, '-') && !slash) {
                         ps_port_spec dummy;
-                        if (ps_parse_port_spec(arg, &dummy) == -ERANGE && strlen(arg) < 13) {
-                                unsigned a, b;
-                                char x;
-                                if (sscanf(arg, "%u-%u%c", &a, &b, &x) == 2 && a > b && b <= 65535)
+                        const char *dash = strchr(arg, '-');
+                        uint64_t a, b;
+                        if (ps_parse_port_spec(arg, &dummy) == -ERANGE &&
+                            ps_parse_uint_n(arg, (size_t)(dash - arg), 65535, &a) == 0 &&
+                            ps_parse_uint(dash + 1, 65535, &b) == 0) {
+                                if (a > b)
                                         return cli_error(EXIT_USAGE,
                                                          _("%s: the range is backwards (low-high, "
                                                            "e.g. %u-%u)"),
-                                                         arg, b, a);
+                                                         arg, (unsigned)b, (unsigned)a);
                         }
                 }
+                /* 000080 is refused for its length, not its value. */
+                if (strspn(arg, "0123456789") > 5 &&
+                    strspn(arg, "0123456789") == strcspn(arg, "/-"))
+                        return cli_error(EXIT_USAGE, _("%.40s%s: a port has at most five digits"),
+                                         arg, strlen(arg) > 40 ? "..." : "");
                 return cli_error(EXIT_USAGE, _("%.40s%s: port out of range (ports are 0-65535)"),
                                  arg, strlen(arg) > 40 ? "..." : "");
         default:

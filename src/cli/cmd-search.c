@@ -21,6 +21,10 @@ int cmd_search(struct cli *c, int argc, char **argv)
                 return cli_error(EXIT_USAGE, "search: expected one or more WORDS");
         for (int i = 0; i < argc; i++) {
                 size_t l = strlen(argv[i]);
+                /* As the man page says of every argument. */
+                if (l > ARG_MAX_LEN)
+                        return cli_error(EXIT_USAGE, "search: a word is longer than %d bytes",
+                                         ARG_MAX_LEN);
                 if (len + l + 1 > PS_QUERY_MAX)
                         return cli_error(EXIT_USAGE, "search: the query is longer than %d bytes",
                                          PS_QUERY_MAX);

@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "registry-internal.h"
 #include "registry-set.h"
+#include "utf8.h"
 
 /* Creates the parent directories of path (like mkdir -p), mode 0755. */
 static int make_parents(const char *path)
@@ -164,7 +165,8 @@ static int install(struct cli *c, const char *file, const char *source, const ch
                                   "people_total", (json_int_t)n_people, "size_bytes",
                                   (json_int_t)size)));
         } else {
-                printf("Updated %s\n", path);
+                char safe[4096];
+                printf("Updated %s\n", ps_text_sanitize_to(safe, sizeof(safe), path));
                 printf("Registry   %s (IANA %s, %zu records, %zu people)\n", ps_db_date(db),
                        ps_regfmt_name(fmt), ps_db_count(db), n_people);
                 r = EXIT_FOUND;

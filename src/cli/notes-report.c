@@ -311,8 +311,8 @@ void print_notes_section(struct cli *c, const ps_port_report *r)
         }
         if (!r->n_notes) {
                 printf("  ");
-                printf(_("No notes on port %s yet (%s/notes.md: how to add one).\n"),
-                       phrase_port(r->port, r->proto, port, sizeof(port)), PS_DOCDIR);
+                printf(_("No notes on port %s yet (docs/notes.md: how to add one).\n"),
+                       phrase_port(r->port, r->proto, port, sizeof(port)));
         }
         putchar('\n');
         print_prevalence(r);

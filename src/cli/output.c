@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "registry-internal.h"
 #include "registry-set.h"
 #include "report-phrases.h"
 #include "utf8.h"
@@ -41,11 +42,18 @@ int cli_db(struct cli *c, ps_db **ret_db)
                 else
                         r = ps_db_open_default(&c->db, NULL);
                 if (r < 0) {
+                        /* Named by its path, so the user knows which file to remove. */
+                        char def[4096];
                         const char *p = c->db_path ? c->db_path : getenv("PORTSCOPE_DB");
+                        if (!(p && *p))
+                                p = ps_db_default_path(def, sizeof(def)) == 0 ? def : "registry";
                         return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
-                                         "%s: cannot use this registry database: %s",
-                                         p && *p ? p : "registry",
-                                         r == -EINVAL ? "not a regular file" : ps_strerror(r));
+                                         "%s: cannot use this registry database: %s", p,
+                                         r == -EINVAL ? "not a regular file"
+                                         : r == -EPERM
+                                                 ? "another user owns it or may write it, so it "
+                                                   "is not trusted"
+                                                 : ps_strerror(r));
                 }
         }
         *ret_db = c->db;

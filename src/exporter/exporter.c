@@ -132,6 +132,12 @@ int cmd_exporter(struct cli *c, int argc, char **argv)
 
         if (argc != 0)
                 return cli_error(EXIT_USAGE, _("exporter: unexpected argument \"%.40s\""), argv[0]);
+        /* A server that ignored --json would run forever where a script
+         * expected one document. */
+        if (c->json)
+                return cli_error(EXIT_USAGE,
+                                 _("exporter: --json does not apply: the metrics are "
+                                   "Prometheus text (portscope ls --json lists sockets)"));
         if (opt.textfile && opt.listen)
                 return cli_error(EXIT_USAGE, _("exporter: --textfile and --listen exclude each "
                                                "other (a file, or a server)"));

@@ -305,6 +305,9 @@ static char *answer_who(const ps_report_item *f, char *buf, size_t size)
                                  f->port);
                 else if (f->number == PS_PORT_RESERVED)
                         snprintf(buf, size, _("Nobody: IANA keeps port %u reserved."), f->port);
+                else if (f->number == PS_PORT_PRIVATE_USE)
+                        snprintf(buf, size, _("Nobody: IANA set port %u aside for private use."),
+                                 f->port);
                 else
                         snprintf(buf, size, _("Nobody: nothing is registered on port %u."),
                                  f->port);

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "page-common.h"
 #include "report-phrases.h"
+#include "votes-http.h"
 #include "web.h"
 
 /* The port's registry records, one block per group of records that differ
@@ -195,8 +196,29 @@ static void section_nearby(const web *w, html *h, const ps_port_report *r)
 
 /* "Was this page helpful?": a plain form, three faces with names for
  * screen readers. */
-static void vote_form(html *h, unsigned port)
+/* After a vote (the server's 303 to ?voted=VALUE): thanks, and the tally
+ * when the store can be read. */
+static void vote_thanks(const web *w, html *h, unsigned port)
 {
+        uint64_t c[VOTE_VALUE_COUNT];
+
+        H(h, "<p class=\"thanks\" role=\"status\">%s</p>\n",
+          _("Thank you: your vote is stored. You may change it today; the last one counts."));
+        if (web_votes_tally(w, port, c) < 0)
+                return;
+        H(h, "<p class=\"tally\">%s %lu · %s %lu · %s %lu</p>\n", _("Yes, it was helpful:"),
+          (unsigned long)c[VOTE_HELPFUL], _("Somewhat helpful:"), (unsigned long)c[VOTE_NEUTRAL],
+          _("No, it was not helpful:"), (unsigned long)c[VOTE_UNHELPFUL]);
+}
+
+static void vote_form(const web *w, const web_req *rq, html *h, unsigned port)
+{
+        const char *voted = web_param_get(rq, "voted");
+        vote_value v;
+
+        H(h, "<div id=\"vote\">\n");
+        if (voted && vote_value_from_name(voted, &v) == 0)
+                vote_thanks(w, h, port);
         H(h,
           "<form method=\"post\" action=\"/ports/%u/vote\">\n<fieldset class=\"vote\">\n"
           "<legend>%s</legend>\n",
@@ -213,7 +235,7 @@ static void vote_form(html *h, unsigned port)
           "<button type=\"submit\" name=\"vote\" value=\"helpful\" aria-label=\"%s\">"
           "<span aria-hidden=\"true\">😃</span></button>\n",
           _("Yes, it was helpful"));
-        H(h, "</fieldset>\n</form>\n");
+        H(h, "</fieldset>\n</form>\n</div>\n");
 }
 
 void page_port(const web *w, const web_req *rq, web_page *pg)
@@ -251,7 +273,7 @@ void page_port(const web *w, const web_req *rq, web_page *pg)
         section_notes(w, h, r);
         section_check(h, r);
         section_faq(h, r);
-        vote_form(h, port);
+        vote_form(w, rq, h, port);
         section_nearby(w, h, r);
         layout_end(w, pg);
         ps_port_report_free(r);

@@ -55,6 +55,8 @@ const char *web_status_title(unsigned status)
                 return "Not Modified";
         case 400:
                 return "Bad Request";
+        case 403:
+                return "Forbidden";
         case 404:
                 return "Not Found";
         case 405:
@@ -65,6 +67,8 @@ const char *web_status_title(unsigned status)
                 return "URI Too Long";
         case 415:
                 return "Unsupported Media Type";
+        case 429:
+                return "Too Many Requests";
         case 431:
                 return "Request Header Fields Too Large";
         case 500:
@@ -89,6 +93,8 @@ static const char *status_explain(unsigned status)
         switch (status) {
         case 400:
                 return _("The request was malformed, so the server did not try to answer it.");
+        case 403:
+                return _("The server understood the request and refuses it.");
         case 404:
                 return _("There is no page at this address.");
         case 405:
@@ -97,6 +103,8 @@ static const char *status_explain(unsigned status)
                 return _("The request carried more data than this site accepts.");
         case 414:
                 return _("The address is longer than any address of this site.");
+        case 429:
+                return _("Too many requests came from this address in a short time.");
         case 431:
                 return _("The request's header fields are larger than this site accepts.");
         case 503:

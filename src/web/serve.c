@@ -19,6 +19,7 @@
 
 #include "httpd.h"
 #include "i18n.h"
+#include "votes-http.h"
 #include "web.h"
 
 /* Picked with `portscope suggest --for portscope-web`: unassigned for tcp
@@ -187,7 +188,7 @@ static bool etag_matches(const char *inm, const char *etag)
         return false;
 }
 
-static void security_headers(httpd_response *resp, web_kind kind)
+void web_security_headers(httpd_response *resp)
 {
         /* No script at all; styles and images only from this site; forms
          * post only here; no framing. JSON-LD is data, not script. */
@@ -198,7 +199,6 @@ static void security_headers(httpd_response *resp, web_kind kind)
         httpd_response_header(resp, "Referrer-Policy", "no-referrer");
         httpd_response_header(resp, "X-Frame-Options", "DENY");
         httpd_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-        (void)kind;
 }
 
 typedef struct serve_ctx {
@@ -213,7 +213,7 @@ static void send_entry(const web *w, const httpd_request *req, httpd_response *r
         const char *etag = gz ? e->gzetag : e->etag;
 
         httpd_response_header(resp, "Content-Type", web_content_type(e->kind));
-        security_headers(resp, e->kind);
+        web_security_headers(resp);
         if (api)
                 httpd_response_header(resp, "Access-Control-Allow-Origin", "*");
         if (e->gz)
@@ -288,6 +288,10 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
                 web_error(w, &rq, &pg, 405, NULL);
         } else if (status) {
                 web_error(w, &rq, &pg, status, detail);
+        } else if (route->raw) {
+                route->raw(w, &rq, req, resp);
+                web_page_free(&pg);
+                return;
         } else if (get && !rq.has_query && !w->local) {
                 cache_entry *e = cache_get(w->cache, rq.path);
                 if (!e) {
@@ -379,7 +383,9 @@ static void serve_usage(FILE *f)
         fprintf(f, "%s",
                 _("Usage: portscope serve [--base-url URL] [--listen ADDR:PORT] [--local]\n"
                   "                       [--max-connections N] [--no-access-log]\n"
-                  "                       [--request-timeout SECONDS] [--threads N]\n"));
+                  "                       [--no-votes] [--request-timeout SECONDS]\n"
+                  "                       [--threads N] [--trusted-proxy ADDR]...\n"
+                  "                       [--vote-rate N] [--votes FILE|URL]\n"));
 }
 
 int web_serve_main(int argc, char **argv)
@@ -391,13 +397,20 @@ int web_serve_main(int argc, char **argv)
                 { "local", no_argument, NULL, 'L' },
                 { "max-connections", required_argument, NULL, 'm' },
                 { "no-access-log", no_argument, NULL, 'n' },
+                { "no-votes", no_argument, NULL, 'N' },
                 { "request-timeout", required_argument, NULL, 't' },
                 { "threads", required_argument, NULL, 'T' },
+                { "trusted-proxy", required_argument, NULL, 'P' },
+                { "vote-rate", required_argument, NULL, 'R' },
+                { "votes", required_argument, NULL, 'v' },
                 {},
         };
         const char *listen_addr = DEFAULT_LISTEN, *base_url = NULL;
         unsigned threads = 0, max_conn = 0, timeout = 10;
-        bool local = false, log = true;
+        bool local = false, log = true, no_votes = false;
+        const char *votes_at = NULL, *proxies[WEB_VOTES_PROXIES_MAX + 1];
+        size_t n_proxies = 0;
+        unsigned vote_rate = 0;
         int c;
 
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
@@ -420,6 +433,29 @@ int web_serve_main(int argc, char **argv)
                         break;
                 case 'n':
                         log = false;
+                        break;
+                case 'N':
+                        no_votes = true;
+                        break;
+                case 'P':
+                        if (n_proxies > WEB_VOTES_PROXIES_MAX) {
+                                fprintf(stderr, "portscope-web: --trusted-proxy: at most %d\n",
+                                        WEB_VOTES_PROXIES_MAX);
+                                return 2;
+                        }
+                        proxies[n_proxies++] = optarg;
+                        break;
+                case 'R':
+                        if (parse_uint_opt("vote-rate", optarg, 1, 100000, &vote_rate) < 0)
+                                return 2;
+                        break;
+                case 'v':
+                        if (!*optarg) {
+                                fprintf(stderr, "portscope-web: --votes: expected a file or a "
+                                                "postgresql:// URL\n");
+                                return 2;
+                        }
+                        votes_at = optarg;
                         break;
                 case 't':
                         if (parse_uint_opt("request-timeout", optarg, 1, 600, &timeout) < 0)
@@ -462,6 +498,12 @@ int web_serve_main(int argc, char **argv)
                 fprintf(stderr, "portscope-web: %s\n", err);
                 return 3;
         }
+        if (!no_votes &&
+            web_votes_open(&w, votes_at, proxies, n_proxies, vote_rate, err, sizeof(err)) < 0) {
+                fprintf(stderr, "portscope-web: votes: %s\n", err);
+                web_close(&w);
+                return 3;
+        }
 
         serve_ctx ctx = { .w = &w };
         httpd_config cfg = {
@@ -478,6 +520,7 @@ int web_serve_main(int argc, char **argv)
         int r = httpd_start(&cfg, &server, err, sizeof(err));
         if (r < 0) {
                 fprintf(stderr, "portscope-web: %s\n", err);
+                web_votes_close(w.vote);
                 web_close(&w);
                 return 3;
         }
@@ -499,6 +542,8 @@ int web_serve_main(int argc, char **argv)
         fprintf(stderr, "portscope-web: serving http://%s%s\n", bound,
                 local ? " with this machine's sockets (--local)" : "");
         httpd_run(server);
+        /* After the server: every deferred vote has been answered. */
+        web_votes_close(w.vote);
         for (size_t i = 0; i < CACHE_SLOTS; i++)
                 entry_unref(cache.slots[i]);
         web_close(&w);

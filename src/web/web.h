@@ -16,7 +16,7 @@
 
 /* Caps of the router: a request beyond them is refused, never truncated. */
 #define WEB_PATH_MAX 256   /* decoded path */
-#define WEB_SEGMENTS_MAX 4 /* "/api/v1/ports/1712" */
+#define WEB_SEGMENTS_MAX 5 /* "/api/v1/ports/1712/votes" */
 #define WEB_SEGMENT_MAX 64 /* one decoded segment */
 #define WEB_PARAMS_MAX 8   /* query or form fields */
 #define WEB_PARAM_MAX 200  /* one decoded value */
@@ -34,6 +34,7 @@ typedef struct web {
         time_t last_modified;      /* the data's date: the registry's */
         char last_modified_http[64];
         bool votes;              /* a vote store is configured */
+        struct web_votes *vote;  /* its routes' state (votes-http.c), serve only */
         struct web_cache *cache; /* serve only */
 } web;
 
@@ -78,12 +79,21 @@ typedef struct web_page {
 
 typedef void (*web_handler)(const web *w, const web_req *rq, web_page *pg);
 
+/* A handler that answers over HTTP itself (a vote defers its answer until
+ * the store has it on disk); serve only. */
+struct httpd_request;
+struct httpd_response;
+typedef struct web_votes web_votes;
+typedef void (*web_raw_handler)(const web *w, const web_req *rq, const struct httpd_request *req,
+                                struct httpd_response *resp);
+
 /* A route of the one table in routes.c. */
 typedef struct web_route {
         const char *pattern; /* "/ports/{port}", "/api/v1/services/{name}" */
         unsigned methods;    /* WEB_M_* */
         web_handler handler;
-        bool in_sitemap; /* a fixed page listed in the sitemap */
+        bool in_sitemap;     /* a fixed page listed in the sitemap */
+        web_raw_handler raw; /* serve calls this instead of handler */
 } web_route;
 
 enum {
@@ -140,6 +150,13 @@ void page_css(const web *w, const web_req *rq, web_page *pg);
 void page_icon(const web *w, const web_req *rq, web_page *pg);
 void page_healthz(const web *w, const web_req *rq, web_page *pg);
 void page_not_found(const web *w, const web_req *rq, web_page *pg);
+/* POST /ports/N/vote and GET/POST /api/v1/ports/N/votes (votes-http.c). */
+void web_votes_form(const web *w, const web_req *rq, const struct httpd_request *req,
+                    struct httpd_response *resp);
+void web_votes_api(const web *w, const web_req *rq, const struct httpd_request *req,
+                   struct httpd_response *resp);
+/* The site's security headers (serve.c), for answers made outside it. */
+void web_security_headers(struct httpd_response *resp);
 void api_ports(const web *w, const web_req *rq, web_page *pg);
 void api_ranges(const web *w, const web_req *rq, web_page *pg);
 void api_services(const web *w, const web_req *rq, web_page *pg);
