@@ -174,6 +174,14 @@ ok(len(commands) >= 10 and {"ls", "who"} <= ndjson_commands,
 # Commands whose documents another test validates, because they need a
 # server's store: that test must keep doing so.
 ELSEWHERE = {"votes": "tests/test-votes-store.sh"}
+# Variants of a command validated elsewhere because they need a server:
+# that test must keep validating them.
+VARIANTS = {"update --fetch": ("tests/test-update-fetch.sh", "update.schema.json")}
+for what, (test, schema) in sorted(VARIANTS.items()):
+    with open(os.path.join(ROOT, test)) as fh:
+        text = fh.read()
+    ok(f"--json {what}" in text and schema in text,
+       f"{what} --json is validated against {schema} by {test}")
 for cmd, test in sorted(ELSEWHERE.items()):
     with open(os.path.join(ROOT, test)) as fh:
         text = fh.read()
@@ -182,10 +190,11 @@ for cmd, test in sorted(ELSEWHERE.items()):
     seen_kinds.add(cmd)
 # Kinds only the site's API serves, validated by the web tests against the
 # running server: those tests must keep doing so.
-API_ONLY = {"ranges": "tests/test_web_pages.py"}
+API_ONLY = {"api_index": "tests/test_web_pages.py", "ranges": "tests/test_web_pages.py", "vote": "tests/test_votes_http.py",
+            "port_votes": "tests/test_votes_http.py"}
 for kind, test in sorted(API_ONLY.items()):
     with open(os.path.join(ROOT, test)) as fh:
-        covered = f'"{kind}.schema.json"' in fh.read()
+        covered = re.search(rf"[\"/]{kind}\.schema\.json", fh.read()) is not None
     ok(covered, f"{kind}.schema.json is validated by {test}")
     if covered:
         seen_kinds.add(kind)
