@@ -196,7 +196,11 @@ void web_security_headers(httpd_response *resp)
                               "default-src 'none'; style-src 'self'; img-src 'self'; "
                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         httpd_response_header(resp, "X-Content-Type-Options", "nosniff");
-        httpd_response_header(resp, "Referrer-Policy", "no-referrer");
+        /* same-origin, not no-referrer: other sites learn nothing of where
+         * a visitor came from, while this site's own form posts keep their
+         * Origin and Referer (under no-referrer a browser sends Origin: null,
+         * and one without Sec-Fetch-Site had its vote refused as cross-site). */
+        httpd_response_header(resp, "Referrer-Policy", "same-origin");
         httpd_response_header(resp, "X-Frame-Options", "DENY");
         httpd_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 }
