@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "macro.h"
 #include "web.h"
 
 static volatile sig_atomic_t interrupted;
@@ -112,18 +113,27 @@ static int export_path(job *j, const char *path, bool error_page)
         char name[WEB_PATH_MAX + 16];
         int r;
 
+        /* Each page in its own language, on this thread only. */
+        _cleanup_(ps_i18n_leave) ps_i18n_scope scope = { 0 };
         web_page_init(&pg);
         if (error_page) {
+                /* "/404" and "/de/404": the error page in each language. */
                 memset(&rq, 0, sizeof(rq));
                 rq.method = "GET";
+                rq.lang = web_lang_of_segment(path + 1, strcspn(path + 1, "/"));
+                ps_i18n_enter(&scope, web_req_lang(&rq));
                 web_error(j->w, &rq, &pg, 404, NULL);
-                snprintf(name, sizeof(name), "404.html");
+                if ((r = file_name(path, name, sizeof(name))) < 0) {
+                        web_page_free(&pg);
+                        return r;
+                }
         } else {
                 if (web_route_match("GET", path, NULL, &rq, &route, &detail) != 0) {
                         web_page_free(&pg);
                         fprintf(stderr, "portscope-web: site: no page at %s\n", path);
                         return -ENOENT;
                 }
+                ps_i18n_enter(&scope, web_req_lang(&rq));
                 web_render(j->w, &rq, route, &pg);
                 if ((r = file_name(path, name, sizeof(name))) < 0) {
                         web_page_free(&pg);
@@ -155,17 +165,24 @@ static void *worker(void *arg)
                         break;
                 size_t i = atomic_fetch_add(&j->next, 1);
                 if (i < j->n_fixed) {
-                        bool err = !strcmp(j->fixed[i], "/404");
+                        const char *last = strrchr(j->fixed[i], '/');
+                        bool err = !strcmp(last, "/404");
                         if (export_path(j, j->fixed[i], err) < 0)
                                 atomic_store(&j->failed, 1);
                         continue;
                 }
                 i -= j->n_fixed;
-                if (i > 65535)
+                /* Every port in English, then in each other language. */
+                if (i >= 65536 * (size_t)PS_I18N_N_LANGUAGES)
                         break;
-                if (!j->ports[i])
+                if (!j->ports[i % 65536])
                         continue;
-                snprintf(path, sizeof(path), "/ports/%zu", i);
+                snprintf(path, sizeof(path), "/ports/%zu", i % 65536);
+                if (i >= 65536) {
+                        char plain[WEB_PATH_MAX + 1];
+                        snprintf(plain, sizeof(plain), "%s", path);
+                        web_lang_path(ps_i18n_languages[i / 65536], plain, path, sizeof(path));
+                }
                 if (export_path(j, path, false) < 0)
                         atomic_store(&j->failed, 1);
         }
@@ -293,29 +310,40 @@ int web_site_main(int argc, char **argv)
                 free(ports);
                 return 3;
         }
+        /* Before the workers start: each page picks its own language. */
+        ps_i18n_threads_init(false);
         snprintf(w.base_url, sizeof(w.base_url), "%s", base_url);
         size_t bl = strlen(w.base_url);
         while (bl && w.base_url[bl - 1] == '/')
                 w.base_url[--bl] = '\0';
 
         /* The fixed pages: every route without a parameter, the tags, the
-         * three ranges and the 404 page. */
-        char(*fixed)[WEB_PATH_MAX + 1] = calloc(64 + _PS_TAG_MAX, sizeof(*fixed));
+         * three ranges and the 404 page; the pages in every language, the
+         * files such as the stylesheet once. */
+        char(*fixed)[WEB_PATH_MAX + 1] =
+                calloc((64 + _PS_TAG_MAX) * PS_I18N_N_LANGUAGES, sizeof(*fixed));
         size_t n_fixed = 0, nr;
         const web_route *r = web_routes(&nr);
-        for (size_t i = 0; i < nr && fixed; i++) {
-                if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
-                    !strncmp(r[i].pattern, "/api/", 5) || !strcmp(r[i].pattern, "/healthz") ||
-                    !strcmp(r[i].pattern, "/favicon.ico") ||
-                    (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
-                    !(r[i].methods & WEB_M_GET))
-                        continue;
-                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "%s", r[i].pattern);
+        for (int l = 0; l < PS_I18N_N_LANGUAGES && fixed; l++) {
+                const char *lang = ps_i18n_languages[l];
+                for (size_t i = 0; i < nr; i++) {
+                        if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
+                            !strncmp(r[i].pattern, "/api/", 5) ||
+                            !strcmp(r[i].pattern, "/healthz") ||
+                            !strcmp(r[i].pattern, "/favicon.ico") ||
+                            (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
+                            !(r[i].methods & WEB_M_GET) ||
+                            (l > 0 && !web_path_localized(r[i].pattern, strlen(r[i].pattern))))
+                                continue;
+                        web_lang_path(lang, r[i].pattern, fixed[n_fixed++], WEB_PATH_MAX + 1);
+                }
+                for (int t = 0; t < _PS_TAG_MAX; t++) {
+                        char tag[WEB_PATH_MAX + 1];
+                        snprintf(tag, sizeof(tag), "/notes/%s", ps_tag_name((ps_tag)t));
+                        web_lang_path(lang, tag, fixed[n_fixed++], WEB_PATH_MAX + 1);
+                }
+                web_lang_path(lang, "/404", fixed[n_fixed++], WEB_PATH_MAX + 1);
         }
-        for (int t = 0; t < _PS_TAG_MAX && fixed; t++)
-                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "/notes/%s", ps_tag_name((ps_tag)t));
-        if (fixed)
-                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "/404");
 
         struct sigaction sa = { .sa_handler = on_signal };
         sigaction(SIGINT, &sa, NULL);
