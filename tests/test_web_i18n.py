@@ -217,4 +217,16 @@ with tempfile.TemporaryDirectory(prefix="portscope-site-") as out:
     de = open(files["de"], encoding="utf-8").read() if ok else ""
     t.ok('href="/de/ranges"' in de and 'href="/static/style.css"' in de,
          "the exported German page links into /de/ and to the shared stylesheet")
+with tempfile.TemporaryDirectory(prefix="portscope-site-") as out:
+    p = subprocess.run([exe, "site", "--out", out, "--ports", "1712", "--languages", "de,ug"],
+                       capture_output=True, text=True, timeout=120)
+    t.ok(p.returncode == 0 and os.path.exists(os.path.join(out, "de", "ports", "1712.html")) and
+         os.path.exists(os.path.join(out, "ug.html")) and
+         os.path.exists(os.path.join(out, "static", "style.css")) and
+         not os.path.exists(os.path.join(out, "ports")) and
+         not os.path.exists(os.path.join(out, "cs")), "site --languages de,ug: those two only",
+         p.stderr)
+    p = subprocess.run([exe, "site", "--out", out, "--languages", "de,fr"], capture_output=True,
+                       text=True, timeout=60)
+    t.ok(p.returncode == 2 and "--languages" in p.stderr, "site --languages de,fr: usage error")
 t.done()

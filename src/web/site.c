@@ -32,6 +32,7 @@ typedef struct job {
         const web *w;
         int dirfd;
         const unsigned char *ports; /* one byte a port: export it */
+        const bool *langs;          /* one a language of ps_i18n_languages: export it */
         char (*fixed)[WEB_PATH_MAX + 1];
         size_t n_fixed;
         atomic_size_t next; /* fixed pages first, then ports */
@@ -175,7 +176,7 @@ static void *worker(void *arg)
                 /* Every port in English, then in each other language. */
                 if (i >= 65536 * (size_t)PS_I18N_N_LANGUAGES)
                         break;
-                if (!j->ports[i % 65536])
+                if (!j->ports[i % 65536] || !j->langs[i / 65536])
                         continue;
                 snprintf(path, sizeof(path), "/ports/%zu", i % 65536);
                 if (i >= 65536) {
@@ -213,9 +214,32 @@ static int parse_ports(const char *s, unsigned char *ports)
         return r;
 }
 
+/* "de,ug": the languages to export; every one must be the site's. */
+static int parse_languages(const char *s, bool *langs)
+{
+        char buf[64];
+        char *save = NULL;
+        if (strlen(s) >= sizeof(buf))
+                return -E2BIG;
+        snprintf(buf, sizeof(buf), "%s", s);
+        memset(langs, 0, PS_I18N_N_LANGUAGES * sizeof(*langs));
+        int n = 0;
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++) {
+                int k = 0;
+                while (k < PS_I18N_N_LANGUAGES && strcmp(tok, ps_i18n_languages[k]))
+                        k++;
+                if (k == PS_I18N_N_LANGUAGES)
+                        return -EINVAL;
+                langs[k] = true;
+        }
+        return n ? 0 : -EINVAL;
+}
+
 static void site_usage(FILE *f)
 {
-        fprintf(f, "%s", _("Usage: portscope site --out DIR [--base-url URL] [--ports LIST]\n"));
+        fprintf(f, "%s",
+                _("Usage: portscope site --out DIR [--base-url URL] [--languages LIST]\n"
+                  "                      [--ports LIST]\n"));
 }
 
 int web_site_main(int argc, char **argv)
@@ -224,13 +248,18 @@ int web_site_main(int argc, char **argv)
                 { "base-url", required_argument, NULL, 'b' },
                 { "help", no_argument, NULL, 'h' },
                 { "out", required_argument, NULL, 'o' },
+                { "languages", required_argument, NULL, 'L' },
                 { "ports", required_argument, NULL, 'p' },
                 { "threads", required_argument, NULL, 't' },
                 {},
         };
         const char *out = NULL, *base_url = "", *ports_arg = NULL;
         unsigned threads = 2;
+        bool langs[PS_I18N_N_LANGUAGES];
         int c;
+
+        for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
+                langs[i] = true;
 
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
                 switch (c) {
@@ -242,6 +271,15 @@ int web_site_main(int argc, char **argv)
                         return 0;
                 case 'o':
                         out = optarg;
+                        break;
+                case 'L':
+                        if (parse_languages(optarg, langs) < 0) {
+                                fprintf(stderr,
+                                        "portscope-web: --languages: expected languages of the "
+                                        "site separated by commas (en,de,cs,pt,el,ug), got '%s'\n",
+                                        optarg);
+                                return 2;
+                        }
                         break;
                 case 'p':
                         ports_arg = optarg;
@@ -324,8 +362,14 @@ int web_site_main(int argc, char **argv)
                 calloc((64 + _PS_TAG_MAX) * PS_I18N_N_LANGUAGES, sizeof(*fixed));
         size_t n_fixed = 0, nr;
         const web_route *r = web_routes(&nr);
+        /* The language-neutral files come with the first language exported. */
+        int first = 0;
+        while (first < PS_I18N_N_LANGUAGES - 1 && !langs[first])
+                first++;
         for (int l = 0; l < PS_I18N_N_LANGUAGES && fixed; l++) {
                 const char *lang = ps_i18n_languages[l];
+                if (!langs[l])
+                        continue;
                 for (size_t i = 0; i < nr; i++) {
                         if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
                             !strncmp(r[i].pattern, "/api/", 5) ||
@@ -333,9 +377,11 @@ int web_site_main(int argc, char **argv)
                             !strcmp(r[i].pattern, "/favicon.ico") ||
                             (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
                             !(r[i].methods & WEB_M_GET) ||
-                            (l > 0 && !web_path_localized(r[i].pattern, strlen(r[i].pattern))))
+                            (l != first && !web_path_localized(r[i].pattern, strlen(r[i].pattern))))
                                 continue;
-                        web_lang_path(lang, r[i].pattern, fixed[n_fixed++], WEB_PATH_MAX + 1);
+                        bool localized = web_path_localized(r[i].pattern, strlen(r[i].pattern));
+                        web_lang_path(localized ? lang : "en", r[i].pattern, fixed[n_fixed++],
+                                      WEB_PATH_MAX + 1);
                 }
                 for (int t = 0; t < _PS_TAG_MAX; t++) {
                         char tag[WEB_PATH_MAX + 1];
@@ -349,7 +395,12 @@ int web_site_main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
 
-        job j = { .w = &w, .dirfd = dirfd, .ports = ports, .fixed = fixed, .n_fixed = n_fixed };
+        job j = { .w = &w,
+                  .dirfd = dirfd,
+                  .ports = ports,
+                  .langs = langs,
+                  .fixed = fixed,
+                  .n_fixed = n_fixed };
         atomic_init(&j.next, 0);
         atomic_init(&j.written, 0);
         atomic_init(&j.failed, fixed ? 0 : 1);
