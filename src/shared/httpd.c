@@ -7,6 +7,7 @@
  * delivered a whole request within request_deadline_ms of connecting (or of
  * its previous response), which libmicrohttpd then sees as a closed peer. */
 #include "httpd.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -371,11 +372,11 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
                 if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
                         s->bad = true;
         }
-        if (strcasecmp(key, "Content-Length") == 0)
+        if (ps_strcasecmp_ascii(key, "Content-Length") == 0)
                 s->content_length++;
-        else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        else if (ps_strcasecmp_ascii(key, "Transfer-Encoding") == 0)
                 s->transfer_encoding++;
-        else if (strcasecmp(key, "Host") == 0)
+        else if (ps_strcasecmp_ascii(key, "Host") == 0)
                 s->host++;
         return MHD_YES;
 }
