@@ -75,6 +75,7 @@ const char *ps_strerror(int code);
 #endif
 
 #include <portscope/diff.h>
+#include <portscope/export.h>
 #include <portscope/notes.h>
 #include <portscope/prevalence.h>
 #include <portscope/ranges.h>
