@@ -129,8 +129,8 @@ int httpd_response_header(httpd_response *resp, const char *name, const char *va
 {
         /* Vary is a list (RFC 9110 12.5.5): a second one joins the first,
          * so that clients reading one field see every dimension. */
-        for (unsigned i = 0; i < resp->n_headers && !strcasecmp(name, "Vary"); i++)
-                if (!strcasecmp(resp->headers[i].name, name)) {
+        for (unsigned i = 0; i < resp->n_headers && !ps_strcasecmp_ascii(name, "Vary"); i++)
+                if (!ps_strcasecmp_ascii(resp->headers[i].name, name)) {
                         char *v = NULL;
                         if (asprintf(&v, "%s, %s", resp->headers[i].value, value) < 0)
                                 return -ENOMEM;
