@@ -33,7 +33,7 @@ int exporter_option(struct cli *c, int o, const char *arg)
                             : o == EXPORTER_OPT_LISTEN   ? &opt.listen
                             : o == EXPORTER_OPT_NETNS    ? &opt.netns
                             : o == EXPORTER_OPT_TEXTFILE ? &opt.textfile
-                                                : NULL;
+                                                         : NULL;
         if (!slot)
                 return cli_error(EXIT_USAGE, _("unexpected option"));
         if (!*arg)
