@@ -139,11 +139,12 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
         return 0;
 }
 
-/* The checksum of the file, read in chunks: a report keeps little memory. */
+/* The checksum of the file, read in 16 KiB chunks: a report keeps little
+ * memory (its peak RSS is a goal, bench/registry.sh). */
 static int file_sum(int fd, const struct cache_header *h, uint64_t size, uint64_t *ret_sum)
 {
         struct cache_header c = *h;
-        char buf[64 * 1024];
+        char buf[16 * 1024];
         XXH3_state_t st;
         c.sum = 0;
         XXH3_64bits_reset(&st);
@@ -221,15 +222,8 @@ static int section_lookup(int fd, const struct cache_header *h, int p, unsigned 
                 free(ports);
                 return r;
         }
-        size_t lo = 0, hi = s->n;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (ports[mid] < port)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        int found = lo < s->n && ports[lo] == port;
+        size_t lo = ps_find_u16(ports, s->n, port);
+        int found = lo < s->n;
         free(ports);
         if (!found)
                 return 0;

@@ -30,15 +30,8 @@ static const uint16_t browser_unsafe[] = {
 /* A binary search of the sorted list: suggest asks for every candidate port. */
 PS_EXPORT bool ps_port_browser_unsafe(unsigned port)
 {
-        size_t lo = 0, hi = PS_ELEMENTSOF(browser_unsafe);
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (browser_unsafe[mid] < port)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo < PS_ELEMENTSOF(browser_unsafe) && browser_unsafe[lo] == port;
+        return ps_find_u16(browser_unsafe, PS_ELEMENTSOF(browser_unsafe), port) <
+               PS_ELEMENTSOF(browser_unsafe);
 }
 
 /* Whether the registry assigns or reserves port for proto. */
