@@ -203,6 +203,10 @@ try:
          "no local names from this host's services file without --local")
     t.ok('href="https://www.iana.org/assignments/service-names-port-numbers/'
          'service-names-port-numbers.xhtml?search=1712"' in s, "/ports/1712 links IANA's own record")
+    blocked = "Browsers refuse to connect to this port"
+    _, _, b22 = srv.get("/ports/22")
+    t.ok(blocked in b22.decode() and blocked not in s,
+         "the browsers' blocked-port advice: on /ports/22 (a Fetch bad port), not on /ports/1712")
 finally:
     srv.stop()
 
