@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "registry-internal.h"
 #include "report-internal.h"
@@ -508,11 +507,11 @@ static bool registry_names(const ps_db *db, unsigned port, ps_proto proto,
         while (ps_iter_next(&it, &rec) > 0) {
                 if (!*rec.name || rec.proto != proto)
                         continue;
-                if (!strcasecmp(rec.name, e->name))
+                if (!ps_strcasecmp_ascii(rec.name, e->name))
                         return true;
                 size_t n = strlen(rec.name);
                 for (const char *a = e->aliases; *a; a += strcspn(a, " "), a += *a == ' ')
-                        if (!strncasecmp(a, rec.name, n) && (a[n] == ' ' || !a[n]))
+                        if (!ps_strncasecmp_ascii(a, rec.name, n) && (a[n] == ' ' || !a[n]))
                                 return true;
         }
         return false;
