@@ -20,8 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "portscope/portscope.h"
 #include "prevalence-internal.h"
 #include "tap.h"
@@ -311,9 +309,9 @@ static int forge(const char *cache, int what, bool fix_crc)
         if (fix_crc) {
                 unsigned char *img = malloc((size_t)cs.st_size);
                 if (img && pread(fd, img, (size_t)cs.st_size, 0) == cs.st_size) {
-                        h.crc = 0;
+                        h.sum = 0;
                         memcpy(img, &h, sizeof(h));
-                        h.crc = (uint32_t)crc32(0L, img, (uInt)cs.st_size);
+                        h.sum = ps_prevcache_sum(img, (size_t)cs.st_size);
                         (void)!pwrite(fd, &h, sizeof(h), 0);
                 }
                 free(img);
