@@ -22,6 +22,9 @@
 #define WEB_PARAM_MAX 200  /* one decoded value */
 #define WEB_QUERY_MAX 1024 /* raw query string */
 #define WEB_BODY_MAX 1024  /* a form body (the vote) */
+/* All header lines of a request: a browser sends about 1 KiB and this site
+ * sets no cookies; the server's per-connection memory grows with it. */
+#define WEB_HEADER_BYTES_MAX 8192
 #define WEB_SEARCH_RESULTS 50
 
 /* Shared, read-only once serving starts: threads use it without locks. */
