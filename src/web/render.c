@@ -163,6 +163,12 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, c
 
 void web_render(const web *w, const web_req *rq, const web_route *route, web_page *pg)
 {
+        /* Votes are answered by the server alone (votes-http.c): the
+         * static export has no page for them. */
+        if (!route->handler) {
+                web_error(w, rq, pg, 404, NULL);
+                return;
+        }
         route->handler(w, rq, pg);
         if (pg->out.failed)
                 web_error(w, rq, pg, 500, NULL);

@@ -12,7 +12,7 @@
 static const web_route routes[] = {
         { "/", WEB_M_GET, page_home, true, NULL },
         { "/ports/{port}", WEB_M_GET, page_port, false, NULL },
-        { "/ports/{port}/vote", WEB_M_POST, page_port_vote, false, web_votes_form },
+        { "/ports/{port}/vote", WEB_M_POST, NULL, false, web_votes_form },
         { "/ports/{range}", WEB_M_GET, page_range, false, NULL },
         { "/services/{name}", WEB_M_GET, page_service, false, NULL },
         { "/search", WEB_M_GET, page_search, true, NULL },
@@ -30,8 +30,7 @@ static const web_route routes[] = {
         { "/api/v1", WEB_M_GET, api_index, false, NULL },
         { "/api/v1/openapi.json", WEB_M_GET, api_openapi, false, NULL },
         { "/api/v1/ports/{port}", WEB_M_GET, api_ports, false, NULL },
-        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, page_port_vote, false,
-          web_votes_api },
+        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, NULL, false, web_votes_api },
         { "/api/v1/ports/{range}", WEB_M_GET, api_ranges, false, NULL },
         { "/api/v1/ranges", WEB_M_GET, api_ranges, false, NULL },
         { "/api/v1/services/{name}", WEB_M_GET, api_services, false, NULL },

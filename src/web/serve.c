@@ -348,21 +348,6 @@ static bool listen_is_loopback(const char *listen_addr)
         return false;
 }
 
-static int parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi,
-                          unsigned *ret)
-{
-        char *end;
-        errno = 0;
-        unsigned long v = strtoul(arg, &end, 10);
-        if (errno || end == arg || *end || arg[0] == '-' || arg[0] == '+' || v < lo || v > hi) {
-                fprintf(stderr, "portscope-web: --%s: expected a number from %u to %u, got '%s'\n",
-                        name, lo, hi, arg);
-                return -1;
-        }
-        *ret = (unsigned)v;
-        return 0;
-}
-
 static void serve_usage(FILE *f)
 {
         fprintf(f, "%s",
@@ -390,7 +375,8 @@ int web_serve_main(int argc, char **argv)
                 { "votes", required_argument, NULL, 'v' },
                 {},
         };
-        const char *listen_addr = DEFAULT_LISTEN, *base_url = NULL;
+        const char *listen_addr = DEFAULT_LISTEN;
+        web w = { 0 };
         unsigned threads = 0, max_conn = 0, timeout = 10;
         bool local = false, log = true, no_votes = false;
         const char *votes_at = NULL, *proxies[WEB_VOTES_PROXIES_MAX + 1];
@@ -401,7 +387,8 @@ int web_serve_main(int argc, char **argv)
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'b':
-                        base_url = optarg;
+                        if (web_set_base_url(&w, optarg) < 0)
+                                return 2;
                         break;
                 case 'h':
                         serve_usage(stdout);
@@ -413,7 +400,7 @@ int web_serve_main(int argc, char **argv)
                         local = true;
                         break;
                 case 'm':
-                        if (parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) < 0)
+                        if (web_parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) < 0)
                                 return 2;
                         break;
                 case 'n':
@@ -431,7 +418,7 @@ int web_serve_main(int argc, char **argv)
                         proxies[n_proxies++] = optarg;
                         break;
                 case 'R':
-                        if (parse_uint_opt("vote-rate", optarg, 1, 100000, &vote_rate) < 0)
+                        if (web_parse_uint_opt("vote-rate", optarg, 1, 100000, &vote_rate) < 0)
                                 return 2;
                         break;
                 case 'v':
@@ -443,11 +430,11 @@ int web_serve_main(int argc, char **argv)
                         votes_at = optarg;
                         break;
                 case 't':
-                        if (parse_uint_opt("request-timeout", optarg, 1, 600, &timeout) < 0)
+                        if (web_parse_uint_opt("request-timeout", optarg, 1, 600, &timeout) < 0)
                                 return 2;
                         break;
                 case 'T':
-                        if (parse_uint_opt("threads", optarg, 1, 256, &threads) < 0)
+                        if (web_parse_uint_opt("threads", optarg, 1, 256, &threads) < 0)
                                 return 2;
                         break;
                 default:
@@ -465,16 +452,7 @@ int web_serve_main(int argc, char **argv)
                                 "(127.0.0.1:PORT or [::1]:PORT)\n");
                 return 2;
         }
-        if (base_url &&
-            !(strncmp(base_url, "http://", 7) == 0 || strncmp(base_url, "https://", 8) == 0)) {
-                fprintf(stderr,
-                        "portscope-web: --base-url: expected an http:// or https:// "
-                        "URL, got '%s'\n",
-                        base_url);
-                return 2;
-        }
-
-        web w = { .local = local };
+        w.local = local;
         char err[512];
         w.cache = web_cache_new(CACHE_BYTES);
         if (!w.cache) {
@@ -523,13 +501,8 @@ int web_serve_main(int argc, char **argv)
                  colon && !httpd_socket_activated(server) ? (int)(colon - listen_addr) : 9,
                  colon && !httpd_socket_activated(server) ? listen_addr : "localhost",
                  httpd_port(server));
-        if (base_url)
-                snprintf(w.base_url, sizeof(w.base_url), "%s", base_url);
-        else
+        if (!w.base_url[0])
                 snprintf(w.base_url, sizeof(w.base_url), "http://%s", bound);
-        size_t bl = strlen(w.base_url);
-        while (bl && w.base_url[bl - 1] == '/')
-                w.base_url[--bl] = '\0';
         fprintf(stderr, "portscope-web: serving http://%s%s\n", bound,
                 local ? " with this machine's sockets (--local)" : "");
         httpd_run(server);

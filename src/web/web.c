@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "parse.h"
 #include "web.h"
 
 int web_open(web *w, char *errbuf, size_t errlen)
@@ -48,6 +49,39 @@ void web_close(web *w)
         w->prevalence = NULL;
         w->notes = NULL;
         w->db = NULL;
+}
+
+int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi, unsigned *ret)
+{
+        unsigned v;
+        if (ps_parse_unsigned(arg, hi, &v) < 0 || v < lo) {
+                fprintf(stderr, "portscope-web: --%s: expected a number from %u to %u, got '%s'\n",
+                        name, lo, hi, arg);
+                return -1;
+        }
+        *ret = v;
+        return 0;
+}
+
+int web_set_base_url(web *w, const char *url)
+{
+        if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+                fprintf(stderr,
+                        "portscope-web: --base-url: expected an http:// or https:// URL, got "
+                        "'%s'\n",
+                        url);
+                return -1;
+        }
+        if (strlen(url) >= sizeof(w->base_url)) {
+                fprintf(stderr, "portscope-web: --base-url: longer than %zu bytes\n",
+                        sizeof(w->base_url) - 1);
+                return -1;
+        }
+        snprintf(w->base_url, sizeof(w->base_url), "%s", url);
+        size_t n = strlen(w->base_url);
+        while (n && w->base_url[n - 1] == '/')
+                w->base_url[--n] = '\0';
+        return 0;
 }
 
 static unsigned distance(const char *a, const char *b)

@@ -94,7 +94,7 @@ typedef void (*web_raw_handler)(const web *w, const web_req *rq, const struct ht
 typedef struct web_route {
         const char *pattern; /* "/ports/{port}", "/api/v1/services/{name}" */
         unsigned methods;    /* WEB_M_* */
-        web_handler handler;
+        web_handler handler; /* NULL for a route only raw answers */
         bool in_sitemap;     /* a fixed page listed in the sitemap */
         web_raw_handler raw; /* serve calls this instead of handler */
 } web_route;
@@ -138,7 +138,6 @@ void layout_breadcrumb(web_page *pg, const char *const *items, size_t n);
 /* The site's pages (one file each) and the API. */
 void page_home(const web *w, const web_req *rq, web_page *pg);
 void page_port(const web *w, const web_req *rq, web_page *pg);
-void page_port_vote(const web *w, const web_req *rq, web_page *pg);
 void page_range(const web *w, const web_req *rq, web_page *pg);
 void page_service(const web *w, const web_req *rq, web_page *pg);
 void page_search(const web *w, const web_req *rq, web_page *pg);
@@ -183,6 +182,14 @@ size_t web_did_you_mean(const web *w, const char *path, char out[][WEB_PATH_MAX 
 /* Opens the data the pages need; errbuf gets one line on failure. */
 int web_open(web *w, char *errbuf, size_t errlen);
 void web_close(web *w);
+
+/* Options both commands take. A number from lo to hi for --name (the one
+ * strict parser); prints the error and returns -1 otherwise. */
+int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi,
+                       unsigned *ret);
+/* --base-url: an http(s) URL, kept without trailing '/'; prints the error
+ * and returns -1 otherwise. */
+int web_set_base_url(web *w, const char *url);
 
 /* The two commands of portscope-web. */
 int web_serve_main(int argc, char **argv);
