@@ -400,7 +400,8 @@ int web_serve_main(int argc, char **argv)
                         local = true;
                         break;
                 case 'm':
-                        if (web_parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) < 0)
+                        if (web_parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) <
+                            0)
                                 return 2;
                         break;
                 case 'n':
