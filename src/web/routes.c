@@ -34,6 +34,10 @@ static const web_route routes[] = {
         { "/api/v1/ports/{range}", WEB_M_GET, api_ranges, false, NULL },
         { "/api/v1/ranges", WEB_M_GET, api_ranges, false, NULL },
         { "/api/v1/services/{name}", WEB_M_GET, api_services, false, NULL },
+        { "/api/v1/search", WEB_M_GET, api_search, false, NULL },
+        { "/api/v1/notes", WEB_M_GET, api_notes, false, NULL },
+        { "/api/v1/notes/{tag}", WEB_M_GET, api_notes, false, NULL },
+        { "/api/v1/suggest", WEB_M_GET, api_suggest, false, NULL },
 };
 
 const web_route *web_routes(size_t *ret_n)

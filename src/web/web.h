@@ -170,8 +170,10 @@ void api_openapi(const web *w, const web_req *rq, web_page *pg);
 void api_index(const web *w, const web_req *rq, web_page *pg);
 
 /* Free ports by the registry, notes and nmap-services alone (never this
- * machine's sockets); ps_suggest()'s return. */
-int web_suggest(const web *w, ps_range_class range, ps_suggestion *ret, size_t count);
+ * machine's sockets); protocols are PS_SUGGEST_* bits (0: both), for_name
+ * may be NULL; ps_suggest()'s return. */
+int web_suggest(const web *w, ps_range_class range, unsigned protocols, const char *for_name,
+                ps_suggestion *ret, size_t count);
 
 /* LO and HI of the request's last segment, a {range} the router checked. */
 int web_range_bounds(const web_req *rq, unsigned *lo, unsigned *hi);
@@ -185,8 +187,7 @@ void web_close(web *w);
 
 /* Options both commands take. A number from lo to hi for --name (the one
  * strict parser); prints the error and returns -1 otherwise. */
-int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi,
-                       unsigned *ret);
+int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi, unsigned *ret);
 /* --base-url: an http(s) URL, kept without trailing '/'; prints the error
  * and returns -1 otherwise. */
 int web_set_base_url(web *w, const char *url);
