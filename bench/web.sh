@@ -6,7 +6,8 @@
 # server's RSS and CPU time per request; then the time of a full export of
 # all 65,536 port pages.
 #
-#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2, FULL_EXPORT=1)
+#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
+#                              PARTS="nginx render export": which parts run)
 #
 # Each row is ROUNDS pairs of runs, the two servers one after the other in
 # turn (which one goes first alternates): the row shows medians, and the
@@ -23,6 +24,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 secs=${SECONDS_PER_RUN:-10}
 rounds=${ROUNDS:-3}
+parts=${PARTS:-nginx render export}
 threads=${THREADS:-2}
 web=$build/portscope-web
 for tool in wrk nginx; do
@@ -138,7 +140,7 @@ run() { # url script conns pids... -> "req/s p50 p99 errors cpu-us-per-request"
                 "$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="${n:-0}" \
                         'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 }
-median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median_in() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ms() { # wrk's latency ("850.00us", "1.20ms", "2.01s") in ms
         awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/) v *= 1000;
                printf "%.2f", v }' <<<"$1"
@@ -152,6 +154,8 @@ for port in "$wport" "$nport"; do
                 curl -s -K -
 done
 
+has() { [[ " $parts " == *" $1 "* ]]; }
+if has nginx; then
 echo "wrk -t2 -d${secs}s, $rounds rounds, $threads threads/workers each; medians; p50/p99 in ms"
 printf '%-15s %5s | %9s %7s %7s %6s %6s %4s | %9s %7s %7s %6s %6s %4s | %6s\n' page conns \
         "portscope" p50 p99 errors us/req MiB "nginx" p50 p99 errors us/req MiB ratio
@@ -179,7 +183,7 @@ for conns in 64 256; do
                                 [ "$f" = 2 ] || [ "$f" = 3 ] && v=$(ms "$v")
                                 vals="$vals $v"
                         done
-                        echo "$vals" | median
+                        echo "$vals" | median_in
                 }
                 errsum() { local s=0; for r in "$@"; do s=$((s + $(awk '{print $4}' <<<"$r"))); done; echo $s; }
                 label=$([ $what = single ] && echo "/ports/1712" || echo "1,000-port mix")
@@ -188,12 +192,41 @@ for conns in 64 256; do
                         "$(col "${W[@]}" 3)" "$(errsum "${W[@]}")" "$(col "${W[@]}" 5)" \
                         "$(rss "$wpid")" "$(col "${N[@]}" 1)" "$(col "${N[@]}" 2)" \
                         "$(col "${N[@]}" 3)" "$(errsum "${N[@]}")" "$(col "${N[@]}" 5)" \
-                        "$(rss $(nginx_pids))" "$(echo "$ratios" | median)"
+                        "$(rss $(nginx_pids))" "$(echo "$ratios" | median_in)"
         done
 done
 
-# A full export: every port page, the fixed pages (FULL_EXPORT=0 skips it).
-[ "${FULL_EXPORT:-1}" = 0 ] && exit 0
+fi
+
+# A page's rendering in each language against English (issue 14: a German
+# page within 10% of an English one). A query string bypasses the page
+# cache, so every request renders /ports/1712 from the report. Interleaved
+# rounds, the median of each; the ratio is language req/s over English req/s.
+render_rps() {
+        wrk -t2 -c8 -d"${secs}s" "http://127.0.0.1:$wport$1?render=1" | awk '/^Requests\/sec/ {print $2}'
+}
+rounds=${RENDER_ROUNDS:-3}
+declare -A got
+for r in $(seq "$rounds"); do
+        has render || break
+        for l in en de ug; do
+                p=/ports/1712
+                [ $l = en ] || p=/$l/ports/1712
+                got[$l]="${got[$l]:-} $(render_rps "$p")"
+        done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+has render && en=$(median "${got[en]}") &&
+printf '\nrendering /ports/1712 uncached, %d rounds of %d s, wrk -t2 -c8 (median req/s)\n' "$rounds" "$secs"
+for l in en de ug; do
+        has render || break
+        m=$(median "${got[$l]}")
+        awk -v l="$l" -v m="$m" -v e="$en" -v all="${got[$l]}" \
+                'BEGIN { printf "  %-3s %10.0f req/s  %.3f of English  (runs:%s)\n", l, m, m / e, all }'
+done
+
+# A full export: every port page, the fixed pages.
+has export || exit 0
 start=$(date +%s.%N)
 "$web" site --out "$tmp/full" 2>"$tmp/site.err"
 end=$(date +%s.%N)
