@@ -174,6 +174,29 @@ try:
     check_doc(doc, "suggest.schema.json", "/api/v1/suggest follows the schema")
     st2, _, b2 = srv.get("/api/v1/suggest?count=3&for=billing-api&protocol=udp&range=dynamic")
     t.ok(b2 == b, "the same name gets the same ports")
+    # /changes: the library's diff of the bundled previous registry and the
+    # served one, the same as `portscope diff --json`.
+    csv = os.path.join(root, "data", "iana", "service-names-port-numbers-2024-06.csv.gz")
+    st, h, b = srv.get("/api/v1/changes")
+    doc = json.loads(b)
+    t.ok(st == 200 and doc.get("kind") == "diff", "/api/v1/changes: the diff document")
+    check_doc(doc, "diff.schema.json", "/api/v1/changes follows the schema")
+    cli = subprocess.run([os.path.join(os.path.dirname(exe), "portscope"), "--json", "diff", csv,
+                          "builtin"], capture_output=True, text=True)
+    if cli.returncode in (0, 1) and cli.stdout:
+        c = json.loads(cli.stdout)
+        same = [k for k in ("added", "removed", "changed") if c.get(k) != doc.get(k)]
+        t.ok(not same and c["added"] and c["changed"],
+             "/api/v1/changes lists what `portscope diff CSV builtin` lists", same)
+    else:
+        t.skip("/api/v1/changes is `portscope diff`", cli.stderr[:200])
+    st, h, b = srv.get("/changes")
+    s = b.decode()
+    added = [r for r in doc.get("added", []) if r.get("service") and r.get("port") is not None]
+    t.ok(st == 200 and "2024" in s and added and
+         f'href="/services/{added[0]["service"]}"' in s and 'href="/api/v1/changes"' in s,
+         "/changes: both registries' dates, an added service linked, the API")
+
     st, h, b = srv.get("/api/v1/notes")
     st, h2, _ = srv.request("GET", "/api/v1/notes", {"If-None-Match": h.get("etag", "-")})
     t.ok(st == 304 and h2.get("etag") == h.get("etag"), "/api/v1/notes: ETag and 304", st)

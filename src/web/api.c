@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "json-diff.h"
 #include "json-lists.h"
 #include "json-record.h"
 #include "json-report.h"
@@ -38,12 +39,12 @@ static void emit(web_page *pg, json_t *doc)
 void api_index(const web *w, const web_req *rq, web_page *pg)
 {
         (void)rq;
-        json_t *doc =
-                json_pack("{s:s, s:s, s:s, s:[s,s,s,s,s,s,s,s]}", "openapi", "/api/v1/openapi.json",
-                          "registry_date", ps_db_date(w->db), "documentation", "/about",
-                          "endpoints", "/api/v1/ports/{port}", "/api/v1/ports/{low}-{high}",
-                          "/api/v1/ranges", "/api/v1/services/{name}", "/api/v1/search?q={words}",
-                          "/api/v1/notes", "/api/v1/notes/{tag}", "/api/v1/suggest");
+        json_t *doc = json_pack(
+                "{s:s, s:s, s:s, s:[s,s,s,s,s,s,s,s,s]}", "openapi", "/api/v1/openapi.json",
+                "registry_date", ps_db_date(w->db), "documentation", "/about", "endpoints",
+                "/api/v1/ports/{port}", "/api/v1/ports/{low}-{high}", "/api/v1/ranges",
+                "/api/v1/services/{name}", "/api/v1/search?q={words}", "/api/v1/notes",
+                "/api/v1/notes/{tag}", "/api/v1/suggest", "/api/v1/changes");
         emit(pg, json_doc("api_index", doc));
 }
 
@@ -222,4 +223,18 @@ void api_suggest(const web *w, const web_req *rq, web_page *pg)
         if (!got)
                 pg->status = 404;
         emit(pg, json_suggest(s, (size_t)got, protocols, rc, name, NULL));
+}
+
+void api_changes(const web *w, const web_req *rq, web_page *pg)
+{
+        const ps_db *previous;
+        const ps_diff *d;
+
+        if (web_changes(w, &previous, &d) < 0) {
+                web_error(w, rq, pg, 500, NULL);
+                return;
+        }
+        /* The inputs as `portscope diff` names them: the file the previous
+         * registry was compiled from, and the registry served. */
+        emit(pg, json_diff(d, ps_db_source(previous), previous, ps_db_source(w->db), w->db));
 }

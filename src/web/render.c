@@ -270,9 +270,10 @@ void layout_end(const web *w, web_page *pg)
         html_textf(h, _("IANA registry of %s, %zu knowledge notes."),
                    web_date(ps_db_date(w->db), date, sizeof(date)), ps_notes_count(w->notes));
         H(h,
-          " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
-          "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",
-          _("Sources and licences"), _("JSON API"), _("Sitemap"));
+          " <a href=\"/changes\">%s</a> · <a href=\"/about\">%s</a> · "
+          "<a href=\"/api/v1\">%s</a> · <a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n"
+          "</body>\n</html>\n",
+          _("Registry changes"), _("Sources and licences"), _("JSON API"), _("Sitemap"));
 }
 
 void layout_breadcrumb(web_page *pg, const char *const *items, size_t n)

@@ -19,6 +19,7 @@ static const web_route routes[] = {
         { "/notes", WEB_M_GET, page_notes, true, NULL },
         { "/notes/{tag}", WEB_M_GET, page_notes, false, NULL },
         { "/ranges", WEB_M_GET, page_ranges, true, NULL },
+        { "/changes", WEB_M_GET, page_changes, true, NULL },
         { "/suggest", WEB_M_GET, page_suggest, true, NULL },
         { "/about", WEB_M_GET, page_about, true, NULL },
         { "/sitemap.xml", WEB_M_GET, page_sitemap, false, NULL },
@@ -38,6 +39,7 @@ static const web_route routes[] = {
         { "/api/v1/notes", WEB_M_GET, api_notes, false, NULL },
         { "/api/v1/notes/{tag}", WEB_M_GET, api_notes, false, NULL },
         { "/api/v1/suggest", WEB_M_GET, api_suggest, false, NULL },
+        { "/api/v1/changes", WEB_M_GET, api_changes, false, NULL },
 };
 
 const web_route *web_routes(size_t *ret_n)

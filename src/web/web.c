@@ -2,6 +2,7 @@
 /* The site's data (registry, notes, nmap-services), opened once and shared
  * read-only by every thread, and the 404 page's "did you mean". */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,40 @@
 
 #include "parse.h"
 #include "web.h"
+
+/* The previous registry (data/iana/service-names-port-numbers-2024-06.csv.gz),
+ * compiled by psgen into previous-db.S. */
+extern const unsigned char ps_builtin_previous_db_start[];
+extern const unsigned char ps_builtin_previous_db_end[];
+
+struct web_changes {
+        pthread_mutex_t lock;
+        bool done;
+        int error;
+        ps_db *previous;
+        ps_diff *diff;
+};
+
+int web_changes(const web *w, const ps_db **ret_previous, const ps_diff **ret_diff)
+{
+        struct web_changes *c = w->changes;
+        pthread_mutex_lock(&c->lock);
+        if (!c->done) {
+                c->error = ps_db_open_memory(
+                        ps_builtin_previous_db_start,
+                        (size_t)(ps_builtin_previous_db_end - ps_builtin_previous_db_start),
+                        &c->previous);
+                if (c->error >= 0)
+                        c->error = ps_diff_build(c->previous, w->db, 0, &c->diff);
+                c->done = true;
+        }
+        pthread_mutex_unlock(&c->lock);
+        if (c->error < 0)
+                return c->error;
+        *ret_previous = c->previous;
+        *ret_diff = c->diff;
+        return 0;
+}
 
 int web_open(web *w, char *errbuf, size_t errlen)
 {
@@ -25,6 +60,13 @@ int web_open(web *w, char *errbuf, size_t errlen)
                 web_close(w);
                 return r;
         }
+        w->changes = calloc(1, sizeof(*w->changes));
+        if (!w->changes) {
+                snprintf(errbuf, errlen, "out of memory");
+                web_close(w);
+                return -ENOMEM;
+        }
+        pthread_mutex_init(&w->changes->lock, NULL);
         /* nmap-services is optional: without it pages say prevalence is unknown. */
         if (ps_prevalence_open(NULL, &w->prevalence) < 0)
                 w->prevalence = NULL;
@@ -43,6 +85,13 @@ int web_open(web *w, char *errbuf, size_t errlen)
 
 void web_close(web *w)
 {
+        if (w->changes) {
+                ps_diff_free(w->changes->diff);
+                ps_db_free(w->changes->previous);
+                pthread_mutex_destroy(&w->changes->lock);
+                free(w->changes);
+                w->changes = NULL;
+        }
         ps_prevalence_free(w->prevalence);
         ps_notes_free(w->notes);
         ps_db_free(w->db);

@@ -31,10 +31,11 @@
 typedef struct web {
         ps_db *db;
         ps_notes *notes;
-        ps_prevalence *prevalence; /* nmap-services, or NULL */
-        bool local;                /* --local: "on this machine" panels */
-        char base_url[256];        /* canonical links and the sitemap, no trailing '/' */
-        time_t last_modified;      /* the data's date: the registry's */
+        ps_prevalence *prevalence;   /* nmap-services, or NULL */
+        struct web_changes *changes; /* /changes, built on first use (web_changes()) */
+        bool local;                  /* --local: "on this machine" panels */
+        char base_url[256];          /* canonical links and the sitemap, no trailing '/' */
+        time_t last_modified;        /* the data's date: the registry's */
         char last_modified_http[64];
         bool votes;              /* a vote store is configured */
         struct web_votes *vote;  /* its routes' state (votes-http.c), serve only */
@@ -210,6 +211,12 @@ void web_lang_localize(html *h, const char *lang);
 /* An ISO date ("2025-12-15") as the current language writes it; other
  * text is copied as it is. */
 const char *web_date(const char *iso, char *buf, size_t size);
+
+/* What changed between the previous registry bundled with the site and the
+ * one it serves: built once, on the first call from any thread (opening and
+ * comparing two registries takes a second, which a server's or an export's
+ * start should not wait for). The results live as long as w. */
+int web_changes(const web *w, const ps_db **ret_previous, const ps_diff **ret_diff);
 
 /* Opens the data the pages need; errbuf gets one line on failure. */
 int web_open(web *w, char *errbuf, size_t errlen);
