@@ -3,10 +3,18 @@
 # the same pages, in one run: wrk on loopback, /ports/1712 alone and a mix of
 # 1,000 port pages, at 64 and 256 connections. Prints req/s and their ratio,
 # p50/p99 latency, errors (socket errors and non-2xx answers) and each
-# server's RSS; then the time of a full export of all 65,536 port pages.
+# server's RSS and CPU time per request; then the time of a full export of
+# all 65,536 port pages.
 #
-#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, THREADS=2,
+#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
 #                              PARTS="nginx render export": which parts run)
+#
+# Each row is ROUNDS pairs of runs, the two servers one after the other in
+# turn (which one goes first alternates): the row shows medians, and the
+# ratio is the median of the pairs' ratios, so that a burst of load from
+# elsewhere on the machine hits one pair rather than one server. CPU time per
+# request (all of a server's processes, from /proc) is the steadier figure on
+# a shared machine: it does not count time spent waiting for a core.
 #
 # Needs wrk and nginx (Debian packages). Both servers get THREADS: nginx
 # that many workers (sendfile, open_file_cache, access log off), portscope
@@ -15,6 +23,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 secs=${SECONDS_PER_RUN:-10}
+rounds=${ROUNDS:-3}
 parts=${PARTS:-nginx render export}
 threads=${THREADS:-2}
 web=$build/portscope-web
@@ -22,6 +31,9 @@ for tool in wrk nginx; do
         command -v $tool >/dev/null || { echo "bench/web.sh: $tool is not installed" >&2; exit 2; }
 done
 tmp=$(mktemp -d /tmp/portscope-bench-web.XXXXXX)
+# nginx's workers run as nobody when started by root: they must be able to
+# read the export (mktemp's 0700 made them answer 403, fast, to most requests).
+chmod 755 "$tmp"
 pids=()
 cleanup() {
         for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -87,6 +99,12 @@ for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; do
 wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
 sleep 0.5
 
+# Both must answer the same page with 200 before anything is measured.
+for port in "$wport" "$nport"; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ports/1712")
+        [ "$code" = 200 ] || { echo "bench/web.sh: port $port answered $code" >&2; exit 1; }
+done
+
 rss() { # the resident memory of every process of a server, in MiB
         local total=0
         for p in "$@"; do
@@ -95,45 +113,92 @@ rss() { # the resident memory of every process of a server, in MiB
         done
         echo "$((total / 1024))"
 }
+cpu_ticks() { # user and system time of every process of a server, in clock ticks
+        local total=0
+        for p in "$@"; do
+                total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+        done
+        echo "$total"
+}
 nginx_pids() { echo "$(cat "$tmp/nginx.pid") $(pgrep -P "$(cat "$tmp/nginx.pid")" | tr '\n' ' ')"; }
+hz=$(getconf CLK_TCK)
 
-run() { # name url script conns -> "req/s p50 p99 errors"
-        local url=$1 script=$2 conns=$3 out
+run() { # url script conns pids... -> "req/s p50 p99 errors cpu-us-per-request"
+        local url=$1 script=$2 conns=$3 out t0 t1
+        shift 3
+        t0=$(cpu_ticks "$@")
         if [ -n "$script" ]; then
                 out=$(MIX="$tmp/mix.txt" wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
         else
                 out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$url")
         fi
-        local rps p50 p99 errs non2xx
+        t1=$(cpu_ticks "$@")
+        local rps p50 p99 errs non2xx n
         rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
         p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
         p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
         errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
         non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-        echo "$rps $p50 $p99 $(( ${errs:-0} + ${non2xx:-0} ))"
+        n=$(awk '/requests in/ {print $1}' <<<"$out")
+        echo "$rps $p50 $p99 $(( ${errs:-0} + ${non2xx:-0} ))" \
+                "$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="${n:-0}" \
+                        'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+}
+median_in() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ms() { # wrk's latency ("850.00us", "1.20ms", "2.01s") in ms
+        awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/) v *= 1000;
+               printf "%.2f", v }' <<<"$1"
 }
 
-# Warm both (portscope renders each page once, then serves it from memory).
-MIX="$tmp/mix.txt" wrk -t2 -c8 -d2s -s "$tmp/mix.lua" "http://127.0.0.1:$wport" >/dev/null
-MIX="$tmp/mix.txt" wrk -t2 -c8 -d2s -s "$tmp/mix.lua" "http://127.0.0.1:$nport" >/dev/null
+# Warm both with every page of the mix once (portscope renders each page on
+# its first request, then serves it from memory; a timed warm-up left pages
+# unrendered on a loaded machine, and the first runs measured rendering).
+for port in "$wport" "$nport"; do
+        sed "s|.*|url = \"http://127.0.0.1:$port&\"\noutput = \"/dev/null\"|" "$tmp/mix.txt" |
+                curl -s -K -
+done
 
 if has nginx; then
-printf '%-22s %5s | %10s %8s %8s %6s %5s | %10s %8s %8s %6s %5s | %6s\n' page conns \
-        "portscope" p50 p99 errors MiB "nginx" p50 p99 errors MiB ratio
+echo "wrk -t2 -d${secs}s, $rounds rounds, $threads threads/workers each; medians; p50/p99 in ms"
+printf '%-15s %5s | %9s %7s %7s %6s %6s %4s | %9s %7s %7s %6s %6s %4s | %6s\n' page conns \
+        "portscope" p50 p99 errors us/req MiB "nginx" p50 p99 errors us/req MiB ratio
 for conns in 64 256; do
         for what in single mix; do
                 if [ $what = single ]; then path=/ports/1712 script=; else path= script=$tmp/mix.lua; fi
-                read -r wr w50 w99 we < <(run "http://127.0.0.1:$wport$path" "$script" "$conns")
-                wm=$(rss "$wpid")
-                read -r nr n50 n99 ne < <(run "http://127.0.0.1:$nport$path" "$script" "$conns")
-                nm=$(rss $(nginx_pids))
-                ratio=$(awk -v a="$wr" -v b="$nr" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+                W=() N=() ratios=""
+                for round in $(seq "$rounds"); do
+                        # Alternate which server goes first.
+                        if [ $((round % 2)) = 1 ]; then
+                                w=$(run "http://127.0.0.1:$wport$path" "$script" "$conns" "$wpid")
+                                n=$(run "http://127.0.0.1:$nport$path" "$script" "$conns" $(nginx_pids))
+                        else
+                                n=$(run "http://127.0.0.1:$nport$path" "$script" "$conns" $(nginx_pids))
+                                w=$(run "http://127.0.0.1:$wport$path" "$script" "$conns" "$wpid")
+                        fi
+                        W+=("$w") N+=("$n")
+                        ratios="$ratios $(awk -v a="${w%% *}" -v b="${n%% *}" \
+                                'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+                done
+                col() { # runs... field -> the median of that field (latencies in ms)
+                        local f=${!#} vals=""
+                        for r in "${@:1:$#-1}"; do
+                                v=$(awk -v f="$f" '{print $f}' <<<"$r")
+                                [ "$f" = 2 ] || [ "$f" = 3 ] && v=$(ms "$v")
+                                vals="$vals $v"
+                        done
+                        echo "$vals" | median_in
+                }
+                errsum() { local s=0; for r in "$@"; do s=$((s + $(awk '{print $4}' <<<"$r"))); done; echo $s; }
                 label=$([ $what = single ] && echo "/ports/1712" || echo "1,000-port mix")
-                printf '%-22s %5s | %10s %8s %8s %6s %5s | %10s %8s %8s %6s %5s | %5sx\n' \
-                        "$label" "$conns" "$wr" "$w50" "$w99" "$we" "$wm" "$nr" "$n50" "$n99" "$ne" \
-                        "$nm" "$ratio"
+                printf '%-15s %5s | %9s %7s %7s %6s %6s %4s | %9s %7s %7s %6s %6s %4s | %5.2fx\n' \
+                        "$label" "$conns" "$(col "${W[@]}" 1)" "$(col "${W[@]}" 2)" \
+                        "$(col "${W[@]}" 3)" "$(errsum "${W[@]}")" "$(col "${W[@]}" 5)" \
+                        "$(rss "$wpid")" "$(col "${N[@]}" 1)" "$(col "${N[@]}" 2)" \
+                        "$(col "${N[@]}" 3)" "$(errsum "${N[@]}")" "$(col "${N[@]}" 5)" \
+                        "$(rss $(nginx_pids))" "$(echo "$ratios" | median_in)"
         done
 done
+
 fi
 
 # A page's rendering in each language against English (issue 14: a German

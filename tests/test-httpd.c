@@ -55,10 +55,26 @@ static void defer_answer(httpd_response *resp, unsigned delay_ms)
         pthread_detach(t);
 }
 
+/* One answer prepared once and sent to every request for /prepared. */
+static httpd_prepared *prepared;
+static int prepared_released;
+
+static void release_prepared(void *p)
+{
+        free(p);
+        __atomic_add_fetch(&prepared_released, 1, __ATOMIC_SEQ_CST);
+}
+
 static void handler(const httpd_request *req, httpd_response *resp, void *userdata)
 {
         char *body;
         (void)userdata;
+        if (!req->refuse && !strcmp(req->path, "/prepared")) {
+                /* Something set before is dropped. */
+                httpd_response_header(resp, "X-Dropped", "1");
+                httpd_response_prepared(resp, prepared);
+                return;
+        }
         if (!req->refuse && !strcmp(req->path, "/defer")) {
                 defer_answer(resp, 1500);
                 return;
@@ -177,6 +193,9 @@ int main(void)
                 .max_body = 64,
                 .access_log_fd = logpipe[1],
         };
+        char *pbody = strdup("prepared\n");
+        prepared = httpd_prepared_new(203, pbody, strlen(pbody), release_prepared, pbody);
+        httpd_prepared_header(prepared, "X-Prepared", "yes");
         int r = httpd_start(&cfg, &h, err, sizeof(err));
         if (!ok(r == 0, "server starts on 127.0.0.1:0 (%s)", err))
                 return tap_done();
@@ -222,6 +241,30 @@ int main(void)
                 close(slow[i]);
         }
         is_int(answered, 4, "each deferred request gets its answer once finished");
+
+        /* A prepared answer, sent again and again, also as HEAD; its body
+         * is released only after its creator and every send let it go. */
+        const char *pget = "GET /prepared HTTP/1.1\r\nHost: t\r\n\r\n";
+        int sent = 0;
+        for (int i = 0; i < 3; i++) {
+                exchange(port, pget, strlen(pget), buf, sizeof(buf));
+                sent += status_of(buf) == 203 && strstr(buf, "X-Prepared: yes") &&
+                        !strstr(buf, "X-Dropped") && strstr(buf, "\r\n\r\nprepared\n");
+        }
+        is_int(sent, 3, "a prepared answer is sent whole to each request");
+        const char *phead = "HEAD /prepared HTTP/1.1\r\nHost: t\r\n\r\n";
+        exchange(port, phead, strlen(phead), buf, sizeof(buf));
+        ok(status_of(buf) == 203 && strstr(buf, "\r\n\r\n")[4] == '\0',
+           "HEAD of a prepared answer has no body");
+        httpd_prepared_unref(prepared);
+        /* The last send's reference goes when libmicrohttpd finishes that
+         * request, which may be just after the client has read it. */
+        for (int i = 0; i < 200 && !__atomic_load_n(&prepared_released, __ATOMIC_SEQ_CST); i++) {
+                struct timespec ts = { 0, 10 * 1000000 };
+                nanosleep(&ts, NULL);
+        }
+        is_int(__atomic_load_n(&prepared_released, __ATOMIC_SEQ_CST), 1,
+               "its body is released once its creator and the sends drop it");
 
         const char *head = "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n";
         exchange(port, head, strlen(head), buf, sizeof(buf));

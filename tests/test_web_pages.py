@@ -141,6 +141,78 @@ try:
     check_doc(json.loads(b), "ranges.schema.json", "/api/v1/ranges follows the schema")
     st, h, b = srv.get("/api/v1/services/registrar")
     check_doc(json.loads(b), "name_report.schema.json", "/api/v1/services/registrar follows the schema")
+    # search, notes and suggest: the CLI's documents too (search and notes
+    # have no facts of this machine), valid for their schema.
+    for path, args, kind in [("/api/v1/search?q=exchange+mapi", ["search", "exchange", "mapi"], "search"),
+                             ("/api/v1/notes", ["notes"], "notes")]:
+        st, h, b = srv.get(path)
+        doc = json.loads(b)
+        t.ok(st == 200 and doc.get("kind") == kind and
+             h.get("access-control-allow-origin") == "*", f"{path}: the {kind} document, CORS")
+        cli = subprocess.run([os.path.join(os.path.dirname(exe), "portscope"), "--json", *args],
+                             capture_output=True, text=True)
+        t.ok(cli.returncode == 0 and json.loads(cli.stdout) == doc,
+             f"{path} is `portscope --json {' '.join(args)}`")
+        check_doc(doc, f"{kind}.schema.json", f"{path} follows the schema")
+    st, h, b = srv.get("/api/v1/search?q=zzqqxxjj")
+    doc = json.loads(b)
+    t.ok(st == 404 and doc.get("kind") == "search" and doc["records"] == [] and doc["notes"] == [],
+         "a search matching nothing: 404 with the empty search document")
+    st, h, b = srv.get("/api/v1/notes/malware")
+    doc = json.loads(b)
+    t.ok(st == 200 and doc["notes"] and all("malware" in n["tags"] for n in doc["notes"]),
+         "/api/v1/notes/malware: only notes tagged malware")
+    check_doc(doc, "notes.schema.json", "/api/v1/notes/malware follows the schema")
+    st, h, b = srv.get("/api/v1/notes?protocol=udp")
+    doc = json.loads(b)
+    t.ok(st == 200 and doc["notes"] and all(any(p["protocol"] == "udp" for p in n["ports"])
+                                             for n in doc["notes"]),
+         "/api/v1/notes?protocol=udp: notes with a udp port", doc["notes"][:1])
+    st, h, b = srv.get("/api/v1/suggest?count=3&for=billing-api&protocol=udp&range=dynamic")
+    doc = json.loads(b)
+    t.ok(st == 200 and [s["port"] for s in doc["suggestions"]] and len(doc["suggestions"]) == 3 and
+         all(49152 <= s["port"] <= 65535 for s in doc["suggestions"]) and
+         doc["protocols"] == ["udp"] and doc["requested_name"] == "billing-api" and
+         doc["ephemeral"] is None, "/api/v1/suggest with count, for, protocol, range", doc)
+    check_doc(doc, "suggest.schema.json", "/api/v1/suggest follows the schema")
+    st2, _, b2 = srv.get("/api/v1/suggest?count=3&for=billing-api&protocol=udp&range=dynamic")
+    t.ok(b2 == b, "the same name gets the same ports")
+    # /changes: the library's diff of the bundled previous registry and the
+    # served one, the same as `portscope diff --json`.
+    csv = os.path.join(root, "data", "iana", "service-names-port-numbers-2024-06.csv.gz")
+    st, h, b = srv.get("/api/v1/changes")
+    doc = json.loads(b)
+    t.ok(st == 200 and doc.get("kind") == "diff", "/api/v1/changes: the diff document")
+    check_doc(doc, "diff.schema.json", "/api/v1/changes follows the schema")
+    cli = subprocess.run([os.path.join(os.path.dirname(exe), "portscope"), "--json", "diff", csv,
+                          "builtin"], capture_output=True, text=True)
+    if cli.returncode in (0, 1) and cli.stdout:
+        c = json.loads(cli.stdout)
+        same = [k for k in ("added", "removed", "changed") if c.get(k) != doc.get(k)]
+        t.ok(not same and c["added"] and c["changed"],
+             "/api/v1/changes lists what `portscope diff CSV builtin` lists", same)
+    else:
+        t.skip("/api/v1/changes is `portscope diff`", cli.stderr[:200])
+    st, h, b = srv.get("/changes")
+    s = b.decode()
+    added = [r for r in doc.get("added", []) if r.get("service") and r.get("port") is not None]
+    t.ok(st == 200 and "2024" in s and added and
+         f'href="/services/{added[0]["service"]}"' in s and 'href="/api/v1/changes"' in s,
+         "/changes: both registries' dates, an added service linked, the API")
+
+    st, h, b = srv.get("/api/v1/notes")
+    st, h2, _ = srv.request("GET", "/api/v1/notes", {"If-None-Match": h.get("etag", "-")})
+    t.ok(st == 304 and h2.get("etag") == h.get("etag"), "/api/v1/notes: ETag and 304", st)
+    for path, status in [("/api/v1/search", 400), ("/api/v1/search?q=ssh&protocol=ip", 400),
+                         ("/api/v1/notes/no-such-tag", 404), ("/api/v1/suggest?count=0", 400),
+                         ("/api/v1/suggest?count=101", 400), ("/api/v1/suggest?range=system", 400),
+                         ("/api/v1/suggest?protocol=sctp", 400)]:
+        st, h, b = srv.get(path)
+        doc = json.loads(b)
+        t.ok(st == status and h.get("content-type") == "application/problem+json" and
+             doc.get("status") == status and doc.get("detail"), f"{path}: {status} problem", (st, doc))
+        check_doc(doc, "problem.schema.json", f"{path}: the problem follows the schema")
+
     st, h, b = srv.get("/api/v1/ports/99999")
     doc = json.loads(b)
     t.ok(st == 404 and h.get("content-type") == "application/problem+json", "API 404: a problem")
@@ -163,7 +235,9 @@ try:
     undocumented, unschemed = [], []
     for p in [""] + list(oa["paths"]):
         sample = p.replace("{port}", "1712").replace("{low}", "811").replace("{high}", "827") \
-                  .replace("{name}", "registrar")
+                  .replace("{name}", "registrar").replace("{tag}", "malware")
+        # A path whose required query parameter the sample must carry.
+        sample += {"/search": "?q=ssh"}.get(p, "")
         st, _, body = srv.get("/api/v1" + sample)
         if st != 200:
             undocumented.append((p, st))

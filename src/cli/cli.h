@@ -138,7 +138,7 @@ void print_notes_section(struct cli *c, const ps_port_report *r);
 /* Notes matching query: printed (after a blank line when gap), or added to doc
  * as "notes" and "notes_total" when doc is given. Returns how many matched, or
  * -1 after printing an error. */
-int search_notes(struct cli *c, const char *query, json_t *doc, bool gap);
+int search_notes(struct cli *c, const char *query, bool gap);
 
 /* Registry updates: update, diff, export (cmd-update.c, cmd-diff.c, cmd-export.c). */
 

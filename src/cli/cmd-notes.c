@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-lists.h"
 
 struct row {
         ps_note_port port;
@@ -23,61 +24,13 @@ static int cmp_row(const void *a, const void *b)
         return x->note < y->note ? -1 : x->note > y->note;
 }
 
-static bool note_has_proto(const ps_notes *notes, const ps_note *note, ps_proto proto)
-{
-        ps_note_port p;
-        for (unsigned i = 0; i < note->n_ports; i++)
-                if (ps_note_get_port(notes, note, i, &p) >= 0 &&
-                    (proto == PS_PROTO_ANY || p.proto == proto))
-                        return true;
-        return false;
-}
-
-/* The note's lowest port, to list notes in port order. */
-static unsigned first_port(const ps_notes *notes, const ps_note *note)
-{
-        ps_note_port p;
-        unsigned lo = 65536;
-        for (unsigned i = 0; i < note->n_ports; i++)
-                if (ps_note_get_port(notes, note, i, &p) >= 0 && p.lo < lo)
-                        lo = p.lo;
-        return lo;
-}
-
-static const ps_notes *sort_notes;
-
-static int cmp_note(const void *a, const void *b)
-{
-        ps_note x, y;
-        ps_notes_get(sort_notes, *(const uint32_t *)a, &x);
-        ps_notes_get(sort_notes, *(const uint32_t *)b, &y);
-        unsigned px = first_port(sort_notes, &x), py = first_port(sort_notes, &y);
-        if (px != py)
-                return px < py ? -1 : 1;
-        return x.id < y.id ? -1 : x.id > y.id;
-}
-
 static int notes_json(const ps_notes *notes, ps_proto proto)
 {
-        size_t n = ps_notes_count(notes);
-        uint32_t *ids = malloc((n ? n : 1) * sizeof(*ids));
-        if (!ids)
-                return cli_error(EXIT_SYSTEM, "out of memory");
-        for (size_t i = 0; i < n; i++)
-                ids[i] = (uint32_t)i;
-        sort_notes = notes;
-        qsort(ids, n, sizeof(*ids), cmp_note);
-        json_t *arr = json_array();
         size_t shown = 0;
-        for (size_t i = 0; i < n; i++) {
-                ps_note note;
-                if (ps_notes_get(notes, ids[i], &note) < 0 || !note_has_proto(notes, &note, proto))
-                        continue;
-                json_array_append_new(arr, json_note(notes, &note));
-                shown++;
-        }
-        free(ids);
-        int r = json_emit(json_doc("notes", json_pack("{s:o}", "notes", arr)));
+        json_t *doc = json_notes(notes, proto, _PS_TAG_MAX, &shown);
+        if (!doc)
+                return cli_error(EXIT_SYSTEM, "out of memory");
+        int r = json_emit(doc);
         return r ? r : shown ? EXIT_FOUND : EXIT_NOTFOUND;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-lists.h"
 #include "textmatch.h"
 
 #define SHOW_MAX 50 /* rows printed; --json carries the same cap */
@@ -44,24 +45,19 @@ int cmd_search(struct cli *c, int argc, char **argv)
         size_t shown = (size_t)total < SHOW_MAX ? (size_t)total : SHOW_MAX;
 
         if (c->json) {
-                json_t *doc = json_object(), *arr = json_array();
-                for (size_t i = 0; i < shown; i++) {
-                        ps_record rec;
-                        if (ps_db_record(db, m[i].id, &rec) < 0)
-                                continue;
-                        json_t *o = json_record(db, &rec);
-                        json_object_set_new(o, "score", json_integer(m[i].score));
-                        json_array_append_new(arr, o);
-                }
-                json_object_set_new(doc, "query", json_text(query));
-                json_object_set_new(doc, "records_total", json_integer(total));
-                json_object_set_new(doc, "records", arr);
-                int n_notes = search_notes(c, query, doc, false);
+                ps_match nm[SEARCH_NOTES_MAX];
+                ps_notes *notes = NULL;
+                if (cli_notes(c, &notes))
+                        return EXIT_SYSTEM;
+                int n_notes = ps_notes_search(notes, query, c->proto, nm, SEARCH_NOTES_MAX);
                 if (n_notes < 0) {
-                        json_decref(doc);
+                        cli_fail(n_notes, "searching the notes");
                         return EXIT_SYSTEM;
                 }
-                r = json_emit(json_doc("search", doc));
+                size_t notes_shown =
+                        (size_t)n_notes < SEARCH_NOTES_MAX ? (size_t)n_notes : SEARCH_NOTES_MAX;
+                r = json_emit(
+                        json_search(db, notes, query, total, m, shown, n_notes, nm, notes_shown));
                 return r ? r : total || n_notes ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         for (size_t i = 0; i < shown; i++) {
@@ -78,7 +74,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
                 printf("%s(%d more; narrow the search or use --protocol)%s\n", sty_dim(c),
                        total - (int)shown, sty_off(c));
         /* Notes come after the registry: they answer "what really uses it". */
-        int n_notes = search_notes(c, query, NULL, total > 0);
+        int n_notes = search_notes(c, query, total > 0);
         if (n_notes < 0)
                 return EXIT_SYSTEM;
         if (!total && !n_notes) {

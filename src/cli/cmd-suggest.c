@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json-lists.h"
 #include "parse.h"
 #include "portscope/audit.h"
 #include "utf8.h"
@@ -168,36 +169,8 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         ps_range_describe(opt.range, &ri);
 
         if (c->json) {
-                json_t *arr = json_array();
-                for (int i = 0; i < n; i++)
-                        json_array_append_new(arr,
-                                              json_pack("{s:i, s:o, s:b}", "port", sugg[i].port,
-                                                        "prevalence",
-                                                        sugg[i].open_frequency >= 0
-                                                                ? json_real(sugg[i].open_frequency)
-                                                                : json_null(),
-                                                        "checked", sugg[i].checked));
-                json_t *protocols = json_array();
-                if (protos & PS_SUGGEST_TCP)
-                        json_array_append_new(protocols, json_string("tcp"));
-                if (protos & PS_SUGGEST_UDP)
-                        json_array_append_new(protocols, json_string("udp"));
-                json_t *doc = json_pack(
-                        "{s:o, s:{s:s, s:i, s:i}, s:o, s:o, s:o, s:o}", "protocols", protocols,
-                        "range", "class", ri.id, "low", ri.lo, "high", ri.hi, "requested_name",
-                        json_str_or_null(opt.for_name), "ephemeral",
-                        host->have_ephemeral ? json_pack("{s:i, s:i}", "low", host->ephemeral_lo,
-                                                         "high", host->ephemeral_hi)
-                                             : json_null(),
-                        "suggestions", arr, "reasons",
-                        json_pack("[s,s,s,s,s,s]", "unassigned in the IANA registry",
-                                  "outside the ephemeral range and reserved ports",
-                                  "not bound by any local socket now",
-                                  "not on the browsers' unsafe-port list",
-                                  "no known unofficial use (knowledge notes)",
-                                  "rarely or never seen open (nmap-services)"));
+                r = json_emit(json_suggest(sugg, (size_t)n, protos, opt.range, opt.for_name, host));
                 free(host);
-                r = json_emit(json_doc("suggest", doc));
                 return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         if (!n) {

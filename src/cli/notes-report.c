@@ -320,7 +320,7 @@ void print_notes_section(struct cli *c, const ps_port_report *r)
         putchar('\n');
 }
 
-int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)
+int search_notes(struct cli *c, const char *query, bool gap)
 {
         ps_match m[SEARCH_NOTES_MAX];
         ps_notes *notes = NULL;
@@ -333,20 +333,6 @@ int search_notes(struct cli *c, const char *query, json_t *doc, bool gap)
                 return -1;
         }
         size_t shown = (size_t)total < SEARCH_NOTES_MAX ? (size_t)total : SEARCH_NOTES_MAX;
-        if (doc) {
-                json_t *arr = json_array();
-                for (size_t i = 0; i < shown; i++) {
-                        ps_note note;
-                        if (ps_notes_get(notes, m[i].id, &note) < 0)
-                                continue;
-                        json_t *o = json_note(notes, &note);
-                        json_object_set_new(o, "score", json_integer(m[i].score));
-                        json_array_append_new(arr, o);
-                }
-                json_object_set_new(doc, "notes_total", json_integer(total));
-                json_object_set_new(doc, "notes", arr);
-                return total;
-        }
         if (!total)
                 return 0;
         printf("%s%sNotes%s\n", gap ? "\n" : "", sty_head(c), sty_off(c));

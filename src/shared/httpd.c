@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,16 @@ struct httpd_response {
         void (*release)(void *cls);
         void *release_cls;
         struct httpd_deferred *deferred;
+        struct httpd_prepared *prepared; /* sent instead of all the above */
+};
+
+/* libmicrohttpd counts the references of a response itself: every queued
+ * send holds one until it is done. */
+struct httpd_prepared {
+        atomic_int refs;
+        struct MHD_Response *r;
+        unsigned status;
+        size_t size;
 };
 
 /* One per TCP connection, on the watchdog's list. */
@@ -190,14 +201,59 @@ void httpd_response_body_shared(httpd_response *resp, const void *body, size_t s
         resp->release_cls = cls;
 }
 
+httpd_prepared *httpd_prepared_new(unsigned status, const void *body, size_t size,
+                                   void (*release)(void *cls), void *cls)
+{
+        httpd_prepared *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        if (body && release)
+                p->r = MHD_create_response_from_buffer_with_free_callback_cls(size, (void *)body,
+                                                                              release, cls);
+        else
+                p->r = MHD_create_response_from_buffer(body ? size : 0, body ? (void *)body : "",
+                                                       MHD_RESPMEM_PERSISTENT);
+        if (!p->r) {
+                free(p);
+                return NULL;
+        }
+        atomic_init(&p->refs, 1);
+        p->status = status;
+        p->size = body ? size : 0;
+        return p;
+}
+
+int httpd_prepared_header(httpd_prepared *p, const char *name, const char *value)
+{
+        return MHD_add_response_header(p->r, name, value) == MHD_YES ? 0 : -ENOMEM;
+}
+
+void httpd_prepared_unref(httpd_prepared *p)
+{
+        if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
+                return;
+        MHD_destroy_response(p->r);
+        free(p);
+}
+
 static void response_clear(httpd_response *resp)
 {
+        httpd_prepared_unref(resp->prepared);
+        resp->prepared = NULL;
         for (unsigned i = 0; i < resp->n_headers; i++) {
                 free(resp->headers[i].name);
                 free(resp->headers[i].value);
         }
         resp->n_headers = 0;
         body_reset(resp);
+}
+
+void httpd_response_prepared(httpd_response *resp, httpd_prepared *p)
+{
+        response_clear(resp);
+        atomic_fetch_add(&p->refs, 1);
+        resp->prepared = p;
+        resp->status = p->status;
 }
 
 /* Turns the handler's answer into a libmicrohttpd response; the body moves
@@ -481,6 +537,16 @@ static enum MHD_Result queue(struct MHD_Connection *c, req_state *rq, httpd_resp
                 resp->status = rq->refuse;
         rq->status = resp->status;
         rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : resp->size;
+        if (resp->prepared && !rq->refuse) {
+                /* Queued as it is: libmicrohttpd takes its own reference
+                 * before ours is dropped. */
+                httpd_prepared *p = resp->prepared;
+                rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : p->size;
+                enum MHD_Result ret = MHD_queue_response(c, p->status, p->r);
+                response_clear(resp);
+                rq->queued = ret == MHD_YES;
+                return ret;
+        }
 
         struct MHD_Response *r = response_build(resp);
         if (!r)
@@ -921,11 +987,17 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
         }
         h->watchdog_running = true;
 
-        /* The header memory pool is larger than the caps checked above, so
+        /* The per-connection memory pool holds what the caps above allow
+         * (the header bytes, the target, libmicrohttpd's entry of about 64
+         * bytes per header line) plus room for the response's headers, so
          * that a too-large request usually reaches the handler and gets a
          * problem document; beyond the pool, libmicrohttpd answers 431 or
-         * 414 itself. */
-        size_t pool = h->cfg.max_header_bytes + h->cfg.max_target + 16 * 1024;
+         * 414 itself. No more than that: libmicrohttpd zeroes the whole
+         * pool after every request, and at 256 connections a pool twice
+         * this size cost a tenth of the server's time in memset and cache
+         * misses (docs/benchmarks.md). */
+        size_t pool = h->cfg.max_header_bytes + h->cfg.max_target +
+                      (size_t)h->cfg.max_headers * 64 + 4096;
         if (pool < h->cfg.max_body + 8192)
                 pool = h->cfg.max_body + 8192;
         h->mhd = MHD_start_daemon(

@@ -71,6 +71,23 @@ void httpd_response_body_static(httpd_response *resp, const void *body, size_t s
 void httpd_response_body_shared(httpd_response *resp, const void *body, size_t size,
                                 void (*release)(void *cls), void *cls);
 
+/* An answer built once and sent many times, from any thread at once (a
+ * cache of rendered pages): its status, headers and body are fixed when it
+ * is made, so a request that sends it allocates nothing. It is counted:
+ * every response that sends it holds a reference until the send is done;
+ * release(cls) frees the body after the last. */
+typedef struct httpd_prepared httpd_prepared;
+/* status with body (size bytes; body NULL for none), one reference. NULL:
+ * out of memory (the body is not released then). */
+httpd_prepared *httpd_prepared_new(unsigned status, const void *body, size_t size,
+                                   void (*release)(void *cls), void *cls);
+/* Adds a header; only before the first send. -ENOMEM on failure. */
+int httpd_prepared_header(httpd_prepared *p, const char *name, const char *value);
+void httpd_prepared_unref(httpd_prepared *p);
+/* Answers with p (taking a reference); whatever else was set on resp is
+ * dropped. */
+void httpd_response_prepared(httpd_response *resp, httpd_prepared *p);
+
 /* An answer that comes later. A handler that waits for something slow (a
  * vote's disk flush) defers its answer instead of holding a worker thread:
  * it calls httpd_response_defer() and returns; the connection waits,

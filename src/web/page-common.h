@@ -20,4 +20,8 @@ unsigned render_note(const web *w, html *h, const ps_report_note *rn, unsigned f
 /* The note's sources as <li id="fn-N">, numbered after fn; returns the last. */
 unsigned render_note_sources(const web *w, html *h, const ps_report_note *rn, unsigned fn);
 
+/* The tag of /notes/TAG or /api/v1/notes/TAG (_PS_TAG_MAX for all notes);
+ * an unknown one gets the 404 page or problem and -ENOENT. */
+int web_notes_tag(const web *w, const web_req *rq, web_page *pg, ps_tag *ret_tag);
+
 #endif

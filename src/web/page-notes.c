@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* /notes and /notes/TAG: the knowledge notes by tag, each linked to the
  * port pages it explains. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "page-common.h"
 #include "web.h"
 
 /* What each tag means (docs/notes.md), in ps_tag order. */
@@ -57,16 +59,25 @@ static void note_ports(const web *w, html *h, const ps_note *note)
         }
 }
 
+int web_notes_tag(const web *w, const web_req *rq, web_page *pg, ps_tag *ret_tag)
+{
+        *ret_tag = _PS_TAG_MAX;
+        if (strcmp(rq->seg[rq->n_seg - 1], "notes") &&
+            ps_tag_from_string(rq->seg[rq->n_seg - 1], ret_tag) < 0) {
+                web_error(w, rq, pg, 404, _("There is no such tag."));
+                return -ENOENT;
+        }
+        return 0;
+}
+
 void page_notes(const web *w, const web_req *rq, web_page *pg)
 {
         html *h = &pg->out;
         size_t n = ps_notes_count(w->notes);
         ps_tag tag = _PS_TAG_MAX;
 
-        if (rq->n_seg == 2 && ps_tag_from_string(rq->seg[1], &tag) < 0) {
-                web_error(w, rq, pg, 404, _("There is no such tag."));
+        if (web_notes_tag(w, rq, pg, &tag) < 0)
                 return;
-        }
         if (tag == _PS_TAG_MAX) {
                 const char *crumbs[] = { _("Home"), "/", _("Knowledge notes"), NULL };
                 layout_begin(w, pg, _("Knowledge notes"),

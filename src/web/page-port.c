@@ -277,30 +277,3 @@ void page_port(const web *w, const web_req *rq, web_page *pg)
         layout_end(w, pg);
         ps_port_report_free(r);
 }
-
-void page_port_vote(const web *w, const web_req *rq, web_page *pg)
-{
-        web_param params[WEB_PARAMS_MAX];
-        unsigned n = 0;
-        const char *vote = NULL;
-
-        pg->no_store = true;
-        if (web_parse_form(rq->body ? rq->body : "", rq->body_size, params, &n) < 0) {
-                web_error(w, rq, pg, 400, _("The form is not valid form encoding."));
-                return;
-        }
-        for (unsigned i = 0; i < n; i++)
-                if (!strcmp(params[i].key, "vote"))
-                        vote = params[i].value;
-        if (!vote ||
-            (strcmp(vote, "unhelpful") && strcmp(vote, "neutral") && strcmp(vote, "helpful"))) {
-                web_error(w, rq, pg, 400,
-                          _("A vote is one of \"unhelpful\", \"neutral\" or \"helpful\"."));
-                return;
-        }
-        /* The vote store comes with portscope's votes (issue 13); until a
-         * server has one, a vote is refused and nothing is kept. */
-        web_error(w, rq, pg, 503,
-                  _("This server does not collect votes: it has no vote store. Nothing was "
-                    "recorded."));
-}

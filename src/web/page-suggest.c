@@ -10,12 +10,15 @@
 
 #define SUGGEST_COUNT 12
 
-int web_suggest(const web *w, ps_range_class range, ps_suggestion *ret, size_t count)
+int web_suggest(const web *w, ps_range_class range, unsigned protocols, const char *for_name,
+                ps_suggestion *ret, size_t count)
 {
         ps_suggest_opts o = {
                 .db = w->db,
                 .notes = w->notes,
+                .protocols = protocols,
                 .range = range,
+                .for_name = for_name,
                 .seed = 0,
                 .nmap_services = w->prevalence ? ps_prevalence_path(w->prevalence) : "",
                 .no_local = true,
@@ -34,7 +37,7 @@ void page_suggest(const web *w, const web_req *rq, web_page *pg)
                      _("Ports no registration, known software or scan data claims."), "/suggest");
         layout_breadcrumb(pg, crumbs, 4);
         H(h, "<h1>%s</h1>\n", _("Free ports for your own service"));
-        int n = web_suggest(w, PS_RANGE_USER, s, SUGGEST_COUNT);
+        int n = web_suggest(w, PS_RANGE_USER, 0, NULL, s, SUGGEST_COUNT);
         if (n < 0) {
                 web_error(w, rq, pg, 500, NULL);
                 return;

@@ -179,6 +179,12 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, c
 void web_render(const web *w, const web_req *rq, const web_route *route, web_page *pg)
 {
         pg->lang = web_req_lang(rq);
+        /* Votes are answered by the server alone (votes-http.c): the
+         * static export has no page for them. */
+        if (!route->handler) {
+                web_error(w, rq, pg, 404, NULL);
+                return;
+        }
         route->handler(w, rq, pg);
         if (pg->out.failed)
                 web_error(w, rq, pg, 500, NULL);
@@ -264,9 +270,10 @@ void layout_end(const web *w, web_page *pg)
         html_textf(h, _("IANA registry of %s, %zu knowledge notes."),
                    web_date(ps_db_date(w->db), date, sizeof(date)), ps_notes_count(w->notes));
         H(h,
-          " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
-          "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",
-          _("Sources and licences"), _("JSON API"), _("Sitemap"));
+          " <a href=\"/changes\">%s</a> · <a href=\"/about\">%s</a> · "
+          "<a href=\"/api/v1\">%s</a> · <a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n"
+          "</body>\n</html>\n",
+          _("Registry changes"), _("Sources and licences"), _("JSON API"), _("Sitemap"));
 }
 
 void layout_breadcrumb(web_page *pg, const char *const *items, size_t n)

@@ -12,13 +12,14 @@
 static const web_route routes[] = {
         { "/", WEB_M_GET, page_home, true, NULL },
         { "/ports/{port}", WEB_M_GET, page_port, false, NULL },
-        { "/ports/{port}/vote", WEB_M_POST, page_port_vote, false, web_votes_form },
+        { "/ports/{port}/vote", WEB_M_POST, NULL, false, web_votes_form },
         { "/ports/{range}", WEB_M_GET, page_range, false, NULL },
         { "/services/{name}", WEB_M_GET, page_service, false, NULL },
         { "/search", WEB_M_GET, page_search, true, NULL },
         { "/notes", WEB_M_GET, page_notes, true, NULL },
         { "/notes/{tag}", WEB_M_GET, page_notes, false, NULL },
         { "/ranges", WEB_M_GET, page_ranges, true, NULL },
+        { "/changes", WEB_M_GET, page_changes, true, NULL },
         { "/suggest", WEB_M_GET, page_suggest, true, NULL },
         { "/about", WEB_M_GET, page_about, true, NULL },
         { "/sitemap.xml", WEB_M_GET, page_sitemap, false, NULL },
@@ -30,11 +31,15 @@ static const web_route routes[] = {
         { "/api/v1", WEB_M_GET, api_index, false, NULL },
         { "/api/v1/openapi.json", WEB_M_GET, api_openapi, false, NULL },
         { "/api/v1/ports/{port}", WEB_M_GET, api_ports, false, NULL },
-        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, page_port_vote, false,
-          web_votes_api },
+        { "/api/v1/ports/{port}/votes", WEB_M_GET | WEB_M_POST, NULL, false, web_votes_api },
         { "/api/v1/ports/{range}", WEB_M_GET, api_ranges, false, NULL },
         { "/api/v1/ranges", WEB_M_GET, api_ranges, false, NULL },
         { "/api/v1/services/{name}", WEB_M_GET, api_services, false, NULL },
+        { "/api/v1/search", WEB_M_GET, api_search, false, NULL },
+        { "/api/v1/notes", WEB_M_GET, api_notes, false, NULL },
+        { "/api/v1/notes/{tag}", WEB_M_GET, api_notes, false, NULL },
+        { "/api/v1/suggest", WEB_M_GET, api_suggest, false, NULL },
+        { "/api/v1/changes", WEB_M_GET, api_changes, false, NULL },
 };
 
 const web_route *web_routes(size_t *ret_n)

@@ -6,8 +6,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "cache.h"
 #include "httpd.h"
 #include "i18n.h"
 #include "macro.h"
@@ -30,79 +29,18 @@
  * nmap's scans. */
 #define DEFAULT_LISTEN "127.0.0.1:2194"
 
-#define CACHE_SLOTS 4096
+#define CACHE_BYTES (128u << 20) /* about 9,000 port pages with their gzip */
 #define GZIP_MIN 256
 
-/* One rendered answer, shared by every request for the same path until it
- * is replaced; the body goes to libmicrohttpd by reference. */
-typedef struct cache_entry {
-        atomic_int refs;
-        char path[WEB_PATH_MAX + 1];
-        unsigned status;
-        web_kind kind;
-        char *body, *gz;
-        size_t len, gzlen;
-        char etag[24], gzetag[28];
-} cache_entry;
-
-typedef struct web_cache {
-        pthread_mutex_t lock;
-        cache_entry *slots[CACHE_SLOTS];
-} web_cache;
-
-static void entry_unref(void *p)
-{
-        cache_entry *e = p;
-        if (e && atomic_fetch_sub(&e->refs, 1) == 1) {
-                free(e->body);
-                free(e->gz);
-                free(e);
-        }
-}
-
-static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
+static uint64_t fnv1a(const void *data, size_t len)
 {
         const unsigned char *p = data;
+        uint64_t h = 0xcbf29ce484222325ull;
         for (size_t i = 0; i < len; i++) {
                 h ^= p[i];
                 h *= 0x100000001b3ull;
         }
         return h;
-}
-
-static size_t slot_of(const char *path)
-{
-        return (size_t)(fnv1a(path, strlen(path), 0xcbf29ce484222325ull) % CACHE_SLOTS);
-}
-
-static cache_entry *cache_get(web_cache *c, const char *path)
-{
-        cache_entry *e;
-        pthread_mutex_lock(&c->lock);
-        e = c->slots[slot_of(path)];
-        if (e && !strcmp(e->path, path))
-                atomic_fetch_add(&e->refs, 1);
-        else
-                e = NULL;
-        pthread_mutex_unlock(&c->lock);
-        return e;
-}
-
-static void cache_put(web_cache *c, cache_entry *e)
-{
-        cache_entry *old;
-        atomic_fetch_add(&e->refs, 1);
-        pthread_mutex_lock(&c->lock);
-        size_t s = slot_of(e->path);
-        old = c->slots[s];
-        c->slots[s] = e;
-        pthread_mutex_unlock(&c->lock);
-        entry_unref(old);
-}
-
-static bool compressible(web_kind kind)
-{
-        return kind != WEB_SVG || true;
 }
 
 static char *gzip_body(const char *in, size_t len, size_t *ret_len)
@@ -130,23 +68,103 @@ static char *gzip_body(const char *in, size_t len, size_t *ret_len)
         return out;
 }
 
-static cache_entry *entry_from_page(const char *path, web_page *pg)
+static const char *const security_headers[][2] = {
+        /* No script at all; styles and images only from this site; forms
+         * post only here; no framing. JSON-LD is data, not script. */
+        { "Content-Security-Policy",
+          "default-src 'none'; style-src 'self'; img-src 'self'; "
+          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'" },
+        { "X-Content-Type-Options", "nosniff" },
+        /* same-origin, not no-referrer: other sites learn nothing of where a
+         * visitor came from, while this site's own form posts keep their
+         * Origin and Referer (under no-referrer a browser sends Origin: null,
+         * and one without Sec-Fetch-Site had its vote refused as cross-site). */
+        { "Referrer-Policy", "same-origin" },
+        { "X-Frame-Options", "DENY" },
+        { "Cross-Origin-Opener-Policy", "same-origin" },
+};
+
+void web_security_headers(httpd_response *resp)
 {
-        cache_entry *e = calloc(1, sizeof(*e));
-        if (!e)
+        for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+                httpd_response_header(resp, security_headers[i][0], security_headers[i][1]);
+}
+
+/* One answer of an entry, with every header a request for it gets: a
+ * request that hits the cache then only picks one. */
+static httpd_prepared *prepare(const web *w, const cache_entry *e, unsigned status, char *body,
+                               size_t len, web_variant v, bool varies, bool cors, bool no_store,
+                               const char *const extra[2])
+{
+        httpd_prepared *p = httpd_prepared_new(status, body, len, body ? free : NULL, body);
+        int r = 0;
+        if (!p) {
+                free(body);
                 return NULL;
-        atomic_init(&e->refs, 1);
-        snprintf(e->path, sizeof(e->path), "%s", path);
+        }
+        if (status != 304)
+                r |= httpd_prepared_header(p, "Content-Type", web_content_type(e->kind));
+        for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+                r |= httpd_prepared_header(p, security_headers[i][0], security_headers[i][1]);
+        if (cors)
+                r |= httpd_prepared_header(p, "Access-Control-Allow-Origin", "*");
+        if (varies)
+                r |= httpd_prepared_header(p, "Vary", "Accept-Encoding");
+        if (v == WEB_GZIP && status != 304)
+                r |= httpd_prepared_header(p, "Content-Encoding", "gzip");
+        r |= httpd_prepared_header(p, "ETag", e->etag[v]);
+        r |= httpd_prepared_header(p, "Last-Modified", w->last_modified_http);
+        r |= httpd_prepared_header(p, "Cache-Control",
+                                   no_store ? "no-store" : "public, max-age=3600");
+        if (extra[0])
+                r |= httpd_prepared_header(p, extra[0], extra[1]);
+        if (r < 0) {
+                httpd_prepared_unref(p);
+                return NULL;
+        }
+        return p;
+}
+
+/* The answers for a rendered page; NULL when out of memory. */
+static cache_entry *entry_from_page(const web *w, const char *path, web_page *pg, bool cors,
+                                    const char *const extra[2])
+{
+        cache_entry *e = cache_entry_new(path);
+        size_t len, gzlen = 0;
+        char *body = html_steal(&pg->out, &len), *gz = NULL;
+        bool no_store = w->local || pg->no_store;
+
+        if (!e || !body) {
+                free(body);
+                free(e);
+                return NULL;
+        }
         e->status = pg->status;
         e->kind = pg->kind;
-        e->body = html_steal(&pg->out, &e->len);
-        uint64_t h = fnv1a(e->body, e->len, 0xcbf29ce484222325ull);
-        snprintf(e->etag, sizeof(e->etag), "\"%016llx\"", (unsigned long long)h);
-        if (compressible(e->kind) && e->len >= GZIP_MIN) {
-                e->gz = gzip_body(e->body, e->len, &e->gzlen);
-                /* A strong validator names one representation: the
-                 * compressed one gets its own. */
-                snprintf(e->gzetag, sizeof(e->gzetag), "\"%016llx-gz\"", (unsigned long long)h);
+        uint64_t h = fnv1a(body, len);
+        snprintf(e->etag[WEB_PLAIN], sizeof(e->etag[WEB_PLAIN]), "\"%016llx\"",
+                 (unsigned long long)h);
+        if (len >= GZIP_MIN)
+                gz = gzip_body(body, len, &gzlen);
+        /* A strong validator names one representation: the compressed one
+         * gets its own. */
+        snprintf(e->etag[WEB_GZIP], sizeof(e->etag[WEB_GZIP]), "\"%016llx-gz\"",
+                 (unsigned long long)h);
+        e->bytes = len + gzlen;
+        bool ok = (e->ok[WEB_PLAIN] = prepare(w, e, e->status, body, len, WEB_PLAIN, gz, cors,
+                                              no_store, extra)) != NULL;
+        if (gz)
+                ok = ok && (e->ok[WEB_GZIP] = prepare(w, e, e->status, gz, gzlen, WEB_GZIP, true,
+                                                      cors, no_store, extra)) != NULL;
+        if (ok && e->status == 200)
+                for (int v = 0; v < (gz ? 2 : 1); v++)
+                        ok = ok && (e->not_modified[v] = prepare(w, e, 304, NULL, 0, v, gz, cors,
+                                                                 no_store, extra)) != NULL;
+        if (!ok) {
+                if (!e->ok[WEB_PLAIN])
+                        body = NULL;
+                cache_entry_unref(e);
+                return NULL;
         }
         return e;
 }
@@ -190,68 +208,36 @@ static bool etag_matches(const char *inm, const char *etag)
         return false;
 }
 
-void web_security_headers(httpd_response *resp)
-{
-        /* No script at all; styles and images only from this site; forms
-         * post only here; no framing. JSON-LD is data, not script. */
-        httpd_response_header(resp, "Content-Security-Policy",
-                              "default-src 'none'; style-src 'self'; img-src 'self'; "
-                              "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-        httpd_response_header(resp, "X-Content-Type-Options", "nosniff");
-        /* same-origin, not no-referrer: other sites learn nothing of where
-         * a visitor came from, while this site's own form posts keep their
-         * Origin and Referer (under no-referrer a browser sends Origin: null,
-         * and one without Sec-Fetch-Site had its vote refused as cross-site). */
-        httpd_response_header(resp, "Referrer-Policy", "same-origin");
-        httpd_response_header(resp, "X-Frame-Options", "DENY");
-        httpd_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-}
-
 typedef struct serve_ctx {
         web *w;
 } serve_ctx;
 
-/* Sends a rendered entry (shared) with its validators and encoding. */
-static void send_entry(const web *w, const httpd_request *req, httpd_response *resp, cache_entry *e,
-                       bool api)
+/* Whether the client's validators match the entry (RFC 9110 13.1). */
+static bool fresh(const web *w, const httpd_request *req, const char *etag)
 {
-        bool gz = e->gz && accepts_gzip(httpd_request_header(req, "Accept-Encoding"));
-        const char *etag = gz ? e->gzetag : e->etag;
-
-        httpd_response_header(resp, "Content-Type", web_content_type(e->kind));
-        web_security_headers(resp);
-        if (api)
-                httpd_response_header(resp, "Access-Control-Allow-Origin", "*");
-        if (e->gz)
-                httpd_response_header(resp, "Vary", "Accept-Encoding");
-        httpd_response_header(resp, "ETag", etag);
-        httpd_response_header(resp, "Last-Modified", w->last_modified_http);
-        httpd_response_header(resp, "Cache-Control",
-                              w->local ? "no-store" : "public, max-age=3600");
-
         const char *inm = httpd_request_header(req, "If-None-Match");
+        if (inm)
+                return etag_matches(inm, etag);
         const char *ims = httpd_request_header(req, "If-Modified-Since");
-        bool fresh = false;
-        if (e->status == 200) {
-                if (inm)
-                        fresh = etag_matches(inm, etag);
-                else if (ims) {
-                        struct tm tm = { 0 };
-                        const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-                        fresh = end && !*end && timegm(&tm) >= w->last_modified;
-                }
-        }
-        if (fresh) {
-                httpd_response_status(resp, 304);
-                entry_unref(e);
-                return;
-        }
-        httpd_response_status(resp, e->status);
-        if (gz) {
-                httpd_response_header(resp, "Content-Encoding", "gzip");
-                httpd_response_body_shared(resp, e->gz, e->gzlen, entry_unref, e);
-        } else
-                httpd_response_body_shared(resp, e->body, e->len, entry_unref, e);
+        if (!ims)
+                return false;
+        struct tm tm = { 0 };
+        const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        return end && !*end && timegm(&tm) >= w->last_modified;
+}
+
+/* Sends one of an entry's answers and drops the caller's reference. */
+static void send_entry(const web *w, const httpd_request *req, httpd_response *resp, cache_entry *e)
+{
+        web_variant v =
+                e->ok[WEB_GZIP] && accepts_gzip(httpd_request_header(req, "Accept-Encoding"))
+                        ? WEB_GZIP
+                        : WEB_PLAIN;
+        if (e->not_modified[v] && fresh(w, req, e->etag[v]))
+                httpd_response_prepared(resp, e->not_modified[v]);
+        else
+                httpd_response_prepared(resp, e->ok[v]);
+        cache_entry_unref(e);
 }
 
 /* The neutral root "/": an explicit ?lang= choice, else the reader's
@@ -315,17 +301,24 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
         _cleanup_(ps_i18n_leave) ps_i18n_scope scope = { 0 };
         ps_i18n_enter(&scope, web_req_lang(&rq));
 
+        /* A header only this answer has (a redirect's Location, a 405's
+         * Allow), for answers that are never cached. */
+        const char *extra[2] = { NULL, NULL };
+        char loc[WEB_PATH_MAX + WEB_QUERY_MAX + 2];
+        /* The neutral root's English answer depends on Accept-Language too
+         * (root_redirect() sends the other languages elsewhere). */
+        if (!status && route->handler == page_home && !rq.lang)
+                extra[0] = "Vary", extra[1] = "Accept-Language";
         if (status == 301) {
-                char loc[WEB_PATH_MAX + WEB_QUERY_MAX + 2];
                 size_t l = strlen(rq.path);
                 while (l > 1 && rq.path[l - 1] == '/')
                         l--;
                 snprintf(loc, sizeof(loc), "%.*s%s%s", (int)l, req->path, req->query ? "?" : "",
                          req->query ? req->query : "");
-                httpd_response_header(resp, "Location", loc);
+                extra[0] = "Location", extra[1] = loc;
                 web_error(w, &rq, &pg, 301, NULL);
         } else if (status == 405) {
-                httpd_response_header(resp, "Allow", detail);
+                extra[0] = "Allow", extra[1] = detail;
                 web_error(w, &rq, &pg, 405, NULL);
         } else if (status) {
                 web_error(w, &rq, &pg, status, detail);
@@ -340,38 +333,34 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
                 web_page_free(&pg);
                 return;
         } else if (get && !rq.has_query && !w->local) {
-                cache_entry *e = cache_get(w->cache, rq.path);
+                cache_entry *e = web_cache_get(w->cache, rq.path);
                 if (!e) {
                         web_render(w, &rq, route, &pg);
-                        e = entry_from_page(rq.path, &pg);
-                        if (!e) {
-                                httpd_response_status(resp, 500);
-                                web_page_free(&pg);
-                                return;
-                        }
-                        if (!pg.no_store)
-                                cache_put(w->cache, e);
+                        e = entry_from_page(w, rq.path, &pg, api, extra);
+                        if (e && !pg.no_store)
+                                web_cache_put(w->cache, e);
                 }
-                send_entry(w, req, resp, e, api);
                 web_page_free(&pg);
+                if (!e)
+                        httpd_response_status(resp, 500);
+                else
+                        send_entry(w, req, resp, e);
                 return;
         } else {
                 rq.body = req->body;
                 rq.body_size = req->body_size;
                 web_render(w, &rq, route, &pg);
                 if (pg.location[0])
-                        httpd_response_header(resp, "Location", pg.location);
+                        extra[0] = "Location", extra[1] = pg.location;
         }
         if (pg.status == 303 && pg.location[0] == '\0')
                 pg.status = 500;
-        cache_entry *e = entry_from_page(rq.path, &pg);
+        cache_entry *e = entry_from_page(w, rq.path, &pg, api, extra);
         web_page_free(&pg);
-        if (!e) {
+        if (!e)
                 httpd_response_status(resp, 500);
-                return;
-        }
-        send_entry(w, req, resp, e, api);
-        httpd_response_header(resp, "Cache-Control", "no-store");
+        else
+                send_entry(w, req, resp, e);
 }
 
 static bool is_loopback(const struct sockaddr *sa)
@@ -450,21 +439,6 @@ static void on_metrics(const httpd_request *req, httpd_response *resp, void *use
         httpd_response_body_take(resp, body, len);
 }
 
-static int parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi,
-                          unsigned *ret)
-{
-        char *end;
-        errno = 0;
-        unsigned long v = strtoul(arg, &end, 10);
-        if (errno || end == arg || *end || arg[0] == '-' || arg[0] == '+' || v < lo || v > hi) {
-                fprintf(stderr, "portscope-web: --%s: expected a number from %u to %u, got '%s'\n",
-                        name, lo, hi, arg);
-                return -1;
-        }
-        *ret = (unsigned)v;
-        return 0;
-}
-
 static void serve_usage(FILE *f)
 {
         fprintf(f, "%s",
@@ -494,7 +468,8 @@ int web_serve_main(int argc, char **argv)
                 { "votes", required_argument, NULL, 'v' },
                 {},
         };
-        const char *listen_addr = DEFAULT_LISTEN, *base_url = NULL, *metrics_addr = NULL;
+        const char *listen_addr = DEFAULT_LISTEN, *metrics_addr = NULL;
+        web w = { 0 };
         unsigned threads = 0, max_conn = 0, timeout = 10;
         bool local = false, log = true, no_votes = false;
         const char *votes_at = NULL, *proxies[WEB_VOTES_PROXIES_MAX + 1];
@@ -505,7 +480,8 @@ int web_serve_main(int argc, char **argv)
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'b':
-                        base_url = optarg;
+                        if (web_set_base_url(&w, optarg) < 0)
+                                return 2;
                         break;
                 case 'h':
                         serve_usage(stdout);
@@ -517,7 +493,8 @@ int web_serve_main(int argc, char **argv)
                         local = true;
                         break;
                 case 'm':
-                        if (parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) < 0)
+                        if (web_parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) <
+                            0)
                                 return 2;
                         break;
                 case 'M':
@@ -538,7 +515,7 @@ int web_serve_main(int argc, char **argv)
                         proxies[n_proxies++] = optarg;
                         break;
                 case 'R':
-                        if (parse_uint_opt("vote-rate", optarg, 1, 100000, &vote_rate) < 0)
+                        if (web_parse_uint_opt("vote-rate", optarg, 1, 100000, &vote_rate) < 0)
                                 return 2;
                         break;
                 case 'v':
@@ -550,11 +527,11 @@ int web_serve_main(int argc, char **argv)
                         votes_at = optarg;
                         break;
                 case 't':
-                        if (parse_uint_opt("request-timeout", optarg, 1, 600, &timeout) < 0)
+                        if (web_parse_uint_opt("request-timeout", optarg, 1, 600, &timeout) < 0)
                                 return 2;
                         break;
                 case 'T':
-                        if (parse_uint_opt("threads", optarg, 1, 256, &threads) < 0)
+                        if (web_parse_uint_opt("threads", optarg, 1, 256, &threads) < 0)
                                 return 2;
                         break;
                 default:
@@ -578,22 +555,16 @@ int web_serve_main(int argc, char **argv)
                                 "(127.0.0.1:PORT or [::1]:PORT)\n");
                 return 2;
         }
-        if (base_url &&
-            !(strncmp(base_url, "http://", 7) == 0 || strncmp(base_url, "https://", 8) == 0)) {
-                fprintf(stderr,
-                        "portscope-web: --base-url: expected an http:// or https:// "
-                        "URL, got '%s'\n",
-                        base_url);
-                return 2;
-        }
-
-        web w = { .local = local };
-        web_cache cache = { 0 };
+        w.local = local;
         char err[512];
-        pthread_mutex_init(&cache.lock, NULL);
-        w.cache = &cache;
+        w.cache = web_cache_new(CACHE_BYTES);
+        if (!w.cache) {
+                fprintf(stderr, "portscope-web: out of memory\n");
+                return 3;
+        }
         if (web_open(&w, err, sizeof(err)) < 0) {
                 fprintf(stderr, "portscope-web: %s\n", err);
+                web_cache_free(w.cache);
                 return 3;
         }
         /* Before any thread starts: each request picks its own language. */
@@ -602,6 +573,7 @@ int web_serve_main(int argc, char **argv)
             web_votes_open(&w, votes_at, proxies, n_proxies, vote_rate, err, sizeof(err)) < 0) {
                 fprintf(stderr, "portscope-web: votes: %s\n", err);
                 web_close(&w);
+                web_cache_free(w.cache);
                 return 3;
         }
 
@@ -613,6 +585,7 @@ int web_serve_main(int argc, char **argv)
                 .threads = threads,
                 .max_connections = max_conn,
                 .request_deadline_ms = timeout * 1000,
+                .max_header_bytes = WEB_HEADER_BYTES_MAX,
                 .max_body = WEB_BODY_MAX,
                 .access_log_fd = log ? STDOUT_FILENO : -1,
         };
@@ -622,6 +595,7 @@ int web_serve_main(int argc, char **argv)
                 fprintf(stderr, "portscope-web: %s\n", err);
                 web_votes_close(w.vote);
                 web_close(&w);
+                web_cache_free(w.cache);
                 return 3;
         }
         /* After the site's server, which takes a socket systemd passed. */
@@ -640,6 +614,7 @@ int web_serve_main(int argc, char **argv)
                         httpd_free(server);
                         web_votes_close(w.vote);
                         web_close(&w);
+                        web_cache_free(w.cache);
                         return 3;
                 }
                 fprintf(stderr, "portscope-web: metrics at http://%.*s:%u/metrics\n",
@@ -654,21 +629,15 @@ int web_serve_main(int argc, char **argv)
                  colon && !httpd_socket_activated(server) ? (int)(colon - listen_addr) : 9,
                  colon && !httpd_socket_activated(server) ? listen_addr : "localhost",
                  httpd_port(server));
-        if (base_url)
-                snprintf(w.base_url, sizeof(w.base_url), "%s", base_url);
-        else
+        if (!w.base_url[0])
                 snprintf(w.base_url, sizeof(w.base_url), "http://%s", bound);
-        size_t bl = strlen(w.base_url);
-        while (bl && w.base_url[bl - 1] == '/')
-                w.base_url[--bl] = '\0';
         fprintf(stderr, "portscope-web: serving http://%s%s; languages: %s\n", bound,
                 local ? " with this machine's sockets (--local)" : "", ps_i18n_threads_mode());
         httpd_run(server);
         httpd_free(metrics);
         /* After the server: every deferred vote has been answered. */
         web_votes_close(w.vote);
-        for (size_t i = 0; i < CACHE_SLOTS; i++)
-                entry_unref(cache.slots[i]);
+        web_cache_free(w.cache);
         web_close(&w);
         return 0;
 }

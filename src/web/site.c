@@ -253,7 +253,8 @@ int web_site_main(int argc, char **argv)
                 { "threads", required_argument, NULL, 't' },
                 {},
         };
-        const char *out = NULL, *base_url = "", *ports_arg = NULL;
+        const char *out = NULL, *ports_arg = NULL;
+        web w = { 0 };
         unsigned threads = 2;
         bool langs[PS_I18N_N_LANGUAGES];
         int c;
@@ -264,7 +265,8 @@ int web_site_main(int argc, char **argv)
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'b':
-                        base_url = optarg;
+                        if (web_set_base_url(&w, optarg) < 0)
+                                return 2;
                         break;
                 case 'h':
                         site_usage(stdout);
@@ -284,19 +286,10 @@ int web_site_main(int argc, char **argv)
                 case 'p':
                         ports_arg = optarg;
                         break;
-                case 't': {
-                        char *end;
-                        unsigned long v = strtoul(optarg, &end, 10);
-                        if (*end || end == optarg || v < 1 || v > 64) {
-                                fprintf(stderr,
-                                        "portscope-web: --threads: expected a number "
-                                        "from 1 to 64, got '%s'\n",
-                                        optarg);
+                case 't':
+                        if (web_parse_uint_opt("threads", optarg, 1, 64, &threads) < 0)
                                 return 2;
-                        }
-                        threads = (unsigned)v;
                         break;
-                }
                 default:
                         site_usage(stderr);
                         return 2;
@@ -304,13 +297,6 @@ int web_site_main(int argc, char **argv)
         }
         if (!out || optind != argc) {
                 site_usage(stderr);
-                return 2;
-        }
-        if (*base_url && strncmp(base_url, "http://", 7) && strncmp(base_url, "https://", 8)) {
-                fprintf(stderr,
-                        "portscope-web: --base-url: expected an http:// or https:// URL, "
-                        "got '%s'\n",
-                        base_url);
                 return 2;
         }
         unsigned char *ports = calloc(65536, 1);
@@ -340,7 +326,6 @@ int web_site_main(int argc, char **argv)
                 return 3;
         }
 
-        web w = { 0 };
         char err[512];
         if (web_open(&w, err, sizeof(err)) < 0) {
                 fprintf(stderr, "portscope-web: %s\n", err);
@@ -350,10 +335,6 @@ int web_site_main(int argc, char **argv)
         }
         /* Before the workers start: each page picks its own language. */
         ps_i18n_threads_init(false);
-        snprintf(w.base_url, sizeof(w.base_url), "%s", base_url);
-        size_t bl = strlen(w.base_url);
-        while (bl && w.base_url[bl - 1] == '/')
-                w.base_url[--bl] = '\0';
 
         /* The fixed pages: every route without a parameter, the tags, the
          * three ranges and the 404 page; the pages in every language, the

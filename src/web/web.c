@@ -2,12 +2,48 @@
 /* The site's data (registry, notes, nmap-services), opened once and shared
  * read-only by every thread, and the 404 page's "did you mean". */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "parse.h"
 #include "web.h"
+
+/* The previous registry (data/iana/service-names-port-numbers-2024-06.csv.gz),
+ * compiled by psgen into previous-db.S. */
+extern const unsigned char ps_builtin_previous_db_start[];
+extern const unsigned char ps_builtin_previous_db_end[];
+
+struct web_changes {
+        pthread_mutex_t lock;
+        bool done;
+        int error;
+        ps_db *previous;
+        ps_diff *diff;
+};
+
+int web_changes(const web *w, const ps_db **ret_previous, const ps_diff **ret_diff)
+{
+        struct web_changes *c = w->changes;
+        pthread_mutex_lock(&c->lock);
+        if (!c->done) {
+                c->error = ps_db_open_memory(
+                        ps_builtin_previous_db_start,
+                        (size_t)(ps_builtin_previous_db_end - ps_builtin_previous_db_start),
+                        &c->previous);
+                if (c->error >= 0)
+                        c->error = ps_diff_build(c->previous, w->db, 0, &c->diff);
+                c->done = true;
+        }
+        pthread_mutex_unlock(&c->lock);
+        if (c->error < 0)
+                return c->error;
+        *ret_previous = c->previous;
+        *ret_diff = c->diff;
+        return 0;
+}
 
 int web_open(web *w, char *errbuf, size_t errlen)
 {
@@ -24,6 +60,13 @@ int web_open(web *w, char *errbuf, size_t errlen)
                 web_close(w);
                 return r;
         }
+        w->changes = calloc(1, sizeof(*w->changes));
+        if (!w->changes) {
+                snprintf(errbuf, errlen, "out of memory");
+                web_close(w);
+                return -ENOMEM;
+        }
+        pthread_mutex_init(&w->changes->lock, NULL);
         /* nmap-services is optional: without it pages say prevalence is unknown. */
         if (ps_prevalence_open(NULL, &w->prevalence) < 0)
                 w->prevalence = NULL;
@@ -42,12 +85,52 @@ int web_open(web *w, char *errbuf, size_t errlen)
 
 void web_close(web *w)
 {
+        if (w->changes) {
+                ps_diff_free(w->changes->diff);
+                ps_db_free(w->changes->previous);
+                pthread_mutex_destroy(&w->changes->lock);
+                free(w->changes);
+                w->changes = NULL;
+        }
         ps_prevalence_free(w->prevalence);
         ps_notes_free(w->notes);
         ps_db_free(w->db);
         w->prevalence = NULL;
         w->notes = NULL;
         w->db = NULL;
+}
+
+int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi, unsigned *ret)
+{
+        unsigned v;
+        if (ps_parse_unsigned(arg, hi, &v) < 0 || v < lo) {
+                fprintf(stderr, "portscope-web: --%s: expected a number from %u to %u, got '%s'\n",
+                        name, lo, hi, arg);
+                return -1;
+        }
+        *ret = v;
+        return 0;
+}
+
+int web_set_base_url(web *w, const char *url)
+{
+        if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+                fprintf(stderr,
+                        "portscope-web: --base-url: expected an http:// or https:// URL, got "
+                        "'%s'\n",
+                        url);
+                return -1;
+        }
+        if (strlen(url) >= sizeof(w->base_url)) {
+                fprintf(stderr, "portscope-web: --base-url: longer than %zu bytes\n",
+                        sizeof(w->base_url) - 1);
+                return -1;
+        }
+        snprintf(w->base_url, sizeof(w->base_url), "%s", url);
+        size_t n = strlen(w->base_url);
+        while (n && w->base_url[n - 1] == '/')
+                w->base_url[--n] = '\0';
+        return 0;
 }
 
 static unsigned distance(const char *a, const char *b)

@@ -22,16 +22,20 @@
 #define WEB_PARAM_MAX 200  /* one decoded value */
 #define WEB_QUERY_MAX 1024 /* raw query string */
 #define WEB_BODY_MAX 1024  /* a form body (the vote) */
+/* All header lines of a request: a browser sends about 1 KiB and this site
+ * sets no cookies; the server's per-connection memory grows with it. */
+#define WEB_HEADER_BYTES_MAX 8192
 #define WEB_SEARCH_RESULTS 50
 
 /* Shared, read-only once serving starts: threads use it without locks. */
 typedef struct web {
         ps_db *db;
         ps_notes *notes;
-        ps_prevalence *prevalence; /* nmap-services, or NULL */
-        bool local;                /* --local: "on this machine" panels */
-        char base_url[256];        /* canonical links and the sitemap, no trailing '/' */
-        time_t last_modified;      /* the data's date: the registry's */
+        ps_prevalence *prevalence;   /* nmap-services, or NULL */
+        struct web_changes *changes; /* /changes, built on first use (web_changes()) */
+        bool local;                  /* --local: "on this machine" panels */
+        char base_url[256];          /* canonical links and the sitemap, no trailing '/' */
+        time_t last_modified;        /* the data's date: the registry's */
         char last_modified_http[64];
         bool votes;              /* a vote store is configured */
         struct web_votes *vote;  /* its routes' state (votes-http.c), serve only */
@@ -94,7 +98,7 @@ typedef void (*web_raw_handler)(const web *w, const web_req *rq, const struct ht
 typedef struct web_route {
         const char *pattern; /* "/ports/{port}", "/api/v1/services/{name}" */
         unsigned methods;    /* WEB_M_* */
-        web_handler handler;
+        web_handler handler; /* NULL for a route only raw answers */
         bool in_sitemap;     /* a fixed page listed in the sitemap */
         web_raw_handler raw; /* serve calls this instead of handler */
 } web_route;
@@ -138,7 +142,6 @@ void layout_breadcrumb(web_page *pg, const char *const *items, size_t n);
 /* The site's pages (one file each) and the API. */
 void page_home(const web *w, const web_req *rq, web_page *pg);
 void page_port(const web *w, const web_req *rq, web_page *pg);
-void page_port_vote(const web *w, const web_req *rq, web_page *pg);
 void page_range(const web *w, const web_req *rq, web_page *pg);
 void page_service(const web *w, const web_req *rq, web_page *pg);
 void page_search(const web *w, const web_req *rq, web_page *pg);
@@ -171,8 +174,10 @@ void api_openapi(const web *w, const web_req *rq, web_page *pg);
 void api_index(const web *w, const web_req *rq, web_page *pg);
 
 /* Free ports by the registry, notes and nmap-services alone (never this
- * machine's sockets); ps_suggest()'s return. */
-int web_suggest(const web *w, ps_range_class range, ps_suggestion *ret, size_t count);
+ * machine's sockets); protocols are PS_SUGGEST_* bits (0: both), for_name
+ * may be NULL; ps_suggest()'s return. */
+int web_suggest(const web *w, ps_range_class range, unsigned protocols, const char *for_name,
+                ps_suggestion *ret, size_t count);
 
 /* LO and HI of the request's last segment, a {range} the router checked. */
 int web_range_bounds(const web_req *rq, unsigned *lo, unsigned *hi);
@@ -207,9 +212,22 @@ void web_lang_localize(html *h, const char *lang);
  * text is copied as it is. */
 const char *web_date(const char *iso, char *buf, size_t size);
 
+/* What changed between the previous registry bundled with the site and the
+ * one it serves: built once, on the first call from any thread (opening and
+ * comparing two registries takes a second, which a server's or an export's
+ * start should not wait for). The results live as long as w. */
+int web_changes(const web *w, const ps_db **ret_previous, const ps_diff **ret_diff);
+
 /* Opens the data the pages need; errbuf gets one line on failure. */
 int web_open(web *w, char *errbuf, size_t errlen);
 void web_close(web *w);
+
+/* Options both commands take. A number from lo to hi for --name (the one
+ * strict parser); prints the error and returns -1 otherwise. */
+int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi, unsigned *ret);
+/* --base-url: an http(s) URL, kept without trailing '/'; prints the error
+ * and returns -1 otherwise. */
+int web_set_base_url(web *w, const char *url);
 
 /* The two commands of portscope-web. */
 int web_serve_main(int argc, char **argv);
