@@ -91,6 +91,14 @@ bench_store() { # bench_store NAME STORE
                 wrk_run "$tmp/$name-mixed$v-page.txt" "$conns" "$base$page"
                 wait "$w"
         done
+        # The control: page reads while as many other clients read another
+        # page. Any second load of 64 connections takes its share of the 2
+        # cores (and of wrk's); what voting itself costs pages is the
+        # difference between this and the figure while 64 vote.
+        wrk_run "$tmp/$name-control-other.txt" "$conns" "$base/about" &
+        w=$!
+        wrk_run "$tmp/$name-control-page.txt" "$conns" "$base$page"
+        wait "$w"
         stop_server
         alone=$(rate "$tmp/$name-page.txt")
         votes=$(rate "$tmp/$name-votes.txt")
@@ -102,6 +110,11 @@ bench_store() { # bench_store NAME STORE
                         "$name" "$page" "$alone" "$with" "$v" "$(rate "$tmp/$name-mixed$v-votes.txt")" \
                         "$(awk -v a="$alone" -v b="$with" 'BEGIN {printf "%.2fx", b / a}')"
         done
+        with=$(rate "$tmp/$name-control-page.txt")
+        printf '%-10s  page %s: %8s req/s while %s clients read /about (the control): %s; while %s vote / control: %s\n' \
+                "$name" "$page" "$with" "$conns" \
+                "$(awk -v a="$alone" -v b="$with" 'BEGIN {printf "%.2fx", b / a}')" "$conns" \
+                "$(awk -v a="$with" -v b="$(rate "$tmp/$name-mixed$conns-page.txt")" 'BEGIN {printf "%.2fx", b / a}')"
         echo "$votes" >"$tmp/$name.votes"
 }
 

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: the per-user prevalence cache as a forger would write it.
- * The input is the cache file; the harness makes its CRC and its key (the
+ * The input is the cache file; the harness makes its checksum and its key (the
  * source's path, device, inode, size and time) agree with the bytes, so the
  * fuzzer reaches the section checks and lookups behind them.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "harness.h"
 #include "prevalence-internal.h"
@@ -44,9 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 st.st_size = (off_t)h.size;
                 st.st_mtim.tv_sec = (time_t)h.mtime_sec;
                 st.st_mtim.tv_nsec = (long)h.mtime_nsec;
-                h.crc = 0;
+                h.sum = 0;
                 memcpy(img, &h, sizeof(h));
-                h.crc = (uint32_t)crc32(0L, img, (uInt)size);
+                h.sum = ps_prevcache_sum(img, size);
                 memcpy(img, &h, sizeof(h));
         } else {
                 snprintf(source, sizeof(source), "/x");

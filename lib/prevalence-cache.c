@@ -5,8 +5,8 @@
  * and ranking the whole 1 MB source every time.
  *
  * Layout (little-endian, every array 8-byte aligned):
- *   header                     struct cache_header, its CRC-32 over the whole
- *                              file (with the crc field zero)
+ *   header                     struct cache_header, its XXH3-64 checksum over
+ *                              the whole file (with the sum field zero)
  *   source path                path_len bytes, no NUL
  *   per protocol p (1..4):
  *     port[n]   u16            listed ports, ascending
@@ -16,8 +16,8 @@
  *     rank[nfx] u32            the rank that goes with each frequency
  *   pool                       NUL-terminated service names, each stored once
  * A report reads the header, checks it, the key and the bounds of every
- * section, runs the CRC over the whole file (a flipped byte in any array
- * would give a wrong figure silently), then reads each protocol's port list,
+ * section, checksums the whole file (a flipped byte in any array would give
+ * a wrong figure silently), then reads each protocol's port list,
  * binary-searches it and reads the handful of values that go with the port.
  * The file and its directory are used only when no other user could have
  * written them.
@@ -32,7 +32,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "fileio.h"
 #include "macro.h"
@@ -41,9 +40,14 @@
 #include "ps-limits.h"
 #include "utf8.h"
 #include "util.h"
+/* Inlined: the one function this needs, without a library to load. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #define CACHE_MAGIC "PSNMAPC\0"
-#define CACHE_VERSION 2u /* 2: the CRC covers the whole file */
+/* 2: the CRC covers the whole file. 3: XXH3-64 instead of CRC-32, which cost
+ * a report more than a million instructions (docs/benchmarks.md). */
+#define CACHE_VERSION 3u
 #define PATH_MAX_LEN 4096u
 /* A source changed this recently may still change within the same timestamp
  * tick (the kernel's file times are coarse), so it is not cached yet. */
@@ -99,15 +103,9 @@ int ps_prevcache_file(const char *source, char **ret_file)
         return 0;
 }
 
-/* The CRC of an image in memory: its header with crc zero, then the rest. */
-static uint32_t image_crc(const char *img, size_t len)
+uint64_t ps_prevcache_sum(const void *img, size_t len)
 {
-        struct cache_header c;
-        memcpy(&c, img, sizeof(c));
-        c.crc = 0;
-        uLong crc = crc32(0L, Z_NULL, 0);
-        crc = crc32(crc, (const Bytef *)&c, sizeof(c));
-        return (uint32_t)crc32(crc, (const Bytef *)img + sizeof(c), (uInt)(len - sizeof(c)));
+        return XXH3_64bits(img, len);
 }
 
 static void key_from(struct cache_header *h, const struct stat *st)
@@ -141,22 +139,25 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
         return 0;
 }
 
-/* The CRC of the file, read in chunks: a report keeps little memory. */
-static int file_crc(int fd, const struct cache_header *h, uint64_t size, uint32_t *ret_crc)
+/* The checksum of the file, read in 16 KiB chunks: a report keeps little
+ * memory (its peak RSS is a goal, bench/registry.sh). */
+static int file_sum(int fd, const struct cache_header *h, uint64_t size, uint64_t *ret_sum)
 {
         struct cache_header c = *h;
-        char buf[64 * 1024];
-        c.crc = 0;
-        uLong crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)&c, sizeof(c));
+        char buf[16 * 1024];
+        XXH3_state_t st;
+        c.sum = 0;
+        XXH3_64bits_reset(&st);
+        XXH3_64bits_update(&st, &c, sizeof(c));
         for (uint64_t off = sizeof(c); off < size;) {
                 size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
                 int r = read_at(fd, buf, n, off);
                 if (r < 0)
                         return r;
-                crc = crc32(crc, (const Bytef *)buf, (uInt)n);
+                XXH3_64bits_update(&st, buf, n);
                 off += n;
         }
-        *ret_crc = (uint32_t)crc;
+        *ret_sum = XXH3_64bits_digest(&st);
         return 0;
 }
 
@@ -172,10 +173,10 @@ static int check_header(int fd, const struct cache_header *h, const char *head, 
             h->version != CACHE_VERSION || h->file_size != size || h->path_len > PATH_MAX_LEN ||
             sizeof(*h) + h->path_len > head_len)
                 return -EBADMSG;
-        uint32_t crc;
-        if ((r = file_crc(fd, h, size, &crc)) < 0)
+        uint64_t sum;
+        if ((r = file_sum(fd, h, size, &sum)) < 0)
                 return r;
-        if (crc != h->crc)
+        if (sum != h->sum)
                 return -EBADMSG;
         key_from(&key, st);
         if (h->dev != key.dev || h->ino != key.ino || h->size != key.size ||
@@ -221,15 +222,8 @@ static int section_lookup(int fd, const struct cache_header *h, int p, unsigned 
                 free(ports);
                 return r;
         }
-        size_t lo = 0, hi = s->n;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (ports[mid] < port)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        int found = lo < s->n && ports[lo] == port;
+        size_t lo = ps_find_u16(ports, s->n, port);
+        int found = lo < s->n;
         free(ports);
         if (!found)
                 return 0;
@@ -447,7 +441,7 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         }
         memcpy(img + h.off_pool, pl.buf.buf, pl.buf.len);
         memcpy(img, &h, sizeof(h));
-        h.crc = image_crc(img, (size_t)h.file_size);
+        h.sum = ps_prevcache_sum(img, (size_t)h.file_size);
         memcpy(img, &h, sizeof(h));
         *ret_img = img;
         *ret_len = (size_t)h.file_size;

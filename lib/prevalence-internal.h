@@ -51,7 +51,8 @@ struct cache_section {
 
 struct cache_header {
         char magic[8];
-        uint32_t version, crc; /* crc: CRC-32 of the whole file, this field zero */
+        uint32_t version, pad0;
+        uint64_t sum; /* XXH3-64 of the whole file, this field zero (ps_prevcache_sum) */
         uint64_t file_size;
         uint64_t dev, ino, size;
         int64_t mtime_sec, mtime_nsec;
@@ -59,6 +60,9 @@ struct cache_header {
         uint32_t off_pool, pool_len;
         struct cache_section sect[_PS_PROTO_MAX]; /* [PS_PROTO_NONE] unused, zero */
 };
+
+/* The checksum of a cache image whose sum field is zero. */
+uint64_t ps_prevcache_sum(const void *img, size_t len);
 
 /*
  * The cache: CACHE_FILE is the cache file for SOURCE, whose fstat() is st.

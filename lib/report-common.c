@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* What every report shares: record status and grouping by protocol. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,10 @@ PS_EXPORT ps_port_status ps_record_status(const ps_record *rec, char *ret_former
 void group_list_free(struct group_list *l)
 {
         free(l->v);
+        free(l->slots);
         l->v = NULL;
-        l->n = l->alloc = 0;
+        l->slots = NULL;
+        l->n = l->alloc = l->n_slots = 0;
 }
 
 static bool same_people(const ps_db *db, const ps_record *a, const ps_record *b, bool contacts)
@@ -118,13 +121,70 @@ bool report_same_but_proto(const ps_db *db, const ps_record *a, const ps_record 
         return true;
 }
 
+/* Mixes every field report_same_but_proto() compares but the people and
+ * references (their counts stand in): equal records hash equally. Strings
+ * are interned, so their addresses identify them. */
+static size_t record_hash(const ps_record *r)
+{
+        const uintptr_t f[] = {
+                (uintptr_t)r->port_lo << 16 | r->port_hi,
+                r->flags,
+                (uintptr_t)r->name,
+                (uintptr_t)r->description,
+                (uintptr_t)r->note,
+                (uintptr_t)r->unauthorized,
+                (uintptr_t)r->registered,
+                (uintptr_t)r->modified,
+                (uintptr_t)r->service_code,
+                (uintptr_t)r->n_refs << 16 ^ (uintptr_t)r->n_assignees << 8 ^ r->n_contacts,
+        };
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (size_t i = 0; i < PS_ELEMENTSOF(f); i++)
+                h = (h ^ (uint64_t)f[i]) * 0x100000001b3ull;
+        return (size_t)(h ^ h >> 29);
+}
+
+/* Doubles the index, placing every group again. */
+static int grow_slots(struct group_list *l)
+{
+        size_t ns = l->n_slots ? l->n_slots * 2 : 16;
+        size_t *s = calloc(ns, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        for (size_t i = 0; i < l->n; i++) {
+                size_t k = record_hash(&l->v[i].g.record) & (ns - 1);
+                while (s[k])
+                        k = (k + 1) & (ns - 1);
+                s[k] = i + 1;
+        }
+        free(l->slots);
+        l->slots = s;
+        l->n_slots = ns;
+        return 0;
+}
+
 int group_list_add(struct group_list *l, const ps_db *db, const ps_record *rec, bool adjacent)
 {
-        for (size_t i = adjacent && l->n ? l->n - 1 : 0; i < l->n; i++)
-                if (report_same_but_proto(db, &l->v[i].g.record, rec)) {
-                        l->v[i].g.protocols |= PS_PROTO_BIT(rec->proto);
+        size_t k = 0;
+        if (adjacent) {
+                l->compares += l->n > 0;
+                if (l->n && report_same_but_proto(db, &l->v[l->n - 1].g.record, rec)) {
+                        l->v[l->n - 1].g.protocols |= PS_PROTO_BIT(rec->proto);
                         return 0;
                 }
+        } else {
+                if ((l->n + 1) * 2 > l->n_slots && grow_slots(l) < 0)
+                        return -ENOMEM;
+                for (k = record_hash(rec) & (l->n_slots - 1); l->slots[k];
+                     k = (k + 1) & (l->n_slots - 1)) {
+                        struct report_group *g = &l->v[l->slots[k] - 1];
+                        l->compares++;
+                        if (report_same_but_proto(db, &g->g.record, rec)) {
+                                g->g.protocols |= PS_PROTO_BIT(rec->proto);
+                                return 0;
+                        }
+                }
+        }
         if (l->n == l->alloc) {
                 size_t na = l->alloc ? l->alloc * 2 : 8;
                 struct report_group *v = realloc(l->v, na * sizeof(*v));
@@ -133,6 +193,8 @@ int group_list_add(struct group_list *l, const ps_db *db, const ps_record *rec, 
                 l->v = v;
                 l->alloc = na;
         }
+        if (!adjacent)
+                l->slots[k] = l->n + 1;
         struct report_group *g = &l->v[l->n++];
         memset(g, 0, sizeof(*g));
         g->g.record = *rec;

@@ -12,17 +12,23 @@ struct report_group {
         char former[32];
 };
 
-/* A growable array of groups. */
+/* A growable array of groups, in the order of their first record, with a
+ * hash index over them: a port may hold a million crafted records, and
+ * comparing each with every group before it was quadratic. */
 struct group_list {
         struct report_group *v;
         size_t n, alloc;
+        size_t *slots;   /* open addressing: a group's index + 1, 0 when free */
+        size_t n_slots;  /* a power of two, at least twice n */
+        size_t compares; /* records compared, so a test can bound the work */
 };
 
 void group_list_free(struct group_list *l);
 /* Whether two records differ only in their protocol. */
 bool report_same_but_proto(const ps_db *db, const ps_record *a, const ps_record *b);
 /* Adds rec to the group it shares everything but the protocol with: any
- * earlier group (anywhere), or only the last one (adjacent). */
+ * earlier group (anywhere, found through the hash index), or only the last
+ * one (adjacent). A list is added to in one of the two ways only. */
 int group_list_add(struct group_list *l, const ps_db *db, const ps_record *rec, bool adjacent);
 /* Points the groups at their strings, once the list stops growing. */
 void group_list_seal(struct group_list *l);

@@ -2,11 +2,21 @@
 /* The port report: every decision about one port, made once, as data. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry-internal.h"
 #include "report-internal.h"
 #include "util.h"
+
+/* Names from this machine's services file that one report shows at most. */
+#define LOCAL_NAMES_MAX 16
+
+/* IANA's page for the registry, searched for the port. */
+#define IANA_SEARCH_URL                                                                            \
+        "https://www.iana.org/assignments/service-names-port-numbers/"                             \
+        "service-names-port-numbers.xhtml?search="
 
 struct note_entry {
         ps_report_note n;
@@ -21,7 +31,10 @@ struct port_priv {
         char *prevalence_path;
         ps_report_item advice[_PS_ADVICE_MAX];
         ps_report_item faq[_PS_FAQ_QUESTION_MAX];
-        ps_report_item local[8];
+        ps_report_item local[8 + LOCAL_NAMES_MAX];
+        struct ps_services_entry services[LOCAL_NAMES_MAX];
+        char *services_path;
+        char iana_url[128];
         struct check_store checks;
         ps_report_ports *related;
         ps_socket_list *listeners;
@@ -484,6 +497,60 @@ static void faq_own(ps_port_report *r, const ps_report_opts *o, const ps_report_
         f->text = text;
 }
 
+/* Whether the registry gives the port the name, or one of the aliases, over proto. */
+static bool registry_names(const ps_db *db, unsigned port, ps_proto proto,
+                           const struct ps_services_entry *e)
+{
+        ps_iter it;
+        ps_record rec;
+        ps_iter_port(&it, db, port, proto);
+        while (ps_iter_next(&it, &rec) > 0) {
+                if (!*rec.name || rec.proto != proto)
+                        continue;
+                if (!ps_strcasecmp_ascii(rec.name, e->name))
+                        return true;
+                size_t n = strlen(rec.name);
+                for (const char *a = e->aliases; *a; a += strcspn(a, " "), a += *a == ' ')
+                        if (!ps_strncasecmp_ascii(a, rec.name, n) && (a[n] == ' ' || !a[n]))
+                                return true;
+        }
+        return false;
+}
+
+/* The services file's names for the port that the registry does not give it,
+ * one fact per name (its protocols folded). A missing or unreadable file
+ * says nothing: it is optional, and the registry is the report's answer. */
+static int collect_local_names(ps_port_report *r, const ps_report_opts *o)
+{
+        struct port_priv *p = priv(r);
+        const char *path = o->services_file ? o->services_file : ps_services_default_path();
+        int n = ps_services_port(path, r->port, p->services, LOCAL_NAMES_MAX);
+        if (n == -ENOMEM)
+                return n;
+        if (n <= 0)
+                return 0;
+        if (!(p->services_path = strdup(path)))
+                return -ENOMEM;
+        size_t first = r->n_local_facts;
+        for (int i = 0; i < n; i++) {
+                const struct ps_services_entry *e = &p->services[i];
+                if ((r->proto != PS_PROTO_ANY && e->proto != r->proto) ||
+                    registry_names(o->db, r->port, e->proto, e))
+                        continue;
+                ps_report_item *f = NULL;
+                for (size_t j = first; j < r->n_local_facts && !f; j++)
+                        if (!strcmp(p->local[j].text, e->name))
+                                f = &p->local[j];
+                if (!f) {
+                        f = item(p->local, &r->n_local_facts, PS_LOCAL_SERVICES_NAME, -1, r->port);
+                        f->text = e->name;
+                        f->text2 = p->services_path;
+                }
+                f->protocols |= PS_PROTO_BIT(e->proto);
+        }
+        return 0;
+}
+
 static int collect_local(ps_port_report *r, const ps_report_opts *o)
 {
         struct port_priv *p = priv(r);
@@ -533,6 +600,8 @@ static int collect_local(ps_port_report *r, const ps_report_opts *o)
                         ->number = l->unprivileged_start;
         if (r->port == 0)
                 return 0; /* nothing can listen there: no socket list to read */
+        if ((k = collect_local_names(r, o)) < 0)
+                return k;
 
         ps_socket_query q;
         ps_socket_query_init(&q);
@@ -593,6 +662,8 @@ PS_EXPORT int ps_port_report_build(const ps_report_opts *opts, unsigned port, ps
         r->registry_date = ps_db_date(o.db);
         ps_range_classify(port, &r->range);
         r->range_note = port == 0 ? PS_RANGE_NOTE_ZERO : PS_RANGE_NOTE_CLASS;
+        snprintf(f->p.iana_url, sizeof(f->p.iana_url), "%s%u", IANA_SEARCH_URL, port);
+        r->iana_url = f->p.iana_url;
 
         if ((k = collect_groups(r, o.db)) < 0 || (k = collect_notes(r, o.notes)) < 0 ||
             (k = collect_prevalence(r, &o)) < 0 ||
@@ -628,6 +699,7 @@ PS_EXPORT void ps_port_report_free(ps_port_report *r)
         group_list_free(&p->groups);
         free(p->notes);
         free(p->prevalence_path);
+        free(p->services_path);
         free(p->related);
         ps_socket_list_free(p->listeners);
         free(r);

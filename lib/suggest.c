@@ -16,6 +16,7 @@
 /*
  * The Fetch standard's "bad ports" (fetch.spec.whatwg.org/#port-blocking):
  * browsers refuse to connect to them, so a web service there is unreachable.
+ * Sorted ascending.
  */
 static const uint16_t browser_unsafe[] = {
         1,    7,    9,    11,   13,   15,   17,   19,   20,   21,   22,   23,    25,   37,
@@ -26,12 +27,11 @@ static const uint16_t browser_unsafe[] = {
         5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 };
 
+/* A binary search of the sorted list: suggest asks for every candidate port. */
 PS_EXPORT bool ps_port_browser_unsafe(unsigned port)
 {
-        for (size_t i = 0; i < PS_ELEMENTSOF(browser_unsafe); i++)
-                if (browser_unsafe[i] == port)
-                        return true;
-        return false;
+        return ps_find_u16(browser_unsafe, PS_ELEMENTSOF(browser_unsafe), port) <
+               PS_ELEMENTSOF(browser_unsafe);
 }
 
 /* Whether the registry assigns or reserves port for proto. */

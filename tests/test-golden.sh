@@ -16,6 +16,8 @@ cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_CACHE_HOME="$tmp/cache" PORTSCOPE_NMAP_SERVICES=data/nmap-services-fixture
+# This machine's /etc/services would make the local names differ by host.
+export PORTSCOPE_SERVICES=data/services-fixture
 export LC_ALL=C LANGUAGE= NO_COLOR=1
 unset PORTSCOPE_DB
 golden=data/golden

@@ -134,6 +134,7 @@ gzip.open(sys.argv[1], "wt").write("<?xml version=\"1.0\"?><registry><!--" + "x"
 expect_refused "4: a 20 MB comment is refused as a long token" 'longer than 1024 KiB' "$tmp/comment.xml.gz"
 
 # 7. A database planted by another user, or writable by others, is not used.
+# (The prevalence cache's half, forged ranks and another's cache: test-prevcache.c.)
 db=$XDG_DATA_HOME/portscope/registry.db
 run update "$tmp/good.xml"
 chmod o+w "$db"
@@ -234,6 +235,97 @@ import json, sys
 t = open(sys.argv[1]).read()
 assert all(f"\"svc{i}\"" in t for i in range(1000)), "records missing"' "$tmp/out"
 check "18: a port with 1,000 records reports all 1,000 (stopped at 512)" $?
+# Grouping a port's records was quadratic in them (the work is counted in
+# test-report-groups.c); 50,000 on one port, tcp and udp twins far apart.
+python3 -c '
+import sys
+with open(sys.argv[1], "w", newline="") as f:
+    f.write("Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+            "Registration Date,Modification Date,Reference,Service Code,"
+            "Unauthorized Use Reported,Assignment Notes\r\n")
+    for p in ("tcp", "udp"):
+        for i in range(25000):
+            f.write(f"svc{i},5000,{p},Service {i},,,2020-01-01,,,,,\r\n")' "$tmp/50k.csv"
+run --db "$tmp/50k.db" update "$tmp/50k.csv"
+run --db "$tmp/50k.db" 5000 --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["groups"]) == 25000 and len(d["records"]) == 50000, len(d["groups"])' "$tmp/out"
+check "limits: a port with 50,000 records, 25,000 twins: 25,000 groups (exit $rc)" $?
+run --db "$tmp/50k.db" 4000-6000 --json
+[ "$rc" -eq 0 ] && [ "$(grep -o '"svc[0-9]*"' "$tmp/out" | sort -u | wc -l)" -eq 25000 ]
+check "limits: the range 4000-6000 over them lists every name (exit $rc)" $?
+rm -f "$tmp/50k.csv" "$tmp/50k.db"
+
+# 3, 9, 10. Crafted compiled databases, their checksum recomputed
+# (tests/craft-db.py), as --db, for every command that opens one.
+craft() { python3 "$HERE/craft-db.py" "$@"; }
+run --db "$tmp/one.db" update "$tmp/good.xml"
+crafted=(
+        "9: a description with ESC CSI" description 'ESC\x1b[31mred'
+        "9: a description with C1 CSI" description 'C1\xc2\x9b31m'
+        "9: a description with OSC" description 'OSC\x1b]0;title\x07'
+        "9: a description with a right-to-left override" description 'RLO\xe2\x80\xae'
+        "9: a source field with OSC (info, --version)" source 'IANA\x1b]0;pwned\x07'
+        "10: a description with byte FF" description 'a\xff'
+        "10: a description with a surrogate" description 'a\xed\xa0\x80'
+        "10: a description with an overlong" description 'a\xe0\x80\xaf'
+        "10: a description cut mid-character" description 'a\xe2\x82'
+        "10: a source field that is not UTF-8" source 'a\xffb'
+        "10: per-protocol counts that disagree with the records" proto-count 4294967295
+)
+jobs=("$tmp/cafe.db" description 'Caf\xc3\xa9 au lait')
+for ((i = 0; i < ${#crafted[@]}; i += 3)); do
+        jobs+=("$tmp/crafted$i.db" "${crafted[i + 1]}" "${crafted[i + 2]}")
+done
+craft "$tmp/one.db" "${jobs[@]}"
+run --db "$tmp/cafe.db" 7
+[ "$rc" -eq 0 ] && grep -q 'Café au lait' "$tmp/out"
+check "9: a crafted database with clean text is used (the crafting is sound)" $?
+# Before: raw escapes in the report, info and --version; keys dropped from
+# --json; "out of memory" from info and export; XML not well-formed;
+# "4294967295 tcp". Now each command refuses the file by its path.
+for ((i = 0; i < ${#crafted[@]}; i += 3)); do
+        db=$tmp/crafted$i.db bad=0
+        for cmd in --version info 7 "7 --json" "export --format=xml"; do
+                run --db "$db" $cmd
+                if ! { [ "$rc" -eq 2 ] && [ -z "$out" ] &&
+                        grep -q "^portscope: $db: cannot use this registry database: malformed" \
+                                "$tmp/err"; }; then
+                        echo "# $cmd: exit $rc: $(head -c 100 "$tmp/err" | tr -c "[:print:]" "?")"
+                        bad=1
+                fi
+        done
+        check "${crafted[i]}: refused by every command" $bad
+done
+
+# 3. Slow database: 100,000 records all named by one 16 MiB string. Before,
+# validation compared neighbouring names in full (an hour at real sizes,
+# minutes here), so even --version hung; now a name over 63 bytes is refused
+# at once. run()'s 20 s limit is generous: the refusal takes well under 1 s.
+python3 -c '
+import sys
+with open(sys.argv[1], "w", newline="") as f:
+    f.write("Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"
+            "Registration Date,Modification Date,Reference,Service Code,"
+            "Unauthorized Use Reported,Assignment Notes\r\n")
+    for i in range(100000):
+        f.write(f"s{i},{i % 65535 + 1},tcp,,,,2020-01-01,,,,,\r\n")' "$tmp/100k.csv"
+run --db "$tmp/100k.db" update "$tmp/100k.csv"
+craft "$tmp/100k.db" "$tmp/slow.db" long-names $((16 << 20))
+rm -f "$tmp/100k.csv"
+for cmd in --version info 80; do
+        run --db "$tmp/slow.db" $cmd
+        [ "$rc" -eq 2 ] && grep -q 'malformed data' "$tmp/err"
+        check "3: '$cmd' with 100,000 equal 16 MiB names ends and refuses (exit $rc)" $?
+done
+rm -f "$tmp/slow.db"
+craft "$tmp/100k.db" "$tmp/equal.db" long-names 63
+run --db "$tmp/equal.db" info
+[ "$rc" -eq 0 ] && grep -q '100000 tcp' "$tmp/out"
+check "3: 100,000 equal names of 63 bytes (the cap) are accepted" $?
+rm -f "$tmp/100k.db" "$tmp/equal.db"
 
 # Minor items.
 run 000080

@@ -34,9 +34,10 @@ PY
 check "audit --sarif: each rule's help names its installed page" $bad
 prefix=$(dirname "$(dirname "$(dirname "$docdir")")")
 for f in share/bash-completion/completions/portscope share/zsh/vendor-completions/_portscope \
-        share/fish/vendor_completions.d/portscope.fish share/man/man1/portscope.1 bin/portscope; do
+        share/fish/vendor_completions.d/portscope.fish share/man/man1/portscope.1 bin/portscope \
+        libexec/portscope/portscope-full libexec/portscope/portscope-fetch; do
         [ -s "$tmp/root$prefix/$f" ] || { bad=1; diag "missing $prefix/$f"; }
 done
-check "the completions, the man page and the program are installed" $bad
+check "the completions, the man page, the program and its helpers are installed" $bad
 
 done_testing

@@ -32,7 +32,8 @@ deb=$(ls "$tmp"/portscope_*.deb 2>/dev/null | head -1)
 
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$tmp/files"
 missing=
-for f in /usr/bin/portscope /usr/lib/x86_64-linux-gnu/libportscope.so.0 \
+for f in /usr/bin/portscope /usr/libexec/portscope/portscope-full \
+        /usr/lib/x86_64-linux-gnu/libportscope.so.0 \
         /usr/include/portscope/portscope.h /usr/include/portscope/sockets.h \
         /usr/lib/x86_64-linux-gnu/pkgconfig/libportscope.pc /usr/share/man/man1/portscope.1.gz \
         /lib/systemd/system/portscope-exporter.service \

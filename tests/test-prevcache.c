@@ -4,6 +4,9 @@
  * $XDG_CACHE_HOME: cached answers equal the source's, a changed source
  * invalidates the cache, a damaged cache is ignored and rewritten, an
  * unwritable cache directory changes nothing, and no temporary file is left.
+ * Issue 10, item 7: a rank or frequency changed anywhere in the file is
+ * noticed, and a cache another user could have written is never used, even
+ * with a valid checksum.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -285,6 +288,100 @@ static void test_fixture(const char *fixture)
         free(cache);
 }
 
+/* Every rank (or frequency) of tcp in the cache set to a forged value, as one
+ * flipped byte or a forger would; with fix_crc the checksum is made to agree. */
+static int forge(const char *cache, int what, bool fix_crc)
+{
+        struct cache_header h;
+        struct stat cs;
+        int fd = open(cache, O_RDWR);
+        if (fd < 0 || fstat(fd, &cs) < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+                return fd < 0 ? -1 : (close(fd), -1);
+        const struct cache_section *s = &h.sect[PS_PROTO_TCP];
+        for (uint32_t i = 0; i < s->nfx; i++) {
+                uint32_t rank = 1;             /* the most often open port */
+                uint64_t fx = 999999999999999; /* 0.999999999999999 */
+                if (what == 0)
+                        (void)!pwrite(fd, &rank, sizeof(rank), s->off_rank + i * 4);
+                else
+                        (void)!pwrite(fd, &fx, sizeof(fx), s->off_fx + i * 8);
+        }
+        if (fix_crc) {
+                unsigned char *img = malloc((size_t)cs.st_size);
+                if (img && pread(fd, img, (size_t)cs.st_size, 0) == cs.st_size) {
+                        h.sum = 0;
+                        memcpy(img, &h, sizeof(h));
+                        h.sum = ps_prevcache_sum(img, (size_t)cs.st_size);
+                        (void)!pwrite(fd, &h, sizeof(h), 0);
+                }
+                free(img);
+        }
+        close(fd);
+        return 0;
+}
+
+/* Item 7: forged figures. Before, the CRC covered only the header, so a
+ * changed rank array gave a wrong rank silently; and the cache was used
+ * whoever owned it or could write it. */
+static void test_forged(const char *fixture)
+{
+        char src[300], *cache = NULL, cdir[400];
+        ps_prevalence_entry a[8], b[8];
+        snprintf(src, sizeof(src), "%s/nmap-services-forged", dir);
+        copy(fixture, src);
+        set_mtime(src, 60, 0);
+        if (!ok(ps_prevcache_file(src, &cache) == 0, "forged: a cache file name"))
+                return;
+        snprintf(cdir, sizeof(cdir), "%s/portscope", cachehome);
+        int n = ps_prevalence_port(src, 1712, a, 8);
+        ps_prevalence_port_cached(src, 1712, b, 8);
+        ok(n == 2 && a[0].rank == 4 && cache_state(cache, src) == 0, "forged: a good cache first");
+
+        static const char *const what[] = { "rank", "frequency" };
+        for (int w = 0; w < 2; w++) {
+                ps_prevalence_port_cached(src, 1712, b, 8);
+                forge(cache, w, false);
+                is_int(cache_state(cache, src), -EBADMSG,
+                       w ? "every tcp frequency changed in the cache: damaged"
+                         : "every tcp rank changed in the cache: damaged");
+                n = ps_prevalence_port_cached(src, 1712, b, 8);
+                ok(n == 2 && same(a, b, 2), "  the true %s, from the source", what[w]);
+        }
+
+        /* A forged cache with a valid checksum, which only its owner could
+         * have made: refused when others may write it or its directory. */
+        ps_prevalence_port_cached(src, 1712, b, 8);
+        forge(cache, 0, true);
+        struct stat st;
+        stat(src, &st);
+        n = ps_prevcache_read(cache, src, &st, 1712, b, 8);
+        ok(n == 2 && b[0].rank == 1, "a forged cache with its checksum recomputed reads as rank 1");
+        chmod(cache, 0666);
+        is_int(cache_state(cache, src), -EPERM, "  writable by others: not trusted");
+        n = ps_prevalence_port_cached(src, 1712, b, 8);
+        ok(n == 2 && same(a, b, 2), "  the true rank, from the source");
+        struct stat cs;
+        ok(stat(cache, &cs) == 0 && (cs.st_mode & 0777) == 0666 &&
+                   ps_prevcache_read(cache, src, &st, 1712, b, 8) == -EPERM,
+           "  and another's file is neither read nor replaced");
+        chmod(cache, 0644);
+        chmod(cdir, 0777);
+        is_int(cache_state(cache, src), -EPERM, "in a directory others may write: not trusted");
+        n = ps_prevalence_port_cached(src, 1712, b, 8);
+        ok(n == 2 && same(a, b, 2), "  the true rank, from the source");
+        chmod(cdir, 0755);
+        if (geteuid() == 0) {
+                (void)!chown(cache, 65534, 65534);
+                is_int(cache_state(cache, src), -EPERM, "owned by another user: not trusted");
+                n = ps_prevalence_port_cached(src, 1712, b, 8);
+                ok(n == 2 && same(a, b, 2), "  the true rank, from the source");
+                (void)!chown(cache, 0, 0);
+        } else
+                tap_skip("a cache owned by another user: only root can make one");
+        unlink(cache);
+        free(cache);
+}
+
 /* A write that fails halfway (the file size limit) leaves nothing behind. */
 static void test_failed_write(void)
 {
@@ -358,6 +455,7 @@ int main(int argc, char **argv)
         unsetenv("PORTSCOPE_NMAP_SERVICES");
 
         test_fixture(argc > 1 ? argv[1] : "data/nmap-services-fixture");
+        test_forged(argc > 1 ? argv[1] : "data/nmap-services-fixture");
         test_failed_write();
         test_installed();
 

@@ -76,6 +76,7 @@ int main(int argc, char **argv)
                 o.notes = notes;
                 o.proc_root = "data/proc";
                 o.nmap_services = "data/nmap-services-fixture";
+                o.services_file = "data/services-fixture";
                 o.flags = PS_REPORT_LOCAL | PS_REPORT_PREVALENCE | PS_REPORT_NO_CACHE;
                 if (!ok(ps_port_report_build(&o, ports[i].port, ports[i].proto, &r) == 0,
                         "report %u builds", ports[i].port))

@@ -19,6 +19,7 @@ static ps_port_report *port(unsigned p, ps_proto proto, unsigned flags, const ch
         o.flags = flags | PS_REPORT_NO_CACHE;
         o.nmap_services = "data/nmap-services-fixture";
         o.proc_root = proc_root;
+        o.services_file = "data/services-fixture";
         int k = ps_port_report_build(&o, p, proto, &r);
         if (!ok(k == 0 && r, "report for %u/%s builds", p,
                 proto == PS_PROTO_ANY ? "any" : ps_proto_name(proto)))
@@ -299,6 +300,59 @@ static void test_contract(void)
         ok(ps_port_status_name(_PS_PORT_STATUS_MAX) == NULL, "an unknown status has no name");
 }
 
+/* The local facts of code; how many there are, the first in ret. */
+static size_t local_facts(const ps_port_report *r, ps_local_fact code, const ps_report_item **ret)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < r->n_local_facts; i++)
+                if (ps_port_report_local_fact_at(r, i)->code == (int)code && !n++)
+                        *ret = ps_port_report_local_fact_at(r, i);
+        return n;
+}
+
+/* IANA's record link, and this machine's services file beside the registry. */
+static void test_iana_and_local_names(void)
+{
+        const ps_report_item *f = NULL;
+        ps_port_report *r = port(1712, PS_PROTO_ANY, PS_REPORT_LOCAL, "data/proc");
+        is_str(r->iana_url,
+               "https://www.iana.org/assignments/service-names-port-numbers/"
+               "service-names-port-numbers.xhtml?search=1712",
+               "1712: IANA's record link");
+        ok(local_facts(r, PS_LOCAL_SERVICES_NAME, &f) == 2,
+           "1712: two local names (IANA's own name, bad lines and long names are not)");
+        is_str(f->text, "mon-agent", "1712: the first local name, in file order");
+        is_int(f->protocols, PS_PROTO_BIT(PS_PROTO_TCP) | PS_PROTO_BIT(PS_PROTO_UDP),
+               "1712: a name over tcp and udp is one fact");
+        is_str(f->text2, "data/services-fixture", "1712: the fact names the file");
+        ps_port_report_free(r);
+
+        r = port(1712, PS_PROTO_SCTP, PS_REPORT_LOCAL, "data/proc");
+        ok(local_facts(r, PS_LOCAL_SERVICES_NAME, &f) == 1 && !strcmp(f->text, "edge") &&
+                   f->protocols == PS_PROTO_BIT(PS_PROTO_SCTP),
+           "1712/sctp: only the sctp entry");
+        ps_port_report_free(r);
+
+        r = port(22, PS_PROTO_ANY, PS_REPORT_LOCAL, "data/proc");
+        ok(local_facts(r, PS_LOCAL_SERVICES_NAME, &f) == 0,
+           "22: IANA's name, and an alias that is IANA's name, are no local names");
+        ps_port_report_free(r);
+
+        ps_report_opts o = PS_REPORT_OPTS_INIT;
+        o.db = db;
+        o.flags = PS_REPORT_LOCAL;
+        o.proc_root = "data/proc";
+        o.services_file = "data/no-such-services";
+        ok(ps_port_report_build(&o, 1712, PS_PROTO_ANY, &r) == 0 &&
+                   local_facts(r, PS_LOCAL_SERVICES_NAME, &f) == 0,
+           "a missing services file: no local names, no error");
+        ps_port_report_free(r);
+        r = port(1712, PS_PROTO_ANY, 0, NULL);
+        ok(local_facts(r, PS_LOCAL_SERVICES_NAME, &f) == 0,
+           "without PS_REPORT_LOCAL the services file is not read");
+        ps_port_report_free(r);
+}
+
 int main(void)
 {
         if (ps_db_open_builtin(&db) < 0 || ps_notes_open_builtin(&notes) < 0) {
@@ -312,6 +366,7 @@ int main(void)
         test_protocols();
         test_names();
         test_contract();
+        test_iana_and_local_names();
         ps_notes_free(notes);
         ps_db_free(db);
         return tap_done();

@@ -111,6 +111,29 @@ def basics(store):
             t.ok(st == 403 and b"cross-site" in body, f"a cross-site form post is refused: {name}",
                  (st, body[:200]))
         t.ok(tally(srv, 1712)["total"] == 1, "and nothing of them was counted")
+        # A browser without Sec-Fetch-Site sends what the page's Referrer-Policy
+        # allows (Fetch standard, "serializing a request origin" and the
+        # referrer policy). Under no-referrer that was Origin: null and no
+        # Referer, so the site refused its own form; the policy must leave
+        # the CSRF check something to see.
+        _, h, _ = srv.get("/ports/1712")
+        policy = h.get("referrer-policy", "")
+        page = srv.base + "/ports/1712"
+        sent = {
+            "no-referrer": {"Origin": "null"},
+            "same-origin": {"Origin": srv.base, "Referer": page},
+            "strict-origin": {"Origin": srv.base, "Referer": srv.base + "/"},
+            "strict-origin-when-cross-origin": {"Origin": srv.base, "Referer": page},
+        }.get(policy)
+        # From a client of its own (through the trusted proxy): the rate limit
+        # of 5 a minute stays with the votes below.
+        st, _, body = form(srv, 1713, "helpful", dict(sent or {}, **{"X-Forwarded-For": "192.0.2.13"}))
+        t.ok(sent is not None and st == 303,
+             f"Referrer-Policy {policy}: a same-origin form post without Sec-Fetch-Site "
+             "is taken", (st, body[:120]))
+        st, _, _ = form(srv, 1713, "helpful", {"Origin": "null", "X-Forwarded-For": "192.0.2.13"})
+        t.ok(st == 403, "Origin: null without a Referer (a cross-site post under "
+             "same-origin) is refused", st)
 
         st, h, doc = api(srv, 80, "neutral", lang="de")
         t.ok(st == 201 and doc.get("kind") == "vote" and doc.get("page") == "/ports/80" and

@@ -69,7 +69,7 @@ try:
              and "script-src" not in csp and "unsafe-inline" not in csp,
              f"{path}: CSP without script or inline", csp)
         t.ok(h.get("x-content-type-options") == "nosniff" and
-             h.get("referrer-policy") == "no-referrer", f"{path}: nosniff, Referrer-Policy")
+             h.get("referrer-policy") == "same-origin", f"{path}: nosniff, Referrer-Policy")
 
     # Conditional requests: ETag and Last-Modified give 304.
     st, h, body = srv.get("/ranges")

@@ -69,7 +69,10 @@ def check_doc(doc, name, what):
     t.ok(not errs, what, "\n".join(f"{list(e.path)}: {e.message}" for e in errs[:5]))
 
 
-srv = Server(exe)
+# A services file with local names for 1712: the public site never shows them.
+SERVICES = {"PORTSCOPE_SERVICES": os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                               "data", "services-fixture")}
+srv = Server(exe, env=SERVICES)
 try:
     pages = {}
     for port, facts in SEEDS.items():
@@ -194,6 +197,16 @@ try:
         if me != "root" and re.search(rf"\b{re.escape(me)}\b", s):
             leaks.append((port, "user"))
     t.ok(not leaks, "no pid, user, command line or local panel without --local", leaks)
+    _, _, b = srv.get("/ports/1712")
+    s = b.decode()
+    t.ok("mon-agent" not in s and "services-fixture" not in s,
+         "no local names from this host's services file without --local")
+    t.ok('href="https://www.iana.org/assignments/service-names-port-numbers/'
+         'service-names-port-numbers.xhtml?search=1712"' in s, "/ports/1712 links IANA's own record")
+    blocked = "Browsers refuse to connect to this port"
+    _, _, b22 = srv.get("/ports/22")
+    t.ok(blocked in b22.decode() and blocked not in s,
+         "the browsers' blocked-port advice: on /ports/22 (a Fetch bad port), not on /ports/1712")
 finally:
     srv.stop()
 
@@ -201,13 +214,16 @@ finally:
 p = subprocess.run([exe, "serve", "--local", "--listen", "0.0.0.0:0"], capture_output=True,
                    text=True, timeout=20)
 t.ok(p.returncode == 2 and "loopback" in p.stderr, "--local on 0.0.0.0 is refused", p.stderr)
-loc = Server(exe, "--local", "--no-access-log")
+loc = Server(exe, "--local", "--no-access-log", env=SERVICES)
 try:
     st, h, b = loc.get(f"/ports/{loc.port}")
     s = b.decode()
     t.ok(st == 200 and "On this machine" in s and f"({loc.proc.pid})" in s and
          h.get("cache-control") == "no-store",
          "--local on loopback: this machine's panel with the listening process, not cached")
+    st, h, b = loc.get("/ports/1712")
+    t.ok(st == 200 and "mon-agent" in b.decode(),
+         "--local: the services file's local names for 1712")
 finally:
     loc.stop()
 

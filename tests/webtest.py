@@ -49,12 +49,18 @@ class Server:
         self.proc = subprocess.Popen(
             [exe, "serve", "--listen", "127.0.0.1:0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
-        line = b""
+        # Lines before "serving" (a fault logged at start, the metrics
+        # address) are kept in self.early.
+        line, self.early = b"", []
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             r, _, _ = select.select([self.proc.stderr], [], [], 0.5)
             if r:
+                # Buffered: later lines may already be read, so no more select.
                 line = self.proc.stderr.readline()
+                while line and b"serving http://" not in line:
+                    self.early.append(line)
+                    line = self.proc.stderr.readline()
                 break
             if self.proc.poll() is not None:
                 break

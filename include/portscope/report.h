@@ -166,6 +166,10 @@ typedef enum ps_local_fact {
         PS_LOCAL_NO_LISTENER = 7,       /* protocols: the filter, 0 for any */
         PS_LOCAL_LISTENERS = 8,         /* number: listening sockets (listeners) */
         PS_LOCAL_LISTENERS_UNKNOWN = 9, /* number: the negative code, as -(int)number */
+        /* This machine's services file names the port where the IANA registry
+         * has no such name for it: a local name, never the registry's.
+         * text: the name; text2: the file; protocols: where it names it. */
+        PS_LOCAL_SERVICES_NAME = 10,
         _PS_LOCAL_MAX
 } ps_local_fact;
 
@@ -293,6 +297,9 @@ typedef struct ps_report_opts {
         const char *nmap_services;       /* PS_REPORT_PREVALENCE: NULL for the default path */
         const char *proc_root;           /* PS_REPORT_LOCAL: NULL for /proc */
         unsigned flags;                  /* PS_REPORT_* */
+        /* PS_REPORT_LOCAL: the services file to compare with the registry;
+         * NULL for $PORTSCOPE_SERVICES, else /etc/services. */
+        const char *services_file;
 } ps_report_opts;
 
 #define PS_REPORT_OPTS_INIT                                                                        \
@@ -329,6 +336,8 @@ typedef struct ps_port_report {
         ps_report_local local;
         size_t n_local_facts; /* ps_port_report_local_fact_at() */
         void *_priv;
+        /* IANA's own search of its registry for the port (its web page). */
+        const char *iana_url;
 } ps_port_report;
 
 /*

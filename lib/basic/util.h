@@ -15,6 +15,20 @@ static inline const char *ps_strempty(const char *s)
         return s ? s : "";
 }
 
+/* The index of key in the ascending array v[n], or n when it is not there. */
+static inline size_t ps_find_u16(const unsigned short *v, size_t n, unsigned key)
+{
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid] < key)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < n && v[lo] == key ? lo : n;
+}
+
 /* Case-insensitive comparisons of ASCII letters only. strcasecmp() follows
  * LC_CTYPE: under tr_TR.UTF-8 "IMAP" and "imap" differ, and an index sorted
  * in one locale would be searched in another. Names, protocols and keywords

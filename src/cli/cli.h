@@ -169,6 +169,21 @@ int cmd_who(struct cli *c, int argc, char **argv);
 void port_sockets_print(struct cli *c, const ps_socket_list *list);
 json_t *port_sockets_json(struct cli *c, const ps_socket_list *list);
 
+/* The commands portscope-full runs (src/cli/helpers.c): their options are
+ * in commands-full.c, so that portscope lists them without linking them. */
+enum { VOTES_OPT_CSV = 0x300, VOTES_OPT_VOTES };
+enum {
+        EXPORTER_OPT_CONFIG = 0x500,
+        EXPORTER_OPT_LISTEN,
+        EXPORTER_OPT_NETNS,
+        EXPORTER_OPT_TEXTFILE,
+};
+/* Where the helper program name is: beside this program (the build tree),
+ * else where meson installed it. */
+void cli_helper_path(const char *name, char *buf, size_t size);
+/* Runs the command line argv in portscope-full; returns only on failure. */
+int cli_exec_full(char **argv);
+
 /* The site's vote tallies (src/cli/cmd-votes.c). */
 extern const struct cli_option votes_options[];
 int votes_option(struct cli *c, int opt, const char *arg);

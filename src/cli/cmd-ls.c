@@ -111,6 +111,51 @@ struct row {
         char local[64], remote[64], pid[24], user[33], proc[48], service[48], netns[24];
 };
 
+/* Copies src into dst[size], cut to fit: the row's fields, without printf. */
+static void copy(char *dst, size_t size, const char *src)
+{
+        size_t n = src ? strnlen(src, size - 1) : 0;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+}
+
+/* The decimal digits of v at buf (24 bytes are enough); returns the end. */
+static char *put_u64(char *buf, unsigned long long v)
+{
+        char tmp[24];
+        size_t n = 0;
+        do
+                tmp[n++] = (char)('0' + v % 10);
+        while ((v /= 10));
+        while (n)
+                *buf++ = tmp[--n];
+        *buf = '\0';
+        return buf;
+}
+
+/* Appends s to the line at *p, padded with spaces to width, then one space
+ * unless last. The table is built a row at a time in one buffer and written
+ * once: with 10,000 sockets, printf's parsing of eight padded fields per row
+ * was a good part of ls's time (docs/benchmarks.md). */
+static void put_col(char **p, const char *end, const char *s, int width, bool right, bool last)
+{
+        size_t n = strlen(s), pad = width > (int)n ? (size_t)width - n : 0;
+        if (*p + n + pad + 1 >= end)
+                return;
+        if (right) {
+                memset(*p, ' ', pad);
+                *p += pad;
+        }
+        memcpy(*p, s, n);
+        *p += n;
+        if (!right && !last) {
+                memset(*p, ' ', pad);
+                *p += pad;
+        }
+        if (!last)
+                *(*p)++ = ' ';
+}
+
 static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool *marks)
 {
         struct service_info si;
@@ -121,32 +166,31 @@ static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool
         if (s->n_pids > 1)
                 snprintf(r->pid, sizeof(r->pid), "%d+%zu", s->pids[0], s->n_pids - 1);
         else if (s->n_pids)
-                snprintf(r->pid, sizeof(r->pid), "%d", s->pids[0]);
+                put_u64(r->pid, (unsigned long long)s->pids[0]);
         else
-                snprintf(r->pid, sizeof(r->pid), "-");
+                copy(r->pid, sizeof(r->pid), "-");
         if (s->netns)
-                snprintf(r->netns, sizeof(r->netns), "%llu", (unsigned long long)s->netns);
+                put_u64(r->netns, (unsigned long long)s->netns);
         else
-                snprintf(r->netns, sizeof(r->netns), "-");
-        snprintf(r->user, sizeof(r->user), "%s", sockview_user(p && p->have_uid ? p->uid : s->uid));
-        snprintf(r->proc, sizeof(r->proc), "%s",
-                 p                            ? p->name
-                 : s->n_pids                  ? "(exited)"
-                 : !s->inode                  ? "(no process)"
-                 : s->owner_error == -EACCES  ? "(hidden)"
-                 : s->owner_error == -ENODATA ? "-"
-                                              : "(unknown)");
+                copy(r->netns, sizeof(r->netns), "-");
+        copy(r->user, sizeof(r->user), sockview_user(p && p->have_uid ? p->uid : s->uid));
+        copy(r->proc, sizeof(r->proc),
+             p                            ? p->name
+             : s->n_pids                  ? "(exited)"
+             : !s->inode                  ? "(no process)"
+             : s->owner_error == -EACCES  ? "(hidden)"
+             : s->owner_error == -ENODATA ? "-"
+                                          : "(unknown)");
         sockview_service(v, s, &si);
         if (si.name) {
                 snprintf(r->service, sizeof(r->service), "%s%s%s", si.local ? "" : "->", si.name,
                          si.matches == 0 ? " !" : "");
                 marks[0] |= si.matches == 0;
         } else if (si.local) {
-                snprintf(r->service, sizeof(r->service), "%s",
-                         !strcmp(si.status, "none") ? "-" : si.status);
+                copy(r->service, sizeof(r->service), !strcmp(si.status, "none") ? "-" : si.status);
                 marks[1] |= !strcmp(si.status, "unassigned");
         } else {
-                snprintf(r->service, sizeof(r->service), "-");
+                copy(r->service, sizeof(r->service), "-");
         }
 }
 
@@ -255,11 +299,20 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                        sty_off(c));
                 for (size_t i = 0; i < n; i++) {
                         struct row *x = &rows[i];
-                        printf("%-5s %-*s %-*s %-*s %*s %-*s %-*s %-*s%s%s\n",
-                               ps_proto_name(x->s->proto), w[5],
-                               ps_sock_state_name(x->s->state, x->s->proto), w[0], x->local, w[1],
-                               x->remote, w[2], x->pid, w[3], x->user, w[4], x->proc, w[6],
-                               w[6] ? x->netns : "", w[6] ? " " : "", x->service);
+                        char line[1024], *p = line, *end = line + sizeof(line) - 1;
+                        put_col(&p, end, ps_proto_name(x->s->proto), 5, false, false);
+                        put_col(&p, end, ps_sock_state_name(x->s->state, x->s->proto), w[5], false,
+                                false);
+                        put_col(&p, end, x->local, w[0], false, false);
+                        put_col(&p, end, x->remote, w[1], false, false);
+                        put_col(&p, end, x->pid, w[2], true, false);
+                        put_col(&p, end, x->user, w[3], false, false);
+                        put_col(&p, end, x->proc, w[4], false, false);
+                        if (w[6])
+                                put_col(&p, end, x->netns, w[6], false, false);
+                        put_col(&p, end, x->service, 0, false, true);
+                        *p++ = '\n';
+                        fwrite(line, 1, (size_t)(p - line), stdout);
                         if (sockfilter.info) {
                                 char info[256];
                                 printf("      %s%s%s\n", sty_dim(c),

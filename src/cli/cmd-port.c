@@ -264,6 +264,9 @@ static void print_port_report(struct cli *c, const ps_port_report *r)
                         putchar('\n');
                 para(phrase_advice(ps_port_report_advice_at(r, i), line, sizeof(line)));
         }
+        if (blocks)
+                putchar('\n');
+        printf(_("  IANA's own record: %s\n"), r->iana_url);
         putchar('\n');
         print_notes_section(c, r);
         print_checks(c, r);

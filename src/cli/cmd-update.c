@@ -213,24 +213,6 @@ static void read_state(const char *db, struct fetch_state *st)
         free(text);
 }
 
-/* portscope-fetch: beside this program (the build tree), else where meson
- * installed it. */
-static void helper_path(char *buf, size_t size)
-{
-        char self[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (n > 0) {
-                self[n] = '\0';
-                char *slash = strrchr(self, '/');
-                if (slash) {
-                        snprintf(buf, size, "%.*s/portscope-fetch", (int)(slash - self), self);
-                        if (access(buf, X_OK) == 0)
-                                return;
-                }
-        }
-        snprintf(buf, size, "%s/portscope-fetch", PS_LIBEXECDIR);
-}
-
 /* Runs portscope-fetch; its stdout (the new validators) goes to out_state. */
 static int run_helper(const char *url, const char *body, const struct fetch_state *old,
                       struct fetch_state *ret)
@@ -238,7 +220,7 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
         char helper[PATH_MAX], timeout[16], max[24];
         int pipefd[2], status;
         pid_t pid;
-        helper_path(helper, sizeof(helper));
+        cli_helper_path("portscope-fetch", helper, sizeof(helper));
         snprintf(timeout, sizeof(timeout), "%u", opt.timeout);
         snprintf(max, sizeof(max), "%llu", FETCH_MAX_BYTES);
         char *argv[] = { helper,

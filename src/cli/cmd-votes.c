@@ -10,18 +10,6 @@
 #include "votes-json.h"
 #include "votes-store.h"
 
-enum {
-        OPT_CSV = 0x300,
-        OPT_VOTES,
-};
-
-const struct cli_option votes_options[] = {
-        { "csv", OPT_CSV, no_argument, NULL, N_("print CSV instead of a table"), NULL },
-        { "votes", OPT_VOTES, required_argument, "STORE",
-          N_("the vote store: a SQLite file or a postgresql:// URL"), "@file" },
-        { 0 },
-};
-
 /* The command's options; the CLI runs one command per process. */
 static bool csv;
 static const char *location;
@@ -30,10 +18,10 @@ int votes_option(struct cli *c, int opt, const char *arg)
 {
         (void)c;
         switch (opt) {
-        case OPT_CSV:
+        case VOTES_OPT_CSV:
                 csv = true;
                 return 0;
-        case OPT_VOTES:
+        case VOTES_OPT_VOTES:
                 if (!*arg)
                         return cli_error(EXIT_USAGE, _("--votes: expected a file or a "
                                                        "postgresql:// URL"));

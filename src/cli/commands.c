@@ -39,6 +39,14 @@ const struct cli_option cli_global_options[] = {
         { 0 },
 };
 
+/* votes and exporter run in portscope-full: in portscope itself their entry
+ * has no run function, and main() hands the command line over. */
+#ifdef PS_CLI_FULL
+#define FULL_ONLY(f) f
+#else
+#define FULL_ONLY(f) NULL
+#endif
+
 /* Sorted by name; `help` lists them in this order. */
 const struct command cli_commands[] = {
         { "audit",
@@ -74,9 +82,9 @@ const struct command cli_commands[] = {
           "portscope exporter --textfile /var/lib/prometheus/node-exporter",
           NULL,
           0,
-          cmd_exporter,
+          FULL_ONLY(cmd_exporter),
           { exporter_options },
-          exporter_option },
+          FULL_ONLY(exporter_option) },
         { "help",
           "[COMMAND]",
           N_("this help, or a command's options and an example"),
@@ -173,9 +181,9 @@ const struct command cli_commands[] = {
           "portscope votes --csv --votes /var/lib/portscope/votes.db",
           NULL,
           0,
-          cmd_votes,
+          FULL_ONLY(cmd_votes),
           { votes_options },
-          votes_option },
+          FULL_ONLY(votes_option) },
         { "who",
           "PORT[/PROTO]",
           N_("every local socket on a port, range or service, with its process"),

@@ -88,10 +88,17 @@ const char *sty_off(const struct cli *c)
 
 unsigned out_width(void)
 {
+        /* Asked once: a report wraps dozens of paragraphs, and the CLI runs
+         * one command per process. */
+        static unsigned width;
         struct winsize ws;
+        if (width)
+                return width;
         if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-                return ws.ws_col > 120 ? 120 : ws.ws_col;
-        return 80;
+                width = ws.ws_col > 120 ? 120 : ws.ws_col;
+        else
+                width = 80;
+        return width;
 }
 
 unsigned out_cols(const char *s, size_t n)

@@ -305,6 +305,10 @@ int main(int argc, char **argv)
         int ci = command_index(argc, argv);
         if (ci > 0)
                 cmd = cli_find_command(argv[ci]);
+        /* Its options, help and errors too: portscope-full is this program
+         * with every command linked in. */
+        if (cmd && !cmd->run)
+                return cli_exec_full(argv);
         if (merge_options(cmd, &opts, &shortopts) < 0)
                 return cli_error(EXIT_SYSTEM, "out of memory");
 

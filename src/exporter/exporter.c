@@ -23,31 +23,17 @@
 #define DEFAULT_CONFIG "/etc/portscope/audit.conf"
 #define TEXTFILE_NAME "portscope.prom"
 
-enum { OPT_CONFIG = 0x500, OPT_LISTEN, OPT_NETNS, OPT_TEXTFILE };
-
 static struct {
         const char *config, *listen, *netns, *textfile;
 } opt;
 
-const struct cli_option exporter_options[] = {
-        { "config", OPT_CONFIG, required_argument, "PATH",
-          N_("accepted findings (default /etc/portscope/audit.conf)"), "@file" },
-        { "listen", OPT_LISTEN, required_argument, "ADDR:PORT",
-          N_("serve /metrics there (default 127.0.0.1:2693)"), NULL },
-        { "netns", OPT_NETNS, required_argument, "PATH",
-          N_("inspect the network namespace at PATH (/run/netns/NAME)"), "@file" },
-        { "textfile", OPT_TEXTFILE, required_argument, "DIR",
-          N_("write DIR/portscope.prom once, for node_exporter, and exit"), "@dir" },
-        { 0 },
-};
-
 int exporter_option(struct cli *c, int o, const char *arg)
 {
-        const char **slot = o == OPT_CONFIG     ? &opt.config
-                            : o == OPT_LISTEN   ? &opt.listen
-                            : o == OPT_NETNS    ? &opt.netns
-                            : o == OPT_TEXTFILE ? &opt.textfile
-                                                : NULL;
+        const char **slot = o == EXPORTER_OPT_CONFIG     ? &opt.config
+                            : o == EXPORTER_OPT_LISTEN   ? &opt.listen
+                            : o == EXPORTER_OPT_NETNS    ? &opt.netns
+                            : o == EXPORTER_OPT_TEXTFILE ? &opt.textfile
+                                                         : NULL;
         if (!slot)
                 return cli_error(EXIT_USAGE, _("unexpected option"));
         if (!*arg)

@@ -69,10 +69,31 @@ static const char *localedir(void)
         return d && *d ? d : PS_LOCALEDIR;
 }
 
+/* Whether every locale variable that is set names C, POSIX or C.*: then
+ * only LC_CTYPE (the character set) and LC_MESSAGES differ from the C
+ * locale the program starts in, and loading the other eleven categories,
+ * a file each without a locale archive, is start-up time for nothing. */
+static bool only_c_locales(void)
+{
+        extern char **environ;
+        for (char **e = environ; e && *e; e++) {
+                const char *eq = strchr(*e, '=');
+                if (!eq || (strncmp(*e, "LC_", 3) && strncmp(*e, "LANG=", 5)))
+                        continue;
+                if (eq[1] && !is_c_locale(eq + 1))
+                        return false;
+        }
+        return true;
+}
+
 const char *ps_i18n_init(void)
 {
         const char *env = messages_env();
-        bool ok = setlocale(LC_ALL, "") != NULL;
+        bool ok;
+        if (only_c_locales())
+                ok = setlocale(LC_CTYPE, "") && setlocale(LC_MESSAGES, "");
+        else
+                ok = setlocale(LC_ALL, "") != NULL;
 
         if (!ok && env && !is_c_locale(env)) {
                 /* LANG=de_DE.UTF-8 without that locale installed: keep the

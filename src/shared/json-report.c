@@ -42,6 +42,7 @@ static const char *const local_codes[] = {
         [PS_LOCAL_NO_LISTENER] = "no_listener",
         [PS_LOCAL_LISTENERS] = "listeners",
         [PS_LOCAL_LISTENERS_UNKNOWN] = "listeners_unknown",
+        [PS_LOCAL_SERVICES_NAME] = "services_name",
 };
 
 static const char *const questions[] = {
@@ -232,6 +233,7 @@ json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_note
         json_object_set_new(doc, "protocol", proto_or_null(r->proto));
         json_object_set_new(doc, "found", json_boolean(r->found));
         json_object_set_new(doc, "registry_date", json_string(r->registry_date));
+        json_object_set_new(doc, "iana_url", json_string(r->iana_url));
         json_object_set_new(doc, "status", json_string(ps_port_status_name(r->status)));
         a = json_array();
         for (size_t i = 0; i < r->n_statuses; i++) {

@@ -249,6 +249,14 @@ char *phrase_local(const ps_report_item *f, ps_proto proto, char *buf, size_t si
                 snprintf(buf, size, _("Sockets: cannot list them here (%s)."),
                          ps_strerror(-(int)f->number));
                 break;
+        case PS_LOCAL_SERVICES_NAME: {
+                char protos[64];
+                snprintf(buf, size,
+                         _("This machine's %s calls it \"%s\" over %s: a local name, which the "
+                           "IANA registry does not give this port."),
+                         f->text2, f->text, phrase_protocols(f->protocols, protos, sizeof(protos)));
+                break;
+        }
         default:
                 snprintf(buf, size, "?");
         }

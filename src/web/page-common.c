@@ -25,15 +25,6 @@ int web_port_report(const web *w, unsigned port, ps_port_report **ret_report)
         return ps_port_report_build(&o, port, PS_PROTO_ANY, ret_report);
 }
 
-const char *iana_search_url(char *buf, size_t size, unsigned port)
-{
-        snprintf(buf, size,
-                 "https://www.iana.org/assignments/service-names-port-numbers/"
-                 "service-names-port-numbers.xhtml?search=%u",
-                 port);
-        return buf;
-}
-
 /* A person as the registry records them: the name (or id), the
  * organisation, and their address as a link. IANA writes "&" for "@". */
 static void person(html *h, const ps_person *p)

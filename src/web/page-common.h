@@ -12,8 +12,6 @@
 int web_port_report(const web *w, unsigned port, ps_port_report **ret_report);
 /* The report options of the site. */
 void web_report_opts(const web *w, ps_report_opts *opts);
-/* IANA's own search page for a port. */
-const char *iana_search_url(char *buf, size_t size, unsigned port);
 /* One group of records that differ only in protocol, as an h3 and a list. */
 void render_group(const web *w, html *h, const ps_report_group *g, bool show_port);
 /* A note as an article; its footnote marks start after fn. Returns the

@@ -24,8 +24,7 @@ static void section_registry(const web *w, html *h, const ps_port_report *r)
         H(h, "<p class=\"meta\">");
         html_textf(h, _("IANA Service Name and Transport Protocol Port Number Registry of %s."),
                    web_date(r->registry_date, buf, sizeof(buf)));
-        H(h, " <a href=\"%U\">%s</a></p>\n", iana_search_url(buf, sizeof(buf), r->port),
-          _("This port at IANA"));
+        H(h, " <a href=\"%U\">%s</a></p>\n", r->iana_url, _("This port at IANA"));
         for (size_t i = 0; i < r->n_groups; i++)
                 render_group(w, h, ps_port_report_group_at(r, i), r->n_groups > 1);
         for (size_t i = 0; i < r->n_advice; i++)

@@ -20,6 +20,7 @@
 #include "httpd.h"
 #include "i18n.h"
 #include "macro.h"
+#include "prom-text.h"
 #include "votes-http.h"
 #include "web.h"
 
@@ -197,7 +198,11 @@ void web_security_headers(httpd_response *resp)
                               "default-src 'none'; style-src 'self'; img-src 'self'; "
                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         httpd_response_header(resp, "X-Content-Type-Options", "nosniff");
-        httpd_response_header(resp, "Referrer-Policy", "no-referrer");
+        /* same-origin, not no-referrer: other sites learn nothing of where
+         * a visitor came from, while this site's own form posts keep their
+         * Origin and Referer (under no-referrer a browser sends Origin: null,
+         * and one without Sec-Fetch-Site had its vote refused as cross-site). */
+        httpd_response_header(resp, "Referrer-Policy", "same-origin");
         httpd_response_header(resp, "X-Frame-Options", "DENY");
         httpd_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 }
@@ -378,16 +383,9 @@ static bool is_loopback(const struct sockaddr *sa)
         return false;
 }
 
-/* --local shows this machine's sockets: only to this machine. */
-static bool listen_is_loopback(const char *listen_addr)
+/* Whether ADDR:PORT names a loopback address (127.0.0.0/8 or [::1]). */
+static bool addr_is_loopback(const char *listen_addr)
 {
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof(ss);
-        const char *pid = getenv("LISTEN_PID");
-
-        if (pid && atol(pid) == (long)getpid())
-                return getsockname(3, (struct sockaddr *)&ss, &len) == 0 &&
-                       is_loopback((struct sockaddr *)&ss);
         char host[128];
         const char *colon = strrchr(listen_addr, ':');
         if (!colon || (size_t)(colon - listen_addr) >= sizeof(host))
@@ -403,6 +401,53 @@ static bool listen_is_loopback(const char *listen_addr)
                 return inet_pton(AF_INET6, host + 1, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
         }
         return false;
+}
+
+/* --local shows this machine's sockets: only to this machine. */
+static bool listen_is_loopback(const char *listen_addr)
+{
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        const char *pid = getenv("LISTEN_PID");
+
+        if (pid && atol(pid) == (long)getpid())
+                return getsockname(3, (struct sockaddr *)&ss, &len) == 0 &&
+                       is_loopback((struct sockaddr *)&ss);
+        return addr_is_loopback(listen_addr);
+}
+
+/* The metrics listener (--metrics-listen): GET /metrics in Prometheus text
+ * or OpenMetrics, as the exporter serves them; nothing else. */
+static void on_metrics(const httpd_request *req, httpd_response *resp, void *userdata)
+{
+        const web *w = userdata;
+        struct prom_writer pw;
+        bool head = !strcmp(req->method, "HEAD");
+        if (req->refuse || strcmp(req->path, "/metrics")) {
+                httpd_response_status(resp, req->refuse ? req->refuse : 404);
+                return;
+        }
+        if (!head && strcmp(req->method, "GET")) {
+                httpd_response_status(resp, 405);
+                httpd_response_header(resp, "Allow", "GET, HEAD");
+                return;
+        }
+        prom_format fmt = prom_negotiate(httpd_request_header(req, "Accept"));
+        prom_writer_init(&pw, fmt, 1 << 20);
+        web_votes_metrics(w, &pw);
+        if (prom_finish(&pw) < 0) {
+                prom_writer_free(&pw);
+                httpd_response_status(resp, 500);
+                return;
+        }
+        size_t len = pw.out.len;
+        char *body = ps_dynbuf_steal(&pw.out);
+        prom_writer_free(&pw);
+        httpd_response_status(resp, 200);
+        httpd_response_header(resp, "Content-Type", prom_content_type(fmt));
+        httpd_response_header(resp, "Cache-Control", "no-store");
+        httpd_response_header(resp, "Vary", "Accept");
+        httpd_response_body_take(resp, body, len);
 }
 
 static int parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi,
@@ -424,7 +469,8 @@ static void serve_usage(FILE *f)
 {
         fprintf(f, "%s",
                 _("Usage: portscope serve [--base-url URL] [--listen ADDR:PORT] [--local]\n"
-                  "                       [--max-connections N] [--no-access-log]\n"
+                  "                       [--max-connections N] [--metrics-listen ADDR:PORT]\n"
+                  "                       [--no-access-log]\n"
                   "                       [--no-votes] [--request-timeout SECONDS]\n"
                   "                       [--threads N] [--trusted-proxy ADDR]...\n"
                   "                       [--vote-rate N] [--votes FILE|URL]\n"));
@@ -438,6 +484,7 @@ int web_serve_main(int argc, char **argv)
                 { "listen", required_argument, NULL, 'l' },
                 { "local", no_argument, NULL, 'L' },
                 { "max-connections", required_argument, NULL, 'm' },
+                { "metrics-listen", required_argument, NULL, 'M' },
                 { "no-access-log", no_argument, NULL, 'n' },
                 { "no-votes", no_argument, NULL, 'N' },
                 { "request-timeout", required_argument, NULL, 't' },
@@ -447,7 +494,7 @@ int web_serve_main(int argc, char **argv)
                 { "votes", required_argument, NULL, 'v' },
                 {},
         };
-        const char *listen_addr = DEFAULT_LISTEN, *base_url = NULL;
+        const char *listen_addr = DEFAULT_LISTEN, *base_url = NULL, *metrics_addr = NULL;
         unsigned threads = 0, max_conn = 0, timeout = 10;
         bool local = false, log = true, no_votes = false;
         const char *votes_at = NULL, *proxies[WEB_VOTES_PROXIES_MAX + 1];
@@ -472,6 +519,9 @@ int web_serve_main(int argc, char **argv)
                 case 'm':
                         if (parse_uint_opt("max-connections", optarg, 16, 100000, &max_conn) < 0)
                                 return 2;
+                        break;
+                case 'M':
+                        metrics_addr = optarg;
                         break;
                 case 'n':
                         log = false;
@@ -522,6 +572,12 @@ int web_serve_main(int argc, char **argv)
                                 "(127.0.0.1:PORT or [::1]:PORT)\n");
                 return 2;
         }
+        if (metrics_addr && !addr_is_loopback(metrics_addr)) {
+                fprintf(stderr, "portscope-web: --metrics-listen: the metrics are for this "
+                                "machine's Prometheus, so they need a loopback address "
+                                "(127.0.0.1:PORT or [::1]:PORT)\n");
+                return 2;
+        }
         if (base_url &&
             !(strncmp(base_url, "http://", 7) == 0 || strncmp(base_url, "https://", 8) == 0)) {
                 fprintf(stderr,
@@ -568,6 +624,28 @@ int web_serve_main(int argc, char **argv)
                 web_close(&w);
                 return 3;
         }
+        /* After the site's server, which takes a socket systemd passed. */
+        httpd *metrics = NULL;
+        if (metrics_addr) {
+                httpd_config mcfg = {
+                        .listen = metrics_addr,
+                        .handler = on_metrics,
+                        .userdata = &w,
+                        .threads = 2,
+                        .max_connections = 16,
+                        .access_log_fd = -1,
+                };
+                if (httpd_start(&mcfg, &metrics, err, sizeof(err)) < 0) {
+                        fprintf(stderr, "portscope-web: --metrics-listen: %s\n", err);
+                        httpd_free(server);
+                        web_votes_close(w.vote);
+                        web_close(&w);
+                        return 3;
+                }
+                fprintf(stderr, "portscope-web: metrics at http://%.*s:%u/metrics\n",
+                        (int)(strrchr(metrics_addr, ':') - metrics_addr), metrics_addr,
+                        httpd_port(metrics));
+        }
         /* The address as bound (port 0 picks a free one): canonical links
          * use it unless --base-url names the public one. */
         char bound[200];
@@ -586,6 +664,7 @@ int web_serve_main(int argc, char **argv)
         fprintf(stderr, "portscope-web: serving http://%s%s; languages: %s\n", bound,
                 local ? " with this machine's sockets (--local)" : "", ps_i18n_threads_mode());
         httpd_run(server);
+        httpd_free(metrics);
         /* After the server: every deferred vote has been answered. */
         web_votes_close(w.vote);
         for (size_t i = 0; i < CACHE_SLOTS; i++)

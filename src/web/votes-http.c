@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include "httpd.h"
 #include "i18n.h"
 #include "macro.h"
+#include "prom-text.h"
+#include "util.h"
 #include "votes-http.h"
 #include "votes-json.h"
 #include "votes-store.h"
@@ -38,6 +41,38 @@ struct bucket {
         uint64_t last_ms;
 };
 
+/* What became of a vote, as the site's metrics count it. */
+enum vote_result {
+        RESULT_STORED,       /* a new ballot, on disk */
+        RESULT_REPLACED,     /* the visitor's ballot of the day, changed */
+        RESULT_INVALID,      /* 400, 415: not a vote */
+        RESULT_CROSS_SITE,   /* 403: the form from another site */
+        RESULT_RATE_LIMITED, /* 429 */
+        RESULT_UNAVAILABLE,  /* 503: the store could not be opened */
+        RESULT_FAILED,       /* 503, 500: the store refused the write */
+        _RESULT_MAX,
+};
+
+static const char *const result_names[_RESULT_MAX] = {
+        "stored", "replaced", "invalid", "cross_site", "rate_limited", "unavailable", "failed",
+};
+
+/* The store's faults, by the codes votes_strerror() explains. */
+static const struct {
+        int code;
+        const char *name;
+} store_errors[] = {
+        { -ENOSPC, "disk_full" },
+        { -EROFS, "read_only" },
+        { -EACCES, "permission" },
+        { -EBADMSG, "corrupted" },
+        { -ENOTCONN, "unreachable" },
+        { -EBUSY, "busy" },
+        { -EPROTONOSUPPORT, "newer_schema" },
+        { 0, "other" },
+};
+#define STORE_ERRORS PS_ELEMENTSOF(store_errors)
+
 struct web_votes {
         pthread_mutex_t lock; /* store, last_try, logged, the expiry thread */
         votes_store *store;
@@ -55,12 +90,38 @@ struct web_votes {
         pthread_mutex_t rate_lock;
         unsigned per_minute;
         struct bucket buckets[RATE_SLOTS];
+
+        /* The metrics (--metrics-listen): counted without a lock. */
+        _Atomic uint64_t results[_RESULT_MAX];
+        _Atomic uint64_t stored_values[VOTE_VALUE_COUNT];
+        _Atomic uint64_t errors[STORE_ERRORS];
 };
+
+static void count_result(web_votes *v, enum vote_result r)
+{
+        atomic_fetch_add_explicit(&v->results[r], 1, memory_order_relaxed);
+}
+
+static void count_stored(web_votes *v, vote_value value, bool replaced)
+{
+        count_result(v, replaced ? RESULT_REPLACED : RESULT_STORED);
+        atomic_fetch_add_explicit(&v->stored_values[value], 1, memory_order_relaxed);
+}
+
+static void count_error(web_votes *v, int code)
+{
+        size_t i = 0;
+        while (i < STORE_ERRORS - 1 && store_errors[i].code != code)
+                i++;
+        atomic_fetch_add_explicit(&v->errors[i], 1, memory_order_relaxed);
+}
 
 /* One line per fault, not per failed vote: a full disk under load would
  * otherwise flood the journal. The line after recovery says so. */
 static void log_fault(web_votes *v, int r, const char *detail)
 {
+        if (r < 0)
+                count_error(v, r);
         pthread_mutex_lock(&v->lock);
         if (r < 0 && r != v->logged)
                 fprintf(stderr, "portscope-web: votes: %s: %s%s%s%s\n", v->shown,
@@ -324,6 +385,7 @@ static void cast_done(void *userdata, int result, bool replaced)
                 char detail[256] = "";
                 votes_last_error(p->s, detail, sizeof(detail));
                 log_fault(p->v, result, detail);
+                count_result(p->v, RESULT_FAILED);
                 web_req rq = { .method = "POST" };
                 snprintf(rq.path, sizeof(rq.path), "%s", p->path);
                 char msg[256];
@@ -334,6 +396,7 @@ static void cast_done(void *userdata, int result, bool replaced)
                 send_error(p->w, &rq, resp, 503, msg);
                 httpd_response_header(resp, "Retry-After", "60");
         } else if (p->api) {
+                count_stored(p->v, p->value, replaced);
                 log_fault(p->v, 0, "");
                 httpd_response_header(resp, "Location", p->path);
                 send_json(resp, 201,
@@ -342,6 +405,7 @@ static void cast_done(void *userdata, int result, bool replaced)
                                     vote_value_name(p->value), "replaced", replaced));
         } else {
                 char loc[64], back[32];
+                count_stored(p->v, p->value, replaced);
                 log_fault(p->v, 0, "");
                 /* Back to the page in its language, which thanks the visitor
                  * (?voted=). */
@@ -365,6 +429,7 @@ static bool lang_ok(const char *l)
 
 static void refuse_value(const web *w, const web_req *rq, httpd_response *resp)
 {
+        count_result(w->vote, RESULT_INVALID);
         send_error(w, rq, resp, 400,
                    _("A vote is one of \"unhelpful\", \"neutral\" or \"helpful\"."));
 }
@@ -387,11 +452,13 @@ static void cast(const web *w, const web_req *rq, const httpd_request *req, http
         if (!lang || !*lang)
                 lang = DEFAULT_LANG;
         if (!lang_ok(lang)) {
+                count_result(w->vote, RESULT_INVALID);
                 send_error(w, rq, resp, 400,
                            _("The language is not a language tag (letters, digits and '-')."));
                 return;
         }
         if (client_of(v, req, &a) < 0) {
+                count_result(w->vote, RESULT_INVALID);
                 send_error(w, rq, resp, 400, _("The client's address is not an IP address."));
                 return;
         }
@@ -399,6 +466,7 @@ static void cast(const web *w, const web_req *rq, const httpd_request *req, http
         if (wait) {
                 char after[16];
                 snprintf(after, sizeof(after), "%u", wait);
+                count_result(w->vote, RESULT_RATE_LIMITED);
                 send_error(w, rq, resp, 429,
                            _("Too many votes from this address; please wait a minute."));
                 httpd_response_header(resp, "Retry-After", after);
@@ -406,6 +474,7 @@ static void cast(const web *w, const web_req *rq, const httpd_request *req, http
         }
         votes_store *s = store_get(v);
         if (!s) {
+                count_result(w->vote, RESULT_UNAVAILABLE);
                 send_error(w, rq, resp, 503,
                            _("The vote store cannot be opened right now. Nothing was recorded; "
                              "please try again later."));
@@ -413,6 +482,7 @@ static void cast(const web *w, const web_req *rq, const httpd_request *req, http
         }
         httpd_deferred *d = httpd_response_defer(resp);
         if (!d || !(p = calloc(1, sizeof(*p)))) {
+                count_result(w->vote, RESULT_FAILED);
                 send_error(w, rq, resp, 500, NULL);
                 return;
         }
@@ -445,6 +515,7 @@ void web_votes_form(const web *w, const web_req *rq, const httpd_request *req, h
                 return;
         }
         if (web_parse_form(req->body, req->body_size, params, &n) < 0) {
+                count_result(w->vote, RESULT_INVALID);
                 send_error(w, rq, resp, 400, _("The form is not valid form encoding."));
                 return;
         }
@@ -461,6 +532,7 @@ void web_votes_form(const web *w, const web_req *rq, const httpd_request *req, h
                 return;
         }
         if (!same_origin(req)) {
+                count_result(w->vote, RESULT_CROSS_SITE);
                 send_error(w, rq, resp, 403,
                            _("The vote was not sent from this site's page, so it was refused "
                              "(a cross-site request)."));
@@ -516,6 +588,7 @@ void web_votes_api(const web *w, const web_req *rq, const httpd_request *req, ht
         const char *type = httpd_request_header(req, "Content-Type");
         if (!type || strncasecmp(type, "application/json", 16) ||
             (type[16] && type[16] != ';' && type[16] != ' ')) {
+                count_result(w->vote, RESULT_INVALID);
                 send_error(w, rq, resp, 415, _("A vote is sent as application/json."));
                 return;
         }
@@ -525,6 +598,7 @@ void web_votes_api(const web *w, const web_req *rq, const httpd_request *req, ht
         if (!json_is_object(doc) ||
             json_unpack(doc, "{s:s, s?s !}", "vote", &value, "lang", &lang)) {
                 json_decref(doc);
+                count_result(w->vote, RESULT_INVALID);
                 send_error(w, rq, resp, 400,
                            _("The body is not {\"vote\": \"unhelpful\"|\"neutral\"|\"helpful\"} "
                              "with an optional \"lang\"."));
@@ -624,4 +698,38 @@ int web_votes_tally(const web *w, unsigned port, uint64_t ret_count[VOTE_VALUE_C
                         ret_count[k] += t[i].count[k];
         free(t);
         return 0;
+}
+
+void web_votes_metrics(const web *w, struct prom_writer *pw)
+{
+        web_votes *v = w->vote;
+        prom_family(pw, "portscope_web_votes_enabled", PROM_GAUGE, NULL,
+                    "1 when this server collects votes, 0 with --no-votes.");
+        prom_sample(pw, NULL, 0, v ? 1 : 0);
+        if (!v)
+                return;
+        prom_family(pw, "portscope_web_votes", PROM_COUNTER, NULL,
+                    "Votes received, by result: stored, replaced (the visitor's ballot of the "
+                    "day changed), invalid, cross_site, rate_limited, unavailable (no store), "
+                    "failed (the store refused the write).");
+        for (int i = 0; i < _RESULT_MAX; i++)
+                prom_sample(pw, (const char *const[]){ "result", result_names[i] }, 1,
+                            (double)atomic_load_explicit(&v->results[i], memory_order_relaxed));
+        prom_family(pw, "portscope_web_votes_stored", PROM_COUNTER, NULL,
+                    "Votes on disk (stored or replaced), by value.");
+        for (int i = 0; i < VOTE_VALUE_COUNT; i++)
+                prom_sample(
+                        pw, (const char *const[]){ "vote", vote_value_name((vote_value)i) }, 1,
+                        (double)atomic_load_explicit(&v->stored_values[i], memory_order_relaxed));
+        prom_family(pw, "portscope_web_vote_store_errors", PROM_COUNTER, NULL,
+                    "Faults of the vote store met by votes and tally reads, by kind.");
+        for (size_t i = 0; i < STORE_ERRORS; i++)
+                prom_sample(pw, (const char *const[]){ "error", store_errors[i].name }, 1,
+                            (double)atomic_load_explicit(&v->errors[i], memory_order_relaxed));
+        pthread_mutex_lock(&v->lock);
+        bool open = v->store != NULL;
+        pthread_mutex_unlock(&v->lock);
+        prom_family(pw, "portscope_web_vote_store_open", PROM_GAUGE, NULL,
+                    "1 when the vote store is open, 0 while it cannot be opened.");
+        prom_sample(pw, NULL, 0, open ? 1 : 0);
 }

@@ -24,6 +24,10 @@ void web_votes_form(const web *w, const web_req *rq, const httpd_request *req,
                     httpd_response *resp);
 void web_votes_api(const web *w, const web_req *rq, const httpd_request *req, httpd_response *resp);
 
+/* The votes' metrics (by result, the store's faults) for --metrics-listen. */
+struct prom_writer;
+void web_votes_metrics(const web *w, struct prom_writer *pw);
+
 /* The port page's tally, summed over languages, for the thanks after a vote. */
 int web_votes_tally(const web *w, unsigned port, uint64_t ret_count[VOTE_VALUE_COUNT]);
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# portscope runs votes and exporter in portscope-full, so that no other
+# command loads the vote store's and the HTTP server's libraries.
+set -u
+PS=$1
+FULL=$2
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if command -v readelf >/dev/null; then
+        needed=$(readelf -d "$PS" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+        ! printf '%s\n' "$needed" | grep -qE '^lib(pq|crypto|ssl|sqlite3|microhttpd|curl|gnutls)\.'
+        check "portscope links none of libpq, libcrypto, SQLite, libmicrohttpd, libcurl" $?
+        diag "portscope needs: $(echo $needed)"
+        readelf -d "$FULL" | grep -q 'NEEDED.*libmicrohttpd'
+        check "portscope-full links libmicrohttpd (the exporter's server)" $?
+else
+        skip "readelf is not installed (binutils)"
+        skip "readelf is not installed (binutils)"
+fi
+
+# The same command line gives the same answer through portscope and directly.
+for args in "votes --csv --json" "votes --votes $tmp/none.db" "exporter --bogus" \
+        "exporter --json" "votes --help"; do
+        # shellcheck disable=SC2086
+        "$PS" $args >"$tmp/a.out" 2>"$tmp/a.err"
+        a=$?
+        # shellcheck disable=SC2086
+        "$FULL" $args >"$tmp/b.out" 2>"$tmp/b.err"
+        b=$?
+        [ "$a" -eq "$b" ] && cmp -s "$tmp/a.out" "$tmp/b.out" && cmp -s "$tmp/a.err" "$tmp/b.err"
+        check "portscope $args: the same output and status as portscope-full ($a)" $?
+done
+"$PS" exporter --textfile "$tmp" >/dev/null 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q '^portscope_' "$tmp/portscope.prom"
+check "portscope exporter --textfile runs the exporter" $?
+
+# Alone, without its helper: help still lists the commands' options, and
+# running one says which program is missing.
+mkdir "$tmp/alone"
+cp "$PS" "$tmp/alone/portscope"
+"$tmp/alone/portscope" help votes >"$tmp/help" 2>&1
+[ $? -eq 0 ] && grep -q -- '--csv' "$tmp/help"
+check "portscope help votes works without portscope-full" $?
+"$tmp/alone/portscope" votes >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 3 ]; then
+        [ "$(grep -c '' "$tmp/err")" -eq 1 ] && grep -q 'cannot run .*/portscope-full' "$tmp/err" &&
+                [ ! -s "$tmp/out" ]
+        check "portscope votes without portscope-full: exit 3, one line naming it" $?
+else
+        skip "a portscope-full is installed in the libexec directory"
+fi
+
+done_testing
