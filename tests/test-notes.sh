@@ -175,8 +175,8 @@ if sys.argv[1] == "1322":
 ' $port
         check "--json $port: the seed note is there" $?
 done
-"$PS" --json 1024 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["notes"] == []'
-check "--json 1024 (no notes): an empty notes array" $?
+"$PS" --json 19991 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["notes"] == []'
+check "--json 19991 (no notes): an empty notes array" $?
 
 # Prevalence: a missing file is tolerated, a malformed one warned about once.
 PORTSCOPE_NMAP_SERVICES="$tmp/none" run 1712
