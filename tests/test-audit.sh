@@ -66,7 +66,7 @@ PY
 # A database port the knowledge base says must not face the network.
 dbport=$("$PS" notes --json | python3 -c '
 import json, sys, socket
-for n in json.load(sys.stdin):
+for n in json.load(sys.stdin)["notes"]:
     if "no-expose" in n["tags"] and "database" in n["tags"]:
         for p in n["ports"]:
             if p["protocol"] == "tcp" and p["port"] == p["port_high"] and p["port"] >= 1024:
@@ -81,7 +81,7 @@ pids+=("$dbpid")
 # A port the notes associate with malware, which python3 does not serve.
 malport=$("$PS" notes --json | python3 -c '
 import json, sys, socket
-for n in json.load(sys.stdin):
+for n in json.load(sys.stdin)["notes"]:
     if "malware" in n["tags"]:
         for p in n["ports"]:
             if p["protocol"] == "tcp" and p["port"] == p["port_high"] and p["port"] >= 10000:
@@ -143,7 +143,7 @@ check "table output names rules and ends with a summary" $?
 echo 'ignore *' >"$tmp/all.conf"
 "$PS" audit --config "$tmp/all.conf" --fail-on info --json >"$tmp/audit.json"
 rc=$?
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not d["findings"] and d["silenced"] > 0' "$tmp/audit.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert not d["findings"] and d["silenced_total"] > 0' "$tmp/audit.json"
 check "ignore * silences everything; --fail-on info then exits 0" $([ $? -eq 0 ] && [ $rc -eq 0 ]; echo $?)
 
 printf '# accepted\nignore exposed-service port=%s/tcp\n' "$dbport" >"$tmp/one.conf"
@@ -189,7 +189,7 @@ check "--fail-on with an unknown severity: exit 2" $([ $? -eq 2 ]; echo $?)
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
         setpriv --reuid=65534 --regid=65534 --clear-groups "$PS" audit --config /dev/null --json \
                 >"$tmp/audit.json" 2>"$tmp/err"
-        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["listeners"] > 0 and d["unowned"] > 0' "$tmp/audit.json"
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["listeners_total"] > 0 and d["unowned_total"] > 0' "$tmp/audit.json"
         check "as nobody: listeners still audited, unresolved owners counted" $?
         finding exposed-service "$dbport"
         check "as nobody: exposed-service still found (by socket, not process)" $?
@@ -236,7 +236,7 @@ check "--for NAME moves on when its port is taken ($a -> $d)" $?
 python3 -c '
 import json,sys
 d=json.load(open(sys.argv[1])); lo,hi=map(int,open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
-assert d["protocols"]==["udp"] and d["range"]=="dynamic"
+assert d["protocols"]==["udp"] and d["range"]["class"]=="dynamic"
 for s in d["suggestions"]:
     assert s["checked"] and s["port"]>=49152 and not (lo<=s["port"]<=hi)' "$tmp/s.json"
 check "--check --proto udp --range dynamic: bound, above 49152, outside ephemeral" $?

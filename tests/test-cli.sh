@@ -194,7 +194,7 @@ recs = d["records"]
 assert sorted(r["protocol"] for r in recs) == ["tcp", "udp"]
 assert [g["protocols"] for g in d["groups"]] == [["tcp", "udp"]]
 for r in recs:
-    assert r["name"] == "registrar" and r["assignees"][0]["name"] == "Ron Lawson"
+    assert r["service"] == "registrar" and r["assignees"][0]["name"] == "Ron Lawson"
     assert r["status"] == "assigned"
 assert set(d["check"]) == {"linux", "macos", "windows"}
 PY
@@ -235,7 +235,7 @@ run search resource monitoring
 [ "$rc" -eq 0 ] && head -1 "$tmp/out" | grep -q registrar
 check "search ranks registrar first for 'resource monitoring'" $?
 run search --json Lawson
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(r["name"]=="registrar" for r in d["results"])' "$tmp/out"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(r["service"]=="registrar" for r in d["records"])' "$tmp/out"
 check "search matches assignee names" $?
 run search qqqqzzzz
 [ "$rc" -eq 1 ]
@@ -243,7 +243,7 @@ check "search with no match: exit 1" $?
 expect_bad "search without words" "^portscope: search: expected WORDS" search
 
 run info --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["records"]==14496 and d["registry_date"]=="2025-12-15" and d["source"]=="built-in"' "$tmp/out"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["records_total"]==14496 and d["registry_date"]=="2025-12-15" and d["storage"]=="built-in"' "$tmp/out"
 check "info: built-in registry, 14496 records" $?
 run --version
 [ "$rc" -eq 0 ] && grep -q '2025-12-15' "$tmp/out"

@@ -155,7 +155,7 @@ assert n["confidence"] == "medium" and "legacy" in n["tags"]
 assert "MSExchangeIS" in n["body"] and "RPC over HTTP" in n["body"]
 assert n["ports"] == [{"port": 1712, "port_high": 1712, "protocol": "tcp"}]
 for s in n["sources"]:
-    assert set(s) == {"kind", "title", "url"} and s["url"].startswith("http"), s
+    assert set(s) == {"type", "title", "url"} and s["url"].startswith("http"), s
 p = d["nmap"]
 assert p["path"].endswith("nmap-services-fixture")
 e = {x["protocol"]: x for x in p["entries"]}
@@ -273,7 +273,7 @@ awk '{split($1, a, "[-/]"); if (a[1] + 0 < last) bad = 1; last = a[1] + 0} END {
 check "notes: rows in port order" $?
 "$PS" notes --json | python3 -c '
 import json, sys
-d = json.load(sys.stdin)
+d = json.load(sys.stdin)["notes"]
 assert isinstance(d, list) and len(d) >= 5
 for n in d:
     assert isinstance(n["ports"], list) and n["ports"] and isinstance(n["sources"], list) and n["sources"]
@@ -281,7 +281,7 @@ for n in d:
     for p in n["ports"]:
         assert set(p) == {"port", "port_high", "protocol"}
     for s in n["sources"]:
-        assert set(s) == {"kind", "title", "url"}
+        assert set(s) == {"type", "title", "url"}
 assert {1712, 1322, 912, 817, 1647} <= {p["port"] for n in d for p in n["ports"]}
 '
 check "notes --json: a list of {title, tags, ports[], sources[]} with the seeds" $?

@@ -68,7 +68,7 @@ assert d["port"] == port and d["protocol"] == "tcp" and len(s) == 1, d
 assert s[0]["local"]["port"] == port and s[0]["remote"] is None
 assert s[0]["processes"][0]["pid"] == pid and s[0]["processes"][0]["name"] == "python3"
 assert s[0]["owner_unknown"] is None and s[0]["protocol"] == "tcp" and s[0]["family"] == 4
-assert d["scan"]["source"] in ("netlink", "procnet")
+assert d["scan"]["method"] in ("netlink", "procnet")
 ' "$tmp/out" "$hpid" "$tport"
 check "who --json: one document, listener with pid and name" $?
 
@@ -184,7 +184,7 @@ t = sys.argv[1]
 a1, a2 = (json.load(open(f"{t}/{n}.json"))["findings"] for n in ("a1", "a2"))
 sarif = json.load(open(f"{t}/a3.json"))["runs"][0]["results"]
 assert len(a1) == len(a2) == len(sarif) and any(f["pid"] == 888 for f in a2), (a1, a2)
-assert all(f["process"] == "??ab" for f in a2 if f["pid"] == 888), a2
+assert all(f["process_name"] == "??ab" for f in a2 if f["pid"] == 888), a2
 procs = [p for s in json.load(open(f"{t}/w.json"))["sockets"] for p in s["processes"]]
 assert any(p["pid"] == 888 and p["name"] == "??ab" for p in procs), procs
 EOF2

@@ -120,8 +120,8 @@ run --json ls --summary --sport "$tport"
 python3 -c '
 import json,sys
 d=json.load(open(sys.argv[1]))
-assert d["total"]==2, d
-p=d["protocols"][0]
+assert d["sockets_total"]==2, d
+p=d["by_protocol"][0]
 assert p["protocol"]=="tcp" and p["ipv4"]==2 and p["states"]=={"LISTEN":1,"ESTAB":1}, d' "$tmp/out"
 check "ls --json --summary --sport: counts by state" $?
 

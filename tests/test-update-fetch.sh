@@ -98,7 +98,7 @@ grep -q '^etag "v1"$' "$db.fetch" && grep -q "^url $base/registry.xml$" "$db.fet
         grep -q '^last-modified Mon, 15 Dec 2025' "$db.fetch"
 check "the validators are kept beside the database ($db.fetch)" $?
 run info --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["source"]=="file" and d["compiled_from"]=="IANA XML, registry.xml", d' "$tmp/out"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["storage"]=="file" and d["compiled_from"]=="IANA XML, registry.xml", d' "$tmp/out"
 check "info: the fetched registry is in use, named by the file its URL names" $?
 cp "$db" "$tmp/before.db"
 
@@ -110,6 +110,34 @@ check "the second request carried If-None-Match and If-Modified-Since" $?
 run --json update --fetch "$base/registry.xml"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["not_modified"] is True, d' "$tmp/out"
 check "update --fetch --json: not_modified true" $?
+cp "$tmp/out" "$tmp/not-modified.json"
+# A database with no validators beside it: a full download, as JSON.
+run --db "$tmp/other.db" --json update --fetch "$base/registry.xml"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["not_modified"] is False and d["records_total"] > 14000, d' "$tmp/out"
+check "update --fetch --json to a new database: installed, not_modified false" $?
+# Both documents against update.schema.json (docs/json.md); tests/test_json_schema.py
+# counts on this test for update --fetch, which needs a server.
+if python3 -c 'import jsonschema, referencing' 2>/dev/null; then
+        python3 - "$(dirname "$0")/../docs/schema" "$tmp/not-modified.json" "$tmp/out" <<'PY'
+import json, os, sys
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+root = sys.argv[1]
+res = []
+for f in os.listdir(root):
+    if f.endswith(".schema.json"):
+        s = json.load(open(os.path.join(root, f)))
+        res.append((s["$id"], Resource.from_contents(s)))
+v = Draft202012Validator(json.load(open(os.path.join(root, "update.schema.json"))),
+                         registry=Registry().with_resources(res))
+errs = [e.message for p in sys.argv[2:] for e in v.iter_errors(json.load(open(p)))]
+print("\n".join("# " + e[:200] for e in errs[:5]))
+sys.exit(1 if errs else 0)
+PY
+        check "update --fetch --json: both documents follow update.schema.json" $?
+else
+        skip "update --fetch --json against update.schema.json: no python3-jsonschema"
+fi
 
 # expect_refused LABEL PATTERN STATUS URL: one line, the status, database unchanged.
 expect_refused() {

@@ -31,8 +31,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["path"] == sys.argv[2], d
 assert d["compiled_from"] == "IANA CSV, service-names-port-numbers-2024-06.csv.gz", d
-assert d["records"] == 14447 and d["registry_date"] == "2024-04-30", d
-assert d["by_protocol"] == {"tcp": 6562, "udp": 6329, "sctp": 92, "dccp": 11, "none": 1453}, d
+assert d["records_total"] == 14447 and d["registry_date"] == "2024-04-30", d
+assert d["records_by_protocol"] == {"tcp": 6562, "udp": 6329, "sctp": 92, "dccp": 11, "none": 1453}, d
 EOF
 check "info: later commands use it; date, counts and source recorded" $?
 run info
@@ -240,7 +240,7 @@ run --json info --db "$odd.db"
 [ "$rc" -eq 0 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["compiled_from"] == "IANA CSV, r?.csv", d'
 check "info --json of that database: the source label is UTF-8" $?
 run --json diff "$odd.db" "$odd.csv"
-[ "$rc" -eq 1 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["old"]["source"].endswith("/r?.db"), d'
+[ "$rc" -eq 1 ] && printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["old"]["input"].endswith("/r?.db"), d'
 check "diff --json of files named so: exit 1, valid JSON" $?
 
 # diff and export read a pipe as update does: the sniffing for a compiled

@@ -108,9 +108,9 @@ ok(bad == 0 and len(svc.splitlines()) > 11000, f"services: every line is 'name p
 ok(entries.get(("http", "tcp")) == 80 and entries.get(("www-http", "tcp")) == 80
    and entries.get(("registrar", "udp")) == 1712 and entries.get(("ssh", "sctp")) == 22,
    "services: http 80/tcp with alias www-http, registrar 1712/udp, ssh 22/sctp")
-want = {(r["name"], r["protocol"]) for r in orig
-        if r["name"] and r["port"] is not None and r["port"] == r["port_high"] and r["protocol"]
-        and " " not in r["name"]}
+want = {(r["service"], r["protocol"]) for r in orig
+        if r["service"] and r["port"] is not None and r["port"] == r["port_high"] and r["protocol"]
+        and " " not in r["service"]}
 missing = [k for k in want if k not in entries]
 ok(not missing, f"services: every single-port named record is there ({len(missing)} missing)")
 
@@ -148,17 +148,18 @@ ok(re.search(r"~ 25/tcp,udp\s+smtp.*\n\s+references: \[rfc5321\] -> \[RFC-ietf-e
 ok("footnote" not in text and "exp1" not in text,
    "diff: footnotes ([1] in the CSV, text in the XML) are not reported as changes")
 j = json.loads(ps("diff", "--json", CSV, XML).stdout)
-s = j["summary"]
-ok(s["added"] == len(j["added"]) and s["removed"] == len(j["removed"])
-   and s["changed"] == len(j["changed"]) and s["added"] > 40 and s["changed"] > 20,
-   f"diff --json: summary matches the lists ({s})")
-chg = [c for c in j["changed"] if c["new"]["name"] == "smtp" and c["new"]["protocol"] == "tcp"]
+s = j
+ok(s["added_total"] == len(j["added"]) and s["removed_total"] == len(j["removed"])
+   and s["changed_total"] == len(j["changed"]) and s["added_total"] > 40 and s["changed_total"] > 20,
+   f"diff --json: the totals match the lists ({s['added_total']}, {s['removed_total']}, {s['changed_total']})")
+chg = [c for c in j["changed"] if c["new"]["service"] == "smtp" and c["new"]["protocol"] == "tcp"]
 ok(chg and chg[0]["fields"] == [{"field": "references", "old": "[rfc5321]",
                                  "new": "[RFC-ietf-emailcore-rfc5321bis-43]"}],
    "diff --json: the changed fields of smtp/tcp")
-a = json.loads(ps("diff", "--json", "--all", CSV, XML).stdout)["summary"]
-ok(a["hidden_blocks"] == 0 and s["hidden_blocks"] > 0
-   and a["added"] + a["removed"] + a["changed"] == s["added"] + s["removed"] + s["changed"] + s["hidden_blocks"],
+a = json.loads(ps("diff", "--json", "--all", CSV, XML).stdout)
+ok(a["hidden_total"] == 0 and s["hidden_total"] > 0
+   and a["added_total"] + a["removed_total"] + a["changed_total"]
+   == s["added_total"] + s["removed_total"] + s["changed_total"] + s["hidden_total"],
    "diff --all adds the unnamed blocks it otherwise only counts")
 ps("update", CSV, "--db", os.path.join(tmp, "csv.db"))
 p2 = ps("diff", os.path.join(tmp, "csv.db"), "builtin")

@@ -71,11 +71,11 @@ people = {p.get("id"): p for p in root.find(NS + "people")}
 # Counts per protocol, taken here and by portscope.
 counts = collections.Counter((r.findtext(NS + "protocol") or "none").strip() for r in records)
 info = json.loads(subprocess.run([PS, "info", "--json"], capture_output=True, check=True).stdout)
-ok(info["records"] == len(records), f"record total {info['records']} == {len(records)}")
+ok(info["records_total"] == len(records), f"record total {info['records_total']} == {len(records)}")
 for proto in ("tcp", "udp", "sctp", "dccp", "none"):
-    ok(info["by_protocol"][proto] == counts[proto],
-       f"{proto}: {info['by_protocol'][proto]} == {counts[proto]}")
-ok(info["people"] == len(people), f"people {info['people']} == {len(people)}")
+    ok(info["records_by_protocol"][proto] == counts[proto],
+       f"{proto}: {info['records_by_protocol'][proto]} == {counts[proto]}")
+ok(info["people_total"] == len(people), f"people {info['people_total']} == {len(people)}")
 
 
 def expect(r):
@@ -118,7 +118,7 @@ def expect(r):
             status = "unassigned"
     notes = "\n".join(text(x) for x in r.findall(NS + "note"))
     return {
-        "name": name or None,
+        "service": name or None,
         "port": lo,
         "port_high": hi,
         "protocol": (r.findtext(NS + "protocol") or "").strip() or None,
@@ -129,7 +129,7 @@ def expect(r):
         "registered": r.get("date"),
         "modified": r.get("updated"),
         "references": refs,
-        "notes": notes or None,
+        "assignment_note": notes or None,
         "unauthorized_use": text(r.find(NS + "unauthorized")) or None,
         "service_code": (r.findtext(NS + "sc") or "").strip() or None,
     }
@@ -149,8 +149,8 @@ def person_ok(got, pid):
 
 def normalize(got):
     return {
-        **{k: got[k] for k in ("name", "port", "port_high", "protocol", "status", "description",
-                               "registered", "modified", "notes", "unauthorized_use",
+        **{k: got[k] for k in ("service", "port", "port_high", "protocol", "status", "description",
+                               "registered", "modified", "assignment_note", "unauthorized_use",
                                "service_code")},
         "assignees": [p["id"] for p in got["assignees"]],
         "contacts": [p["id"] for p in got["contacts"]],
@@ -185,7 +185,7 @@ for r in sample:
         if mismatch <= 5:
             print("# no match for", json.dumps(want))
             for g in cands:
-                if g["name"] == want["name"] and g["protocol"] == want["protocol"]:
+                if g["service"] == want["service"] and g["protocol"] == want["protocol"]:
                     print("#  got", json.dumps(g))
         continue
     g = raw[match[0]]
@@ -203,7 +203,7 @@ s = rng.sample(noport, 50)
 bad = 0
 for r in s:
     want = expect(r)
-    out = subprocess.run([PS, "--json", "name", want["name"]], capture_output=True)
+    out = subprocess.run([PS, "--json", "name", want["service"]], capture_output=True)
     got = [normalize(g) for g in json.loads(out.stdout)["records"]]
     if want not in got:
         bad += 1

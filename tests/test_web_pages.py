@@ -151,6 +151,8 @@ try:
     check_doc(doc, "port_report.schema.json", "/api/v1/ports/1712 follows the schema")
     st, h, b = srv.get("/api/v1/ports/811-827")
     check_doc(json.loads(b), "range_report.schema.json", "/api/v1/ports/811-827 follows the schema")
+    st, h, b = srv.get("/api/v1")
+    check_doc(json.loads(b), "api_index.schema.json", "/api/v1 follows the schema")
     st, h, b = srv.get("/api/v1/ranges")
     check_doc(json.loads(b), "ranges.schema.json", "/api/v1/ranges follows the schema")
     st, h, b = srv.get("/api/v1/services/registrar")
@@ -166,20 +168,32 @@ try:
              [e.message for e in errs])
     else:
         t.skip("the problem document follows the Problem schema", "python3-jsonschema missing")
+    check_doc(doc, "problem.schema.json", "the problem document follows docs/schema/problem.schema.json")
 
     st, h, b = srv.get("/api/v1/openapi.json")
     oa = json.loads(b)
     t.ok(st == 200 and oa.get("openapi") == "3.1.0" and oa["info"].get("title"),
          "/api/v1/openapi.json: OpenAPI 3.1")
-    # Every API route of the server is described, and every described path answers.
-    undocumented = []
-    for p in oa["paths"]:
+    # Every API route of the server is described, and every described path answers
+    # with a docs/json.md document: schema_version and kind first, valid for its kind.
+    undocumented, unschemed = [], []
+    for p in [""] + list(oa["paths"]):
         sample = p.replace("{port}", "1712").replace("{low}", "811").replace("{high}", "827") \
                   .replace("{name}", "registrar")
-        st, _, _ = srv.get("/api/v1" + sample)
+        st, _, body = srv.get("/api/v1" + sample)
         if st != 200:
             undocumented.append((p, st))
+            continue
+        d = json.loads(body)
+        kind = d.get("kind") if isinstance(d, dict) else None
+        v = validator_for(f"{kind}.schema.json") if kind else None
+        if list(d)[:2] != ["schema_version", "kind"] or (schemas and v is None):
+            unschemed.append((p or "/", list(d)[:2]))
+        elif v is not None:
+            unschemed += [(p or "/", e.message[:100]) for e in list(v.iter_errors(d))[:2]]
     t.ok(not undocumented, "every path of the OpenAPI document answers 200", undocumented)
+    t.ok(not unschemed, "every API answer is a document of docs/json.md, valid for its kind",
+         unschemed)
     refs = re.findall(r'"\$ref": "https://portscope.invalid/schema/([^"]+)"', b.decode())
     missing = [r for r in set(refs) if r not in schemas]
     if "port_report.schema.json" in schemas:

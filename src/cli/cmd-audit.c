@@ -63,7 +63,7 @@ static json_t *json_finding(const ps_finding *f)
                          "severity", ps_severity_name(f->severity), "message", f->message, "advice",
                          f->advice, "protocol", ps_proto_name(f->proto), "family", f->family,
                          "address", f->address, "port", f->port, "pid",
-                         f->pid ? json_integer(f->pid) : json_null(), "process",
+                         f->pid ? json_integer(f->pid) : json_null(), "process_name",
                          json_str_or_null(f->process), "service", json_str_or_null(f->service));
 }
 
@@ -202,12 +202,14 @@ int cmd_audit(struct cli *c, int argc, char **argv)
                 json_t *arr = json_array();
                 for (size_t i = 0; i < rep->n; i++)
                         json_array_append_new(arr, json_finding(&rep->findings[i]));
-                r = json_emit(json_pack(
-                        "{s:I, s:I, s:I, s:o, s:o}", "listeners", (json_int_t)rep->n_listeners,
-                        "silenced", (json_int_t)rep->n_silenced, "unowned",
-                        (json_int_t)rep->n_unowned, "fail_on",
-                        opt.fail_set ? json_string(ps_severity_name(opt.fail_on)) : json_null(),
-                        "findings", arr));
+                r = json_emit(json_doc(
+                        "audit", json_pack("{s:I, s:I, s:I, s:o, s:o}", "listeners_total",
+                                           (json_int_t)rep->n_listeners, "silenced_total",
+                                           (json_int_t)rep->n_silenced, "unowned_total",
+                                           (json_int_t)rep->n_unowned, "fail_on",
+                                           opt.fail_set ? json_string(ps_severity_name(opt.fail_on))
+                                                        : json_null(),
+                                           "findings", arr)));
         } else {
                 print_table(c, rep);
                 r = 0;

@@ -159,8 +159,8 @@ enum {
         F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
-        "name",     "description", "assignees",    "contacts",         "registered",
-        "modified", "references",  "service_code", "unauthorized_use", "notes",
+        "service",  "description", "assignees",    "contacts",         "registered",
+        "modified", "references",  "service_code", "unauthorized_use", "assignment_note",
 };
 
 /* A field as one folded string; lists in IANA's CSV form, "[a][b]".
@@ -356,8 +356,8 @@ static void print_section(const struct cli *c, const char *title, char kind, str
 
 static json_t *json_side(const char *arg, const ps_db *db)
 {
-        return json_pack("{s:o, s:s, s:s, s:I}", "source", json_text(arg), "registry_date",
-                         ps_db_date(db), "compiled_from", ps_db_source(db), "records",
+        return json_pack("{s:o, s:s, s:s, s:I}", "input", json_text(arg), "registry_date",
+                         ps_db_date(db), "compiled_from", ps_db_source(db), "records_total",
                          (json_int_t)ps_db_count(db));
 }
 
@@ -432,12 +432,14 @@ int cmd_diff(struct cli *c, int argc, char **argv)
                                                        json_record(new, &e->b->rec), "fields", f));
                         }
                 }
-                r = json_emit(json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "old",
-                                        json_side(argv[0], old), "new", json_side(argv[1], new),
-                                        "added", add, "removed", rem, "changed", chg, "summary",
-                                        "added", (json_int_t)counts[0], "removed",
-                                        (json_int_t)counts[1], "changed", (json_int_t)counts[2],
-                                        "hidden_blocks", (json_int_t)hidden));
+                r = json_emit(json_doc(
+                        "diff",
+                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "old",
+                                  json_side(argv[0], old), "new", json_side(argv[1], new), "added",
+                                  add, "removed", rem, "changed", chg, "added_total",
+                                  (json_int_t)counts[0], "removed_total", (json_int_t)counts[1],
+                                  "changed_total", (json_int_t)counts[2], "hidden_total",
+                                  (json_int_t)hidden)));
         } else {
                 char a[1024], b[1024];
                 printf("--- %s: %s, registry of %s, %zu records\n",

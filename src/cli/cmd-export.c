@@ -343,9 +343,10 @@ static int export_json(const ps_db *db)
                                                         json_str_or_null(p.org), "uri",
                                                         json_str_or_null(p.uri), "updated",
                                                         json_str_or_null(p.updated)));
-        return json_emit(json_pack("{s:s, s:s, s:o, s:o}", "registry_date", ps_db_date(db),
-                                   "compiled_from", ps_db_source(db), "records", recs, "people",
-                                   people));
+        return json_emit(
+                json_doc("export", json_pack("{s:s, s:s, s:o, s:o}", "registry_date",
+                                             ps_db_date(db), "compiled_from", ps_db_source(db),
+                                             "records", recs, "people", people)));
 }
 
 int cmd_export(struct cli *c, int argc, char **argv)

@@ -22,13 +22,15 @@ int cmd_info(struct cli *c, int argc, char **argv)
                         json_object_set_new(
                                 counts, protos[i] ? ps_proto_name(protos[i]) : "none",
                                 json_integer((json_int_t)ps_db_count_proto(db, protos[i])));
-                return json_emit(json_pack(
-                        "{s:s, s:s, s:o, s:I, s:I, s:o, s:I, s:s, s:s}", "version", ps_version(),
-                        "registry_date", ps_db_date(db), "path",
-                        path ? json_text(path) : json_null(), "records",
-                        (json_int_t)ps_db_count(db), "people", (json_int_t)ps_db_people_count(db),
-                        "by_protocol", counts, "size", (json_int_t)size, "source",
-                        path ? "file" : "built-in", "compiled_from", ps_db_source(db)));
+                return json_emit(json_doc(
+                        "info",
+                        json_pack("{s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:o, s:I}", "version",
+                                  ps_version(), "registry_date", ps_db_date(db), "path",
+                                  path ? json_text(path) : json_null(), "storage",
+                                  path ? "file" : "built-in", "compiled_from", ps_db_source(db),
+                                  "records_total", (json_int_t)ps_db_count(db), "people_total",
+                                  (json_int_t)ps_db_people_count(db), "records_by_protocol", counts,
+                                  "size_bytes", (json_int_t)size)));
         }
         printf("portscope %s\n", ps_version());
         printf("Registry   IANA Service Name and Transport Protocol Port Number Registry\n");

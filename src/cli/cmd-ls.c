@@ -201,9 +201,11 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                 static char obuf[1 << 16];
                 setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
                 if (!opt.ndjson)
-                        fputs("{\n  \"sockets\": [", stdout);
+                        printf("{\n  \"schema_version\": %d,\n  \"kind\": \"ls\",\n  \"sockets\": "
+                               "[",
+                               JSON_SCHEMA_VERSION);
                 for (size_t i = 0; i < n && !r; i++) {
-                        json_t *o = json_socket(&v, keep[i]);
+                        json_t *o = json_socket(&v, keep[i], opt.ndjson);
                         if (sockfilter.info)
                                 json_object_set_new(o, "info", json_socket_info(keep[i]));
                         if (!opt.ndjson)

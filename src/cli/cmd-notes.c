@@ -77,7 +77,7 @@ static int notes_json(const ps_notes *notes, ps_proto proto)
                 shown++;
         }
         free(ids);
-        int r = json_emit(arr);
+        int r = json_emit(json_doc("notes", json_pack("{s:o}", "notes", arr)));
         return r ? r : shown ? EXIT_FOUND : EXIT_NOTFOUND;
 }
 

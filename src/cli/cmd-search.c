@@ -54,14 +54,14 @@ int cmd_search(struct cli *c, int argc, char **argv)
                         json_array_append_new(arr, o);
                 }
                 json_object_set_new(doc, "query", json_text(query));
-                json_object_set_new(doc, "total", json_integer(total));
-                json_object_set_new(doc, "results", arr);
+                json_object_set_new(doc, "records_total", json_integer(total));
+                json_object_set_new(doc, "records", arr);
                 int n_notes = search_notes(c, query, doc, false);
                 if (n_notes < 0) {
                         json_decref(doc);
                         return EXIT_SYSTEM;
                 }
-                r = json_emit(doc);
+                r = json_emit(json_doc("search", doc));
                 return r ? r : total || n_notes ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         for (size_t i = 0; i < shown; i++) {

@@ -172,7 +172,7 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                 for (int i = 0; i < n; i++)
                         json_array_append_new(arr,
                                               json_pack("{s:i, s:o, s:b}", "port", sugg[i].port,
-                                                        "open_frequency",
+                                                        "prevalence",
                                                         sugg[i].open_frequency >= 0
                                                                 ? json_real(sugg[i].open_frequency)
                                                                 : json_null(),
@@ -183,8 +183,9 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                 if (protos & PS_SUGGEST_UDP)
                         json_array_append_new(protocols, json_string("udp"));
                 json_t *doc = json_pack(
-                        "{s:o, s:s, s:o, s:o, s:o, s:o}", "protocols", protocols, "range", ri.id,
-                        "for", json_str_or_null(opt.for_name), "ephemeral",
+                        "{s:o, s:{s:s, s:i, s:i}, s:o, s:o, s:o, s:o}", "protocols", protocols,
+                        "range", "class", ri.id, "low", ri.lo, "high", ri.hi, "requested_name",
+                        json_str_or_null(opt.for_name), "ephemeral",
                         host->have_ephemeral ? json_pack("{s:i, s:i}", "low", host->ephemeral_lo,
                                                          "high", host->ephemeral_hi)
                                              : json_null(),
@@ -196,7 +197,7 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                                   "no known unofficial use (knowledge notes)",
                                   "rarely or never seen open (nmap-services)"));
                 free(host);
-                r = json_emit(doc);
+                r = json_emit(json_doc("suggest", doc));
                 return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
         }
         if (!n) {

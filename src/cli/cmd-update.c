@@ -156,11 +156,14 @@ static int install(struct cli *c, const char *file, const char *source, const ch
                 goto out;
         }
         if (c->json) {
-                r = json_emit(json_pack(
-                        "{s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:b}", "path", json_text(path),
-                        "input", json_text(source), "format", ps_regfmt_name(fmt), "registry_date",
-                        ps_db_date(db), "records", (json_int_t)ps_db_count(db), "people",
-                        (json_int_t)n_people, "size", (json_int_t)size, "not_modified", 0));
+                r = json_emit(json_doc(
+                        "update",
+                        json_pack("{s:o, s:o, s:b, s:s, s:s, s:I, s:I, s:I}", "path",
+                                  json_text(path), "input", json_text(source), "not_modified", 0,
+                                  "format", fmt == PS_FMT_CSV ? "csv" : "xml", "registry_date",
+                                  ps_db_date(db), "records_total", (json_int_t)ps_db_count(db),
+                                  "people_total", (json_int_t)n_people, "size_bytes",
+                                  (json_int_t)size)));
         } else {
                 char safe[4096];
                 printf("Updated %s\n", ps_text_sanitize_to(safe, sizeof(safe), path));
@@ -316,8 +319,12 @@ static int fetch(struct cli *c, const char *url, const char *path)
         if (r == 4) {
                 unlink(body);
                 if (c->json)
-                        return json_emit(json_pack("{s:o, s:o, s:b}", "path", json_text(path),
-                                                   "input", json_text(url), "not_modified", 1));
+                        return json_emit(
+                                json_doc("update",
+                                         json_pack("{s:o, s:o, s:b, s:n, s:n, s:n, s:n, s:n}",
+                                                   "path", json_text(path), "input", json_text(url),
+                                                   "not_modified", 1, "format", "registry_date",
+                                                   "records_total", "people_total", "size_bytes")));
                 printf(_("Up to date: %s has not changed since the copy in %s\n"), url, path);
                 return EXIT_FOUND;
         }

@@ -94,7 +94,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 json_t *arr = json_array();
                 r = 0;
                 for (size_t i = 0; i < n && !r; i++) {
-                        json_t *o = json_socket(&v, keep[i]);
+                        json_t *o = json_socket(&v, keep[i], ndjson);
                         if (sockfilter.info)
                                 json_object_set_new(o, "info", json_socket_info(keep[i]));
                         if (ndjson) {
@@ -126,7 +126,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                                 proto == PS_PROTO_ANY ? json_null()
                                                       : json_string(ps_proto_name(proto)),
                                 "ports", pa, "sockets", arr, "scan", json_sockets_meta(&v));
-                        r = json_emit(doc);
+                        r = json_emit(json_doc("who", doc));
                 }
         } else if (!n) {
                 bool add_proto = proto != PS_PROTO_ANY && !strchr(argv[0], '/');

@@ -305,10 +305,12 @@ static json_t *json_process(struct sockview *v, int pid)
         return po;
 }
 
-json_t *json_socket(struct sockview *v, const ps_socket *s)
+json_t *json_socket(struct sockview *v, const ps_socket *s, bool document)
 {
         char a[64];
-        json_t *o = json_object();
+        json_t *o = document ? json_pack("{s:i, s:s}", "schema_version", JSON_SCHEMA_VERSION,
+                                         "kind", "socket")
+                             : json_object();
         struct service_info si;
         json_object_set_new(o, "protocol", json_string(ps_proto_name(s->proto)));
         json_object_set_new(o, "family", json_integer(s->family));
@@ -331,8 +333,8 @@ json_t *json_socket(struct sockview *v, const ps_socket *s)
                             s->netns ? json_integer((json_int_t)s->netns) : json_null());
 
         sockview_service(v, s, &si);
-        json_object_set_new(o, "service",
-                            json_pack("{s:o, s:i, s:s, s:s, s:o, s:o}", "name",
+        json_object_set_new(o, "registration",
+                            json_pack("{s:o, s:i, s:s, s:s, s:o, s:o}", "service",
                                       json_str_or_null(si.name), "port", (int)si.port, "side",
                                       si.local ? "local" : "remote", "status", si.status,
                                       "description", json_str_or_null(si.description),
@@ -379,7 +381,7 @@ json_t *json_sockets_meta(const struct sockview *v)
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
                 if (v->list->unsupported & 1u << p)
                         json_array_append_new(un, json_string(ps_proto_name((ps_proto)p)));
-        return json_pack("{s:s, s:o, s:i, s:i, s:o, s:i, s:i}", "source",
+        return json_pack("{s:s, s:o, s:i, s:i, s:o, s:i, s:i}", "method",
                          v->list->source == PS_SOCKSRC_NETLINK ? "netlink" : "procnet",
                          "unsupported_protocols", un, "processes_examined",
                          (int)v->list->n_processes, "processes_unreadable",
@@ -500,7 +502,7 @@ json_t *port_sockets_json(struct cli *c, const ps_socket_list *list)
                 return json_null();
         json_t *arr = json_array();
         for (size_t i = 0; i < list->n; i++)
-                json_array_append_new(arr, json_socket(&v, &list->sockets[i]));
+                json_array_append_new(arr, json_socket(&v, &list->sockets[i], false));
         v.list = NULL;
         sockview_free(&v);
         return arr;

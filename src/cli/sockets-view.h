@@ -39,7 +39,9 @@ const char *endpoint(const ps_socket *s, bool remote, char *buf, size_t size);
 /* Why a socket has no owner, in one sentence; NULL when it has one. */
 const char *owner_reason(const ps_socket *s);
 
-json_t *json_socket(struct sockview *v, const ps_socket *s);
+/* A socket as docs/schema/defs.schema.json defines it; with document, a whole
+ * --ndjson line: "schema_version" and "kind" first. */
+json_t *json_socket(struct sockview *v, const ps_socket *s, bool document);
 /* Writes o compactly to stdout, then end; -1 when that fails. */
 int json_line(json_t *o, const char *end);
 json_t *json_sockets_meta(const struct sockview *v);

@@ -37,12 +37,14 @@ int print_summary(struct cli *c, struct sockview *v, const ps_socket *const *soc
                                                 json_integer((json_int_t)count[p][k]));
                         json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, s:o}",
                                                              "protocol", ps_proto_name((ps_proto)p),
-                                                             "total", (json_int_t)total[p], "ipv4",
-                                                             (json_int_t)fam[p][0], "ipv6",
+                                                             "sockets_total", (json_int_t)total[p],
+                                                             "ipv4", (json_int_t)fam[p][0], "ipv6",
                                                              (json_int_t)fam[p][1], "states", st));
                 }
-                return json_emit(json_pack("{s:I, s:o, s:o}", "total", (json_int_t)n, "protocols",
-                                           arr, "scan", json_sockets_meta(v)));
+                return json_emit(
+                        json_doc("socket_summary",
+                                 json_pack("{s:I, s:o, s:o}", "sockets_total", (json_int_t)n,
+                                           "by_protocol", arr, "scan", json_sockets_meta(v))));
         }
         printf(ngettext("Total: %zu socket\n", "Total: %zu sockets\n", n), n);
         if (!n)
@@ -172,9 +174,10 @@ static int event(struct cli *c, struct scan *sc, const ps_socket *s, bool appear
         struct tm tm;
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", localtime_r(&now, &tm));
         if (c->json || ndjson) {
-                json_t *o =
-                        json_pack("{s:s, s:s, s:o}", "event", appeared ? "appeared" : "disappeared",
-                                  "time", when, "socket", json_socket(&sc->v, s));
+                json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:o}", "schema_version",
+                                      JSON_SCHEMA_VERSION, "kind", "socket_event", "event",
+                                      appeared ? "appeared" : "disappeared", "time", when, "socket",
+                                      json_socket(&sc->v, s, false));
                 return json_line(o, "\n");
         }
         const ps_process *p = s->n_pids ? sockview_process(&sc->v, s->pids[0]) : NULL;

@@ -15,6 +15,7 @@
 #include "exporter.h"
 #include "httpd.h"
 #include "i18n.h"
+#include "json-record.h"
 
 struct server {
         struct exporter *e;
@@ -25,8 +26,9 @@ struct server {
 
 static void problem(httpd_response *resp, unsigned status, const char *title, const char *detail)
 {
-        json_t *doc = json_pack("{s:s, s:s, s:i}", "type", "about:blank", "title", title, "status",
-                                (int)status);
+        /* An RFC 9457 problem, with the members every portscope document has. */
+        json_t *doc = json_doc("problem", json_pack("{s:s, s:s, s:i}", "type", "about:blank",
+                                                    "title", title, "status", (int)status));
         char *body = NULL;
         if (doc && detail)
                 json_object_set_new(doc, "detail", json_string(detail));

@@ -69,6 +69,22 @@ static json_t *json_person(const ps_person *p)
                          json_str_or_null(p->uri), "updated", json_str_or_null(p->updated));
 }
 
+json_t *json_doc_start(const char *kind)
+{
+        return json_pack("{s:i, s:s}", "schema_version", JSON_SCHEMA_VERSION, "kind", kind);
+}
+
+json_t *json_doc(const char *kind, json_t *body)
+{
+        json_t *doc = json_doc_start(kind);
+        if (!doc || !body || json_object_update(doc, body) < 0) {
+                json_decref(doc);
+                doc = NULL;
+        }
+        json_decref(body);
+        return doc;
+}
+
 json_t *json_record(const ps_db *db, const ps_record *rec)
 {
         json_t *o = json_object(), *a = json_array(), *ct = json_array(), *refs = json_array();
@@ -92,7 +108,7 @@ json_t *json_record(const ps_db *db, const ps_record *rec)
                                                 n >= 0 ? json_string(url) : json_null()));
         }
         bool has_port = rec->flags & PS_REC_HAS_PORT;
-        json_object_set_new(o, "name", json_str_or_null(rec->name));
+        json_object_set_new(o, "service", json_str_or_null(rec->name));
         json_object_set_new(o, "port", has_port ? json_integer(rec->port_lo) : json_null());
         json_object_set_new(o, "port_high", has_port ? json_integer(rec->port_hi) : json_null());
         json_object_set_new(o, "protocol", json_str_or_null(ps_proto_name(rec->proto)));
@@ -104,7 +120,7 @@ json_t *json_record(const ps_db *db, const ps_record *rec)
         json_object_set_new(o, "registered", json_str_or_null(rec->registered));
         json_object_set_new(o, "modified", json_str_or_null(rec->modified));
         json_object_set_new(o, "references", refs);
-        json_object_set_new(o, "notes", json_str_or_null(rec->note));
+        json_object_set_new(o, "assignment_note", json_str_or_null(rec->note));
         json_object_set_new(o, "unauthorized_use", json_str_or_null(rec->unauthorized));
         json_object_set_new(o, "service_code", json_str_or_null(rec->service_code));
         return o;
@@ -127,7 +143,7 @@ json_t *json_note(const ps_notes *notes, const ps_note *note)
         for (unsigned i = 0; i < note->n_sources; i++) {
                 ps_note_source s;
                 if (ps_note_get_source(notes, note, i, &s) >= 0)
-                        json_array_append_new(sources, json_pack("{s:s, s:s, s:s}", "kind",
+                        json_array_append_new(sources, json_pack("{s:s, s:s, s:s}", "type",
                                                                  ps_source_kind_name(s.kind),
                                                                  "title", s.title, "url", s.url));
         }

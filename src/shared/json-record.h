@@ -27,6 +27,14 @@ bool json_build_failed(void);
 json_t *json_text(const char *s);
 /* The text, or null when it is NULL or "". */
 json_t *json_str_or_null(const char *s);
+/* The version every document carries (docs/json.md); it changes only when
+ * a member is renamed, removed or changes type. */
+#define JSON_SCHEMA_VERSION 1
+/* A new document of kind: {"schema_version": 1, "kind": kind}, members follow. */
+json_t *json_doc_start(const char *kind);
+/* A document of kind: "schema_version" and "kind" first, then body's members.
+ * Takes body's reference; NULL when out of memory. */
+json_t *json_doc(const char *kind, json_t *body);
 /* One registry record, with its status (docs/json.md: record). */
 json_t *json_record(const ps_db *db, const ps_record *rec);
 /* One note: id, title, tags, confidence, ports, body, sources. */

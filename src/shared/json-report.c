@@ -224,14 +224,10 @@ static json_t *json_items(const ps_port_report *r, size_t n,
         return a;
 }
 
-static json_t *doc_start(const char *kind)
-{
-        return json_pack("{s:i, s:s}", "schema_version", JSON_SCHEMA_VERSION, "kind", kind);
-}
-
 json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_notes *notes)
 {
-        json_t *doc = doc_start("port_report"), *a, *records = json_array(), *groups = json_array();
+        json_t *doc = json_doc_start("port_report"), *a, *records = json_array(),
+               *groups = json_array();
         json_object_set_new(doc, "port", json_integer(r->port));
         json_object_set_new(doc, "protocol", proto_or_null(r->proto));
         json_object_set_new(doc, "found", json_boolean(r->found));
@@ -301,8 +297,8 @@ json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_note
 
 json_t *json_name_report(const ps_name_report *r, const ps_db *db)
 {
-        json_t *doc = doc_start("name_report"), *records = json_array(), *groups = json_array(),
-               *similar = json_array(), *sim_groups = json_array();
+        json_t *doc = json_doc_start("name_report"), *records = json_array(),
+               *groups = json_array(), *similar = json_array(), *sim_groups = json_array();
         for (size_t i = 0; i < r->n_groups; i++) {
                 json_t *g = json_report_group(db, ps_name_report_group_at(r, i), records),
                        *al = json_array();
@@ -328,7 +324,8 @@ json_t *json_name_report(const ps_name_report *r, const ps_db *db)
 
 json_t *json_range_report(const ps_range_report *r, const ps_db *db)
 {
-        json_t *doc = doc_start("range_report"), *records = json_array(), *groups = json_array();
+        json_t *doc = json_doc_start("range_report"), *records = json_array(),
+               *groups = json_array();
         for (size_t i = 0; i < r->n_groups; i++)
                 json_array_append_new(
                         groups, json_report_group(db, ps_range_report_group_at(r, i), records));

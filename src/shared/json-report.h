@@ -9,8 +9,6 @@
 
 #include "portscope/portscope.h"
 
-#define JSON_SCHEMA_VERSION 1
-
 /* db and notes are those the report was built from (notes may be NULL).
  * Listening sockets are left to the caller: "sockets" is null. */
 json_t *json_port_report(const ps_port_report *r, const ps_db *db, const ps_notes *notes);

@@ -14,11 +14,12 @@
 extern const char web_asset_openapi_json[];
 extern const size_t web_asset_openapi_json_len;
 
-/* Writes doc (and frees it) as the page's body. */
+/* Writes doc (and frees it) as the page's body. The members keep their
+ * order, as on the command line: schema_version and kind first (docs/json.md). */
 static void emit(web_page *pg, json_t *doc)
 {
         pg->kind = WEB_JSON;
-        char *s = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+        char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
         json_decref(doc);
         if (!s) {
                 pg->out.failed = true;
@@ -38,7 +39,7 @@ void api_index(const web *w, const web_req *rq, web_page *pg)
                           "endpoints", "/api/v1/ports/{port}", "/api/v1/ports/{low}-{high}",
                           "/api/v1/ranges", "/api/v1/services/{name}", "/api/v1/search?q={words}",
                           "/api/v1/notes", "/api/v1/notes/{tag}", "/api/v1/suggest");
-        emit(pg, doc);
+        emit(pg, json_doc("api_index", doc));
 }
 
 void api_openapi(const web *w, const web_req *rq, web_page *pg)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "json-record.h"
 #include "web.h"
 
 void web_page_init(web_page *pg)
@@ -121,12 +122,14 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, c
         pg->no_store = status >= 500 || status == 405 || status == 413 || status == 431;
         if (wants_problem(rq)) {
                 /* RFC 9457: "about:blank" says the status is all there is to
-                 * know; detail says what was wrong with this request. */
-                json_t *doc = json_pack("{s:s, s:s, s:i}", "type", "about:blank", "title",
-                                        web_status_title(status), "status", (int)status);
-                if (detail)
+                 * know; detail says what was wrong with this request. It has
+                 * the members every portscope document has (docs/json.md). */
+                json_t *doc = json_doc("problem",
+                                       json_pack("{s:s, s:s, s:i}", "type", "about:blank", "title",
+                                                 web_status_title(status), "status", (int)status));
+                if (doc && detail)
                         json_object_set_new(doc, "detail", json_string(detail));
-                if (rq->path[0])
+                if (doc && rq->path[0])
                         json_object_set_new(doc, "instance", json_string(rq->path));
                 char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
                 json_decref(doc);
