@@ -16,6 +16,9 @@ PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           libjansson-dev libmnl-dev libcmark-dev libcurl4-openssl-dev zsh fish nmap-common libmicrohttpd-dev
           libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
           gettext locales-all python3-html5lib chromium
+          # Uyghur's Arabic-script letters in the browser tests' screenshots
+          # (the site's font stack ends in DejaVu Sans).
+          fonts-dejavu-core
           # The exporter's tests: a real Prometheus and promtool, namespaces,
           # systemd-analyze for the units; the Debian package and its checks.
           prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian)

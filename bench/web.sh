@@ -5,7 +5,8 @@
 # p50/p99 latency, errors (socket errors and non-2xx answers) and each
 # server's RSS; then the time of a full export of all 65,536 port pages.
 #
-#   bench/web.sh [BUILDDIR]   (SECONDS=10 per run, THREADS=2)
+#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, THREADS=2,
+#                              PARTS="nginx render export": which parts run)
 #
 # Needs wrk and nginx (Debian packages). Both servers get THREADS: nginx
 # that many workers (sendfile, open_file_cache, access log off), portscope
@@ -14,6 +15,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 secs=${SECONDS_PER_RUN:-10}
+parts=${PARTS:-nginx render export}
 threads=${THREADS:-2}
 web=$build/portscope-web
 for tool in wrk nginx; do
@@ -111,6 +113,8 @@ run() { # name url script conns -> "req/s p50 p99 errors"
 MIX="$tmp/mix.txt" wrk -t2 -c8 -d2s -s "$tmp/mix.lua" "http://127.0.0.1:$wport" >/dev/null
 MIX="$tmp/mix.txt" wrk -t2 -c8 -d2s -s "$tmp/mix.lua" "http://127.0.0.1:$nport" >/dev/null
 
+has() { [[ " $parts " == *" $1 "* ]]; }
+if has nginx; then
 printf '%-22s %5s | %10s %8s %8s %6s %5s | %10s %8s %8s %6s %5s | %6s\n' page conns \
         "portscope" p50 p99 errors MiB "nginx" p50 p99 errors MiB ratio
 for conns in 64 256; do
@@ -127,8 +131,37 @@ for conns in 64 256; do
                         "$nm" "$ratio"
         done
 done
+fi
+
+# A page's rendering in each language against English (issue 14: a German
+# page within 10% of an English one). A query string bypasses the page
+# cache, so every request renders /ports/1712 from the report. Interleaved
+# rounds, the median of each; the ratio is language req/s over English req/s.
+render_rps() {
+        wrk -t2 -c8 -d"${secs}s" "http://127.0.0.1:$wport$1?render=1" | awk '/^Requests\/sec/ {print $2}'
+}
+rounds=${RENDER_ROUNDS:-3}
+declare -A got
+for r in $(seq "$rounds"); do
+        has render || break
+        for l in en de ug; do
+                p=/ports/1712
+                [ $l = en ] || p=/$l/ports/1712
+                got[$l]="${got[$l]:-} $(render_rps "$p")"
+        done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+has render && en=$(median "${got[en]}") &&
+printf '\nrendering /ports/1712 uncached, %d rounds of %d s, wrk -t2 -c8 (median req/s)\n' "$rounds" "$secs"
+for l in en de ug; do
+        has render || break
+        m=$(median "${got[$l]}")
+        awk -v l="$l" -v m="$m" -v e="$en" -v all="${got[$l]}" \
+                'BEGIN { printf "  %-3s %10.0f req/s  %.3f of English  (runs:%s)\n", l, m, m / e, all }'
+done
 
 # A full export: every port page, the fixed pages.
+has export || exit 0
 start=$(date +%s.%N)
 "$web" site --out "$tmp/full" 2>"$tmp/site.err"
 end=$(date +%s.%N)

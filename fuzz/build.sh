@@ -28,5 +28,6 @@ done
 # The site's router alone: it never calls the page handlers it names, so
 # they stay unresolved rather than pull in the whole site.
 "$CC" "${flags[@]}" -I"$src/src/web" -I"$src/src/shared" "$src/fuzz/fuzz-router.c" \
-        "$src/src/web/routes.c" -Wl,--unresolved-symbols=ignore-all -o "$out/fuzz-router"
+        "$src/src/web/routes.c" "$src/src/web/lang.c" "$src/src/shared/i18n.c" \
+        '-DPS_LOCALEDIR="/nonexistent"' -Wl,--unresolved-symbols=ignore-all -o "$out/fuzz-router"
 echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-db, fuzz-prevcache, fuzz-router" >&2

@@ -73,4 +73,26 @@ for n in 1 3 5; do
         check "cs: $n sockets reads \"$want\"" $?
         [ "$got" = "$want" ] || diag "got: $got"
 done
+# Label columns are padded by display width, not bytes: in Greek and Uyghur (two bytes a
+# letter) the value after "Description" and "Tags" starts in column 17, as in English.
+for l in el ug; do
+        LANGUAGE=$l "$PS" --no-color 1712 >"$tmp/cols-$l" 2>&1
+        python3 - "$tmp/cols-$l" "$(LANG=C.UTF-8 TEXTDOMAINDIR=$PORTSCOPE_LOCALEDIR LANGUAGE=$l gettext -d portscope Description)" \
+                "$(LANG=C.UTF-8 TEXTDOMAINDIR=$PORTSCOPE_LOCALEDIR LANGUAGE=$l gettext -d portscope Tags)" <<'PY'
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+def col(line, label):
+    rest = line[4 + len(label):]
+    value = 4 + len(label) + len(rest) - len(rest.lstrip(" "))
+    return sum(1 for ch in line[:value] if not unicodedata.combining(ch))
+found = [col(l, lab) for lab in sys.argv[2:] for l in lines if l.startswith("    " + lab + " ")]
+sys.exit(0 if len(found) >= 2 and set(found) == {17} else 1)
+PY
+        check "LANGUAGE=$l: the report's label column is 12 display columns wide" $?
+done
+
+# The exporter's errors follow the language too (it runs inside portscope's main).
+LANGUAGE=de "$PS" exporter extra 2>&1 | grep -q 'unerwartetes Argument'
+check "LANGUAGE=de portscope exporter: errors in German" $?
+
 done_testing

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The site in a real browser: Debian's chromium (headless) through
-puppeteer-core renders /ports/1712 at 1280 and 360 px (screenshots saved in
+puppeteer-core renders /ports/1712 in each of the six languages at 1280 and
+360 px (screenshots saved in
 the build directory's web-artifacts/), fails on console errors, and
 axe-core reports 0 violations on the main pages, light and dark.
 
@@ -32,16 +33,19 @@ if missing:
     print("1..1")
     sys.exit(0)
 
-SHOT = "/ports/1712"
+# /ports/1712 in every language (screenshots of each), and the same checks
+# on each language's page as on the English one.
+LANG_PAGES = [f"/{l}/ports/1712" for l in ("de", "cs", "pt", "el", "ug")]
+SHOT = ",".join(["/ports/1712", *LANG_PAGES])
 PAGES = ["/", "/ports/1712", "/ports/80", "/ranges", "/notes", "/search?q=exchange",
-         "/suggest", "/about", "/nope"]
+         "/suggest", "/about", "/nope", *LANG_PAGES, "/ug"]
 srv = Server(exe, "--no-access-log")
 profile = tempfile.mkdtemp(prefix="portscope-chromium-")
 try:
     os.makedirs(artifacts, exist_ok=True)
     env = dict(os.environ, HOME=profile, XDG_CONFIG_HOME=profile, XDG_CACHE_HOME=profile)
     p = subprocess.run([node, os.path.join(here, "web", "browser.mjs"), srv.base, artifacts,
-                        SHOT, *PAGES], capture_output=True, text=True, timeout=240, env=env)
+                        SHOT, *PAGES], capture_output=True, text=True, timeout=540, env=env)
     lines = [l for l in p.stdout.splitlines() if l.startswith(("ok ", "not ok ", "#"))]
     for l in lines:
         print(l)

@@ -127,3 +127,31 @@ def links(html):
     for m in re.finditer(r'href="(/[^"#]*)', html):
         out.add(m.group(1).replace("&amp;", "&"))
     return sorted(out)
+
+
+def check_well_formed(t, body, path):
+    """One TAP line: body parses as HTML5 without a single parse error."""
+    try:
+        import html5lib
+    except ImportError:
+        t.skip(f"{path} is well-formed HTML", "python3-html5lib is not installed")
+        return
+    try:
+        html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(body)
+        t.ok(True, f"{path} is well-formed HTML")
+    except Exception as e:
+        t.ok(False, f"{path} is well-formed HTML", e)
+
+
+def broken_links(srv, pages):
+    """The internal links of the pages (HTML strings) that do not answer 200,
+    with their status, and how many links there were."""
+    all_links = set()
+    for page in pages:
+        all_links.update(links(page))
+    bad = []
+    for link in sorted(all_links):
+        st, _, _ = srv.get(link)
+        if st != 200:
+            bad.append((link, st))
+    return bad, len(all_links)

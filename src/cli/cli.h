@@ -96,6 +96,13 @@ const char *sty_off(const struct cli *c);
 /* Prints text wrapped to width, every line after the first indented by indent. */
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width);
 unsigned out_width(void);
+/* The columns UTF-8 text takes on a terminal (Greek and Uyghur letters are
+ * several bytes but one column each). */
+unsigned out_cols(const char *s, size_t n);
+/* s followed by spaces up to width columns, for a table's column: what
+ * "%-12s" does for ASCII, by display width. Cut at OUT_PAD_MAX - 1 bytes. */
+#define OUT_PAD_MAX 256
+const char *out_padded(const char *s, unsigned width, char buf[OUT_PAD_MAX]);
 
 /* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails
  * or when any part of the document could not be built. */

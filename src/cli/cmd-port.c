@@ -86,7 +86,8 @@ static void field(const struct cli *c, const char *label, const char *text)
 {
         if (!text || !*text)
                 return;
-        printf("    %-12s ", label);
+        char pad[OUT_PAD_MAX];
+        printf("    %s ", out_padded(label, 12, pad));
         out_wrap(stdout, text, 17, 17, out_width());
 }
 
@@ -98,7 +99,11 @@ static void print_people(const struct cli *c, const char *label, const ps_record
                 if ((contacts ? ps_record_contact(c->db, r, i, &p)
                               : ps_record_assignee(c->db, r, i, &p)) < 0)
                         continue;
-                printf("    %-12s %s", i ? "" : label, *p.name ? p.name : *p.org ? p.org : p.id);
+                char pad[OUT_PAD_MAX];
+                printf("    %s %s", out_padded(i ? "" : label, 12, pad),
+                       *p.name  ? p.name
+                       : *p.org ? p.org
+                                : p.id);
                 if (*p.name && *p.org)
                         printf(", %s", p.org);
                 if (*p.uri)
@@ -127,15 +132,16 @@ static void print_refs(const struct cli *c, const ps_record *r)
                 char url[1024];
                 if (ps_record_ref(c->db, r, i, &ref) < 0)
                         continue;
-                const char *label = i ? "" : _("References");
+                char pad[OUT_PAD_MAX];
+                const char *label = out_padded(i ? "" : _("References"), 12, pad);
                 if (ps_ref_url(&ref, url, sizeof(url)) >= 0) {
                         if (ref.type == PS_REF_URI)
-                                printf("    %-12s %s\n", label, url);
+                                printf("    %s %s\n", label, url);
                         else
-                                printf("    %-12s %s %s%s%s\n", label, ref.data, sty_dim(c), url,
+                                printf("    %s %s %s%s%s\n", label, ref.data, sty_dim(c), url,
                                        sty_off(c));
                 } else {
-                        printf("    %-12s ", label);
+                        printf("    %s ", label);
                         out_wrap(stdout, ref.data, 17, 17, out_width());
                 }
         }
@@ -183,7 +189,9 @@ void print_record_group(const struct cli *c, const ps_report_group *g)
         print_refs(c, r);
         field(c, _("Notes"), r->note);
         if (*r->unauthorized) {
-                printf("    %s%-12s%s ", sty_warn(c), _("Unauthorized"), sty_off(c));
+                char pad[OUT_PAD_MAX];
+                printf("    %s%s%s ", sty_warn(c), out_padded(_("Unauthorized"), 12, pad),
+                       sty_off(c));
                 out_wrap(stdout, r->unauthorized, 17, 17, out_width());
         }
         field(c, _("Service code"), r->service_code);
@@ -216,14 +224,15 @@ static void print_local(struct cli *c, const ps_port_report *r)
 
 static void print_checks(const struct cli *c, const ps_port_report *r)
 {
-        char gap[PHRASE_MAX];
+        char gap[PHRASE_MAX], pad[OUT_PAD_MAX];
         printf("%s%s%s\n", sty_head(c), _("Check what uses it"), sty_off(c));
         for (size_t i = 0; i < r->n_checks; i++) {
                 const ps_report_check *k = ps_port_report_check_at(r, i);
                 for (size_t j = 0; j < k->n_commands; j++)
-                        printf("  %-9s%s\n", j ? "" : phrase_os(k->os), k->commands[j]);
+                        printf("  %s%s\n", out_padded(j ? "" : phrase_os(k->os), 9, pad),
+                               k->commands[j]);
                 if (k->gap != PS_CHECK_OK && !k->n_commands)
-                        printf("  %-9s%s%s%s\n", phrase_os(k->os), sty_dim(c),
+                        printf("  %s%s%s%s\n", out_padded(phrase_os(k->os), 9, pad), sty_dim(c),
                                phrase_check_gap(k, r->proto, gap, sizeof(gap)), sty_off(c));
         }
 }
@@ -372,7 +381,8 @@ static void print_name_report(const struct cli *c, const ps_name_report *rep)
                 for (size_t k = 0; k < n && len < sizeof(line); k++)
                         len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
                                                 k ? ", " : "", ps_name_report_alias_at(rep, i, k));
-                printf("    %-12s ", _("Same port"));
+                char pad[OUT_PAD_MAX];
+                printf("    %s ", out_padded(_("Same port"), 12, pad));
                 out_wrap(stdout, line, 17, 17, out_width());
         }
 }

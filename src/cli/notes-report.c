@@ -255,7 +255,8 @@ static void print_note(const struct cli *c, const ps_notes *notes, const ps_repo
         tags_label(note, tags, sizeof(tags));
         printf("  %s%s%s  %s%s%s\n", sty_bold(c), note->title, sty_off(c), sty_dim(c), ports,
                sty_off(c));
-        printf("    %-12s %s", _("Tags"), tags);
+        char pad[OUT_PAD_MAX];
+        printf("    %s %s", out_padded(_("Tags"), 12, pad), tags);
         if (note->confidence != PS_CONFIDENCE_HIGH)
                 printf("  %s%s%s", sty_warn(c), confidence_label(note->confidence), sty_off(c));
         printf("\n\n");
@@ -286,16 +287,16 @@ static void print_note(const struct cli *c, const ps_notes *notes, const ps_repo
 
 static void print_prevalence(const ps_port_report *r)
 {
-        char line[PHRASE_MAX];
+        char line[PHRASE_MAX], pad[OUT_PAD_MAX];
         unsigned w = out_width();
         for (size_t i = 0; i < r->n_prevalence; i++) {
-                printf("  %-14s ", i ? "" : _("Prevalence"));
+                printf("  %s ", out_padded(i ? "" : _("Prevalence"), 14, pad));
                 out_wrap(stdout,
                          phrase_prevalence(ps_port_report_prevalence_at(r, i), line, sizeof(line)),
                          17, 17, w);
         }
         if (!r->n_prevalence && r->prevalence_state != PS_PREVALENCE_NOT_ASKED) {
-                printf("  %-14s ", _("Prevalence"));
+                printf("  %s ", out_padded(_("Prevalence"), 14, pad));
                 out_wrap(stdout, phrase_prevalence_none(r, line, sizeof(line)), 17, 17, w);
         }
 }

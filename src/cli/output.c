@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "cli.h"
 #include "registry-internal.h"
@@ -93,14 +94,38 @@ unsigned out_width(void)
         return 80;
 }
 
-/* Counts display columns of UTF-8 text, one per code point. */
-static unsigned cols(const char *s, size_t n)
+unsigned out_cols(const char *s, size_t n)
 {
         unsigned c = 0;
-        for (size_t i = 0; i < n; i++)
-                if (((unsigned char)s[i] & 0xc0) != 0x80)
+        for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                size_t k = ps_utf8_decode(s + i, n - i, &cp);
+                if (!k) {
                         c++;
+                        i++;
+                        continue;
+                }
+                /* wcwidth() in the locale: 0 for combining marks (Arabic
+                 * vowel signs), 2 for wide characters; one column for a
+                 * character it does not know (the C locale). */
+                int w = wcwidth((wchar_t)cp);
+                c += w >= 0 ? (unsigned)w : 1;
+                i += k;
+        }
         return c;
+}
+
+const char *out_padded(const char *s, unsigned width, char buf[OUT_PAD_MAX])
+{
+        size_t n = strlen(s);
+        unsigned w = out_cols(s, n);
+        if (n >= OUT_PAD_MAX)
+                n = OUT_PAD_MAX - 1;
+        memcpy(buf, s, n);
+        for (; w < width && n < OUT_PAD_MAX - 1; w++)
+                buf[n++] = ' ';
+        buf[n] = '\0';
+        return buf;
 }
 
 void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, unsigned width)
@@ -123,7 +148,7 @@ void out_wrap(FILE *f, const char *text, unsigned indent, unsigned first_col, un
                         continue;
                 }
                 size_t n = strcspn(p, " \n");
-                unsigned w = cols(p, n);
+                unsigned w = out_cols(p, n);
                 if (!line_start && col + 1 + w > width) {
                         fprintf(f, "\n%*s", (int)indent, "");
                         col = indent;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,6 +126,17 @@ void httpd_response_status(httpd_response *resp, unsigned status)
 
 int httpd_response_header(httpd_response *resp, const char *name, const char *value)
 {
+        /* Vary is a list (RFC 9110 12.5.5): a second one joins the first,
+         * so that clients reading one field see every dimension. */
+        for (unsigned i = 0; i < resp->n_headers && !strcasecmp(name, "Vary"); i++)
+                if (!strcasecmp(resp->headers[i].name, name)) {
+                        char *v = NULL;
+                        if (asprintf(&v, "%s, %s", resp->headers[i].value, value) < 0)
+                                return -ENOMEM;
+                        free(resp->headers[i].value);
+                        resp->headers[i].value = v;
+                        return 0;
+                }
         if (resp->n_headers >= MAX_RESPONSE_HEADERS)
                 return -E2BIG;
         char *n = strdup(name), *v = strdup(value);

@@ -22,7 +22,12 @@ static const char *const thread_locales[PS_I18N_N_LANGUAGES] = {
  * afterwards. */
 static locale_t thread_locale[PS_I18N_N_LANGUAGES];
 static bool per_thread;
-static pthread_mutex_t fallback_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Recursive: a scope may open inside another on the same thread (a vote
+ * answered at once inside its request). */
+static pthread_mutex_t fallback_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+/* The language this thread set in LANGUAGE, -1 for none: restored when an
+ * inner scope ends. */
+static __thread int fallback_lang = -1;
 
 /* glibc's catalog counter: gettext caches answers until it changes. */
 extern int _nl_msg_cat_cntr;
@@ -136,8 +141,11 @@ int ps_i18n_threads_init(bool serialised)
         ++_nl_msg_cat_cntr;
         free_locales();
         for (int i = 0; i < PS_I18N_N_LANGUAGES && !serialised; i++) {
+                /* Numbers (the decimal separator) and time follow the
+                 * language too: printf and strftime read the thread's locale. */
                 thread_locale[i] =
-                        newlocale(LC_CTYPE_MASK | LC_MESSAGES_MASK, thread_locales[i], (locale_t)0);
+                        newlocale(LC_CTYPE_MASK | LC_MESSAGES_MASK | LC_NUMERIC_MASK | LC_TIME_MASK,
+                                  thread_locales[i], (locale_t)0);
                 if (thread_locale[i] && i > 0)
                         n++;
         }
@@ -178,6 +186,8 @@ void ps_i18n_enter(ps_i18n_scope *scope, const char *lang)
          * drop the answers it cached for the previous language. */
         pthread_mutex_lock(&fallback_lock);
         scope->locked = true;
+        scope->prev = fallback_lang;
+        fallback_lang = i;
         setenv("LANGUAGE", ps_i18n_languages[i], 1);
         ++_nl_msg_cat_cntr;
 }
@@ -186,8 +196,14 @@ void ps_i18n_leave(ps_i18n_scope *scope)
 {
         if (scope->saved)
                 uselocale((locale_t)scope->saved);
-        if (scope->locked)
+        if (scope->locked) {
+                fallback_lang = scope->prev;
+                if (fallback_lang >= 0) {
+                        setenv("LANGUAGE", ps_i18n_languages[fallback_lang], 1);
+                        ++_nl_msg_cat_cntr;
+                }
                 pthread_mutex_unlock(&fallback_lock);
+        }
         scope->saved = NULL;
         scope->locked = false;
 }

@@ -58,8 +58,9 @@ const char *ps_i18n_current(void);
  *
  * ps_i18n_enter(lang) switches the calling thread to lang until the matching
  * ps_i18n_leave(); a language the site does not have gives English. Every
- * thread that renders translated text does so between the two, and does not
- * nest them.
+ * thread that renders translated text does so between the two. Scopes may
+ * nest on one thread; each leave restores the language before its enter.
+ * A zeroed scope may be left: _cleanup_(ps_i18n_leave) ps_i18n_scope s = { 0 }.
  */
 int ps_i18n_threads_init(bool serialised);
 const char *ps_i18n_threads_mode(void);
@@ -67,6 +68,7 @@ const char *ps_i18n_threads_mode(void);
 typedef struct ps_i18n_scope {
         void *saved; /* the thread's previous locale_t, or NULL */
         bool locked; /* holds the fallback lock */
+        int prev;    /* the fallback's language before, -1 for none */
 } ps_i18n_scope;
 
 void ps_i18n_enter(ps_i18n_scope *scope, const char *lang);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Pieces several pages share; see page-common.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,9 +109,11 @@ void render_group(const web *w, html *h, const ps_report_group *g, bool show_por
                 people(w, h, r, true, _("Contact"));
         }
         if (*r->registered)
-                H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Registered"), r->registered);
+                H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Registered"),
+                  web_date(r->registered, buf, sizeof(buf)));
         if (*r->modified)
-                H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Modified"), r->modified);
+                H(h, "<dt>%s</dt><dd>%s</dd>\n", _("Modified"),
+                  web_date(r->modified, buf, sizeof(buf)));
         if (r->n_refs) {
                 H(h, "<dt>%s</dt><dd>", _("References"));
                 for (unsigned i = 0; i < r->n_refs; i++) {
@@ -143,11 +146,27 @@ void render_group(const web *w, html *h, const ps_report_group *g, bool show_por
 
 unsigned render_note(const web *w, html *h, const ps_report_note *rn, unsigned fn)
 {
-        const ps_note *n = &rn->note;
         char buf[PHRASE_MAX];
+        /* The note in the page's language when its translation is current;
+         * otherwise the English, marked as such, and a line that says so. */
+        const char *lang = ps_i18n_current();
+        ps_note shown = rn->note;
+        int tr = strcmp(lang, "en") ? ps_note_translate(w->notes, &rn->note, lang, &shown) : 0;
+        const ps_note *n = &shown;
+        /* English inside a right-to-left page runs left to right. */
+        const char *en = !tr                  ? ""
+                         : web_lang_rtl(lang) ? " lang=\"en\" dir=\"ltr\""
+                                              : " lang=\"en\"";
+        html_trusted mark = { en };
 
-        H(h, "<article class=\"note\" id=\"note-%s\">\n<h3>%s</h3>\n<p class=\"meta\">", n->slug,
-          n->title);
+        H(h, "<article class=\"note\" id=\"note-%s\">\n<h3%R>%s</h3>\n", n->slug, &mark, n->title);
+        if (tr < 0)
+                H(h, "<p class=\"l10n\">%s</p>\n",
+                  tr == -ESTALE ? _("The translation of this note is out of date; the English "
+                                    "original follows.")
+                                : _("This note is not translated yet; the English original "
+                                    "follows."));
+        H(h, "<p class=\"meta\">");
         for (size_t i = 0; i < rn->n_ports; i++) {
                 const ps_report_ports *p = ps_report_note_ports_at(rn, i);
                 char prot[64];
@@ -166,8 +185,9 @@ unsigned render_note(const web *w, html *h, const ps_report_note *rn, unsigned f
                 if (ps_note_has_tag(n, (ps_tag)t))
                         H(h, "<li><a href=\"/notes/%s\">%s</a></li>\n", ps_tag_name((ps_tag)t),
                           ps_tag_name((ps_tag)t));
-        H(h, "</ul>\n");
+        H(h, "</ul>\n<div class=\"body\"%R>\n", &mark);
         html_markdown(h, n->body);
+        H(h, "</div>\n");
         if (n->n_sources) {
                 H(h, "<p class=\"meta\">%s", _("Sources:"));
                 for (unsigned i = 0; i < n->n_sources; i++) {
@@ -196,7 +216,9 @@ unsigned render_note_sources(const web *w, html *h, const ps_report_note *rn, un
                   s.url, s.title, ps_source_kind_name(s.kind));
                 if (*s.quote && !s.unreadable) {
                         H(h, "<blockquote><p>%s</p></blockquote><p class=\"meta\">", s.quote);
-                        html_textf(h, _("Quoted as read on %s."), s.read_date);
+                        char date[64];
+                        html_textf(h, _("Quoted as read on %s."),
+                                   web_date(s.read_date, date, sizeof(date)));
                         H(h, "</p>");
                 }
                 H(h, "</li>\n");

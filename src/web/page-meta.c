@@ -4,14 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "web.h"
 
 extern const char web_asset_style_css[], web_asset_icon_svg[];
 extern const size_t web_asset_style_css_len, web_asset_icon_svg_len;
 
+/* A page in every language of the site: English at path, the others under /LL. */
 static void url(const web *w, web_page *pg, const char *path)
 {
-        H(&pg->out, "<url><loc>%s%s</loc></url>\n", w->base_url, path);
+        char p[WEB_PATH_MAX + 8];
+        for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
+                if (web_lang_path(ps_i18n_languages[i], path, p, sizeof(p)) == 0)
+                        H(&pg->out, "<url><loc>%s%s</loc></url>\n", w->base_url, p);
 }
 
 /* Whether a port has anything of its own to say: a registered service or a

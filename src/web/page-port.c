@@ -23,7 +23,7 @@ static void section_registry(const web *w, html *h, const ps_port_report *r)
           _("The official registration"));
         H(h, "<p class=\"meta\">");
         html_textf(h, _("IANA Service Name and Transport Protocol Port Number Registry of %s."),
-                   r->registry_date);
+                   web_date(r->registry_date, buf, sizeof(buf)));
         H(h, " <a href=\"%U\">%s</a></p>\n", iana_search_url(buf, sizeof(buf), r->port),
           _("This port at IANA"));
         for (size_t i = 0; i < r->n_groups; i++)

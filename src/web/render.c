@@ -114,6 +114,16 @@ static const char *status_explain(unsigned status)
         return _("The server could not answer this request.");
 }
 
+/* A page in another language than English gets its links and, right to
+ * left, its isolation once (lang.c). */
+static void localize(web_page *pg)
+{
+        if (pg->kind != WEB_HTML || pg->localized)
+                return;
+        pg->localized = true;
+        web_lang_localize(&pg->out, pg->lang);
+}
+
 void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, const char *detail)
 {
         html_free(&pg->out);
@@ -143,6 +153,7 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, c
                 return;
         }
         pg->kind = WEB_HTML;
+        pg->lang = web_req_lang(rq);
         char title[64];
         snprintf(title, sizeof(title), "%u %s", status, web_status_title(status));
         layout_begin(w, pg, title, status_explain(status), NULL);
@@ -162,11 +173,16 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, c
         H(&pg->out, "<p><a href=\"/\">%s</a> · <a href=\"/search\">%s</a></p>\n", _("Home page"),
           _("Search ports and services"));
         layout_end(w, pg);
+        localize(pg);
 }
 
 void web_render(const web *w, const web_req *rq, const web_route *route, web_page *pg)
 {
+        pg->lang = web_req_lang(rq);
         route->handler(w, rq, pg);
+        if (pg->out.failed)
+                web_error(w, rq, pg, 500, NULL);
+        localize(pg);
         if (pg->out.failed)
                 web_error(w, rq, pg, 500, NULL);
 }
@@ -175,15 +191,30 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
                   const char *canonical)
 {
         html *h = &pg->out;
+        const char *lang = pg->lang ? pg->lang : ps_i18n_languages[0];
+        char path[WEB_PATH_MAX + 8];
+
+        H(h, "<!DOCTYPE html>\n<html lang=\"%s\"", lang);
+        if (web_lang_rtl(lang))
+                H(h, " dir=\"rtl\"");
         H(h,
-          "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          ">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<title>%s · portscope</title>\n",
           title);
         if (description)
                 H(h, "<meta name=\"description\" content=\"%s\">\n", description);
-        if (canonical)
-                H(h, "<link rel=\"canonical\" href=\"%s%s\">\n", w->base_url, canonical);
+        if (canonical && web_lang_path(lang, canonical, path, sizeof(path)) == 0) {
+                /* The page in every language, itself included, and the
+                 * neutral English URL for readers of none of them. */
+                H(h, "<link rel=\"canonical\" href=\"%s%s\">\n", w->base_url, path);
+                for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
+                        if (web_lang_path(ps_i18n_languages[i], canonical, path, sizeof(path)) == 0)
+                                H(h, "<link rel=\"alternate\" hreflang=\"%s\" href=\"%s%s\">\n",
+                                  ps_i18n_languages[i], w->base_url, path);
+                H(h, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"%s%s\">\n", w->base_url,
+                  canonical);
+        }
         H(h, "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
              "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
              "<meta name=\"color-scheme\" content=\"light dark\">\n"
@@ -196,6 +227,26 @@ void layout_begin(const web *w, web_page *pg, const char *title, const char *des
           "<a href=\"/suggest\">%s</a>\n"
           "<a href=\"/about\">%s</a>\n</nav>\n",
           _("Site"), _("Ranges"), _("Notes"), _("Free ports"), _("About"));
+        /* The same page in each language; a page without an address of
+         * its own (an error) offers each language's home page. English's
+         * home is asked for explicitly, or the root would send a reader
+         * whose browser prefers another language straight back. */
+        H(h, "<nav class=\"langs\" aria-label=\"%s\"><ul>\n", _("Languages"));
+        for (int i = 0; i < PS_I18N_N_LANGUAGES; i++) {
+                const char *l = ps_i18n_languages[i];
+                const char *target = canonical ? canonical : "/";
+                if (i == 0 && !strcmp(target, "/"))
+                        snprintf(path, sizeof(path), "/?lang=en");
+                else if (web_lang_path(l, target, path, sizeof(path)) < 0)
+                        continue;
+                H(h, "<li><a hreflang=\"%s\" lang=\"%s\" href=\"%U\"", l, l, path);
+                if (web_lang_rtl(l))
+                        H(h, " dir=\"rtl\"");
+                if (!strcmp(l, lang))
+                        H(h, " aria-current=\"page\"");
+                H(h, ">%s</a></li>\n", web_lang_name(l));
+        }
+        H(h, "</ul></nav>\n");
         H(h,
           "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n"
           "<label class=\"vh\" for=\"site-q\">%s</label>\n"
@@ -209,8 +260,9 @@ void layout_end(const web *w, web_page *pg)
 {
         html *h = &pg->out;
         H(h, "</main>\n<footer class=\"site\">\n<p>");
-        html_textf(h, _("IANA registry of %s, %zu knowledge notes."), ps_db_date(w->db),
-                   ps_notes_count(w->notes));
+        char date[64];
+        html_textf(h, _("IANA registry of %s, %zu knowledge notes."),
+                   web_date(ps_db_date(w->db), date, sizeof(date)), ps_notes_count(w->notes));
         H(h,
           " <a href=\"/about\">%s</a> · <a href=\"/api/v1\">%s</a> · "
           "<a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n</body>\n</html>\n",

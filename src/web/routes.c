@@ -344,10 +344,17 @@ int web_route_match(const char *method, const char *raw_path, const char *raw_qu
                 }
         }
 
+        /* "/de/ports/1712": a language (lang.c), then the page's own path. */
+        if (rq->n_seg && (rq->lang = web_lang_of_segment(rq->seg[0], strlen(rq->seg[0])))) {
+                memmove(rq->seg[0], rq->seg[1], (rq->n_seg - 1) * sizeof(rq->seg[0]));
+                rq->n_seg--;
+        }
+
         unsigned allowed = 0;
         const web_route *found = NULL;
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-                if (!match_route(&routes[i], rq))
+                if (!match_route(&routes[i], rq) ||
+                    (rq->lang && !web_path_localized(routes[i].pattern, strlen(routes[i].pattern))))
                         continue;
                 allowed |= routes[i].methods;
                 bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");

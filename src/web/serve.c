@@ -19,6 +19,7 @@
 
 #include "httpd.h"
 #include "i18n.h"
+#include "macro.h"
 #include "votes-http.h"
 #include "web.h"
 
@@ -248,6 +249,37 @@ static void send_entry(const web *w, const httpd_request *req, httpd_response *r
                 httpd_response_body_shared(resp, e->body, e->len, entry_unref, e);
 }
 
+/* The neutral root "/": an explicit ?lang= choice, else the reader's
+ * Accept-Language (RFC 4647 lookup). English is answered here; another
+ * language is a redirect to its home page. Returns true when answered. */
+static bool root_redirect(const web *w, web_req *rq, const httpd_request *req, httpd_response *resp,
+                          web_page *pg)
+{
+        const char *chosen = web_param_get(rq, "lang");
+        const char *lang;
+
+        if (chosen) {
+                if (!ps_i18n_known(chosen)) {
+                        web_error(w, rq, pg, 400,
+                                  _("The lang parameter names a language this site is not in: "
+                                    "en, de, cs, pt, el or ug."));
+                        return false;
+                }
+                lang = chosen;
+        } else {
+                lang = web_lang_negotiate(httpd_request_header(req, "Accept-Language"));
+                httpd_response_header(resp, "Vary", "Accept-Language");
+        }
+        if (!strcmp(lang, "en"))
+                return false;
+        char loc[16];
+        web_lang_path(lang, "/", loc, sizeof(loc));
+        httpd_response_status(resp, 302);
+        httpd_response_header(resp, "Location", loc);
+        web_security_headers(resp);
+        return true;
+}
+
 static void on_request(const httpd_request *req, httpd_response *resp, void *userdata)
 {
         serve_ctx *ctx = userdata;
@@ -273,6 +305,10 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
                                                    &detail);
         rq.accept = httpd_request_header(req, "Accept");
         bool api = !strncmp(rq.path, "/api/", 5) || !strcmp(rq.path, "/api");
+        /* Everything from here on is in the request's language, on this
+         * thread only (src/shared/i18n.h). */
+        _cleanup_(ps_i18n_leave) ps_i18n_scope scope = { 0 };
+        ps_i18n_enter(&scope, web_req_lang(&rq));
 
         if (status == 301) {
                 char loc[WEB_PATH_MAX + WEB_QUERY_MAX + 2];
@@ -288,6 +324,12 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
                 web_error(w, &rq, &pg, 405, NULL);
         } else if (status) {
                 web_error(w, &rq, &pg, status, detail);
+        } else if (get && route->handler == page_home && !rq.lang &&
+                   root_redirect(w, &rq, req, resp, &pg)) {
+                web_page_free(&pg);
+                return;
+        } else if (pg.status != 200) {
+                /* root_redirect() refused the request. */
         } else if (route->raw) {
                 route->raw(w, &rq, req, resp);
                 web_page_free(&pg);
@@ -498,6 +540,8 @@ int web_serve_main(int argc, char **argv)
                 fprintf(stderr, "portscope-web: %s\n", err);
                 return 3;
         }
+        /* Before any thread starts: each request picks its own language. */
+        ps_i18n_threads_init(false);
         if (!no_votes &&
             web_votes_open(&w, votes_at, proxies, n_proxies, vote_rate, err, sizeof(err)) < 0) {
                 fprintf(stderr, "portscope-web: votes: %s\n", err);
@@ -539,8 +583,8 @@ int web_serve_main(int argc, char **argv)
         size_t bl = strlen(w.base_url);
         while (bl && w.base_url[bl - 1] == '/')
                 w.base_url[--bl] = '\0';
-        fprintf(stderr, "portscope-web: serving http://%s%s\n", bound,
-                local ? " with this machine's sockets (--local)" : "");
+        fprintf(stderr, "portscope-web: serving http://%s%s; languages: %s\n", bound,
+                local ? " with this machine's sockets (--local)" : "", ps_i18n_threads_mode());
         httpd_run(server);
         /* After the server: every deferred vote has been answered. */
         web_votes_close(w.vote);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "macro.h"
 #include "web.h"
 
 static volatile sig_atomic_t interrupted;
@@ -31,6 +32,7 @@ typedef struct job {
         const web *w;
         int dirfd;
         const unsigned char *ports; /* one byte a port: export it */
+        const bool *langs;          /* one a language of ps_i18n_languages: export it */
         char (*fixed)[WEB_PATH_MAX + 1];
         size_t n_fixed;
         atomic_size_t next; /* fixed pages first, then ports */
@@ -112,18 +114,27 @@ static int export_path(job *j, const char *path, bool error_page)
         char name[WEB_PATH_MAX + 16];
         int r;
 
+        /* Each page in its own language, on this thread only. */
+        _cleanup_(ps_i18n_leave) ps_i18n_scope scope = { 0 };
         web_page_init(&pg);
         if (error_page) {
+                /* "/404" and "/de/404": the error page in each language. */
                 memset(&rq, 0, sizeof(rq));
                 rq.method = "GET";
+                rq.lang = web_lang_of_segment(path + 1, strcspn(path + 1, "/"));
+                ps_i18n_enter(&scope, web_req_lang(&rq));
                 web_error(j->w, &rq, &pg, 404, NULL);
-                snprintf(name, sizeof(name), "404.html");
+                if ((r = file_name(path, name, sizeof(name))) < 0) {
+                        web_page_free(&pg);
+                        return r;
+                }
         } else {
                 if (web_route_match("GET", path, NULL, &rq, &route, &detail) != 0) {
                         web_page_free(&pg);
                         fprintf(stderr, "portscope-web: site: no page at %s\n", path);
                         return -ENOENT;
                 }
+                ps_i18n_enter(&scope, web_req_lang(&rq));
                 web_render(j->w, &rq, route, &pg);
                 if ((r = file_name(path, name, sizeof(name))) < 0) {
                         web_page_free(&pg);
@@ -155,17 +166,24 @@ static void *worker(void *arg)
                         break;
                 size_t i = atomic_fetch_add(&j->next, 1);
                 if (i < j->n_fixed) {
-                        bool err = !strcmp(j->fixed[i], "/404");
+                        const char *last = strrchr(j->fixed[i], '/');
+                        bool err = !strcmp(last, "/404");
                         if (export_path(j, j->fixed[i], err) < 0)
                                 atomic_store(&j->failed, 1);
                         continue;
                 }
                 i -= j->n_fixed;
-                if (i > 65535)
+                /* Every port in English, then in each other language. */
+                if (i >= 65536 * (size_t)PS_I18N_N_LANGUAGES)
                         break;
-                if (!j->ports[i])
+                if (!j->ports[i % 65536] || !j->langs[i / 65536])
                         continue;
-                snprintf(path, sizeof(path), "/ports/%zu", i);
+                snprintf(path, sizeof(path), "/ports/%zu", i % 65536);
+                if (i >= 65536) {
+                        char plain[WEB_PATH_MAX + 1];
+                        snprintf(plain, sizeof(plain), "%s", path);
+                        web_lang_path(ps_i18n_languages[i / 65536], plain, path, sizeof(path));
+                }
                 if (export_path(j, path, false) < 0)
                         atomic_store(&j->failed, 1);
         }
@@ -196,9 +214,32 @@ static int parse_ports(const char *s, unsigned char *ports)
         return r;
 }
 
+/* "de,ug": the languages to export; every one must be the site's. */
+static int parse_languages(const char *s, bool *langs)
+{
+        char buf[64];
+        char *save = NULL;
+        if (strlen(s) >= sizeof(buf))
+                return -E2BIG;
+        snprintf(buf, sizeof(buf), "%s", s);
+        memset(langs, 0, PS_I18N_N_LANGUAGES * sizeof(*langs));
+        int n = 0;
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++) {
+                int k = 0;
+                while (k < PS_I18N_N_LANGUAGES && strcmp(tok, ps_i18n_languages[k]))
+                        k++;
+                if (k == PS_I18N_N_LANGUAGES)
+                        return -EINVAL;
+                langs[k] = true;
+        }
+        return n ? 0 : -EINVAL;
+}
+
 static void site_usage(FILE *f)
 {
-        fprintf(f, "%s", _("Usage: portscope site --out DIR [--base-url URL] [--ports LIST]\n"));
+        fprintf(f, "%s",
+                _("Usage: portscope site --out DIR [--base-url URL] [--languages LIST]\n"
+                  "                      [--ports LIST]\n"));
 }
 
 int web_site_main(int argc, char **argv)
@@ -207,13 +248,18 @@ int web_site_main(int argc, char **argv)
                 { "base-url", required_argument, NULL, 'b' },
                 { "help", no_argument, NULL, 'h' },
                 { "out", required_argument, NULL, 'o' },
+                { "languages", required_argument, NULL, 'L' },
                 { "ports", required_argument, NULL, 'p' },
                 { "threads", required_argument, NULL, 't' },
                 {},
         };
         const char *out = NULL, *base_url = "", *ports_arg = NULL;
         unsigned threads = 2;
+        bool langs[PS_I18N_N_LANGUAGES];
         int c;
+
+        for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
+                langs[i] = true;
 
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0) {
                 switch (c) {
@@ -225,6 +271,15 @@ int web_site_main(int argc, char **argv)
                         return 0;
                 case 'o':
                         out = optarg;
+                        break;
+                case 'L':
+                        if (parse_languages(optarg, langs) < 0) {
+                                fprintf(stderr,
+                                        "portscope-web: --languages: expected languages of the "
+                                        "site separated by commas (en,de,cs,pt,el,ug), got '%s'\n",
+                                        optarg);
+                                return 2;
+                        }
                         break;
                 case 'p':
                         ports_arg = optarg;
@@ -293,35 +348,59 @@ int web_site_main(int argc, char **argv)
                 free(ports);
                 return 3;
         }
+        /* Before the workers start: each page picks its own language. */
+        ps_i18n_threads_init(false);
         snprintf(w.base_url, sizeof(w.base_url), "%s", base_url);
         size_t bl = strlen(w.base_url);
         while (bl && w.base_url[bl - 1] == '/')
                 w.base_url[--bl] = '\0';
 
         /* The fixed pages: every route without a parameter, the tags, the
-         * three ranges and the 404 page. */
-        char(*fixed)[WEB_PATH_MAX + 1] = calloc(64 + _PS_TAG_MAX, sizeof(*fixed));
+         * three ranges and the 404 page; the pages in every language, the
+         * files such as the stylesheet once. */
+        char(*fixed)[WEB_PATH_MAX + 1] =
+                calloc((64 + _PS_TAG_MAX) * PS_I18N_N_LANGUAGES, sizeof(*fixed));
         size_t n_fixed = 0, nr;
         const web_route *r = web_routes(&nr);
-        for (size_t i = 0; i < nr && fixed; i++) {
-                if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
-                    !strncmp(r[i].pattern, "/api/", 5) || !strcmp(r[i].pattern, "/healthz") ||
-                    !strcmp(r[i].pattern, "/favicon.ico") ||
-                    (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
-                    !(r[i].methods & WEB_M_GET))
+        /* The language-neutral files come with the first language exported. */
+        int first = 0;
+        while (first < PS_I18N_N_LANGUAGES - 1 && !langs[first])
+                first++;
+        for (int l = 0; l < PS_I18N_N_LANGUAGES && fixed; l++) {
+                const char *lang = ps_i18n_languages[l];
+                if (!langs[l])
                         continue;
-                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "%s", r[i].pattern);
+                for (size_t i = 0; i < nr; i++) {
+                        if (strchr(r[i].pattern, '{') || !strcmp(r[i].pattern, "/search") ||
+                            !strncmp(r[i].pattern, "/api/", 5) ||
+                            !strcmp(r[i].pattern, "/healthz") ||
+                            !strcmp(r[i].pattern, "/favicon.ico") ||
+                            (!strcmp(r[i].pattern, "/sitemap.xml") && !*w.base_url) ||
+                            !(r[i].methods & WEB_M_GET) ||
+                            (l != first && !web_path_localized(r[i].pattern, strlen(r[i].pattern))))
+                                continue;
+                        bool localized = web_path_localized(r[i].pattern, strlen(r[i].pattern));
+                        web_lang_path(localized ? lang : "en", r[i].pattern, fixed[n_fixed++],
+                                      WEB_PATH_MAX + 1);
+                }
+                for (int t = 0; t < _PS_TAG_MAX; t++) {
+                        char tag[WEB_PATH_MAX + 1];
+                        snprintf(tag, sizeof(tag), "/notes/%s", ps_tag_name((ps_tag)t));
+                        web_lang_path(lang, tag, fixed[n_fixed++], WEB_PATH_MAX + 1);
+                }
+                web_lang_path(lang, "/404", fixed[n_fixed++], WEB_PATH_MAX + 1);
         }
-        for (int t = 0; t < _PS_TAG_MAX && fixed; t++)
-                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "/notes/%s", ps_tag_name((ps_tag)t));
-        if (fixed)
-                snprintf(fixed[n_fixed++], WEB_PATH_MAX + 1, "/404");
 
         struct sigaction sa = { .sa_handler = on_signal };
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
 
-        job j = { .w = &w, .dirfd = dirfd, .ports = ports, .fixed = fixed, .n_fixed = n_fixed };
+        job j = { .w = &w,
+                  .dirfd = dirfd,
+                  .ports = ports,
+                  .langs = langs,
+                  .fixed = fixed,
+                  .n_fixed = n_fixed };
         atomic_init(&j.next, 0);
         atomic_init(&j.written, 0);
         atomic_init(&j.failed, fixed ? 0 : 1);

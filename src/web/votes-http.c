@@ -17,6 +17,7 @@
 
 #include "httpd.h"
 #include "i18n.h"
+#include "macro.h"
 #include "votes-http.h"
 #include "votes-json.h"
 #include "votes-store.h"
@@ -313,6 +314,10 @@ static void cast_done(void *userdata, int result, bool replaced)
         struct pending *p = userdata;
         httpd_response *resp = httpd_deferred_response(p->d);
         char page[32];
+        /* The answer may be written on the store's thread: in the vote's
+         * language, on that thread only. */
+        _cleanup_(ps_i18n_leave) ps_i18n_scope scope = { 0 };
+        ps_i18n_enter(&scope, p->lang);
 
         snprintf(page, sizeof(page), "/ports/%u", p->port);
         if (result < 0) {
@@ -336,11 +341,12 @@ static void cast_done(void *userdata, int result, bool replaced)
                                     "vote", "page", page, "lang", p->lang, "vote",
                                     vote_value_name(p->value), "replaced", replaced));
         } else {
-                char loc[64];
+                char loc[64], back[32];
                 log_fault(p->v, 0, "");
-                /* Back to the page, which thanks the visitor (?voted=). */
-                snprintf(loc, sizeof(loc), "/ports/%u?voted=%s#vote", p->port,
-                         vote_value_name(p->value));
+                /* Back to the page in its language, which thanks the visitor
+                 * (?voted=). */
+                web_lang_path(ps_i18n_known(p->lang) ? p->lang : "en", page, back, sizeof(back));
+                snprintf(loc, sizeof(loc), "%s?voted=%s#vote", back, vote_value_name(p->value));
                 httpd_response_status(resp, 303);
                 httpd_response_header(resp, "Location", loc);
                 security_headers(resp);
@@ -460,7 +466,8 @@ void web_votes_form(const web *w, const web_req *rq, const httpd_request *req, h
                              "(a cross-site request)."));
                 return;
         }
-        cast(w, rq, req, resp, false, value, lang);
+        /* The page's language unless the form names one. */
+        cast(w, rq, req, resp, false, value, lang ? lang : web_req_lang(rq));
 }
 
 static void api_get(const web *w, const web_req *rq, httpd_response *resp)

@@ -55,6 +55,7 @@ typedef struct web_req {
         const char *body; /* POST: the raw form */
         size_t body_size;
         const char *accept; /* the Accept header, or NULL */
+        const char *lang;   /* the /LL/ prefix's language, NULL for English */
 } web_req;
 
 typedef enum web_kind {
@@ -75,6 +76,8 @@ typedef struct web_page {
         bool no_store;     /* never cached, never exported (search, POST answers) */
         const char *allow; /* 405: the methods the resource has */
         char location[WEB_PATH_MAX + 32]; /* 303 and 301 */
+        const char *lang;                 /* the page's language: "en", "de", ... */
+        bool localized;                   /* web_lang_localize() has run */
 } web_page;
 
 typedef void (*web_handler)(const web *w, const web_req *rq, web_page *pg);
@@ -176,6 +179,33 @@ int web_range_bounds(const web_req *rq, unsigned *lo, unsigned *hi);
 
 /* "did you mean": the closest page paths to a wrong one. */
 size_t web_did_you_mean(const web *w, const char *path, char out[][WEB_PATH_MAX + 1], size_t max);
+
+/* The site's languages (lang.c, docs/translations.md). English is at the
+ * unprefixed URLs, the others under /LL/ ("/de/ports/1712", "/de" for
+ * the home page). */
+/* The request's language: "en" when it has no prefix. */
+const char *web_req_lang(const web_req *rq);
+/* The language a path segment names ("de"...), or NULL; never "en". */
+const char *web_lang_of_segment(const char *seg, size_t len);
+/* Whether a path (without prefix; it may go on with a query, a fragment
+ * or a closing quote) has language versions: pages do, the API, /static/,
+ * files such as /sitemap.xml and /healthz do not. */
+bool web_path_localized(const char *path, size_t len);
+/* The path in lang's tree; -1 when buf is too small. */
+int web_lang_path(const char *lang, const char *path, char *buf, size_t size);
+/* RFC 4647 lookup of an Accept-Language value against the site's
+ * languages; English when nothing matches or header is NULL. */
+const char *web_lang_negotiate(const char *header);
+/* The language's own name ("Deutsch"), and whether it is written right to left. */
+const char *web_lang_name(const char *lang);
+bool web_lang_rtl(const char *lang);
+/* For a rendered page in lang: site-relative links into lang's tree, and
+ * on right-to-left pages every left-to-right run of text isolated in
+ * <bdi dir="ltr">. Nothing for English. */
+void web_lang_localize(html *h, const char *lang);
+/* An ISO date ("2025-12-15") as the current language writes it; other
+ * text is copied as it is. */
+const char *web_date(const char *iso, char *buf, size_t size);
 
 /* Opens the data the pages need; errbuf gets one line on failure. */
 int web_open(web *w, char *errbuf, size_t errlen);

@@ -2,14 +2,14 @@
 // no network beyond loopback), saves screenshots, fails on console errors,
 // and runs axe-core on each page. Prints TAP lines without the plan.
 //
-//   node browser.mjs BASE_URL OUTDIR SHOT_PATH PAGE...
+//   node browser.mjs BASE_URL OUTDIR SHOT_PATH[,SHOT_PATH...] PAGE...
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import puppeteer from 'puppeteer-core';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const [base, outdir, shotPath, ...pages] = process.argv.slice(2);
+const [base, outdir, shotList, ...pages] = process.argv.slice(2);
 mkdirSync(outdir, { recursive: true });
 
 let n = 0;
@@ -34,7 +34,11 @@ try {
   page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) problems.push(`third-party request: ${r.url()}`); });
 
-  for (const [width, height] of [[1280, 900], [360, 740]]) {
+  // The first page and right-to-left ones (/ug/) at both widths, the others
+  // at desktop width only: the machine is shared and slow.
+  const shots = shotList.split(',').flatMap((p, i) => (i === 0 || p.startsWith('/ug/')
+    ? [[p, 1280, 900], [p, 360, 740]] : [[p, 1280, 900]]));
+  for (const [shotPath, width, height] of shots) {
     problems.length = 0;
     await page.setViewport({ width, height });
     const resp = await page.goto(base + shotPath, { waitUntil: 'networkidle0' });
