@@ -49,12 +49,12 @@ cmp -s "$tmp/en.json" "$tmp/ug.json"
 check "--json is the same in English and Uyghur" $?
 
 # An untranslated note says so and shows the English.
-LANGUAGE=pt "$PS" --no-color 22/tcp >"$tmp/pt22"
-if grep -q '^Notas$' "$tmp/pt22" && ! [ -f ../data/notes/l10n/pt/22-ssh.md ]; then
-        grep -q 'Esta nota ainda não está traduzida; segue-se o original em inglês.' "$tmp/pt22"
+LANGUAGE=pt "$PS" --no-color 23/tcp >"$tmp/pt23"
+if grep -q '^Notas$' "$tmp/pt23" && ! [ -f ../data/notes/l10n/pt/23-telnet.md ]; then
+        grep -q 'Esta nota ainda não está traduzida; segue-se o original em inglês.' "$tmp/pt23"
         check "pt: an untranslated note says it follows in English" $?
 else
-        skip "port 22's note is translated into Portuguese"
+        skip "port 23's note is translated into Portuguese"
 fi
 
 # Czech plurals: 1, 3 and 5 sockets (one form each), from recorded /proc trees.
