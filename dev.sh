@@ -21,7 +21,9 @@ PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev
           fonts-dejavu-core
           # The exporter's tests: a real Prometheus and promtool, namespaces,
           # systemd-analyze for the units; the Debian package and its checks.
-          prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian)
+          prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian
+          # helgrind for tests/test-threads-helgrind.sh (the thread contract).
+          valgrind)
 
 deps() {
         local missing=()

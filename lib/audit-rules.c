@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,7 +46,7 @@ PS_EXPORT const char *ps_severity_name(ps_severity s)
 PS_EXPORT int ps_severity_from_string(const char *s, ps_severity *ret_severity)
 {
         for (size_t i = 0; s && i < PS_ELEMENTSOF(severity_names); i++)
-                if (!strcasecmp(s, severity_names[i])) {
+                if (!ps_strcasecmp_ascii(s, severity_names[i])) {
                         *ret_severity = (ps_severity)i;
                         return 0;
                 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -797,7 +796,7 @@ int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx)
                         if (ai < 0)
                                 continue;
                         port_str(&a->ports[ai], pb, sizeof(pb));
-                        if (!strcasecmp(a->title, b->title)) {
+                        if (!ps_strcasecmp_ascii(a->title, b->title)) {
                                 reportf(report, ctx,
                                         "%s:%u: duplicate: the same title as %s, for %s", b->file,
                                         b->title_line, a->file, pb);

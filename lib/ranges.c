@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "macro.h"
 #include "parse.h"
 #include "portscope/portscope.h"
 #include "util.h"
@@ -44,21 +45,23 @@ PS_EXPORT int ps_range_classify(unsigned port, ps_range_info *ret_info)
                                  ret_info);
 }
 
-/* Reads a small /proc file; -ENOENT etc. when it cannot be read. */
-static int read_small(const char *root, const char *rel, char *buf, size_t size)
+/* The largest /proc value read here: any reserved-port list the kernel
+ * prints for 65536 ports fits. */
+#define HOST_FILE_MAX (1u << 19)
+
+/* Reads a small /proc file into *ret_text (the caller frees it); -ENOENT etc.
+ * when it cannot be read, -E2BIG when it is larger than any sane value. */
+static int read_small(const char *root, const char *rel, char **ret_text)
 {
         char path[4096];
         int n = snprintf(path, sizeof(path), "%s/%s", root, rel);
         if (n < 0 || (size_t)n >= sizeof(path))
                 return -ENAMETOOLONG;
-        char *text = NULL;
         size_t got;
-        int r = ps_read_full(path, size - 1, 0, &text, &got);
+        int r = ps_read_full(path, HOST_FILE_MAX - 1, 0, ret_text, &got);
         if (r < 0)
-                return r == -EFBIG ? -E2BIG : r; /* larger than any sane value */
-        memcpy(buf, text, got + 1);
-        free(text);
-        return (int)got;
+                return r == -EFBIG ? -E2BIG : r;
+        return 0;
 }
 
 /* Parses a decimal port and advances *p; no sign, at most 5 digits. */
@@ -87,17 +90,18 @@ static int at_end(const char *p)
 
 PS_EXPORT int ps_host_ports_read(const char *proc_root, ps_host_ports *ret_host)
 {
-        /* Large enough for any reserved-port list the kernel prints for 65536 ports. */
-        static char buf[1 << 19];
+        /* On the heap, one per file: the library keeps no state between calls
+         * (include/portscope/portscope.h, threads). */
+        _cleanup_free_ char *range = NULL, *unpriv = NULL, *reserved = NULL;
         ps_host_ports h;
         const char *root = proc_root && *proc_root ? proc_root : "/proc";
         const char *p;
         int r;
 
         memset(&h, 0, sizeof(h));
-        r = read_small(root, "sys/net/ipv4/ip_local_port_range", buf, sizeof(buf));
+        r = read_small(root, "sys/net/ipv4/ip_local_port_range", &range);
         if (r >= 0) {
-                p = skip_blank(buf);
+                p = skip_blank(range);
                 if (take_port(&p, &h.ephemeral_lo) < 0 || (p = skip_blank(p), 0) ||
                     take_port(&p, &h.ephemeral_hi) < 0 || !at_end(p) ||
                     h.ephemeral_lo > h.ephemeral_hi)
@@ -106,18 +110,18 @@ PS_EXPORT int ps_host_ports_read(const char *proc_root, ps_host_ports *ret_host)
         } else if (r == -E2BIG)
                 return -EBADMSG;
 
-        r = read_small(root, "sys/net/ipv4/ip_unprivileged_port_start", buf, sizeof(buf));
+        r = read_small(root, "sys/net/ipv4/ip_unprivileged_port_start", &unpriv);
         if (r >= 0) {
-                p = skip_blank(buf);
+                p = skip_blank(unpriv);
                 if (take_port(&p, &h.unprivileged_start) < 0 || !at_end(p))
                         return -EBADMSG;
                 h.have_unprivileged = true;
         } else if (r == -E2BIG)
                 return -EBADMSG;
 
-        r = read_small(root, "sys/net/ipv4/ip_local_reserved_ports", buf, sizeof(buf));
+        r = read_small(root, "sys/net/ipv4/ip_local_reserved_ports", &reserved);
         if (r >= 0) {
-                p = skip_blank(buf);
+                p = skip_blank(reserved);
                 while (!at_end(p)) {
                         unsigned lo, hi;
                         if (take_port(&p, &lo) < 0)

@@ -18,7 +18,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "dynbuf.h"
 #include "parse.h"
@@ -211,7 +210,7 @@ static ps_ref_type classify_ref(const char *d, size_t n)
                 digits++;
         if (digits == n)
                 return PS_REF_NOTE; /* a footnote, "[1]"; the CSV lacks its text */
-        if (n > 3 && !strncasecmp(d, "rfc", 3) && d[3] >= '0' && d[3] <= '9' &&
+        if (n > 3 && !ps_strncasecmp_ascii(d, "rfc", 3) && d[3] >= '0' && d[3] <= '9' &&
             strspn(d + 3, "0123456789") == n - 3)
                 return PS_REF_RFC;
         if ((n > 6 && !strncmp(d, "draft-", 6)) || (n > 4 && !strncmp(d, "RFC-", 4)))
@@ -265,7 +264,8 @@ static int take(struct csv_state *s, enum col c, char **dst)
 static void check_header(struct csv_state *s)
 {
         for (unsigned i = 0; i < CSV_FIELDS; i++)
-                if (strcasecmp(s->field[i].buf ? s->field[i].buf : "", ps_csv_columns[i])) {
+                if (ps_strcasecmp_ascii(s->field[i].buf ? s->field[i].buf : "",
+                                        ps_csv_columns[i])) {
                         fail(s, -EBADMSG,
                              "line %lu: not IANA's CSV: column %u is \"%.40s\", expected \"%s\"",
                              s->rec_line, i + 1, s->field[i].buf ? s->field[i].buf : "",

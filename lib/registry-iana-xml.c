@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <zlib.h>
 
 #include "dynbuf.h"
@@ -174,8 +173,9 @@ static void inline_xref(struct xml_state *s, const char *type, const char *data)
         if (type && (!strcmp(type, "rfc") || !strcmp(type, "draft"))) {
                 size_t i = 0;
                 for (; data[i] && i < sizeof(buf) - 1; i++)
-                        buf[i] = !strncasecmp(data, "rfc", 3) && i < 3 ? (char)(data[i] & ~0x20)
-                                                                       : data[i];
+                        buf[i] = !ps_strncasecmp_ascii(data, "rfc", 3) && i < 3
+                                         ? (char)(data[i] & ~0x20)
+                                         : data[i];
                 buf[i] = '\0';
                 data = buf;
         }

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <zlib.h>
 
 #include "portscope/portscope.h"
@@ -63,11 +62,12 @@ static int detect(const char *p, size_t n, ps_regfmt *ret)
                 return 0;
         }
         static const char head[] = "Service Name,";
-        if (n >= sizeof(head) - 1 && !strncasecmp(p, head, sizeof(head) - 1)) {
+        if (n >= sizeof(head) - 1 && !ps_strncasecmp_ascii(p, head, sizeof(head) - 1)) {
                 *ret = PS_FMT_CSV;
                 return 0;
         }
-        if (n >= sizeof(head) && p[0] == '"' && !strncasecmp(p + 1, head, sizeof(head) - 2)) {
+        if (n >= sizeof(head) && p[0] == '"' &&
+            !ps_strncasecmp_ascii(p + 1, head, sizeof(head) - 2)) {
                 *ret = PS_FMT_CSV;
                 return 0;
         }

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <zlib.h>
 
 #include "dynbuf.h"
@@ -125,9 +124,9 @@ unsigned ps_rawrec_flags(const ps_rawrec *rec)
         /* IANA marks gaps with a bare description and no service name. */
         if (!rec->name || !*rec->name) {
                 const char *d = rec->description ? rec->description : "";
-                if (!strcasecmp(d, "Unassigned"))
+                if (!ps_strcasecmp_ascii(d, "Unassigned"))
                         f |= PS_REC_UNASSIGNED;
-                else if (!strcasecmp(d, "Reserved"))
+                else if (!ps_strcasecmp_ascii(d, "Reserved"))
                         f |= PS_REC_RESERVED;
         }
         return f;
@@ -224,12 +223,13 @@ static int pool_add(struct pool *p, uint32_t x)
         return 0;
 }
 
-static const ps_regset *sort_set; /* qsort has no context argument */
-
-static int cmp_port(const void *a, const void *b)
+/* The comparisons take the set as qsort_r's context, never through a global:
+ * two threads may compile two registries at once. */
+static int cmp_port(const void *a, const void *b, void *userdata)
 {
-        const ps_rawrec *x = &sort_set->recs[*(const uint32_t *)a];
-        const ps_rawrec *y = &sort_set->recs[*(const uint32_t *)b];
+        const ps_regset *set = userdata;
+        const ps_rawrec *x = &set->recs[*(const uint32_t *)a];
+        const ps_rawrec *y = &set->recs[*(const uint32_t *)b];
         if (x->has_port != y->has_port)
                 return x->has_port ? -1 : 1;
         if (x->has_port) {
@@ -246,18 +246,18 @@ static int cmp_port(const void *a, const void *b)
         return ia < ib ? -1 : ia > ib;
 }
 
-static int cmp_person(const void *a, const void *b)
+static int cmp_person(const void *a, const void *b, void *userdata)
 {
-        return strcmp(sort_set->people[*(const uint32_t *)a].id,
-                      sort_set->people[*(const uint32_t *)b].id);
+        const ps_regset *set = userdata;
+        return strcmp(set->people[*(const uint32_t *)a].id, set->people[*(const uint32_t *)b].id);
 }
 
-static const char *const *name_strings; /* record id -> name, for cmp_name */
-
-static int cmp_name(const void *a, const void *b)
+/* userdata: record id -> name. */
+static int cmp_name(const void *a, const void *b, void *userdata)
 {
+        const char *const *name_strings = userdata;
         uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-        int c = strcasecmp(name_strings[x], name_strings[y]);
+        int c = ps_strcasecmp_ascii(name_strings[x], name_strings[y]);
         if (c)
                 return c;
         return x < y ? -1 : x > y;
@@ -352,13 +352,12 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
         if ((r = pool_add(&pool, 0)) < 0) /* offset 0: the empty list */
                 goto out;
 
-        sort_set = set;
         for (size_t i = 0; i < n; i++)
                 order[i] = (uint32_t)i;
-        qsort(order, n, sizeof(uint32_t), cmp_port);
+        qsort_r(order, n, sizeof(uint32_t), cmp_port, (void *)set);
         for (size_t i = 0; i < set->n_people; i++)
                 porder[i] = (uint32_t)i;
-        qsort(porder, set->n_people, sizeof(uint32_t), cmp_person);
+        qsort_r(porder, set->n_people, sizeof(uint32_t), cmp_person, (void *)set);
         for (size_t i = 1; i < set->n_people; i++)
                 if (!strcmp(set->people[porder[i]].id, set->people[porder[i - 1]].id)) {
                         r = -EEXIST;
@@ -435,8 +434,7 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
                 if (s->name && *s->name)
                         names[n_names++] = (uint32_t)i;
         }
-        name_strings = namev;
-        qsort(names, n_names, sizeof(uint32_t), cmp_name);
+        qsort_r(names, n_names, sizeof(uint32_t), cmp_name, (void *)namev);
 
         /* Per-port lists of the records whose range holds the port, so that
          * a port lookup is two array reads rather than a search. */

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -183,8 +182,8 @@ static int validate(struct ps_db *db)
         for (uint32_t i = 0; i < h->n_names; i++) {
                 if (db->names[i] >= h->n_records)
                         return -EBADMSG;
-                if (i && strcasecmp(db->strings + db->recs[db->names[i - 1]].name,
-                                    db->strings + db->recs[db->names[i]].name) > 0)
+                if (i && ps_strcasecmp_ascii(db->strings + db->recs[db->names[i - 1]].name,
+                                             db->strings + db->recs[db->names[i]].name) > 0)
                         return -EBADMSG;
         }
         return 0;
@@ -412,7 +411,7 @@ PS_EXPORT int ps_ref_url(const ps_ref *ref, char *buf, size_t size)
         switch (ref->type) {
         case PS_REF_RFC: {
                 const char *d = ref->data;
-                if (strncasecmp(d, "rfc", 3))
+                if (ps_strncasecmp_ascii(d, "rfc", 3))
                         return -ENOENT;
                 d += 3;
                 size_t digits = strspn(d, "0123456789");
@@ -509,7 +508,7 @@ PS_EXPORT void ps_iter_name(ps_iter *it, const ps_db *db, const char *name, ps_p
                 return;
         while (a < b) {
                 uint32_t mid = a + (b - a) / 2;
-                if (strcasecmp(str(db, db->recs[db->names[mid]].name), name) < 0)
+                if (ps_strcasecmp_ascii(str(db, db->recs[db->names[mid]].name), name) < 0)
                         a = mid + 1;
                 else
                         b = mid;
@@ -539,7 +538,7 @@ PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
                 switch (it->kind) {
                 case ITER_NAME:
                         id = db->names[it->pos++];
-                        if (strcasecmp(str(db, db->recs[id].name), it->name)) {
+                        if (ps_strcasecmp_ascii(str(db, db->recs[id].name), it->name)) {
                                 it->pos = it->end;
                                 return 0;
                         }
@@ -579,11 +578,11 @@ PS_EXPORT int ps_proto_from_string(const char *s, ps_proto *ret_proto)
         if (!s)
                 return -EINVAL;
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
-                if (!strcasecmp(s, ps_proto_name((ps_proto)p))) {
+                if (!ps_strcasecmp_ascii(s, ps_proto_name((ps_proto)p))) {
                         *ret_proto = (ps_proto)p;
                         return 0;
                 }
-        if (!strcasecmp(s, "any")) {
+        if (!ps_strcasecmp_ascii(s, "any")) {
                 *ret_proto = PS_PROTO_ANY;
                 return 0;
         }

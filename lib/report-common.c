@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "report-internal.h"
 #include "util.h"
@@ -36,7 +35,7 @@ static const char *const withdrawn[] = {
 
 static bool starts_with(const char *s, const char *prefix)
 {
-        return !strncasecmp(s, prefix, strlen(prefix));
+        return !ps_strncasecmp_ascii(s, prefix, strlen(prefix));
 }
 
 /* "Unassigned [was netstat]": the name between "[was " and "]". */

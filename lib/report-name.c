@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "report-internal.h"
 #include "util.h"
@@ -34,11 +33,11 @@ static void aliases(const ps_db *db, const ps_report_group *g, struct name_group
                 return;
         ps_iter_port(&it, db, rec->port_lo, rec->proto);
         while (ps_iter_next(&it, &o) > 0 && ret->n_aliases < ALIASES_MAX) {
-                if (!*o.name || !strcasecmp(o.name, rec->name) || o.port_lo != o.port_hi)
+                if (!*o.name || !ps_strcasecmp_ascii(o.name, rec->name) || o.port_lo != o.port_hi)
                         continue;
                 bool dup = false;
                 for (size_t i = 0; i < ret->n_aliases && !dup; i++)
-                        dup = !strcasecmp(ret->aliases[i], o.name);
+                        dup = !ps_strcasecmp_ascii(ret->aliases[i], o.name);
                 if (!dup)
                         ret->aliases[ret->n_aliases++] = o.name;
         }

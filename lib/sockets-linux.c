@@ -222,7 +222,7 @@ static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_s
                 ssize_t n = mnl_socket_recvfrom(nl, buf, bufsize);
                 if (n < 0)
                         return errno == ENOBUFS ? -EAGAIN : -errno;
-                static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+                mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
                         [NLMSG_NOOP] = noop_cb,
                         [NLMSG_ERROR] = error_cb,
                         [NLMSG_DONE] = done_cb,

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sockets-internal.h"
 #include "util.h"
@@ -39,11 +38,11 @@ PS_EXPORT int ps_sock_state_from_string(const char *s, ps_sock_state *ret_state)
 {
         if (!s)
                 return -EINVAL;
-        if (!strcasecmp(s, "established")) {
+        if (!ps_strcasecmp_ascii(s, "established")) {
                 *ret_state = PS_STATE_ESTABLISHED;
                 return 0;
         }
-        if (!strcasecmp(s, "unconn") || !strcasecmp(s, "unconnected")) {
+        if (!ps_strcasecmp_ascii(s, "unconn") || !ps_strcasecmp_ascii(s, "unconnected")) {
                 *ret_state = PS_STATE_CLOSE;
                 return 0;
         }
@@ -53,7 +52,7 @@ PS_EXPORT int ps_sock_state_from_string(const char *s, ps_sock_state *ret_state)
                 if (strlen(s) != k)
                         continue;
                 /* Accept "fin_wait1" as well as "FIN-WAIT-1"'s spelling without dashes. */
-                if (!strcasecmp(s, n)) {
+                if (!ps_strcasecmp_ascii(s, n)) {
                         *ret_state = (ps_sock_state)i;
                         return 0;
                 }
@@ -71,7 +70,7 @@ PS_EXPORT int ps_sock_state_from_string(const char *s, ps_sock_state *ret_state)
                         if (*p != '-')
                                 m[k++] = *p;
                 m[k] = '\0';
-                if (!strcasecmp(norm, m)) {
+                if (!ps_strcasecmp_ascii(norm, m)) {
                         *ret_state = (ps_sock_state)i;
                         return 0;
                 }

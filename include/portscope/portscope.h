@@ -16,7 +16,42 @@
  *    for the library (ps_report_opts) carries its own size, set by its
  *    *_INIT macro, and the library treats fields beyond that size as zero.
  *    Structs published before this rule (ps_record, ps_note, ps_socket...)
- *    keep their layout until the next major version.
+ *    keep their layout until the next major version. So the policy is both:
+ *    append-only with a size field for what a program fills, opaque (or
+ *    reached only through a pointer) for what the library fills.
+ *
+ * Threads (tests/test-threads.c checks this, also under helgrind):
+ *  - Every function is reentrant. The library has no writable global or
+ *    function-static data and no in-memory caches between calls, and it
+ *    sorts with qsort_r(), never through a global; what a call needs it
+ *    allocates and frees.
+ *  - An opened ps_db, ps_notes or ps_prevalence is never changed by the
+ *    library after its open call returns: any number of threads may use one
+ *    at the same time through the functions that take it const (lookups,
+ *    iterators, search, reports, suggestions). Free it only when no thread
+ *    uses it any more, and free each object once.
+ *  - What a call returns to its caller (a report, an audit report, a socket
+ *    list, a ps_iter or ps_notes_iter) belongs to that caller: share it
+ *    read-only, or hand it to one thread at a time. A ps_record or ps_note
+ *    points into its ps_db or ps_notes and lives as long as that does.
+ *  - The functions that read the environment (ps_db_open_default,
+ *    ps_prevalence_default_path, the per-user cache of nmap-services:
+ *    PORTSCOPE_DB, PORTSCOPE_NMAP_SERVICES, PORTSCOPE_NO_CACHE,
+ *    XDG_DATA_HOME, XDG_CACHE_HOME, HOME) race with setenv() in another
+ *    thread, as getenv() does. The cache file is replaced by an atomic
+ *    rename of a uniquely named temporary file, so threads and processes
+ *    may write it at once.
+ *  - ps_strerror() returns static text; for a plain errno code it is
+ *    strerror()'s, which glibc keeps per thread for unknown codes.
+ *  - Locale: the answers do not depend on it. Names, protocols and keywords
+ *    are compared ASCII-only (strcasecmp() follows LC_CTYPE: under
+ *    tr_TR.UTF-8 "IMAP" and "imap" differ), numbers are parsed without
+ *    strtod(), and the library never calls setlocale() or uselocale(). Its
+ *    own texts are English; translating them is the programs' job, each
+ *    thread with uselocale() (src/shared/i18n.c). A program that encodes
+ *    JSON with jansson in several threads must not change LC_NUMERIC in
+ *    any of them: jansson reads the decimal point through localeconv(),
+ *    which glibc fills in one static struct for all threads.
  */
 #ifndef PORTSCOPE_PORTSCOPE_H
 #define PORTSCOPE_PORTSCOPE_H
@@ -39,6 +74,8 @@ const char *ps_strerror(int code);
 }
 #endif
 
+#include <portscope/diff.h>
+#include <portscope/export.h>
 #include <portscope/notes.h>
 #include <portscope/prevalence.h>
 #include <portscope/ranges.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "utf8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 size_t ps_utf8_decode(const char *s, size_t n, uint32_t *ret_cp)
@@ -107,4 +108,24 @@ char *ps_text_sanitize_to(char *dst, size_t size, const char *src)
         dst[n] = '\0';
         ps_text_sanitize(dst);
         return dst;
+}
+
+char *ps_text_fold_space(const char *s)
+{
+        char *o = malloc(strlen(s) + 1), *p = o;
+        if (!o)
+                return NULL;
+        bool space = false;
+        for (; *s; s++) {
+                if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+                        space = p != o;
+                        continue;
+                }
+                if (space)
+                        *p++ = ' ';
+                space = false;
+                *p++ = *s;
+        }
+        *p = '\0';
+        return o;
 }

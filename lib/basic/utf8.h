@@ -36,4 +36,9 @@ size_t ps_text_sanitize(char *s);
  * when it does not fit; returns dst. For printing text from outside. */
 char *ps_text_sanitize_to(char *dst, size_t size, const char *src);
 
+/* A copy of s with every run of white space (space, tab, CR, LF) made one
+ * space and none at either end; NULL when out of memory. IANA's CSV keeps
+ * the XML's line breaks and indentation where the XML reader folds them. */
+char *ps_text_fold_space(const char *s);
+
 #endif

@@ -7,6 +7,7 @@
  * delivered a whole request within request_deadline_ms of connecting (or of
  * its previous response), which libmicrohttpd then sees as a closed peer. */
 #include "httpd.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -128,8 +129,8 @@ int httpd_response_header(httpd_response *resp, const char *name, const char *va
 {
         /* Vary is a list (RFC 9110 12.5.5): a second one joins the first,
          * so that clients reading one field see every dimension. */
-        for (unsigned i = 0; i < resp->n_headers && !strcasecmp(name, "Vary"); i++)
-                if (!strcasecmp(resp->headers[i].name, name)) {
+        for (unsigned i = 0; i < resp->n_headers && !ps_strcasecmp_ascii(name, "Vary"); i++)
+                if (!ps_strcasecmp_ascii(resp->headers[i].name, name)) {
                         char *v = NULL;
                         if (asprintf(&v, "%s, %s", resp->headers[i].value, value) < 0)
                                 return -ENOMEM;
@@ -383,11 +384,11 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
                 if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
                         s->bad = true;
         }
-        if (strcasecmp(key, "Content-Length") == 0)
+        if (ps_strcasecmp_ascii(key, "Content-Length") == 0)
                 s->content_length++;
-        else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        else if (ps_strcasecmp_ascii(key, "Transfer-Encoding") == 0)
                 s->transfer_encoding++;
-        else if (strcasecmp(key, "Host") == 0)
+        else if (ps_strcasecmp_ascii(key, "Host") == 0)
                 s->host++;
         return MHD_YES;
 }

@@ -5,11 +5,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "parse.h"
 #include "prom-text.h"
 #include "utf8.h"
+#include "util.h"
 
 /* A label value longer than this is cut at a character boundary: values come
  * from process names and unit names, never from anything unbounded. */
@@ -223,11 +223,12 @@ prom_format prom_negotiate(const char *accept)
                 }
                 rlen = trim(&range, rlen);
                 if (q >= 0) {
-                        if (rlen == 28 && !strncasecmp(range, "application/openmetrics-text", 28))
+                        if (rlen == 28 &&
+                            !ps_strncasecmp_ascii(range, "application/openmetrics-text", 28))
                                 best_om = q > best_om ? q : best_om;
-                        else if ((rlen == 10 && !strncasecmp(range, "text/plain", 10)) ||
+                        else if ((rlen == 10 && !ps_strncasecmp_ascii(range, "text/plain", 10)) ||
                                  (rlen == 3 && !strncmp(range, "*/*", 3)) ||
-                                 (rlen == 6 && !strncasecmp(range, "text/*", 6)))
+                                 (rlen == 6 && !ps_strncasecmp_ascii(range, "text/*", 6)))
                                 best_text = q > best_text ? q : best_text;
                 }
                 p += n;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# tests/test-threads.c under valgrind's helgrind: two threads, one round, a fifth of the jobs, so
+# that it stays within seconds; any data race helgrind reports fails the test.
+# Skips when valgrind is not installed (it is not needed to build or run).
+set -u
+exe=$1
+. "$(dirname "$0")/lib.sh"
+if ! command -v valgrind >/dev/null 2>&1; then
+        skip "helgrind: valgrind is not installed"
+        done_testing
+        exit
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+valgrind --tool=helgrind --suppressions=helgrind.supp --error-exitcode=99 --log-file="$tmp/log" "$exe" 2 1 5 >"$tmp/out" 2>&1
+rc=$?
+errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$tmp/log" | tail -1)
+[ "$rc" -eq 0 ] && [ "${errors:-x}" = 0 ]
+check "test-threads under helgrind: exit $rc, ${errors:-no} errors reported" $?
+if [ "$rc" -ne 0 ]; then
+        diag "$(grep -v '^ok' "$tmp/out" | head -5)"
+        diag "$(grep -A12 'Possible data race' "$tmp/log" | head -40)"
+fi
+done_testing
