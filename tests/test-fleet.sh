@@ -132,7 +132,8 @@ for a in json.load(sys.stdin)["data"]["alerts"]:
     if a["labels"]["alertname"] == sys.argv[1] and a["state"] == "firing":
         print(a["labels"].get("instance", ""), a["labels"].get("port", ""))' "$1"
 }
-has_listener_data() { [ "$(query 'count(portscope_listening_socket_info)' | wc -l)" -eq 1 ]; }
+# Prometheus scrapes its three targets at different moments: wait for all three.
+has_listener_data() { [ "$(query 'count by (instance) (portscope_listening_socket_info)' | wc -l)" -eq 3 ]; }
 wait_for 100 has_listener_data
 
 # Which hosts listen on 1712? Host a, and only a.
@@ -144,8 +145,11 @@ check "the host listening on 1712 is the one in portscope_listening_socket_info{
 [ -s "$tmp/q1712" ] && diag "$(cat "$tmp/q1712")"
 
 # Every host is seen through its own namespace: 6379 only on b, 80 only on c.
-[ "$(query 'portscope_listening_socket_info{port="6379"}' | awk '{print $1}')" = "${addr[b]}" ] &&
-        [ "$(query 'portscope_listening_socket_info{port="80"}' | awk '{print $1}')" = "${addr[c]}" ]
+own_namespace() {
+        [ "$(query 'portscope_listening_socket_info{port="6379"}' | awk '{print $1}')" = "${addr[b]}" ] &&
+                [ "$(query 'portscope_listening_socket_info{port="80"}' | awk '{print $1}')" = "${addr[c]}" ]
+}
+wait_for 50 own_namespace
 check "each exporter reports its own host's namespace" $?
 
 # An exposed Redis raises the alert, on host b and port 6379.
