@@ -247,34 +247,31 @@ static int collect_prevalence(ps_port_report *r, const ps_report_opts *o)
         return 0;
 }
 
-static bool assigned(const ps_record *rec)
-{
-        return ps_record_status(rec, NULL, 0) == PS_PORT_ASSIGNED;
-}
-
 /* The nearest ports below and above with a registered service that does not
  * also cover this port. */
 static void neighbours(ps_port_report *r, const ps_db *db)
 {
         ps_iter it;
-        ps_record rec;
+        unsigned lo, hi;
         r->previous_port = r->next_port = -1;
         if (r->port < 65535) {
-                ps_iter_range(&it, db, r->port + 1, 65535, r->proto);
-                while (ps_iter_next(&it, &rec) > 0)
-                        if (rec.port_lo > r->port && assigned(&rec)) {
-                                r->next_port = rec.port_lo;
+                /* Only records that start above the port: the reserved and
+                 * unassigned blocks reaching into the range from below (up to
+                 * 16,384 ports) would make ps_iter_range() walk thousands. */
+                ps_iter_starting(&it, db, r->port + 1, 65535, r->proto);
+                while (ps_iter_next_assigned(&it, &lo, &hi) > 0)
+                        if (lo > r->port) {
+                                r->next_port = (int)lo;
                                 break;
                         }
         }
         for (unsigned w = 64; r->port > 0 && r->previous_port < 0; w *= 2) {
-                unsigned lo = w >= r->port ? 0 : r->port - w;
-                ps_iter_range(&it, db, lo, r->port - 1, r->proto);
-                while (ps_iter_next(&it, &rec) > 0)
-                        if (rec.port_hi < r->port && assigned(&rec) &&
-                            (int)rec.port_hi > r->previous_port)
-                                r->previous_port = rec.port_hi;
-                if (lo == 0)
+                unsigned from = w >= r->port ? 0 : r->port - w;
+                ps_iter_range(&it, db, from, r->port - 1, r->proto);
+                while (ps_iter_next_assigned(&it, &lo, &hi) > 0)
+                        if (hi < r->port && (int)hi > r->previous_port)
+                                r->previous_port = (int)hi;
+                if (from == 0)
                         break;
         }
 }
