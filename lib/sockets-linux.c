@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "ps-limits.h"
 #include "sockets-internal.h"
 
@@ -378,12 +379,20 @@ static uint64_t netns_inode(int procfd, const char *pid)
         return ps_netns_at(procfd, path);
 }
 
+/* Namespaces dumped at once, each from its own thread: dumping a namespace's
+ * connection table walks the kernel's whole hash of them (milliseconds), and
+ * the next namespace's walk, or this one's own, can run on another core. */
+#define NETNS_PARALLEL 4
+
 struct netns_job {
         int nsfd;
+        uint64_t ns;
         const ps_socket_query *q;
         ps_sockvec vec;
         unsigned unsupported;
         int r;
+        pthread_t thread;
+        bool running;
 };
 
 /* Runs in its own thread: setns() moves only the calling thread, so the
@@ -398,34 +407,68 @@ static void *netns_thread(void *arg)
         return NULL;
 }
 
-int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported,
-                             size_t *ret_netns, size_t *ret_skipped)
+static void netns_join(struct netns_job *job)
+{
+        if (!job->running)
+                return;
+        pthread_join(job->thread, NULL);
+        close(job->nsfd);
+        job->nsfd = -1;
+        job->running = false;
+}
+
+static int cmp_pid_ns(const void *a, const void *b)
+{
+        const struct ps_pid_ns *x = a, *y = b;
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int ps_netns_dumps_start(const ps_socket_query *q, struct ps_netns_dumps *d)
 {
         uint64_t seen[PS_NETNS_MAX];
-        size_t n_seen = 0, listed = 0, skipped = 0;
-        int r = 0;
+        size_t n_seen = 0, oldest = 0;
 
+        memset(d, 0, sizeof(*d));
         int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (procfd < 0)
-                return -errno;
+                return d->r = -errno;
         uint64_t mine = netns_inode(procfd, "self");
         int dfd = dup(procfd);
-        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-        if (!d) {
+        DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (!dir) {
                 if (dfd >= 0)
                         close(dfd);
                 close(procfd);
-                return -ENOMEM;
+                return d->r = -ENOMEM;
         }
         if (mine)
                 seen[n_seen++] = mine;
+        struct ps_pid_netns *procs = calloc(1, sizeof(*procs));
+        if (procs)
+                procs->mine = mine;
         struct dirent *de;
-        while (r >= 0 && (de = readdir(d))) {
+        while ((de = readdir(dir))) {
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
                         continue;
                 uint64_t ns = netns_inode(procfd, de->d_name);
                 if (!ns || !mine)
                         continue;
+                uint64_t pid;
+                if (procs && ps_parse_uint(de->d_name, 0x3fffffff, &pid) == 0) {
+                        if (procs->n == procs->alloc) {
+                                size_t na = procs->alloc ? 2 * procs->alloc : 256;
+                                struct ps_pid_ns *v = realloc(procs->v, na * sizeof(*v));
+                                if (!v) {
+                                        ps_pid_netns_free(procs);
+                                        procs = NULL;
+                                } else {
+                                        procs->v = v;
+                                        procs->alloc = na;
+                                }
+                        }
+                        if (procs)
+                                procs->v[procs->n++] = (struct ps_pid_ns){ (int)pid, ns };
+                }
                 size_t k = 0;
                 while (k < n_seen && seen[k] != ns)
                         k++;
@@ -433,37 +476,92 @@ int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned
                         continue;
                 seen[n_seen++] = ns;
 
+                if (d->n == d->alloc) {
+                        size_t na = d->alloc ? 2 * d->alloc : 8;
+                        struct netns_job *v = realloc(d->jobs, na * sizeof(*v));
+                        if (!v) {
+                                d->r = -ENOMEM;
+                                break;
+                        }
+                        d->jobs = v;
+                        d->alloc = na;
+                }
                 char path[300];
                 snprintf(path, sizeof(path), "%s/ns/net", de->d_name);
-                struct netns_job job = { .q = q, .r = 0 };
-                job.nsfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-                pthread_t t;
-                if (job.nsfd < 0 || pthread_create(&t, NULL, netns_thread, &job) != 0) {
-                        if (job.nsfd >= 0)
-                                close(job.nsfd);
-                        skipped++;
+                struct netns_job *job = &d->jobs[d->n++];
+                *job = (struct netns_job){ .q = q, .ns = ns, .r = 0 };
+                /* At most NETNS_PARALLEL at once: the oldest is waited for. */
+                if (d->n - oldest > NETNS_PARALLEL)
+                        netns_join(&d->jobs[oldest++]);
+                job->nsfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+                if (job->nsfd < 0 || pthread_create(&job->thread, NULL, netns_thread, job) != 0) {
+                        if (job->nsfd >= 0)
+                                close(job->nsfd);
+                        job->nsfd = -1;
+                        job->r = -EAGAIN; /* counted as skipped */
                         continue;
                 }
-                pthread_join(t, NULL);
-                close(job.nsfd);
-                if (job.r < 0) {
+                job->running = true;
+        }
+        closedir(dir);
+        close(procfd);
+        if (procs && procs->n > 1)
+                qsort(procs->v, procs->n, sizeof(*procs->v), cmp_pid_ns);
+        d->procs = procs;
+        return d->r;
+}
+
+void ps_pid_netns_free(struct ps_pid_netns *m)
+{
+        if (m)
+                free(m->v);
+        free(m);
+}
+
+/* Waits for the dumps and frees them; the process map stays. */
+static void netns_dumps_free(struct ps_netns_dumps *d)
+{
+        for (size_t i = 0; i < d->n; i++) {
+                netns_join(&d->jobs[i]);
+                free(d->jobs[i].vec.v);
+        }
+        free(d->jobs);
+        d->jobs = NULL;
+        d->n = d->alloc = 0;
+}
+
+void ps_netns_dumps_discard(struct ps_netns_dumps *d)
+{
+        netns_dumps_free(d);
+        ps_pid_netns_free(d->procs);
+        d->procs = NULL;
+}
+
+int ps_netns_dumps_finish(struct ps_netns_dumps *d, ps_sockvec *vec, unsigned *unsupported,
+                          size_t *ret_netns, size_t *ret_skipped)
+{
+        size_t listed = 0, skipped = 0;
+        int r = d->r;
+        /* In the order the namespaces were found, as when they were dumped
+         * one after the other. */
+        for (size_t i = 0; i < d->n && r >= 0; i++) {
+                struct netns_job *job = &d->jobs[i];
+                netns_join(job);
+                if (job->r < 0) {
                         /* EPERM: entering needs CAP_SYS_ADMIN over the namespace. */
                         skipped++;
-                        free(job.vec.v);
-                        if (job.r == -ENOMEM)
+                        if (job->r == -ENOMEM)
                                 r = -ENOMEM;
                         continue;
                 }
                 listed++;
-                *unsupported |= job.unsupported;
-                for (size_t i = 0; i < job.vec.n && r >= 0; i++) {
-                        job.vec.v[i].netns = ns;
-                        r = ps_sockvec_push(vec, &job.vec.v[i]);
+                *unsupported |= job->unsupported;
+                for (size_t k = 0; k < job->vec.n && r >= 0; k++) {
+                        job->vec.v[k].netns = job->ns;
+                        r = ps_sockvec_push(vec, &job->vec.v[k]);
                 }
-                free(job.vec.v);
         }
-        closedir(d);
-        close(procfd);
+        netns_dumps_free(d);
         if (r < 0)
                 return r;
         *ret_netns = listed;
