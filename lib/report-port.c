@@ -13,11 +13,6 @@
 /* Names from this machine's services file that one report shows at most. */
 #define LOCAL_NAMES_MAX 16
 
-/* IANA's page for the registry, searched for the port. */
-#define IANA_SEARCH_URL                                                                            \
-        "https://www.iana.org/assignments/service-names-port-numbers/"                             \
-        "service-names-port-numbers.xhtml?search="
-
 struct note_entry {
         ps_report_note n;
         ps_report_ports ports[64];

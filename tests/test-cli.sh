@@ -299,6 +299,16 @@ man_cmds=$(sed -n '/^\.SH COMMANDS/,/^\.SH OPTIONS/p' "$man" | grep -A1 '^\.TP' 
 check "--help and portscope(1) list the same commands" $?
 [ "$help_cmds" = "$man_cmds" ] || diag "help: $(echo $help_cmds)" "man: $(echo $man_cmds)"
 
+# A service name's report links IANA's own record, as the port report does,
+# searched for the name as the registry spells it (issue 11, item 7).
+run --no-color SSH
+[ "$rc" -eq 0 ] && printf '%s\n' "$out" | tail -1 |
+        grep -qx "  IANA's own record: https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml?search=ssh"
+check "portscope SSH: IANA's own record, searched for ssh" $?
+run --json no-such-service-xyz
+[ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q '"iana_url": null'
+check "a name nobody registered: no IANA link (iana_url null)" $?
+
 # English in C.UTF-8 loads the character-type locale only for text that needs
 # wcwidth() (src/shared/i18n.c, ps_i18n_init_deferred): a wide name still
 # counts two columns a character there, and one in the C locale.
