@@ -39,7 +39,9 @@ void page_range(const web *w, const web_req *rq, web_page *pg)
         layout_breadcrumb(pg, crumbs, 6);
         H(h, "<h1>%s</h1>\n<p class=\"lead\">", title);
         char n[PS_I18N_NUM_MAX], date[64];
-        html_textf(h, _("%s registrations in the IANA registry of %s."),
+        html_textf(h,
+                   ngettext("%s registration in the IANA registry of %s.",
+                            "%s registrations in the IANA registry of %s.", r->n_groups),
                    ps_i18n_number(n, sizeof(n), r->n_groups),
                    web_date(r->registry_date, date, sizeof(date)));
         H(h, "</p>\n");

@@ -39,7 +39,9 @@ void page_ranges(const web *w, const web_req *rq, web_page *pg)
                 html_textf(h, _("Also called \"%s\"."), phrase_range_aka(ri.cls));
                 H(h, " %s</p>\n<p>", phrase_range_explain(ri.cls));
                 char n[PS_I18N_NUM_MAX];
-                html_textf(h, _("%s registrations in this range."),
+                html_textf(h,
+                           ngettext("%s registration in this range.",
+                                    "%s registrations in this range.", records),
                            ps_i18n_number(n, sizeof(n), records));
                 H(h, " <a href=\"%U\">%s</a></p>\n", path, _("List them"));
         }

@@ -269,7 +269,9 @@ void layout_end(const web *w, web_page *pg)
         H(h, "</main>\n<footer class=\"site\">\n<p>");
         char date[64];
         char n[PS_I18N_NUM_MAX];
-        html_textf(h, _("IANA registry of %s, %s knowledge notes."),
+        html_textf(h,
+                   ngettext("IANA registry of %s, %s knowledge note.",
+                            "IANA registry of %s, %s knowledge notes.", ps_notes_count(w->notes)),
                    web_date(ps_db_date(w->db), date, sizeof(date)),
                    ps_i18n_number(n, sizeof(n), ps_notes_count(w->notes)));
         H(h,
