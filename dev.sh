@@ -7,6 +7,8 @@
 #   ./dev.sh serve [ARGS]  build, then serve the reference site on http://127.0.0.1:2194/
 #                          and the exporter's metrics on http://127.0.0.1:2693/metrics
 #   ./dev.sh exporter      build, then only the exporter (docs/prometheus/README.md)
+#   ./dev.sh bench NAME [ARGS]  install the benchmark's peers, build, run bench/NAME.sh
+#                          (registry, sockets, web, votes, exporter, ...; docs/benchmarks.md)
 #   ./dev.sh deps          only install the build and test dependencies
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -59,6 +61,24 @@ npm_deps() {
         fi
 }
 
+# The peers the benchmarks run beside portscope (bench/*.sh): hyperfine, wrk,
+# nginx, ss/lsof/netstat/fuser, node_exporter.
+BENCH_PACKAGES=(hyperfine wrk nginx-light lsof net-tools psmisc prometheus-node-exporter)
+
+bench_deps() {
+        local missing=()
+        for p in "${BENCH_PACKAGES[@]}"; do
+                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+                        missing+=("$p")
+        done
+        [ ${#missing[@]} -eq 0 ] && return 0
+        [ "$(id -u)" -eq 0 ] || { echo "dev.sh: missing packages: ${missing[*]} (run as root)" >&2; exit 2; }
+        echo "dev.sh: installing ${missing[*]}" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        # The benchmarks start their own servers; the packages' services are not wanted.
+        systemctl disable --now nginx prometheus-node-exporter >/dev/null 2>&1 || true
+}
+
 build() {
         if [ ! -f build/build.ninja ]; then
                 meson setup build >/dev/null
@@ -105,8 +125,21 @@ exporter)
         echo "dev.sh: serving http://127.0.0.1:2693/metrics (Ctrl-C stops)" >&2
         exec build/portscope exporter "$@"
         ;;
+bench)
+        shift
+        if [ $# -eq 0 ] || [ ! -f "bench/$1.sh" ]; then
+                echo "usage: ./dev.sh bench NAME [ARGS...]; NAME is one of:" $(cd bench && ls *.sh | sed '/^lib\.sh$/d; s/\.sh$//') >&2
+                exit 2
+        fi
+        name=$1
+        shift
+        deps
+        bench_deps
+        build
+        exec "bench/$name.sh" build "$@"
+        ;;
 *)
-        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh serve [ARGS...] | ./dev.sh exporter [OPTIONS] | ./dev.sh deps" >&2
+        echo "usage: ./dev.sh run ARGS... | ./dev.sh test | ./dev.sh serve [ARGS...] | ./dev.sh exporter [OPTIONS] | ./dev.sh bench NAME [ARGS...] | ./dev.sh deps" >&2
         exit 2
         ;;
 esac

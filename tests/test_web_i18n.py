@@ -137,15 +137,16 @@ try:
                 missing.append(f"/{lang}/ports/{port}: {slug}")
     t.ok(not missing, "the five seed notes are shown translated in all five languages", missing)
 
-    # A note without a translation: English, marked, and said so in German.
-    st, _, body = srv.get("/de/ports/80")
+    # A note without a translation (Redis: not among the 50 ports whose notes are
+    # translated): English, marked, and said so in German.
+    st, _, body = srv.get("/de/ports/6379")
     page = body.decode()
     t.ok(st == 200 and '<h3 lang="en">' in page and '<div class="body" lang="en">' in page and
          "Diese Notiz ist noch nicht übersetzt" in page,
-         "/de/ports/80: an untranslated note is English, lang=\"en\", and the page says so")
-    st, _, body = srv.get("/ug/ports/80")
+         "/de/ports/6379: an untranslated note is English, lang=\"en\", and the page says so")
+    st, _, body = srv.get("/ug/ports/6379")
     t.ok('<h3 lang="en" dir="ltr">' in body.decode(),
-         "/ug/ports/80: an English note on a right-to-left page runs left to right")
+         "/ug/ports/6379: an English note on a right-to-left page runs left to right")
 
     # Dates as each language writes them (the registry's date in the footer).
     st, _, body = srv.get("/ports/1712")
@@ -156,6 +157,22 @@ try:
     wrong = [l for l, f in forms.items() if f not in pages[l].split("<footer")[1]]
     t.ok(m and not wrong, "dates in each language's form (de 15.12.2025, cs 15. 12. 2025, ...)",
          wrong)
+
+    # Numbers as each language writes them: the registrations per range on /ranges
+    # (thousands: de 12.345, cs and pt 12 345 with a no-break space, el 12.345, ug 12,345).
+    st, _, body = srv.get("/ranges")
+    counts = [int(n) for n in re.findall(r"(\d+) registrations in this range", body.decode())]
+    big = [n for n in counts if n >= 10000]
+    seps = {"de": ".", "cs": "\u00a0", "pt": "\u00a0", "el": ".", "ug": ","}
+    wrong = []
+    for lang, sep in seps.items():
+        st, _, page = srv.get(f"/{lang}/ranges")
+        page = page.decode()
+        for n in big:
+            if f"{n:,}".replace(",", sep) not in page:
+                wrong.append((lang, n))
+    t.ok(st == 200 and big and not wrong,
+         "/LL/ranges: registration counts grouped as each language writes them", wrong or counts)
 
     # The vote form posts to the page's language.
     t.ok('action="/de/ports/1712/vote"' in pages["de"], "the German vote form posts in /de/")

@@ -9,9 +9,6 @@
 
 #include "i18n.h"
 
-const char *const ps_i18n_languages[PS_I18N_N_LANGUAGES + 1] = { "en", "de", "cs", "pt",
-                                                                 "el", "ug", NULL };
-
 /* The locale each translation is served from per thread: the language's
  * main country, UTF-8. Portuguese is European Portuguese (pt_PT). */
 static const char *const thread_locales[PS_I18N_N_LANGUAGES] = {
@@ -22,6 +19,7 @@ static const char *const thread_locales[PS_I18N_N_LANGUAGES] = {
  * afterwards. */
 static locale_t thread_locale[PS_I18N_N_LANGUAGES];
 static bool per_thread;
+static int process_lang; /* index of ps_i18n_process_language() */
 /* Recursive: a scope may open inside another on the same thread (a vote
  * answered at once inside its request). */
 static pthread_mutex_t fallback_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
@@ -155,24 +153,6 @@ const char *ps_i18n_init(void)
         return ps_i18n_current();
 }
 
-const char *ps_i18n_current(void)
-{
-        /* The catalog in use answers "" with its header, which names its
-         * language; the English source has no catalog. */
-        static const char header[] = "";
-        const char *h = gettext(header);
-        const char *l = h && *h ? strstr(h, "Language: ") : NULL;
-        if (!l || (l > h && l[-1] != '\n'))
-                return ps_i18n_languages[0];
-        l += strlen("Language: ");
-        for (int i = 1; i < PS_I18N_N_LANGUAGES; i++) {
-                size_t n = strlen(ps_i18n_languages[i]);
-                if (!strncmp(l, ps_i18n_languages[i], n) && (l[n] == '\n' || l[n] == '_'))
-                        return ps_i18n_languages[i];
-        }
-        return ps_i18n_languages[0];
-}
-
 static void free_locales(void)
 {
         for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
@@ -185,6 +165,8 @@ static void free_locales(void)
 int ps_i18n_threads_init(bool serialised)
 {
         int n = 0;
+        int p = language_index(ps_i18n_current());
+        process_lang = p < 0 ? 0 : p;
         /* LANGUAGE outranks every thread's locale in gettext's lookup.
          * gettext caches answers under the locale's name, and the answers
          * it gave under LANGUAGE carry the same name: the counter drops them. */
@@ -212,8 +194,14 @@ int ps_i18n_threads_init(bool serialised)
                 /* gettext ignores LANGUAGE in the C locale. */
                 setlocale(LC_CTYPE, "C.UTF-8");
                 setlocale(LC_MESSAGES, "C.UTF-8");
-        }
+        } else
+                uselocale(thread_locale[process_lang]);
         return n;
+}
+
+const char *ps_i18n_process_language(void)
+{
+        return ps_i18n_languages[process_lang];
 }
 
 const char *ps_i18n_threads_mode(void)

@@ -9,6 +9,7 @@
 
 #include <libintl.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define _(s) gettext(s)
 #define N_(s) s
@@ -54,6 +55,25 @@ void ps_i18n_ctype(void);
 const char *ps_i18n_current(void);
 
 /*
+ * Numbers and dates as the language of this thread writes them
+ * (docs/translations.md, "Numbers and dates"): ps_i18n_number(65536) is
+ * "65.536" in German, "65 536" in Czech and Portuguese (no-break spaces),
+ * "65.536" in Greek and "65,536" in Uyghur; ps_i18n_decimal() also puts the
+ * decimal mark ("0,5" in German), formatting v as printf's "%.*f" (conv 'f')
+ * or "%.*g" (conv 'g') would. English follows the locale's LC_NUMERIC: none
+ * in C and C.UTF-8 (scripts and the English site), "65,536" in en_US.
+ * ps_i18n_date() writes an ISO date (2025-12-15) as the catalog's
+ * translation of the strftime format "%Y-%m-%d" says (15.12.2025 in
+ * German), or returns it as given when it is not one.
+ * Counts only: port numbers, years, pids and uids are never grouped.
+ * Each returns buf, always terminated; PS_I18N_NUM_MAX bytes suffice.
+ */
+#define PS_I18N_NUM_MAX 48
+const char *ps_i18n_number(char *buf, size_t size, unsigned long long n);
+const char *ps_i18n_decimal(char *buf, size_t size, double v, int precision, char conv);
+const char *ps_i18n_date(const char *iso, char *buf, size_t size);
+
+/*
  * Per-request language for threaded servers (docs/translations.md).
  * ps_i18n_threads_init() runs once in main() after ps_i18n_init() and before
  * any thread starts: it drops LANGUAGE from the environment (it would
@@ -74,6 +94,16 @@ const char *ps_i18n_current(void);
  */
 int ps_i18n_threads_init(bool serialised);
 const char *ps_i18n_threads_mode(void);
+
+/*
+ * The language the server itself speaks in: the one its environment asked
+ * for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as ps_i18n_current() answered
+ * when ps_i18n_threads_init() ran; "en" before. Log lines written from a
+ * request's thread enter it, so the journal is not in each visitor's
+ * language. In per-thread mode ps_i18n_threads_init() also puts the calling
+ * (main) thread in it, which dropping LANGUAGE would otherwise have reset.
+ */
+const char *ps_i18n_process_language(void);
 
 typedef struct ps_i18n_scope {
         void *saved; /* the thread's previous locale_t, or NULL */
