@@ -7,6 +7,7 @@
  * delivered a whole request within request_deadline_ms of connecting (or of
  * its previous response), which libmicrohttpd then sees as a closed peer. */
 #include "httpd.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -823,14 +824,14 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
         const char *colon, *port;
 
         if (!listen_addr || strlen(listen_addr) >= sizeof(host)) {
-                set_err(errbuf, errlen, "invalid listen address '%s'",
+                set_err(errbuf, errlen, _("invalid listen address '%s'"),
                         listen_addr ? listen_addr : "");
                 return -EINVAL;
         }
         if (listen_addr[0] == '[') {
                 const char *close = strchr(listen_addr, ']');
                 if (!close || close[1] != ':') {
-                        set_err(errbuf, errlen, "invalid listen address '%s' (use [ADDR]:PORT)",
+                        set_err(errbuf, errlen, _("invalid listen address '%s' (use [ADDR]:PORT)"),
                                 listen_addr);
                         return -EINVAL;
                 }
@@ -840,7 +841,7 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
         } else {
                 colon = strrchr(listen_addr, ':');
                 if (!colon || strchr(listen_addr, ':') != colon) {
-                        set_err(errbuf, errlen, "invalid listen address '%s' (use ADDR:PORT)",
+                        set_err(errbuf, errlen, _("invalid listen address '%s' (use ADDR:PORT)"),
                                 listen_addr);
                         return -EINVAL;
                 }
@@ -850,7 +851,7 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
         }
         size_t plen = strlen(port);
         if (plen == 0 || plen > 5 || strspn(port, "0123456789") != plen || atoi(port) > 65535) {
-                set_err(errbuf, errlen, "invalid port in listen address '%s'", listen_addr);
+                set_err(errbuf, errlen, _("invalid port in listen address '%s'"), listen_addr);
                 return -EINVAL;
         }
 
@@ -860,8 +861,8 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
                         *ai;
         if (getaddrinfo(host, port, &hints, &ai) != 0) {
                 set_err(errbuf, errlen,
-                        "invalid address in listen address '%s' (a numeric "
-                        "IPv4 or IPv6 address is needed)",
+                        _("invalid address in listen address '%s' (a numeric "
+                          "IPv4 or IPv6 address is needed)"),
                         listen_addr);
                 return -EINVAL;
         }
@@ -877,7 +878,7 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
                 setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
                 int r = -errno;
-                set_err(errbuf, errlen, "cannot listen on %s: %s", listen_addr, strerror(-r));
+                set_err(errbuf, errlen, _("cannot listen on %s: %s"), listen_addr, strerror(-r));
                 close(fd);
                 freeaddrinfo(ai);
                 return r;
@@ -1011,7 +1012,7 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
                 h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, MHD_OPTION_EXTERNAL_LOGGER,
                 mhd_log, h, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
         if (!h->mhd) {
-                set_err(errbuf, errlen, "the HTTP library could not start its threads");
+                set_err(errbuf, errlen, _("the HTTP library could not start its threads"));
                 httpd_free(h);
                 return -EIO;
         }
