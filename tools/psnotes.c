@@ -180,9 +180,10 @@ static int depfile_add(ps_dynbuf *b, const char *path)
 
 static int usage(void)
 {
-        fprintf(stderr, "usage: psnotes --check [--require-quotes] PATH...\n"
-                        "       psnotes --revision NOTE.md...\n"
-                        "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d] [--require-quotes]\n");
+        fprintf(stderr,
+                "usage: psnotes --check [--require-quotes] PATH...\n"
+                "       psnotes --revision NOTE.md...\n"
+                "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d] [--require-quotes]\n");
         return 2;
 }
 
