@@ -7,7 +7,12 @@
 # all 65,536 port pages.
 #
 #   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
-#                              PARTS="nginx render export": which parts run)
+#                              PARTS="nginx render export": which parts run,
+#                              BASELINE=/path/to/another/portscope-web)
+#
+# BASELINE adds a second portscope-web (an older build, copied aside) to the
+# same rounds: an A/B comparison of two builds with nginx as the fixed peer,
+# each row then also shows the baseline's figures (the "base" columns).
 #
 # Each row is ROUNDS pairs of runs, the two servers one after the other in
 # turn (which one goes first alternates): the row shows medians, and the
@@ -97,10 +102,18 @@ pids+=($!)
 wpid=$!
 for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; done
 wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
+bport=
+if [ -n "${BASELINE:-}" ]; then
+        "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/base.err" &
+        pids+=($!)
+        bpid=$!
+        for _ in $(seq 100); do grep -q serving "$tmp/base.err" && break; sleep 0.1; done
+        bport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/base.err")
+fi
 sleep 0.5
 
 # Both must answer the same page with 200 before anything is measured.
-for port in "$wport" "$nport"; do
+for port in "$wport" "$nport" $bport; do
         code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ports/1712")
         [ "$code" = 200 ] || { echo "bench/web.sh: port $port answered $code" >&2; exit 1; }
 done
@@ -153,7 +166,7 @@ ms() { # wrk's latency ("850.00us", "1.20ms", "2.01s") in ms
 # Warm both with every page of the mix once (portscope renders each page on
 # its first request, then serves it from memory; a timed warm-up left pages
 # unrendered on a loaded machine, and the first runs measured rendering).
-for port in "$wport" "$nport"; do
+for port in "$wport" "$nport" $bport; do
         sed "s|.*|url = \"http://127.0.0.1:$port&\"\noutput = \"/dev/null\"|" "$tmp/mix.txt" |
                 curl -s -K -
 done
@@ -165,15 +178,23 @@ printf '%-15s %5s | %9s %7s %7s %6s %6s %4s | %9s %7s %7s %6s %6s %4s | %6s\n' p
 for conns in 64 256; do
         for what in single mix; do
                 if [ $what = single ]; then path=/ports/1712 script=; else path= script=$tmp/mix.lua; fi
-                W=() N=() ratios=""
+                W=() N=() B=() ratios=""
                 for round in $(seq "$rounds"); do
                         # Alternate which server goes first.
+                        if [ -n "$bport" ] && [ $((round % 2)) = 1 ]; then
+                                b=$(run "http://127.0.0.1:$bport$path" "$script" "$conns" "$bpid")
+                                B+=("$b")
+                        fi
                         if [ $((round % 2)) = 1 ]; then
                                 w=$(run "http://127.0.0.1:$wport$path" "$script" "$conns" "$wpid")
                                 n=$(run "http://127.0.0.1:$nport$path" "$script" "$conns" $(nginx_pids))
                         else
                                 n=$(run "http://127.0.0.1:$nport$path" "$script" "$conns" $(nginx_pids))
                                 w=$(run "http://127.0.0.1:$wport$path" "$script" "$conns" "$wpid")
+                        fi
+                        if [ -n "$bport" ] && [ $((round % 2)) = 0 ]; then
+                                b=$(run "http://127.0.0.1:$bport$path" "$script" "$conns" "$bpid")
+                                B+=("$b")
                         fi
                         W+=("$w") N+=("$n")
                         ratios="$ratios $(awk -v a="${w%% *}" -v b="${n%% *}" \
@@ -196,6 +217,11 @@ for conns in 64 256; do
                         "$(rss "$wpid")" "$(col "${N[@]}" 1)" "$(col "${N[@]}" 2)" \
                         "$(col "${N[@]}" 3)" "$(errsum "${N[@]}")" "$(col "${N[@]}" 5)" \
                         "$(rss $(nginx_pids))" "$(echo "$ratios" | median_in)"
+                if [ -n "$bport" ]; then
+                        printf '%-15s %5s | %9s %7s %7s %6s %6s %4s |\n' "  base" "$conns" \
+                                "$(col "${B[@]}" 1)" "$(col "${B[@]}" 2)" "$(col "${B[@]}" 3)" \
+                                "$(errsum "${B[@]}")" "$(col "${B[@]}" 5)" "$(rss "$bpid")"
+                fi
         done
 done
 
