@@ -91,6 +91,30 @@ PY
         check "LANGUAGE=$l: the report's label column is 12 display columns wide" $?
 done
 
+# Numbers and dates as each language writes them (docs/translations.md, "Numbers and
+# dates"): portscope info's record count and registry date. English under C stays as
+# scripts read it.
+nbsp=$(printf '\302\240')
+declare -A num=([de]='[0-9]{1,3}(\.[0-9]{3})+' [cs]="[0-9]{1,3}(${nbsp}[0-9]{3})+"
+        [ug]='[0-9]{1,3}(,[0-9]{3})+' [C]='[0-9]{4,}')
+declare -A day=([de]='[0-9]{2}\.[0-9]{2}\.[0-9]{4}' [cs]='[0-9]{1,2}\. [0-9]{1,2}\. [0-9]{4}'
+        [ug]='[0-9]{4}-[0-9]{2}-[0-9]{2}' [C]='[0-9]{4}-[0-9]{2}-[0-9]{2}')
+for l in de cs ug C; do
+        if [ "$l" = C ]; then
+                LC_ALL=C "$PS" info >"$tmp/info-$l" 2>&1
+        else
+                LANGUAGE=$l "$PS" info >"$tmp/info-$l" 2>&1
+        fi
+        # The 3rd line is the date, the 6th the records: "LABEL   VALUE".
+        sed -n 3p "$tmp/info-$l" | grep -qE "^[^0-9]+ ${day[$l]}\$" &&
+                sed -n 6p "$tmp/info-$l" | grep -qE "^[^0-9]+ ${num[$l]} \("
+        check "portscope info in $l: the date and the record count written as $l writes them" $?
+        [ $? -eq 0 ] || diag "$(sed -n '3p;6p' "$tmp/info-$l")"
+done
+LANGUAGE=de PORTSCOPE_NMAP_SERVICES="$PWD/data/nmap-services-fixture" "$PS" --no-color 22 |
+        grep -qE 'bei [0-9]+,[0-9]+ % der von nmap gescannten Hosts'
+check "LANGUAGE=de portscope 22: nmap's percentage with a decimal comma" $?
+
 # The exporter's errors follow the language too (it runs inside portscope's main).
 LANGUAGE=de "$PS" exporter extra 2>&1 | grep -q 'unerwartetes Argument'
 check "LANGUAGE=de portscope exporter: errors in German" $?

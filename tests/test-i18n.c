@@ -75,6 +75,44 @@ int main(int argc, char **argv)
                 is_int(run_threads(), 0,
                        "per-thread: 6 threads x 2000 pages, each in its own language");
         }
+        /* Numbers and dates in each language (docs/translations.md, "Numbers
+         * and dates"), in whichever mode the server runs, on this thread. */
+        static const struct {
+                const char *lang, *big, *small, *dec, *date;
+        } fmt[] = {
+                /* English in the server is C.UTF-8: no grouping. */
+                { "en", "65536", "1024", "0.5", "2025-12-15" },
+                { "de", "65.536", "1.024", "0,5", "15.12.2025" },
+                { "cs", "65\u00a0536", "1\u00a0024", "0,5", "15. 12. 2025" },
+                { "pt", "65\u00a0536", "1024", "0,5", "15/12/2025" },
+                { "el", "65.536", "1.024", "0,5", "15/12/2025" },
+                { "ug", "65,536", "1,024", "0.5", "2025-12-15" },
+        };
+        for (size_t i = 0; i < sizeof(fmt) / sizeof(fmt[0]); i++) {
+                char a[PS_I18N_NUM_MAX], b[PS_I18N_NUM_MAX], c[PS_I18N_NUM_MAX], d[64];
+                ps_i18n_scope sc;
+                ps_i18n_enter(&sc, fmt[i].lang);
+                ps_i18n_number(a, sizeof(a), 65536);
+                ps_i18n_number(b, sizeof(b), 1024);
+                ps_i18n_decimal(c, sizeof(c), 0.5, 1, 'f');
+                ps_i18n_date("2025-12-15", d, sizeof(d));
+                ps_i18n_leave(&sc);
+                ok(!strcmp(a, fmt[i].big) && !strcmp(b, fmt[i].small) && !strcmp(c, fmt[i].dec) &&
+                           !strcmp(d, fmt[i].date),
+                   "%s: 65536 is %s, 1024 is %s, 0.5 is %s, 2025-12-15 is %s", fmt[i].lang, a, b, c,
+                   d);
+        }
+        {
+                char a[PS_I18N_NUM_MAX], b[PS_I18N_NUM_MAX], c[8];
+                ps_i18n_scope sc;
+                ps_i18n_enter(&sc, "de");
+                ps_i18n_decimal(a, sizeof(a), -1234567.891, 2, 'f');
+                ps_i18n_decimal(b, sizeof(b), 0.0125, 4, 'g');
+                ps_i18n_number(c, sizeof(c), 1234567890);
+                ps_i18n_leave(&sc);
+                ok(!strcmp(a, "-1.234.567,89") && !strcmp(b, "0,0125") && !strcmp(c, "1.234.5"),
+                   "de: a sign, %%g and a short buffer (cut, terminated): %s, %s, %s", a, b, c);
+        }
         ps_i18n_scope s;
         ps_i18n_enter(&s, "xx");
         is_str(ps_i18n_current(), "en", "an unknown language renders English");

@@ -4,9 +4,12 @@
 #   and every listed file exists;
 # - every po/LL.po passes `msgfmt --check --statistics` with nothing untranslated or fuzzy,
 #   and declares the plural forms docs/translations.md documents;
-# - the messages of the sources that no .po has yet are counted and reported. They print
-#   in English until translated; counting, not failing, keeps main green when someone lands
-#   a new sentence after the translators' last merge.
+# - every message of the sources is translated in every po/LL.po: a sentence marked in
+#   the sources but missing from a catalog (or there untranslated or fuzzy) fails, so it
+#   cannot print in English inside a translated program unnoticed;
+# - no error message is left unmarked: a string literal with words given straight to
+#   cli_error(), cli_fail(), portscope-fetch's fail() or fprintf() as a "portscope..."
+#   line fails (mark it with _()).
 # Usage: test-po.sh SOURCE_ROOT
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -61,9 +64,68 @@ for l in $(grep -v '^#' po/LINGUAS); do
         check "$l: Plural-Forms is ${plural[$l]}" $?
         grep -qF "\"Language: $l\\n\"" "$po"
         check "$l: the header names the language" $?
-        # Messages the sources have and this catalog has not: merged in, they show as untranslated.
+        # Messages the sources have and this catalog lacks, or has untranslated or fuzzy:
+        # merged in, they show as untranslated (or fuzzy, without --no-fuzzy-matching).
         msgmerge --quiet --no-fuzzy-matching -o "$tmp/$l.po" "$po" "$tmp/portscope.pot" 2>/dev/null
-        new=$(LC_ALL=C msgfmt --statistics -o /dev/null "$tmp/$l.po" 2>&1 | grep -oE '[0-9]+ untranslated' | grep -oE '[0-9]+')
-        diag "$l: ${new:-0} of ${total:-0} messages in the sources are not in $po yet (shown in English)"
+        # Untranslated (an empty msgstr) or fuzzy, one msgid per line.
+        python3 - "$tmp/$l.po" >"$tmp/$l.missing" <<'PY'
+import re, sys
+for block in open(sys.argv[1], encoding="utf-8").read().split("\n\n"):
+    if block.lstrip().startswith("#~"):
+        continue
+    fields, key = {}, None
+    for line in block.splitlines():
+        m = re.match(r'(msgid|msgid_plural|msgstr(\[\d+\])?) (".*")$', line)
+        if m:
+            key = m.group(1)
+            fields[key] = eval(m.group(3))
+        elif line.startswith('"') and key:
+            fields[key] += eval(line)
+    if not fields.get("msgid"):
+        continue
+    strs = [v for k, v in fields.items() if k.startswith("msgstr")]
+    if "#, fuzzy" in block or re.search(r"^#,.*\bfuzzy\b", block, re.M) or not strs or "" in strs:
+        print(fields["msgid"].replace("\n", "\\n"))
+PY
+        new=$(grep -c . "$tmp/$l.missing")
+        for m in $(seq 1 "$(( new < 5 ? new : 5 ))"); do
+                diag "$l: not translated: $(sed -n "${m}p" "$tmp/$l.missing")"
+        done
+        [ "$new" -eq 0 ]
+        check "$l: every one of the ${total:-0} messages in the sources is translated in $po ($new missing)" $?
 done
+
+# Error messages written as bare literals: English in every language. Literals given
+# straight to cli_error(), cli_fail() and portscope-fetch's fail(), and fprintf() lines
+# that start "portscope"; a literal counts when, without its format directives and the
+# program's name, it still has a word.
+# shellcheck disable=SC2046
+xgettext --from-code=UTF-8 -k --keyword=cli_error:2 --keyword=cli_fail:2 --keyword=fail:2 \
+        -o "$tmp/bare-err.pot" $(find src -name '*.c' | sort) 2>/dev/null
+# shellcheck disable=SC2046
+xgettext --from-code=UTF-8 -k --keyword=fprintf:2 -o "$tmp/bare-fprintf.pot" \
+        $(find src -name '*.c' | sort) 2>/dev/null
+bare=$(python3 - "$tmp/bare-err.pot" "$tmp/bare-fprintf.pot" <<'PY'
+import re, sys
+directive = re.compile(r"%(\d+\$)?[-+ #0']*(\d+|\*)?(\.(\d+|\*))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z%]")
+for i, path in enumerate(sys.argv[1:]):
+    try:
+        text = open(path, encoding="utf-8").read()
+    except OSError:
+        continue
+    for m in re.finditer(r'^msgid ((?:".*"\n)+)', text, re.M):
+        msg = "".join(eval(line) for line in m.group(1).splitlines())
+        if not msg or (i == 1 and not msg.startswith("portscope")):
+            continue
+        # The program's name and command or option labels ("votes: ", "--listen: ") are
+        # not sentences.
+        rest = re.sub(r"^portscope(-web|-fetch)?: ((--)?[a-z][-a-z]*: )*", "", directive.sub("", msg))
+        if re.search(r"[A-Za-z]{3,}", rest):
+            print(msg.replace("\n", "\\n"))
+PY
+)
+n_bare=$(printf '%s' "$bare" | grep -c . || true)
+printf '%s\n' "$bare" | head -5 | while IFS= read -r m; do [ -n "$m" ] && diag "not marked for translation: $m"; done
+[ -z "$bare" ]
+check "no error message is a bare English literal ($n_bare found)" $?
 done_testing

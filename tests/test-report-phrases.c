@@ -110,6 +110,16 @@ int main(int argc, char **argv)
                         b += lb + (b[lb] == '\n');
                 }
         }
+        /* The renderers' translatable copies of the range texts say what the
+         * library's (English, in JSON) say. */
+        for (int c = 0; c < _PS_RANGE_MAX; c++) {
+                ps_range_info ri;
+                ok(ps_range_describe((ps_range_class)c, &ri) == 0 &&
+                           !strcmp(phrase_range_title(ri.cls), ri.title) &&
+                           !strcmp(phrase_range_aka(ri.cls), ri.aka) &&
+                           !strcmp(phrase_range_explain(ri.cls), ri.explain),
+                   "range %d: the translatable texts equal lib/ranges.c's", c);
+        }
         free(got);
         free(want);
         ps_notes_free(notes);

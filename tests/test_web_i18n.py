@@ -158,6 +158,22 @@ try:
     t.ok(m and not wrong, "dates in each language's form (de 15.12.2025, cs 15. 12. 2025, ...)",
          wrong)
 
+    # Numbers as each language writes them: the registrations per range on /ranges
+    # (thousands: de 12.345, cs and pt 12 345 with a no-break space, el 12.345, ug 12,345).
+    st, _, body = srv.get("/ranges")
+    counts = [int(n) for n in re.findall(r"(\d+) registrations in this range", body.decode())]
+    big = [n for n in counts if n >= 10000]
+    seps = {"de": ".", "cs": "\u00a0", "pt": "\u00a0", "el": ".", "ug": ","}
+    wrong = []
+    for lang, sep in seps.items():
+        st, _, page = srv.get(f"/{lang}/ranges")
+        page = page.decode()
+        for n in big:
+            if f"{n:,}".replace(",", sep) not in page:
+                wrong.append((lang, n))
+    t.ok(st == 200 and big and not wrong,
+         "/LL/ranges: registration counts grouped as each language writes them", wrong or counts)
+
     # The vote form posts to the page's language.
     t.ok('action="/de/ports/1712/vote"' in pages["de"], "the German vote form posts in /de/")
 

@@ -3,6 +3,8 @@
  * Build-time validator and compiler of the knowledge notes (docs/notes.md).
  *
  *   psnotes --check [--require-quotes] PATH...  validate note files or directories
+ *   psnotes --revision NOTE.md...                print each note's revision (what a
+ *                                                 translation's translates: line names)
  *   psnotes DIR OUT.notes OUT.S [--depfile OUT.d]   validate and compile DIR
  *
  * Every problem is printed as "FILE:LINE: problem"; the exit status is 1 when
@@ -178,6 +180,7 @@ static int depfile_add(ps_dynbuf *b, const char *path)
 static int usage(void)
 {
         fprintf(stderr, "usage: psnotes --check [--require-quotes] PATH...\n"
+                        "       psnotes --revision NOTE.md...\n"
                         "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d]\n");
         return 2;
 }

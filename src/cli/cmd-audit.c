@@ -34,14 +34,14 @@ int audit_option(struct cli *c, int o, const char *arg)
         switch (o) {
         case OPT_CONFIG:
                 if (!*arg)
-                        return cli_error(EXIT_USAGE, "--config: expected a file name");
+                        return cli_error(EXIT_USAGE, _("--config: expected a file name"));
                 opt.config = arg;
                 return 0;
         case OPT_FAIL_ON:
                 if (ps_severity_from_string(arg, &opt.fail_on) < 0)
                         return cli_error(EXIT_USAGE,
-                                         "--fail-on: expected info, low, medium or high, not "
-                                         "\"%.40s\"",
+                                         _("--fail-on: expected info, low, medium or high, not "
+                                           "\"%.40s\""),
                                          arg);
                 opt.fail_set = true;
                 return 0;
@@ -49,7 +49,7 @@ int audit_option(struct cli *c, int o, const char *arg)
                 opt.sarif = true;
                 return 0;
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return cli_error(EXIT_USAGE, _("unexpected option"));
 }
 
 static const char *sarif_level(ps_severity s)
@@ -125,22 +125,31 @@ static void print_table(const struct cli *c, const ps_audit_report *rep)
                 by[rep->findings[i].severity]++;
         if (rep->n)
                 putchar('\n');
-        printf("%zu finding%s (%zu high, %zu medium, %zu low, %zu info) over %zu listening "
-               "socket%s",
-               rep->n, rep->n == 1 ? "" : "s", by[PS_SEVERITY_HIGH], by[PS_SEVERITY_MEDIUM],
-               by[PS_SEVERITY_LOW], by[PS_SEVERITY_INFO], rep->n_listeners,
-               rep->n_listeners == 1 ? "" : "s");
+        char findings[64];
+        snprintf(findings, sizeof(findings), ngettext("%zu finding", "%zu findings", rep->n),
+                 rep->n);
+        /* TRANSLATORS: the first %s is "3 findings"; the counts are per severity. */
+        printf(ngettext("%s (%zu high, %zu medium, %zu low, %zu info) over %zu listening socket",
+                        "%s (%zu high, %zu medium, %zu low, %zu info) over %zu listening sockets",
+                        rep->n_listeners),
+               findings, by[PS_SEVERITY_HIGH], by[PS_SEVERITY_MEDIUM], by[PS_SEVERITY_LOW],
+               by[PS_SEVERITY_INFO], rep->n_listeners);
         if (rep->n_silenced)
-                printf("; %zu silenced by the configuration", rep->n_silenced);
+                printf(ngettext("; %zu silenced by the configuration",
+                                "; %zu silenced by the configuration", rep->n_silenced),
+                       rep->n_silenced);
         printf(".\n");
         if (rep->n_unowned)
-                printf("%zu listener%s without a resolved process (%s): rules about processes "
-                       "could not judge them.\n",
-                       rep->n_unowned, rep->n_unowned == 1 ? "" : "s",
-                       rep->unowned_error != -EACCES ? "held by the kernel or another namespace"
-                       : geteuid() == 0              ? "a process even root could not examine"
-                                                     : "run as root, or with CAP_SYS_PTRACE and "
-                                                       "CAP_DAC_READ_SEARCH");
+                printf(ngettext("%zu listener without a resolved process (%s): rules about "
+                                "processes could not judge it.\n",
+                                "%zu listeners without a resolved process (%s): rules about "
+                                "processes could not judge them.\n",
+                                rep->n_unowned),
+                       rep->n_unowned,
+                       rep->unowned_error != -EACCES ? _("held by the kernel or another namespace")
+                       : geteuid() == 0              ? _("a process even root could not examine")
+                                                     : _("run as root, or with CAP_SYS_PTRACE and "
+                                                                      "CAP_DAC_READ_SEARCH"));
 }
 
 int cmd_audit(struct cli *c, int argc, char **argv)
@@ -153,9 +162,10 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         int r;
 
         if (argc)
-                return cli_error(EXIT_USAGE, "audit: takes no arguments, not \"%.40s\"", argv[0]);
+                return cli_error(EXIT_USAGE, _("audit: takes no arguments, not \"%.40s\""),
+                                 argv[0]);
         if (opt.sarif && c->json)
-                return cli_error(EXIT_USAGE, "audit: --json and --sarif exclude each other");
+                return cli_error(EXIT_USAGE, _("audit: --json and --sarif exclude each other"));
         const char *path = opt.config ? opt.config : DEFAULT_CONFIG;
         r = ps_audit_config_load(path, &conf, err, sizeof(err));
         if (r == -ENOENT && !opt.config)
@@ -175,22 +185,22 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         if (!host || (r = ps_host_ports_read(c->proc_root, host)) < 0) {
                 free(host);
                 ps_audit_config_free(conf);
-                return host ? cli_fail(r, "reading this machine's port settings")
-                            : cli_error(EXIT_SYSTEM, "out of memory");
+                return host ? cli_fail(r, _("reading this machine's port settings"))
+                            : cli_error(EXIT_SYSTEM, _("out of memory"));
         }
         free(host);
         if ((r = ps_notes_open_builtin(&notes)) < 0) {
                 ps_audit_config_free(conf);
-                return cli_fail(r, "the built-in notes");
+                return cli_fail(r, _("the built-in notes"));
         }
         ps_audit_opts o = { .db = db, .notes = notes, .proc_root = c->proc_root, .config = conf };
         r = ps_audit_run(&o, &rep);
         ps_audit_config_free(conf);
         ps_notes_free(notes);
         if (r < 0)
-                return r == -ENOMEM ? cli_error(EXIT_SYSTEM, "out of memory")
+                return r == -ENOMEM ? cli_error(EXIT_SYSTEM, _("out of memory"))
                                     : cli_error(EXIT_SYSTEM,
-                                                "audit: cannot list this machine's sockets: %s",
+                                                _("audit: cannot list this machine's sockets: %s"),
                                                 ps_strerror(r));
 
         bool failed = false;

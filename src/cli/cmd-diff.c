@@ -32,14 +32,14 @@ int cli_open_source(const char *arg, ps_db **ret_db)
                 FILE *f = fopen(arg, "rb");
                 if (!f)
                         return cli_error(errno == ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
-                                         "%s: cannot open: %s", arg, strerror(errno));
+                                         _("%s: cannot open: %s"), arg, strerror(errno));
                 size_t n = fread(magic, 1, sizeof(magic), f);
                 fclose(f);
                 if (n == sizeof(magic) && !memcmp(magic, "PSCOPEDB", 8)) {
                         if ((r = ps_db_open_file(arg, ret_db)) < 0)
                                 return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
-                                                 "%s: cannot use this registry database: %s", arg,
-                                                 ps_strerror(r));
+                                                 _("%s: cannot use this registry database: %s"),
+                                                 arg, ps_strerror(r));
                         return 0;
                 }
         registry:
@@ -70,7 +70,7 @@ int diff_option(struct cli *c, int opt, const char *arg)
                 show_all = true;
                 return 0;
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return cli_error(EXIT_USAGE, _("unexpected option"));
 }
 
 static void label(const ps_record *r, const char *protos, char *buf, size_t size)
@@ -80,7 +80,7 @@ static void label(const ps_record *r, const char *protos, char *buf, size_t size
                 snprintf(buf, size, "%s/%s", port_label(r, port, sizeof(port)),
                          *protos ? protos : "-");
         else
-                snprintf(buf, size, "(no port)%s%s", *protos ? "/" : "", protos);
+                snprintf(buf, size, "%s%s%s", _("(no port)"), *protos ? "/" : "", protos);
 }
 
 /* Prints s on one line, cut at max display columns. */
@@ -113,7 +113,9 @@ static void print_section(const struct cli *c, const char *title, ps_diff_kind k
         char lab[64], protos[32];
         if (!count)
                 return;
-        printf("\n%s%s (%zu)%s\n", sty_head(c), title, count, sty_off(c));
+        char n[PS_I18N_NUM_MAX];
+        printf("\n%s%s (%s)%s\n", sty_head(c), title, ps_i18n_number(n, sizeof(n), count),
+               sty_off(c));
         for (size_t i = 0; i < d->n_entries; i++) {
                 const ps_diff_entry *e = ps_diff_entry_at(d, i);
                 if (e->kind != kind || !e->group_size)
@@ -145,13 +147,14 @@ static void print_section(const struct cli *c, const char *title, ps_diff_kind k
                 /* Changed values in full: a cut would hide the very change. */
                 for (size_t k = 0; k < e->n_changes; k++) {
                         const ps_diff_change *ch = ps_diff_change_at(e, k);
-                        const char *o = *ch->old_value ? ch->old_value : "(none)";
-                        const char *nw = *ch->new_value ? ch->new_value : "(none)";
+                        const char *o = *ch->old_value ? ch->old_value : _("(none)");
+                        const char *nw = *ch->new_value ? ch->new_value : _("(none)");
                         const char *field = ps_diff_field_name(ch->field);
                         if (strlen(o) + strlen(nw) <= 60 && !strchr(o, '\n') && !strchr(nw, '\n'))
                                 printf("      %s: %s -> %s\n", field, o, nw);
                         else
-                                printf("      %s:\n        was  %s\n        now  %s\n", field, o,
+                                /* TRANSLATORS: "was" and "now" are padded to one width. */
+                                printf(_("      %s:\n        was  %s\n        now  %s\n"), field, o,
                                        nw);
                 }
         }
@@ -164,33 +167,44 @@ int cmd_diff(struct cli *c, int argc, char **argv)
         int r;
 
         if (argc != 2)
-                return cli_error(EXIT_USAGE, "diff: expects OLD and NEW (builtin, a database, "
-                                             "or an IANA XML or CSV file)");
+                return cli_error(EXIT_USAGE, _("diff: expects OLD and NEW (builtin, a database, "
+                                               "or an IANA XML or CSV file)"));
         if ((r = cli_open_source(argv[0], &old)) || (r = cli_open_source(argv[1], &new)))
                 goto out;
         if ((r = ps_diff_build(old, new, show_all ? PS_DIFF_BLOCKS : 0, &d)) < 0) {
-                r = cli_error(EXIT_SYSTEM, "diff: %s", ps_strerror(r));
+                r = cli_error(EXIT_SYSTEM, _("diff: %s"), ps_strerror(r));
                 goto out;
         }
         if (c->json)
                 r = json_emit(json_diff(d, argv[0], old, argv[1], new));
         else {
-                char a[1024], b[1024];
-                printf("--- %s: %s, registry of %s, %zu records\n",
+                char a[1024], b[1024], date[64], n1[PS_I18N_NUM_MAX], n2[PS_I18N_NUM_MAX],
+                        n3[PS_I18N_NUM_MAX];
+                /* TRANSLATORS: the file given, its source, the registry's date, the count. */
+                printf(ngettext("--- %s: %s, registry of %s, %s record\n",
+                                "--- %s: %s, registry of %s, %s records\n", ps_db_count(old)),
                        ps_text_sanitize_to(a, sizeof(a), argv[0]), ps_db_source(old),
-                       ps_db_date(old), ps_db_count(old));
-                printf("+++ %s: %s, registry of %s, %zu records\n",
+                       ps_i18n_date(ps_db_date(old), date, sizeof(date)),
+                       ps_i18n_number(n1, sizeof(n1), ps_db_count(old)));
+                printf(ngettext("+++ %s: %s, registry of %s, %s record\n",
+                                "+++ %s: %s, registry of %s, %s records\n", ps_db_count(new)),
                        ps_text_sanitize_to(b, sizeof(b), argv[1]), ps_db_source(new),
-                       ps_db_date(new), ps_db_count(new));
-                print_section(c, "Added", PS_DIFF_ADDED, d, d->n_added);
-                print_section(c, "Removed", PS_DIFF_REMOVED, d, d->n_removed);
-                print_section(c, "Changed", PS_DIFF_CHANGED, d, d->n_changed);
-                printf("\n%zu added, %zu removed, %zu changed", d->n_added, d->n_removed,
-                       d->n_changed);
+                       ps_i18n_date(ps_db_date(new), date, sizeof(date)),
+                       ps_i18n_number(n1, sizeof(n1), ps_db_count(new)));
+                print_section(c, _("Added"), PS_DIFF_ADDED, d, d->n_added);
+                print_section(c, _("Removed"), PS_DIFF_REMOVED, d, d->n_removed);
+                print_section(c, _("Changed"), PS_DIFF_CHANGED, d, d->n_changed);
+                printf(_("\n%s added, %s removed, %s changed"),
+                       ps_i18n_number(n1, sizeof(n1), d->n_added),
+                       ps_i18n_number(n2, sizeof(n2), d->n_removed),
+                       ps_i18n_number(n3, sizeof(n3), d->n_changed));
                 if (d->n_hidden)
-                        printf("; %zu changes to unnamed blocks (Unassigned, Reserved...) not "
-                               "shown, --all shows them",
-                               d->n_hidden);
+                        printf(ngettext("; %s change to unnamed blocks (Unassigned, Reserved...) "
+                                        "not shown, --all shows it",
+                                        "; %s changes to unnamed blocks (Unassigned, "
+                                        "Reserved...) not shown, --all shows them",
+                                        d->n_hidden),
+                               ps_i18n_number(n1, sizeof(n1), d->n_hidden));
                 printf("\n");
                 r = 0;
         }

@@ -29,14 +29,14 @@ int export_option(struct cli *c, int opt, const char *arg)
         static const char *const names[] = { "csv", "xml", "services", "json" };
         (void)c;
         if (opt != OPT_FORMAT)
-                return cli_error(EXIT_USAGE, "unexpected option");
+                return cli_error(EXIT_USAGE, _("unexpected option"));
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 if (!strcmp(arg, names[i])) {
                         format = (enum fmt)i;
                         return 0;
                 }
-        return cli_error(EXIT_USAGE, "--format: expected csv, xml, services or json, not \"%.40s\"",
-                         arg);
+        return cli_error(EXIT_USAGE,
+                         _("--format: expected csv, xml, services or json, not \"%.40s\""), arg);
 }
 
 /* Writes the library's output to standard output. */
@@ -51,7 +51,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
         ps_db *db = NULL, *own = NULL;
         int r;
         if (argc > 1)
-                return cli_error(EXIT_USAGE, "export: expects at most one SOURCE");
+                return cli_error(EXIT_USAGE, _("export: expects at most one SOURCE"));
         if (argc == 1)
                 r = cli_open_source(argv[0], &own), db = own;
         else
@@ -66,10 +66,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
                                                             [FMT_SERVICES] = PS_EXPORT_SERVICES };
                 int k = ps_db_export(db, formats[format], write_stdout, NULL);
                 if (k < 0 && k != -EIO)
-                        r = cli_error(EXIT_SYSTEM, "export: %s", ps_strerror(k));
+                        r = cli_error(EXIT_SYSTEM, _("export: %s"), ps_strerror(k));
         }
         ps_db_free(own);
         if (!r && (fflush(stdout) == EOF || ferror(stdout)))
-                r = cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+                r = cli_error(EXIT_SYSTEM, _("writing output: %s"), strerror(errno));
         return r;
 }

@@ -8,7 +8,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
         ps_db *db;
         int r;
         if (argc)
-                return cli_error(EXIT_USAGE, "info: takes no arguments");
+                return cli_error(EXIT_USAGE, _("info: takes no arguments"));
         if ((r = cli_db(c, &db)))
                 return r;
         const char *path = ps_db_path(db);
@@ -33,17 +33,23 @@ int cmd_info(struct cli *c, int argc, char **argv)
                                   "size_bytes", (json_int_t)size)));
         }
         printf("portscope %s\n", ps_version());
-        printf("Registry   IANA Service Name and Transport Protocol Port Number Registry\n");
-        printf("Date       %s\n", ps_db_date(db));
+        /* TRANSLATORS: the labels are padded to 11 columns; the registry's name is IANA's. */
+        printf(_("Registry   IANA Service Name and Transport Protocol Port Number Registry\n"));
+        char n1[PS_I18N_NUM_MAX], date[64];
+        printf(_("Date       %s\n"), ps_i18n_date(ps_db_date(db), date, sizeof(date)));
         char safe[4096];
         /* A file name is bytes from outside: shown, never obeyed. */
-        printf("Source     %s\n",
-               path ? ps_text_sanitize_to(safe, sizeof(safe), path) : "built into the program");
-        printf("From       %s\n", *ps_db_source(db) ? ps_db_source(db) : "unknown");
-        printf("Records    %zu (", ps_db_count(db));
+        printf(_("Source     %s\n"),
+               path ? ps_text_sanitize_to(safe, sizeof(safe), path) : _("built into the program"));
+        printf(_("From       %s\n"), *ps_db_source(db) ? ps_db_source(db) : _("unknown"));
+        printf(_("Records    %s ("), ps_i18n_number(n1, sizeof(n1), ps_db_count(db)));
         for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-                printf("%s%zu %s", i ? ", " : "", ps_db_count_proto(db, protos[i]),
-                       protos[i] ? ps_proto_name(protos[i]) : "without protocol");
-        printf(")\nPeople     %zu\nSize       %zu bytes\n", ps_db_people_count(db), size);
+                printf("%s%s %s", i ? ", " : "",
+                       ps_i18n_number(n1, sizeof(n1), ps_db_count_proto(db, protos[i])),
+                       protos[i] ? ps_proto_name(protos[i]) : _("without protocol"));
+        printf(")\n");
+        printf(_("People     %s\n"), ps_i18n_number(n1, sizeof(n1), ps_db_people_count(db)));
+        printf(ngettext("Size       %s byte\n", "Size       %s bytes\n", size),
+               ps_i18n_number(n1, sizeof(n1), size));
         return EXIT_FOUND;
 }

@@ -72,11 +72,12 @@ int ls_option(struct cli *c, int o, const char *arg)
                 return 0;
         case OPT_PROCESS:
                 if (!*arg || strlen(arg) > 64)
-                        return cli_error(EXIT_USAGE, "--process: expected a process name or pid");
+                        return cli_error(EXIT_USAGE,
+                                         _("--process: expected a process name or pid"));
                 /* Digits only are a pid; a name may start with a digit (3proxy). */
                 r = ps_parse_uint(arg, 0x3fffffff, &v);
                 if (r == -ERANGE || (r == 0 && v == 0))
-                        return cli_error(EXIT_USAGE, "--process: \"%s\" is not a pid", arg);
+                        return cli_error(EXIT_USAGE, _("--process: \"%s\" is not a pid"), arg);
                 opt.pid = r == 0 ? (int)v : 0;
                 opt.process = arg;
                 return 0;
@@ -87,7 +88,7 @@ int ls_option(struct cli *c, int o, const char *arg)
                 else if (ps_parse_uint(arg, 0xffffffffu, &v) == 0)
                         opt.uid = (long long)v;
                 else
-                        return cli_error(EXIT_USAGE, "--user: no user \"%.40s\"", arg);
+                        return cli_error(EXIT_USAGE, _("--user: no user \"%.40s\""), arg);
                 return 0;
         }
         }
@@ -201,7 +202,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         int r;
 
         if (argc != 0)
-                return cli_error(EXIT_USAGE, "ls: unexpected argument \"%.40s\"", argv[0]);
+                return cli_error(EXIT_USAGE, _("ls: unexpected argument \"%.40s\""), argv[0]);
         ps_socket_query_init(&q);
         q.proc_root = c->proc_root;
         /* Containers' sockets too, where we may enter their namespaces. */
@@ -222,7 +223,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         if (sockfilter.watch)
                 return sockets_watch(c, &q, process_matches, opt.ndjson);
         if ((r = sockview_collect(c, &q, &v)) < 0)
-                return cli_error(EXIT_SYSTEM, "ls: cannot list this machine's sockets: %s",
+                return cli_error(EXIT_SYSTEM, _("ls: cannot list this machine's sockets: %s"),
                                  ps_strerror(r));
         sockview_index_listeners(&v);
         print_unsupported_note(&v, q.protocols);
@@ -232,7 +233,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
         const ps_socket **keep = sockfilter_select(&v, process_matches, &n, &unknown);
         if (!keep) {
                 sockview_free(&v);
-                return cli_error(EXIT_SYSTEM, "out of memory");
+                return cli_error(EXIT_SYSTEM, _("out of memory"));
         }
 
         r = 0;
@@ -255,14 +256,14 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         if (!opt.ndjson)
                                 fputs(i ? ",\n    " : "\n    ", stdout);
                         if (json_line(o, opt.ndjson ? "\n" : "") < 0)
-                                r = cli_error(EXIT_SYSTEM, "writing output failed");
+                                r = cli_error(EXIT_SYSTEM, _("writing output failed"));
                         json_decref(o);
                 }
                 if (!opt.ndjson && !r) {
                         json_t *meta = json_sockets_meta(&v);
                         fputs(n ? "\n  ],\n  \"scan\": " : "],\n  \"scan\": ", stdout);
                         if (json_line(meta, "\n}\n") < 0)
-                                r = cli_error(EXIT_SYSTEM, "writing output failed");
+                                r = cli_error(EXIT_SYSTEM, _("writing output failed"));
                         json_decref(meta);
                 }
         } else if (n) {
@@ -271,7 +272,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                 if (!rows) {
                         free(keep);
                         sockview_free(&v);
-                        return cli_error(EXIT_SYSTEM, "out of memory");
+                        return cli_error(EXIT_SYSTEM, _("out of memory"));
                 }
                 int w[7] = { 13, 16, 3, 4, 7, 6, 0 };
                 for (size_t i = 0; i < n; i++) {
@@ -321,22 +322,23 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                 }
                 if (marks[0] || marks[1])
                         printf("\n%s%s%s%s%s\n", sty_dim(c),
-                               marks[0] ? "! the process does not look like the registered "
-                                          "service."
+                               marks[0] ? _("! the process does not look like the registered "
+                                            "service.")
                                         : "",
                                marks[0] && marks[1] ? " " : "",
-                               marks[1] ? "unassigned: IANA has not assigned the port." : "",
+                               marks[1] ? _("unassigned: IANA has not assigned the port.") : "",
                                sty_off(c));
                 free(rows);
                 print_unreadable_note(&v, unknown);
         } else {
                 /* Only without --all or --state are the sockets listeners only. */
-                fprintf(stderr, "portscope: no %ssocket matches\n",
-                        opt.all || sockfilter.states ? "" : "listening ");
+                fprintf(stderr, "portscope: %s\n",
+                        opt.all || sockfilter.states ? _("no socket matches")
+                                                     : _("no listening socket matches"));
         }
         free(keep);
         sockview_free(&v);
         if (fflush(stdout) == EOF && !r)
-                r = cli_error(EXIT_SYSTEM, "writing output failed");
+                r = cli_error(EXIT_SYSTEM, _("writing output failed"));
         return r ? r : n ? EXIT_FOUND : EXIT_NOTFOUND;
 }

@@ -29,7 +29,7 @@ static int notes_json(const ps_notes *notes, ps_proto proto)
         size_t shown = 0;
         json_t *doc = json_notes(notes, proto, _PS_TAG_MAX, &shown);
         if (!doc)
-                return cli_error(EXIT_SYSTEM, "out of memory");
+                return cli_error(EXIT_SYSTEM, _("out of memory"));
         int r = json_emit(doc);
         return r ? r : shown ? EXIT_FOUND : EXIT_NOTFOUND;
 }
@@ -39,7 +39,7 @@ int cmd_notes(struct cli *c, int argc, char **argv)
         ps_notes *notes = NULL;
         int r;
         if (argc != 0)
-                return cli_error(EXIT_USAGE, "notes: takes no arguments (see --help)");
+                return cli_error(EXIT_USAGE, _("notes: takes no arguments (see --help)"));
         if ((r = cli_notes(c, &notes)))
                 return r;
         if (c->json)
@@ -73,7 +73,7 @@ int cmd_notes(struct cli *c, int argc, char **argv)
                                 struct row *nr = realloc(rows, cap * sizeof(*nr));
                                 if (!nr) {
                                         free(rows);
-                                        return cli_error(EXIT_SYSTEM, "out of memory");
+                                        return cli_error(EXIT_SYSTEM, _("out of memory"));
                                 }
                                 rows = nr;
                         }
@@ -105,9 +105,10 @@ int cmd_notes(struct cli *c, int argc, char **argv)
         }
         free(rows);
         if (!nrows) {
-                fprintf(stderr, "portscope: notes: no notes%s%s\n",
-                        c->proto != PS_PROTO_ANY ? " for " : "",
-                        c->proto != PS_PROTO_ANY ? ps_proto_name(c->proto) : "");
+                if (c->proto != PS_PROTO_ANY)
+                        cli_error(0, _("notes: no notes for %s"), ps_proto_name(c->proto));
+                else
+                        cli_error(0, "%s", _("notes: no notes"));
                 return EXIT_NOTFOUND;
         }
         return EXIT_FOUND;

@@ -176,13 +176,15 @@ void print_record_group(const struct cli *c, const ps_report_group *g)
                 print_people(c, _("Assignee"), r, false);
                 print_people(c, _("Contact"), r, true);
         }
+        char reg[64], mod[64];
+        ps_i18n_date(r->registered, reg, sizeof(reg));
+        ps_i18n_date(r->modified, mod, sizeof(mod));
         if (*r->registered && *r->modified)
-                snprintf(dates, sizeof(dates), _("registered %s, modified %s"), r->registered,
-                         r->modified);
+                snprintf(dates, sizeof(dates), _("registered %s, modified %s"), reg, mod);
         else if (*r->registered)
-                snprintf(dates, sizeof(dates), _("registered %s"), r->registered);
+                snprintf(dates, sizeof(dates), _("registered %s"), reg);
         else if (*r->modified)
-                snprintf(dates, sizeof(dates), _("modified %s"), r->modified);
+                snprintf(dates, sizeof(dates), _("modified %s"), mod);
         else
                 dates[0] = '\0';
         field(c, _("Dates"), dates);
@@ -243,8 +245,9 @@ static void print_port_report(struct cli *c, const ps_port_report *r)
         printf("%s%s%s\n\n", sty_bold(c), phrase_headline(r, line, sizeof(line)), sty_off(c));
 
         printf("%s%s%s\n", sty_head(c), _("Range"), sty_off(c));
-        snprintf(line, sizeof(line), _("%s (%u-%u), also called \"%s\"."), _(r->range.title),
-                 r->range.lo, r->range.hi, _(r->range.aka));
+        snprintf(line, sizeof(line), _("%s (%u-%u), also called \"%s\"."),
+                 phrase_range_title(r->range.cls), r->range.lo, r->range.hi,
+                 phrase_range_aka(r->range.cls));
         para(line);
         para(phrase_range_note(r));
         putchar('\n');

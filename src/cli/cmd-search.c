@@ -19,15 +19,15 @@ int cmd_search(struct cli *c, int argc, char **argv)
         int r;
 
         if (argc < 1)
-                return cli_error(EXIT_USAGE, "search: expected one or more WORDS");
+                return cli_error(EXIT_USAGE, _("search: expected one or more WORDS"));
         for (int i = 0; i < argc; i++) {
                 size_t l = strlen(argv[i]);
                 /* As the man page says of every argument. */
                 if (l > ARG_MAX_LEN)
-                        return cli_error(EXIT_USAGE, "search: a word is longer than %d bytes",
+                        return cli_error(EXIT_USAGE, _("search: a word is longer than %d bytes"),
                                          ARG_MAX_LEN);
                 if (len + l + 1 > PS_QUERY_MAX)
-                        return cli_error(EXIT_USAGE, "search: the query is longer than %d bytes",
+                        return cli_error(EXIT_USAGE, _("search: the query is longer than %d bytes"),
                                          PS_QUERY_MAX);
                 memcpy(query + len, argv[i], l);
                 len += l;
@@ -38,10 +38,11 @@ int cmd_search(struct cli *c, int argc, char **argv)
                 return r;
         int total = ps_db_search(db, query, c->proto, m, SHOW_MAX);
         if (total == -E2BIG)
-                return cli_error(EXIT_USAGE, "search: more than %d words", PS_QUERY_MAX_WORDS);
+                return cli_error(EXIT_USAGE, _("search: more than %d words"), PS_QUERY_MAX_WORDS);
         if (total < 0)
-                return cli_error(total == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, "search: %s",
-                                 total == -EINVAL ? "the query has no words" : ps_strerror(total));
+                return cli_error(total == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE, _("search: %s"),
+                                 total == -EINVAL ? _("the query has no words")
+                                                  : ps_strerror(total));
         size_t shown = (size_t)total < SHOW_MAX ? (size_t)total : SHOW_MAX;
 
         if (c->json) {
@@ -51,7 +52,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
                         return EXIT_SYSTEM;
                 int n_notes = ps_notes_search(notes, query, c->proto, nm, SEARCH_NOTES_MAX);
                 if (n_notes < 0) {
-                        cli_fail(n_notes, "searching the notes");
+                        cli_fail(n_notes, _("searching the notes"));
                         return EXIT_SYSTEM;
                 }
                 size_t notes_shown =
@@ -71,14 +72,16 @@ int cmd_search(struct cli *c, int argc, char **argv)
                 out_wrap(stdout, rec.description, 37, 37, out_width());
         }
         if ((size_t)total > shown)
-                printf("%s(%d more; narrow the search or use --protocol)%s\n", sty_dim(c),
-                       total - (int)shown, sty_off(c));
+                printf(ngettext("%s(%d more; narrow the search or use --protocol)%s\n",
+                                "%s(%d more; narrow the search or use --protocol)%s\n",
+                                (unsigned long)(total - (int)shown)),
+                       sty_dim(c), total - (int)shown, sty_off(c));
         /* Notes come after the registry: they answer "what really uses it". */
         int n_notes = search_notes(c, query, total > 0);
         if (n_notes < 0)
                 return EXIT_SYSTEM;
         if (!total && !n_notes) {
-                return cli_error(EXIT_NOTFOUND, "search: nothing matches \"%s\"", query);
+                return cli_error(EXIT_NOTFOUND, _("search: nothing matches \"%s\""), query);
         }
         return EXIT_FOUND;
 }

@@ -49,20 +49,20 @@ int suggest_option(struct cli *c, int o, const char *arg)
                 unsigned n = 0;
                 if (ps_parse_unsigned(arg, COUNT_MAX, &n) < 0 || n < 1)
                         return cli_error(EXIT_USAGE,
-                                         "--count: expected a number from 1 to %d, not "
-                                         "\"%.20s\"",
+                                         _("--count: expected a number from 1 to %d, not "
+                                           "\"%.20s\""),
                                          COUNT_MAX, arg);
                 opt.count = n;
                 return 0;
         }
         case OPT_FOR:
                 if (!*arg || strlen(arg) > 64)
-                        return cli_error(EXIT_USAGE, "--for: expected a service name of 1 to 64 "
-                                                     "characters");
+                        return cli_error(EXIT_USAGE, _("--for: expected a service name of 1 to 64 "
+                                                       "characters"));
                 /* It is printed in the header line: no line breaks or escapes. */
                 if (!ps_text_valid(arg, strlen(arg), false))
-                        return cli_error(EXIT_USAGE, "--for: expected text without control "
-                                                     "characters (and in UTF-8)");
+                        return cli_error(EXIT_USAGE, _("--for: expected text without control "
+                                                       "characters (and in UTF-8)"));
                 opt.for_name = arg;
                 return 0;
         case OPT_PROTO:
@@ -74,7 +74,8 @@ int suggest_option(struct cli *c, int o, const char *arg)
                         opt.protocols = PS_SUGGEST_TCP | PS_SUGGEST_UDP;
                 else
                         return cli_error(EXIT_USAGE,
-                                         "--proto: expected tcp, udp or both, not \"%.20s\"", arg);
+                                         _("--proto: expected tcp, udp or both, not \"%.20s\""),
+                                         arg);
                 return 0;
         case OPT_RANGE:
                 if (!strcmp(arg, "user"))
@@ -83,10 +84,11 @@ int suggest_option(struct cli *c, int o, const char *arg)
                         opt.range = PS_RANGE_DYNAMIC;
                 else
                         return cli_error(EXIT_USAGE,
-                                         "--range: expected user or dynamic, not \"%.20s\"", arg);
+                                         _("--range: expected user or dynamic, not \"%.20s\""),
+                                         arg);
                 return 0;
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return cli_error(EXIT_USAGE, _("unexpected option"));
 }
 
 int cmd_suggest(struct cli *c, int argc, char **argv)
@@ -98,19 +100,21 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         int r;
 
         if (argc)
-                return cli_error(EXIT_USAGE, "suggest: takes no arguments, not \"%.40s\"", argv[0]);
+                return cli_error(EXIT_USAGE, _("suggest: takes no arguments, not \"%.40s\""),
+                                 argv[0]);
         unsigned protos = opt.protocols;
         unsigned implied = c->proto == PS_PROTO_TCP   ? PS_SUGGEST_TCP
                            : c->proto == PS_PROTO_UDP ? PS_SUGGEST_UDP
                                                       : 0;
         if (protos && c->proto != PS_PROTO_ANY && protos != implied)
-                return cli_error(EXIT_USAGE, "suggest: --proto and --protocol disagree; give one");
+                return cli_error(EXIT_USAGE,
+                                 _("suggest: --proto and --protocol disagree; give one"));
         if (!protos && c->proto == PS_PROTO_TCP)
                 protos = PS_SUGGEST_TCP;
         else if (!protos && c->proto == PS_PROTO_UDP)
                 protos = PS_SUGGEST_UDP;
         else if (!protos && c->proto != PS_PROTO_ANY)
-                return cli_error(EXIT_USAGE, "suggest: only tcp and udp ports are suggested");
+                return cli_error(EXIT_USAGE, _("suggest: only tcp and udp ports are suggested"));
         else if (!protos)
                 protos = PS_SUGGEST_TCP | PS_SUGGEST_UDP;
         if ((r = cli_db(c, &db)))
@@ -118,14 +122,14 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         /* The port settings first, so that a failure of ps_suggest() below
          * is the socket scan's, as for ls and who. */
         if (!(host = malloc(sizeof(*host))))
-                return cli_error(EXIT_SYSTEM, "out of memory");
+                return cli_error(EXIT_SYSTEM, _("out of memory"));
         if ((r = ps_host_ports_read(c->proc_root, host)) < 0) {
                 free(host);
-                return cli_fail(r, "reading this machine's port settings");
+                return cli_fail(r, _("reading this machine's port settings"));
         }
         if ((r = ps_notes_open_builtin(&notes)) < 0) {
                 free(host);
-                return cli_fail(r, "the built-in notes");
+                return cli_fail(r, _("the built-in notes"));
         }
         uint64_t seed = 0;
         if (!opt.for_name && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
@@ -148,8 +152,8 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
                 int k = ps_prevalence_open(NULL, &prev);
                 ps_prevalence_free(prev);
                 if (k < 0 && k != -ENOENT) {
-                        cli_error(0, "%s: ignoring nmap-services: %s", ps_prevalence_default_path(),
-                                  ps_strerror(k));
+                        cli_error(0, _("%s: ignoring nmap-services: %s"),
+                                  ps_prevalence_default_path(), ps_strerror(k));
                         o.nmap_services = "";
                         n = ps_suggest(&o, sugg, opt.count);
                 }
@@ -157,14 +161,15 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         ps_notes_free(notes);
         if (n < 0) {
                 free(host);
-                return n == -ENOMEM ? cli_error(EXIT_SYSTEM, "out of memory")
-                                    : cli_error(EXIT_SYSTEM,
-                                                "suggest: cannot list this machine's sockets: %s",
-                                                ps_strerror(n));
+                return n == -ENOMEM
+                               ? cli_error(EXIT_SYSTEM, _("out of memory"))
+                               : cli_error(EXIT_SYSTEM,
+                                           _("suggest: cannot list this machine's sockets: %s"),
+                                           ps_strerror(n));
         }
         const char *pname = protos == PS_SUGGEST_TCP   ? "tcp"
                             : protos == PS_SUGGEST_UDP ? "udp"
-                                                       : "tcp and udp";
+                                                       : _("tcp and udp");
         ps_range_info ri;
         ps_range_describe(opt.range, &ri);
 
@@ -175,37 +180,51 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
         }
         if (!n) {
                 free(host);
-                fprintf(stderr, "portscope: suggest: no free %s port in the %s range\n", pname,
-                        ri.id);
+                fprintf(stderr, "portscope: ");
+                fprintf(stderr, _("suggest: no free %s port in the %s range\n"), pname, ri.id);
                 return EXIT_NOTFOUND;
         }
-        printf("%s%s port%s for %s%s%s in the %s range (%u-%u):%s\n", sty_bold(c),
-               n == 1 ? "A" : "Free", n == 1 ? "" : "s", pname, opt.for_name ? ", for " : "",
-               opt.for_name ? opt.for_name : "", ri.id, ri.lo, ri.hi, sty_off(c));
+        char head[256];
+        if (opt.for_name)
+                snprintf(head, sizeof(head),
+                         ngettext("A port for %s, for %s in the %s range (%u-%u):",
+                                  "Free ports for %s, for %s in the %s range (%u-%u):",
+                                  (unsigned long)n),
+                         pname, opt.for_name, ri.id, ri.lo, ri.hi);
+        else
+                snprintf(head, sizeof(head),
+                         ngettext("A port for %s in the %s range (%u-%u):",
+                                  "Free ports for %s in the %s range (%u-%u):", (unsigned long)n),
+                         pname, ri.id, ri.lo, ri.hi);
+        printf("%s%s%s\n", sty_bold(c), head, sty_off(c));
         for (int i = 0; i < n; i++) {
+                char pct[PS_I18N_NUM_MAX];
                 printf("  %s%5u%s", sty_bold(c), sugg[i].port, sty_off(c));
                 if (sugg[i].open_frequency > 0)
-                        printf("  seen open by nmap on %.4f%% of hosts",
-                               sugg[i].open_frequency * 100);
+                        printf(_("  seen open by nmap on %s%% of hosts"),
+                               ps_i18n_decimal(pct, sizeof(pct), sugg[i].open_frequency * 100, 4,
+                                               'f'));
                 else if (sugg[i].open_frequency == 0)
-                        printf("  listed by nmap, never seen open");
+                        printf(_("  listed by nmap, never seen open"));
                 else
-                        printf("  not in nmap-services");
+                        printf(_("  not in nmap-services"));
                 if (sugg[i].checked)
-                        printf(", bind confirmed");
+                        printf(_(", bind confirmed"));
                 putchar('\n');
         }
-        char why[1024], eph[64] = "the ephemeral range (unknown here)";
+        char why[2048], eph[256], date[64];
+        snprintf(eph, sizeof(eph), "%s", _("the ephemeral range (unknown here)"));
         if (host->have_ephemeral)
-                snprintf(eph, sizeof(eph), "this machine's ephemeral range %u-%u",
+                snprintf(eph, sizeof(eph), _("this machine's ephemeral range %u-%u"),
                          host->ephemeral_lo, host->ephemeral_hi);
         snprintf(why, sizeof(why),
-                 "Why these are safe: each is unassigned in the IANA registry (%s) for %s; "
-                 "outside %s and the reserved ports; not bound by any socket now; not blocked "
-                 "by browsers; free of known unofficial uses; ordered from the least seen open.%s",
-                 ps_db_date(db), pname, eph,
-                 opt.for_name ? " The same name gives the same port while this machine's state "
-                                "stays the same."
+                 _("Why these are safe: each is unassigned in the IANA registry (%s) for %s; "
+                   "outside %s and the reserved ports; not bound by any socket now; not blocked "
+                   "by browsers; free of known unofficial uses; ordered from the least seen "
+                   "open.%s"),
+                 ps_i18n_date(ps_db_date(db), date, sizeof(date)), pname, eph,
+                 opt.for_name ? _(" The same name gives the same port while this machine's "
+                                  "state stays the same.")
                               : "");
         putchar('\n');
         out_wrap(stdout, why, 0, 0, out_width());

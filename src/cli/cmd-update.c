@@ -69,12 +69,12 @@ int update_option(struct cli *c, int o, const char *arg)
         case OPT_TIMEOUT:
                 if (ps_parse_unsigned(arg, 3600, &opt.timeout) < 0 || !opt.timeout)
                         return cli_error(EXIT_USAGE,
-                                         "--timeout: expected seconds from 1 to 3600, not "
-                                         "\"%.20s\"",
+                                         _("--timeout: expected seconds from 1 to 3600, not "
+                                           "\"%.20s\""),
                                          arg);
                 return 0;
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return cli_error(EXIT_USAGE, _("unexpected option"));
 }
 
 static int status_for(int code)
@@ -92,12 +92,12 @@ static int target_path(struct cli *c, char defpath[4096], char resolved[PATH_MAX
         if (!path) {
                 if (ps_db_default_path(defpath, 4096) < 0)
                         return cli_error(EXIT_USAGE,
-                                         "update: set XDG_DATA_HOME or HOME, or give --db PATH");
+                                         _("update: set XDG_DATA_HOME or HOME, or give --db PATH"));
                 path = defpath;
         }
         if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
                 if (!realpath(path, resolved))
-                        return cli_error(EXIT_USAGE, "%s: a symbolic link to nothing (%s)", path,
+                        return cli_error(EXIT_USAGE, _("%s: a symbolic link to nothing (%s)"), path,
                                          strerror(errno));
                 path = resolved;
         }
@@ -105,7 +105,8 @@ static int target_path(struct cli *c, char defpath[4096], char resolved[PATH_MAX
          * would turn the device into a file. Only a file is replaced. */
         if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
                 return cli_error(EXIT_USAGE,
-                                 "%s: not a regular file, so not replaced by the database", path);
+                                 _("%s: not a regular file, so not replaced by the database"),
+                                 path);
         *ret_path = path;
         return 0;
 }
@@ -115,7 +116,7 @@ static int make_dir_for(struct cli *c, const char *path)
 {
         int r = c->db_path ? 0 : make_parents(path);
         if (r < 0)
-                return cli_error(EXIT_SYSTEM, "%s: cannot create its directory: %s", path,
+                return cli_error(EXIT_SYSTEM, _("%s: cannot create its directory: %s"), path,
                                  strerror(-r));
         return 0;
 }
@@ -139,11 +140,12 @@ static int install(struct cli *c, const char *file, const char *source, const ch
         r = ps_regset_compile(&set, &image, &size);
         ps_regset_free(&set);
         if (r < 0)
-                return cli_error(status_for(r), "%s: cannot compile: %s", source, ps_strerror(r));
+                return cli_error(status_for(r), _("%s: cannot compile: %s"), source,
+                                 ps_strerror(r));
         /* What readers will check, checked before it replaces anything. */
         if ((r = ps_db_open_memory(image, size, &db)) < 0) {
                 free(image);
-                return cli_error(EXIT_SYSTEM, "%s: the compiled registry does not validate: %s",
+                return cli_error(EXIT_SYSTEM, _("%s: the compiled registry does not validate: %s"),
                                  source, ps_strerror(r));
         }
         if ((r = make_dir_for(c, path)))
@@ -152,7 +154,7 @@ static int install(struct cli *c, const char *file, const char *source, const ch
                 r = cli_error(r == -ENOENT || r == -EISDIR || r == -ENOTDIR || r == -EACCES
                                       ? EXIT_USAGE
                                       : EXIT_SYSTEM,
-                              "%s: cannot write the database: %s", path, strerror(-r));
+                              _("%s: cannot write the database: %s"), path, strerror(-r));
                 goto out;
         }
         if (c->json) {
@@ -166,13 +168,17 @@ static int install(struct cli *c, const char *file, const char *source, const ch
                                   (json_int_t)size)));
         } else {
                 char safe[4096];
-                printf("Updated %s\n", ps_text_sanitize_to(safe, sizeof(safe), path));
-                printf("Registry   %s (IANA %s, %zu records, %zu people)\n", ps_db_date(db),
-                       ps_regfmt_name(fmt), ps_db_count(db), n_people);
+                char date[64], n1[PS_I18N_NUM_MAX], n2[PS_I18N_NUM_MAX];
+                printf(_("Updated %s\n"), ps_text_sanitize_to(safe, sizeof(safe), path));
+                /* TRANSLATORS: the registry's date, its format (XML or CSV), the counts. */
+                printf(_("Registry   %s (IANA %s, %s records, %s people)\n"),
+                       ps_i18n_date(ps_db_date(db), date, sizeof(date)), ps_regfmt_name(fmt),
+                       ps_i18n_number(n1, sizeof(n1), ps_db_count(db)),
+                       ps_i18n_number(n2, sizeof(n2), n_people));
                 r = EXIT_FOUND;
         }
         if (!c->db_path && getenv("PORTSCOPE_DB") && *getenv("PORTSCOPE_DB"))
-                cli_error(0, "note: PORTSCOPE_DB is set, so it is used instead of %s", path);
+                cli_error(0, _("note: PORTSCOPE_DB is set, so it is used instead of %s"), path);
 out:
         ps_db_free(db);
         free(image);
@@ -232,7 +238,7 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
                          (char *)old->last_modified,
                          NULL };
         if (pipe2(pipefd, O_CLOEXEC) < 0)
-                return cli_error(EXIT_SYSTEM, "update: %s", strerror(errno));
+                return cli_error(EXIT_SYSTEM, _("update: %s"), strerror(errno));
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
@@ -242,7 +248,7 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
         close(pipefd[1]);
         if (r) {
                 close(pipefd[0]);
-                return cli_error(EXIT_SYSTEM, "update --fetch: cannot run %s: %s", helper,
+                return cli_error(EXIT_SYSTEM, _("update --fetch: cannot run %s: %s"), helper,
                                  strerror(r));
         }
         char out[2048];
@@ -256,7 +262,7 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
         close(pipefd[0]);
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
-                        return cli_error(EXIT_SYSTEM, "update --fetch: %s", strerror(errno));
+                        return cli_error(EXIT_SYSTEM, _("update --fetch: %s"), strerror(errno));
         memset(ret, 0, sizeof(*ret));
         snprintf(ret->url, sizeof(ret->url), "%s", url);
         for (char *line = out, *next; *line; line = next) {
@@ -269,7 +275,7 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
                         snprintf(ret->last_modified, sizeof(ret->last_modified), "%s", line + 14);
         }
         if (!WIFEXITED(status))
-                return cli_error(EXIT_SYSTEM, "update --fetch: %s died", helper);
+                return cli_error(EXIT_SYSTEM, _("update --fetch: %s died"), helper);
         return WEXITSTATUS(status);
 }
 
@@ -281,9 +287,9 @@ static int fetch(struct cli *c, const char *url, const char *path)
         int r;
 
         if (strlen(url) > 1000)
-                return cli_error(EXIT_USAGE, "update --fetch: the URL is too long");
+                return cli_error(EXIT_USAGE, _("update --fetch: the URL is too long"));
         if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
-                return cli_error(EXIT_USAGE, "update --fetch: %s: expected an http or https URL",
+                return cli_error(EXIT_USAGE, _("update --fetch: %s: expected an http or https URL"),
                                  url);
         /* Ask "has it changed?" only about the file we have, from the same URL. */
         read_state(path, &old);
@@ -326,7 +332,8 @@ static int fetch(struct cli *c, const char *url, const char *path)
                          *now.last_modified ? "\n" : "");
         state_path(path, state, sizeof(state));
         if (ps_write_atomic(state, text, (size_t)n, 0644) < 0)
-                cli_error(0, "note: %s: cannot write (the next --fetch downloads in full)", state);
+                cli_error(0, _("note: %s: cannot write (the next --fetch downloads in full)"),
+                          state);
         return r;
 }
 
@@ -337,9 +344,10 @@ int cmd_update(struct cli *c, int argc, char **argv)
         int r;
 
         if (opt.fetch ? argc > 1 : argc != 1)
-                return cli_error(EXIT_USAGE, opt.fetch ? "update --fetch: expects at most one URL"
-                                                       : "update: expects one registry file (XML "
-                                                         "or CSV), or --fetch");
+                return cli_error(EXIT_USAGE, opt.fetch
+                                                     ? _("update --fetch: expects at most one URL")
+                                                     : _("update: expects one registry file (XML "
+                                                         "or CSV), or --fetch"));
         if ((r = target_path(c, defpath, resolved, &path)))
                 return r;
         if (opt.fetch)

@@ -40,7 +40,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
         int r;
 
         if (argc != 1)
-                return cli_error(EXIT_USAGE, "who: expected one PORT[/PROTO], range or NAME");
+                return cli_error(EXIT_USAGE, _("who: expected one PORT[/PROTO], range or NAME"));
         /* A port, a range, or every port of a service name. */
         struct port_set *ports = &sockfilter.either;
         if ((r = port_set_add(c, ports, "who", argv[0])))
@@ -56,7 +56,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                 protocols |= 1u << ports->r[i].proto;
         }
         if (!protocols)
-                return cli_error(EXIT_USAGE, "%s: conflicts with --protocol %s", argv[0],
+                return cli_error(EXIT_USAGE, _("%s: conflicts with --protocol %s"), argv[0],
                                  ps_proto_name(c->proto));
         /* One protocol asked for, by the argument or by --protocol. */
         if (proto == PS_PROTO_ANY && protocols != 0xff && !(protocols & (protocols - 1)))
@@ -78,14 +78,14 @@ int cmd_who(struct cli *c, int argc, char **argv)
         if (sockfilter.watch)
                 return sockets_watch(c, &q, NULL, ndjson);
         if ((r = sockview_collect(c, &q, &v)) < 0)
-                return cli_error(EXIT_SYSTEM, "who: cannot list this machine's sockets: %s",
+                return cli_error(EXIT_SYSTEM, _("who: cannot list this machine's sockets: %s"),
                                  ps_strerror(r));
         print_unsupported_note(&v, q.protocols);
         size_t n, unknown;
         const ps_socket **keep = sockfilter_select(&v, NULL, &n, &unknown);
         if (!keep) {
                 sockview_free(&v);
-                return cli_error(EXIT_SYSTEM, "out of memory");
+                return cli_error(EXIT_SYSTEM, _("out of memory"));
         }
 
         if (sockfilter.summary) {
@@ -101,7 +101,7 @@ int cmd_who(struct cli *c, int argc, char **argv)
                                 if (json_build_failed() || !o ||
                                     json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
                                     putchar('\n') == EOF)
-                                        r = cli_error(EXIT_SYSTEM, "writing output failed");
+                                        r = cli_error(EXIT_SYSTEM, _("writing output failed"));
                                 json_decref(o);
                         } else {
                                 json_array_append_new(arr, o);
@@ -131,9 +131,13 @@ int cmd_who(struct cli *c, int argc, char **argv)
         } else if (!n) {
                 bool add_proto = proto != PS_PROTO_ANY && !strchr(argv[0], '/');
                 bool number = argv[0][0] >= '0' && argv[0][0] <= '9' && !strchr(argv[0], '-');
-                fprintf(stderr, "portscope: no socket on this machine uses %s%s%s%s\n",
-                        number ? "port " : "", argv[0], add_proto ? "/" : "",
-                        add_proto ? ps_proto_name(proto) : "");
+                char what[256];
+                snprintf(what, sizeof(what), "%s%s%s", argv[0], add_proto ? "/" : "",
+                         add_proto ? ps_proto_name(proto) : "");
+                cli_error(0,
+                          number ? _("no socket on this machine uses port %s")
+                                 : _("no socket on this machine uses %s"),
+                          what);
         } else {
                 sockview_widths(&v);
                 for (size_t i = 0; i < n; i++) {

@@ -354,7 +354,7 @@ void cli_command_help(FILE *f, const struct command *cmd)
 int cmd_help(struct cli *c, int argc, char **argv)
 {
         if (argc > 1)
-                return cli_error(EXIT_USAGE, "help: expected at most one COMMAND");
+                return cli_error(EXIT_USAGE, _("help: expected at most one COMMAND"));
         if (argc == 0) {
                 cli_usage(stdout);
                 /* "help" is a registered service name too: say how to ask for it. */
@@ -366,9 +366,9 @@ int cmd_help(struct cli *c, int argc, char **argv)
                 const struct command *near = cli_closest_command(argv[0]);
                 if (near)
                         return cli_error(EXIT_USAGE,
-                                         "help: %s: no such command; did you mean \"%s\"?", argv[0],
-                                         near->name);
-                return cli_error(EXIT_USAGE, "help: %s: no such command (see portscope help)",
+                                         _("help: %s: no such command; did you mean \"%s\"?"),
+                                         argv[0], near->name);
+                return cli_error(EXIT_USAGE, _("help: %s: no such command (see portscope help)"),
                                  argv[0]);
         }
         cli_command_help(stdout, cmd);

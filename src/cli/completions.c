@@ -346,6 +346,7 @@ int cli_completion(const char *shell)
         else if (!strcmp(shell, "fish"))
                 fish();
         else
-                return cli_error(EXIT_USAGE, "--complete: expected bash, zsh or fish");
-        return fflush(stdout) == EOF ? cli_error(EXIT_SYSTEM, "writing output failed") : EXIT_FOUND;
+                return cli_error(EXIT_USAGE, _("--complete: expected bash, zsh or fish"));
+        return fflush(stdout) == EOF ? cli_error(EXIT_SYSTEM, _("writing output failed"))
+                                     : EXIT_FOUND;
 }

@@ -126,23 +126,23 @@ static const char *host_of(const char *url, char *buf, size_t size)
 int main(int argc, char **argv)
 {
         if (argc != 7)
-                return fail(FETCH_REFUSED, "portscope-fetch is run by portscope update --fetch");
+                return fail(FETCH_REFUSED, _("portscope-fetch is run by portscope update --fetch"));
         const char *url = argv[1], *out = argv[2], *etag = argv[5], *lastmod = argv[6];
         unsigned timeout;
         uint64_t max;
         if (ps_parse_unsigned(argv[3], 3600, &timeout) < 0 || !timeout ||
             ps_parse_uint(argv[4], UINT64_MAX, &max) < 0)
-                return fail(FETCH_REFUSED, "portscope-fetch: bad timeout or size");
+                return fail(FETCH_REFUSED, _("portscope-fetch: bad timeout or size"));
 
         struct transfer t = { .max = max };
         t.fd = open(out, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
         if (t.fd < 0)
                 return fail(FETCH_FAILED, "%s: %s", out, strerror(errno));
         if (curl_global_init(CURL_GLOBAL_DEFAULT))
-                return fail(FETCH_FAILED, "cannot start libcurl");
+                return fail(FETCH_FAILED, _("cannot start libcurl"));
         CURL *h = curl_easy_init();
         if (!h)
-                return fail(FETCH_FAILED, "cannot start libcurl");
+                return fail(FETCH_FAILED, _("cannot start libcurl"));
         struct curl_slist *hdrs = NULL;
         char line[HEADER_MAX + 32];
         if (*etag) {

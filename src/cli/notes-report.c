@@ -18,7 +18,7 @@ int cli_notes(struct cli *c, ps_notes **ret_notes)
         if (!c->notes) {
                 int r = ps_notes_open_builtin(&c->notes);
                 if (r < 0)
-                        return cli_fail(r, "opening the built-in notes");
+                        return cli_fail(r, _("opening the built-in notes"));
         }
         *ret_notes = c->notes;
         return 0;
@@ -329,7 +329,7 @@ int search_notes(struct cli *c, const char *query, bool gap)
                 return -1;
         int total = ps_notes_search(notes, query, c->proto, m, SEARCH_NOTES_MAX);
         if (total < 0) {
-                cli_fail(total, "searching the notes");
+                cli_fail(total, _("searching the notes"));
                 return -1;
         }
         size_t shown = (size_t)total < SEARCH_NOTES_MAX ? (size_t)total : SEARCH_NOTES_MAX;
@@ -347,8 +347,10 @@ int search_notes(struct cli *c, const char *query, bool gap)
                        sty_dim(c), tags, sty_off(c));
         }
         if ((size_t)total > shown)
-                printf("%s(%d more notes; narrow the search)%s\n", sty_dim(c), total - (int)shown,
-                       sty_off(c));
+                printf(ngettext("%s(%d more note; narrow the search)%s\n",
+                                "%s(%d more notes; narrow the search)%s\n",
+                                (unsigned long)(total - (int)shown)),
+                       sty_dim(c), total - (int)shown, sty_off(c));
         return total;
 }
 

@@ -14,16 +14,71 @@
 #include "report-phrases.h"
 #include "utf8.h"
 
+/* U+200E LEFT-TO-RIGHT MARK or U+200F RIGHT-TO-LEFT MARK at s. */
+static bool is_mark(const char *s)
+{
+        return (unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+               ((unsigned char)s[2] == 0x8e || (unsigned char)s[2] == 0x8f);
+}
+
+/* msg with every control character made '?' (ps_text_sanitize), except the
+ * direction marks the translation itself put in: plain is the same message
+ * formatted without them, so a mark in msg that plain lacks came from the
+ * format. Marks in the arguments are in both and become '?' as before. */
+static void sanitize_keeping_marks(char *msg, const char *plain)
+{
+        size_t out = 0, i = 0, j = 0, n = strlen(msg), m = strlen(plain);
+        while (i < n) {
+                size_t k = 1;
+                uint32_t cp;
+                if (is_mark(msg + i) && !(j + 3 <= m && !memcmp(msg + i, plain + j, 3))) {
+                        memmove(msg + out, msg + i, 3);
+                        out += 3, i += 3;
+                        continue;
+                }
+                k = ps_utf8_decode(msg + i, n - i, &cp);
+                if (!k || ps_char_is_control(cp)) {
+                        msg[out++] = '?';
+                        k = k ? k : 1;
+                } else {
+                        memmove(msg + out, msg + i, k);
+                        out += k;
+                }
+                i += k;
+                j += k;
+        }
+        msg[out] = '\0';
+}
+
 int cli_error(int status, const char *fmt, ...)
 {
         char msg[4096];
-        va_list ap;
+        va_list ap, ap2;
         va_start(ap, fmt);
+        va_copy(ap2, ap);
         int n = vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
         /* Messages quote arguments and file contents: a control character
-         * there would break the one line or drive the terminal. */
-        ps_text_sanitize(msg);
+         * there would break the one line or drive the terminal. Uyghur
+         * translations mark direction (docs/translations.md); those marks
+         * are the translation's and stay. */
+        if (strstr(fmt, "\u200e") || strstr(fmt, "\u200f")) {
+                char plainfmt[1024], plain[4096];
+                size_t o = 0;
+                for (const char *p = fmt; *p && o + 1 < sizeof(plainfmt);)
+                        if (is_mark(p))
+                                p += 3;
+                        else
+                                plainfmt[o++] = *p++;
+                plainfmt[o] = '\0';
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+                vsnprintf(plain, sizeof(plain), plainfmt, ap2);
+#pragma GCC diagnostic pop
+                sanitize_keeping_marks(msg, plain);
+        } else
+                ps_text_sanitize(msg);
+        va_end(ap2);
         fprintf(stderr, "portscope: %s%s\n", msg, n >= (int)sizeof(msg) ? "..." : "");
         return status;
 }
@@ -49,11 +104,11 @@ int cli_db(struct cli *c, ps_db **ret_db)
                         if (!(p && *p))
                                 p = ps_db_default_path(def, sizeof(def)) == 0 ? def : "registry";
                         return cli_error(r == -ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
-                                         "%s: cannot use this registry database: %s", p,
-                                         r == -EINVAL ? "not a regular file"
+                                         _("%s: cannot use this registry database: %s"), p,
+                                         r == -EINVAL ? _("not a regular file")
                                          : r == -EPERM
-                                                 ? "another user owns it or may write it, so it "
-                                                   "is not trusted"
+                                                 ? _("another user owns it or may write it, so "
+                                                     "it is not trusted")
                                                  : ps_strerror(r));
                 }
         }
@@ -177,13 +232,13 @@ int json_emit(json_t *doc)
 {
         if (json_build_failed() || !doc) {
                 json_decref(doc);
-                return cli_error(EXIT_SYSTEM, "cannot build the JSON document (out of memory, "
-                                              "or text that is not UTF-8)");
+                return cli_error(EXIT_SYSTEM, _("cannot build the JSON document (out of memory, "
+                                                "or text that is not UTF-8)"));
         }
         int r = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         json_decref(doc);
         if (r < 0 || fputc('\n', stdout) == EOF || fflush(stdout) == EOF)
-                return cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+                return cli_error(EXIT_SYSTEM, _("writing output: %s"), strerror(errno));
         return 0;
 }
 

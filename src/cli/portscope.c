@@ -145,9 +145,9 @@ static int flush_status(int r)
         if (r != EXIT_FOUND && r != EXIT_NOTFOUND)
                 return r;
         if (fflush(stdout) == EOF)
-                return cli_error(EXIT_SYSTEM, "writing output: %s", strerror(errno));
+                return cli_error(EXIT_SYSTEM, _("writing output: %s"), strerror(errno));
         if (ferror(stdout))
-                return cli_error(EXIT_SYSTEM, "writing output failed");
+                return cli_error(EXIT_SYSTEM, _("writing output failed"));
         return r;
 }
 
@@ -160,8 +160,8 @@ static int parse_color(const char *arg, bool *ret)
         else if (!strcmp(arg, "auto"))
                 *ret = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         else
-                return cli_error(EXIT_USAGE, "--color: expected auto, always or never, not \"%s\"",
-                                 arg);
+                return cli_error(EXIT_USAGE,
+                                 _("--color: expected auto, always or never, not \"%s\""), arg);
         return 0;
 }
 
@@ -176,10 +176,10 @@ static int split_name(struct cli *c, const char *arg, char *buf, size_t size)
         ps_proto p;
         if (ps_proto_from_string(slash + 1, &p) < 0 || p == PS_PROTO_ANY)
                 return cli_error(EXIT_USAGE,
-                                 "%s: unknown protocol \"%s\" (use tcp, udp, sctp or dccp)", arg,
+                                 _("%s: unknown protocol \"%s\" (use tcp, udp, sctp or dccp)"), arg,
                                  slash + 1);
         if (c->proto != PS_PROTO_ANY && c->proto != p)
-                return cli_error(EXIT_USAGE, "%s: conflicts with --protocol %s", arg,
+                return cli_error(EXIT_USAGE, _("%s: conflicts with --protocol %s"), arg,
                                  ps_proto_name(c->proto));
         c->proto = p;
         return 0;
@@ -220,9 +220,9 @@ static int check_word(struct cli *c, const char *w)
         ps_port_spec spec;
         char name[ARG_MAX_LEN + 1];
         if (!*w)
-                return cli_error(EXIT_USAGE, "an empty argument is neither a port nor a name");
+                return cli_error(EXIT_USAGE, _("an empty argument is neither a port nor a name"));
         if (strlen(w) > ARG_MAX_LEN)
-                return cli_error(EXIT_USAGE, "%.32s...: argument of %zu bytes is too long", w,
+                return cli_error(EXIT_USAGE, _("%.32s...: argument of %zu bytes is too long"), w,
                                  strlen(w));
         if (looks_numeric(w))
                 return cli_parse_spec(w, &spec);
@@ -236,8 +236,8 @@ static int check_word(struct cli *c, const char *w)
                 return 0;
         if (!is_service_name(c, name))
                 return cli_error(EXIT_USAGE,
-                                 "%s: neither a command nor a service name; did you mean "
-                                 "\"portscope %s\"?",
+                                 _("%s: neither a command nor a service name; did you mean "
+                                   "\"portscope %s\"?"),
                                  w, near->name);
         /* Both a service and nearly a command: say which it took. */
         fprintf(stderr,
@@ -299,8 +299,8 @@ int main(int argc, char **argv)
                 return cli_completion(argv[1] + 11);
         for (int i = 1; i < argc; i++)
                 if (strlen(argv[i]) > ARG_MAX_LEN * 16)
-                        return cli_error(EXIT_USAGE, "argument %d is %zu bytes long: too long", i,
-                                         strlen(argv[i]));
+                        return cli_error(EXIT_USAGE, _("argument %d is %zu bytes long: too long"),
+                                         i, strlen(argv[i]));
         c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         int ci = command_index(argc, argv);
         if (ci > 0)
@@ -310,7 +310,7 @@ int main(int argc, char **argv)
         if (cmd && !cmd->run)
                 return cli_exec_full(argv);
         if (merge_options(cmd, &opts, &shortopts) < 0)
-                return cli_error(EXIT_SYSTEM, "out of memory");
+                return cli_error(EXIT_SYSTEM, _("out of memory"));
 
         opterr = 0;
         r = 0;
@@ -321,7 +321,7 @@ int main(int argc, char **argv)
                         break;
                 case CLI_OPT_DB:
                         if (!*optarg)
-                                r = cli_error(EXIT_USAGE, "--db: expected a file name");
+                                r = cli_error(EXIT_USAGE, _("--db: expected a file name"));
                         c.db_path = optarg;
                         break;
                 case 'h':
@@ -338,12 +338,12 @@ int main(int argc, char **argv)
                          * failed (exit 3) or a report silently without it. */
                         struct stat st;
                         if (!*optarg)
-                                r = cli_error(EXIT_USAGE, "--proc-root: expected a directory");
+                                r = cli_error(EXIT_USAGE, _("--proc-root: expected a directory"));
                         else if (stat(optarg, &st) < 0)
                                 r = cli_error(errno == ENOMEM ? EXIT_SYSTEM : EXIT_USAGE,
-                                              "--proc-root: %s: %s", optarg, strerror(errno));
+                                              _("--proc-root: %s: %s"), optarg, strerror(errno));
                         else if (!S_ISDIR(st.st_mode))
-                                r = cli_error(EXIT_USAGE, "--proc-root: %s: not a directory",
+                                r = cli_error(EXIT_USAGE, _("--proc-root: %s: not a directory"),
                                               optarg);
                         c.proc_root = optarg;
                         break;
@@ -351,44 +351,46 @@ int main(int argc, char **argv)
                 case 'p':
                         if (ps_proto_from_string(optarg, &c.proto) < 0)
                                 r = cli_error(EXIT_USAGE,
-                                              "--protocol: unknown protocol \"%.40s\" (use tcp, "
-                                              "udp, sctp, dccp or any)",
+                                              _("--protocol: unknown protocol \"%.40s\" (use tcp, "
+                                                "udp, sctp, dccp or any)"),
                                               optarg);
                         break;
                 case 'V': {
                         ps_db *db;
                         if ((r = cli_db(&c, &db)))
                                 break;
-                        printf("portscope %s (IANA registry %s)\n", ps_version(), ps_db_date(db));
+                        char date[64];
+                        printf(_("portscope %s (IANA registry %s)\n"), ps_version(),
+                               ps_i18n_date(ps_db_date(db), date, sizeof(date)));
                         r = -1;
                         break;
                 }
                 case ':':
-                        r = cli_error(EXIT_USAGE, "%s: expects a value", argv[optind - 1]);
+                        r = cli_error(EXIT_USAGE, _("%s: expects a value"), argv[optind - 1]);
                         break;
                 case '?':
                         if (optopt && value_for_flag(opts, argv[optind - 1]))
                                 r = cli_error(
-                                        EXIT_USAGE, "%.*s: takes no value",
+                                        EXIT_USAGE, _("%.*s: takes no value"),
                                         (int)(strchr(argv[optind - 1], '=') - argv[optind - 1]),
                                         argv[optind - 1]);
                         else if (optopt >= '0' && optopt <= '9' &&
                                  negative_number(refused_word(argc, argv, optopt)))
                                 r = cli_error(EXIT_USAGE,
-                                              "%s: not a port: negative numbers are not ports",
+                                              _("%s: not a port: negative numbers are not ports"),
                                               refused_word(argc, argv, optopt));
                         else if (optopt > ' ' && optopt < 0x7f)
-                                r = cli_error(EXIT_USAGE, "unknown option -%c (see %s)", optopt,
+                                r = cli_error(EXIT_USAGE, _("unknown option -%c (see %s)"), optopt,
                                               cmd ? "portscope help COMMAND" : "--help");
                         else
-                                r = cli_error(EXIT_USAGE, "unknown option %s (see %s)",
+                                r = cli_error(EXIT_USAGE, _("unknown option %s (see %s)"),
                                               optopt ? refused_word(argc, argv, optopt)
                                                      : argv[optind - 1],
                                               cmd ? "portscope help COMMAND" : "--help");
                         break;
                 default:
                         r = cmd && cmd->option ? cmd->option(&c, opt, optarg)
-                                               : cli_error(EXIT_USAGE, "unexpected option");
+                                               : cli_error(EXIT_USAGE, _("unexpected option"));
                 }
         }
         free(opts);
@@ -415,8 +417,8 @@ int main(int argc, char **argv)
         if (cmd && (unsigned)(nargs - 1) < cmd->min_args && is_service_name(&c, cmd->name)) {
                 /* A command word alone that is also a service's name. */
                 r = cli_error(EXIT_USAGE,
-                              "%s: expected %s (for the service named \"%s\": "
-                              "portscope name %s)",
+                              _("%s: expected %s (for the service named \"%s\": "
+                                "portscope name %s)"),
                               cmd->name, cmd->args, cmd->name, cmd->name);
         } else if (cmd) {
                 r = cmd->run(&c, nargs - 1, args + 1);

@@ -55,16 +55,17 @@ int port_set_add(struct cli *c, struct port_set *set, const char *what, const ch
         ps_port_spec spec;
         int r;
         if (!*arg)
-                return cli_error(EXIT_USAGE, "%s: expected a port, a range or a service name",
+                return cli_error(EXIT_USAGE, _("%s: expected a port, a range or a service name"),
                                  what);
         if (strlen(arg) > 64)
-                return cli_error(EXIT_USAGE, "%s: %.32s...: too long for a port or a name", what,
+                return cli_error(EXIT_USAGE, _("%s: %.32s...: too long for a port or a name"), what,
                                  arg);
         if ((arg[0] >= '0' && arg[0] <= '9') || arg[0] == '-') {
                 if ((r = cli_parse_spec(arg, &spec)))
                         return r;
                 if (add_range(set, spec.lo, spec.hi, spec.proto) < 0)
-                        return cli_error(EXIT_USAGE, "%s: more than %d ports", what, PORT_SET_MAX);
+                        return cli_error(EXIT_USAGE, _("%s: more than %d ports"), what,
+                                         PORT_SET_MAX);
                 return 0;
         }
         /* A service name: every port the registry gives it, per protocol. */
@@ -74,7 +75,7 @@ int port_set_add(struct cli *c, struct port_set *set, const char *what, const ch
         snprintf(name, sizeof(name), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
         if (slash && (ps_proto_from_string(slash + 1, &proto) < 0 || proto == PS_PROTO_ANY))
                 return cli_error(EXIT_USAGE,
-                                 "%s: unknown protocol \"%s\" (use tcp, udp, sctp or dccp)", arg,
+                                 _("%s: unknown protocol \"%s\" (use tcp, udp, sctp or dccp)"), arg,
                                  slash + 1);
         ps_db *db;
         if ((r = cli_db(c, &db)))
@@ -87,14 +88,14 @@ int port_set_add(struct cli *c, struct port_set *set, const char *what, const ch
                 if (!(rec.flags & PS_REC_HAS_PORT) || rec.proto == PS_PROTO_NONE)
                         continue;
                 if (add_range(set, rec.port_lo, rec.port_hi, rec.proto) < 0)
-                        return cli_error(EXIT_USAGE, "%s: %s has more than %d ports", what, name,
+                        return cli_error(EXIT_USAGE, _("%s: %s has more than %d ports"), what, name,
                                          PORT_SET_MAX);
                 found++;
         }
         if (!found)
                 return cli_error(EXIT_USAGE,
-                                 "%s: %s: not a port, and the registry has no port for a "
-                                 "service by that name",
+                                 _("%s: %s: not a port, and the registry has no port for a "
+                                   "service by that name"),
                                  what, arg);
         return 0;
 }
@@ -169,15 +170,15 @@ static int add_network(struct network *list, size_t *n, const char *what, const 
         int r = parse_network(arg, &net);
         if (r == -ERANGE)
                 return cli_error(EXIT_USAGE,
-                                 "%s: %s: the prefix length is too long for the address", what,
+                                 _("%s: %s: the prefix length is too long for the address"), what,
                                  arg);
         if (r < 0)
                 return cli_error(EXIT_USAGE,
-                                 "%s: %.64s: expected an address or a network (10.0.0.0/8, "
-                                 "2001:db8::/32)",
+                                 _("%s: %.64s: expected an address or a network (10.0.0.0/8, "
+                                   "2001:db8::/32)"),
                                  what, arg);
         if (*n == NETWORKS_MAX)
-                return cli_error(EXIT_USAGE, "%s: given more than %d times", what, NETWORKS_MAX);
+                return cli_error(EXIT_USAGE, _("%s: given more than %d times"), what, NETWORKS_MAX);
         list[(*n)++] = net;
         return 0;
 }
@@ -206,8 +207,8 @@ int sockfilter_option(struct cli *c, int o, const char *arg)
                 ps_sock_state st;
                 if (ps_sock_state_from_string(arg, &st) < 0)
                         return cli_error(EXIT_USAGE,
-                                         "--state: unknown state \"%.40s\" (listen, estab, "
-                                         "unconn, time-wait, close-wait, syn-sent...)",
+                                         _("--state: unknown state \"%.40s\" (listen, estab, "
+                                           "unconn, time-wait, close-wait, syn-sent...)"),
                                          arg);
                 f->states |= 1u << st;
                 return 0;
@@ -220,14 +221,14 @@ int sockfilter_option(struct cli *c, int o, const char *arg)
                 }
                 if (ps_parse_unsigned(arg, 3600, &v) < 0 || v < 1)
                         return cli_error(EXIT_USAGE,
-                                         "--watch: expected seconds from 1 to 3600, not "
-                                         "\"%.20s\"",
+                                         _("--watch: expected seconds from 1 to 3600, not "
+                                           "\"%.20s\""),
                                          arg);
                 f->watch = v;
                 return 0;
         }
         }
-        return cli_error(EXIT_USAGE, "unexpected option");
+        return cli_error(EXIT_USAGE, _("unexpected option"));
 }
 
 bool sockfilter_match(const struct sock_filter *f, const ps_socket *s)

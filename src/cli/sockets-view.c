@@ -249,21 +249,22 @@ const char *owner_reason(const ps_socket *s)
                 return NULL;
         if (!s->inode)
                 return s->state == PS_STATE_TIME_WAIT
-                               ? "no process: the connection is closed and lingering in TIME-WAIT"
-                               : "no process: the kernel holds it alone (orphaned)";
+                               ? N_("no process: the connection is closed and lingering in "
+                                    "TIME-WAIT")
+                               : N_("no process: the kernel holds it alone (orphaned)");
         switch (s->owner_error) {
         case -EACCES:
         case -EPERM:
                 return geteuid() == 0
-                               ? "owner unknown: some processes cannot be examined even as "
-                                 "root (another user namespace, or a ptrace restriction)"
-                               : "owner unknown: other users' processes are hidden; run as root "
-                                 "(or with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)";
+                               ? N_("owner unknown: some processes cannot be examined even as "
+                                    "root (another user namespace, or a ptrace restriction)")
+                               : N_("owner unknown: other users' processes are hidden; run as "
+                                    "root (or with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)");
         case -ENODATA:
-                return "owner not looked up";
+                return N_("owner not looked up");
         default:
-                return "owner unknown: no process in this PID namespace holds it (a kernel "
-                       "socket, another container's process, or it closed mid-scan)";
+                return N_("owner unknown: no process in this PID namespace holds it (a kernel "
+                          "socket, another container's process, or it closed mid-scan)");
         }
 }
 
@@ -421,16 +422,21 @@ void print_socket_block(struct sockview *v, const ps_socket *s, const char *inde
         if (s->netns)
                 printf("  %snetns net:[%llu]%s", sty_warn(c), (unsigned long long)s->netns,
                        sty_off(c));
-        if (si.name)
-                printf("  %s%s%s", si.local ? "" : "to ", si.name,
-                       si.matches == 0 ? " (process does not look like it)" : "");
-        else if (si.local && s->state == PS_STATE_LISTEN)
-                printf("  (%s port)", !strcmp(si.status, "none") ? "unregistered" : si.status);
+        if (si.name) {
+                printf("  ");
+                printf(si.local ? "%s" : _("to %s"), si.name);
+                if (si.matches == 0)
+                        printf(" %s", _("(process does not look like it)"));
+        } else if (si.local && s->state == PS_STATE_LISTEN)
+                printf("  %s", !strcmp(si.status, "none")         ? _("(unregistered port)")
+                               : !strcmp(si.status, "unassigned") ? _("(unassigned port)")
+                               : !strcmp(si.status, "reserved")   ? _("(reserved port)")
+                                                                  : _("(assigned port)"));
         putchar('\n');
         for (size_t i = 0; i < s->n_pids; i++) {
                 const ps_process *p = sockview_process(v, s->pids[i]);
                 if (!p) {
-                        printf("%s     pid %d (exited)\n", indent, s->pids[i]);
+                        printf("%s     pid %d %s\n", indent, s->pids[i], _("(exited)"));
                         continue;
                 }
                 printf("%s     pid %s%d%s %s%s%s", indent, sty_bold(c), s->pids[i], sty_off(c),
@@ -442,16 +448,17 @@ void print_socket_block(struct sockview *v, const ps_socket *s, const char *inde
                 if (*p->container)
                         printf("  container %s", p->container);
                 if (p->netns_foreign)
-                        printf("  %snetns net:[%llu] (not yours)%s", sty_warn(c),
-                               (unsigned long long)p->netns, sty_off(c));
+                        printf("  %snetns net:[%llu] %s%s", sty_warn(c),
+                               (unsigned long long)p->netns, _("(not yours)"), sty_off(c));
                 putchar('\n');
                 if (*p->cmdline)
                         printf("%s     %s%s%s\n", indent, sty_dim(c), p->cmdline, sty_off(c));
         }
         const char *why = owner_reason(s);
-        if (why)
-                printf("%s     %s%s%s (socket uid %s)\n", indent, sty_warn(c), why, sty_off(c),
-                       sockview_user(s->uid));
+        if (why) {
+                printf("%s     %s%s%s ", indent, sty_warn(c), _(why), sty_off(c));
+                printf(_("(socket uid %s)\n"), sockview_user(s->uid));
+        }
 }
 
 void sockview_widths(struct sockview *v)
@@ -470,32 +477,53 @@ void print_unsupported_note(const struct sockview *v, unsigned asked)
 {
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
                 if (asked & v->list->unsupported & 1u << p)
-                        fprintf(stderr,
-                                "portscope: this machine cannot list %s sockets (the kernel "
-                                "lacks the protocol or its sock_diag module)\n",
-                                ps_proto_name((ps_proto)p));
+                        cli_error(0,
+                                  _("this machine cannot list %s sockets (the kernel lacks the "
+                                    "protocol or its sock_diag module)"),
+                                  ps_proto_name((ps_proto)p));
+}
+
+/* "the owner of 3 sockets is unknown: 2 processes could not be examined ...":
+ * two counts, so two plural choices joined. */
+static const char *unreadable_text(size_t unknown, const ps_socket_list *l, bool root, char *buf,
+                                   size_t size)
+{
+        char owners[128];
+        snprintf(owners, sizeof(owners),
+                 ngettext("the owner of %zu socket is unknown",
+                          "the owner of %zu sockets is unknown", unknown),
+                 unknown);
+        if (root)
+                /* TRANSLATORS: the first %s is "the owner of 3 sockets is unknown". */
+                snprintf(buf, size,
+                         ngettext("%s: %zu process could not be examined even as root (%s): "
+                                  "another user namespace's processes, or a ptrace restriction "
+                                  "(Yama, an LSM)",
+                                  "%s: %zu processes could not be examined even as root (%s): "
+                                  "another user namespace's processes, or a ptrace restriction "
+                                  "(Yama, an LSM)",
+                                  l->n_unreadable),
+                         owners, l->n_unreadable, ps_strerror(l->unreadable_error));
+        else
+                snprintf(buf, size,
+                         ngettext("%s: %zu process could not be examined (%s); run as root, or "
+                                  "with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH",
+                                  "%s: %zu processes could not be examined (%s); run as root, or "
+                                  "with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH",
+                                  l->n_unreadable),
+                         owners, l->n_unreadable, ps_strerror(l->unreadable_error));
+        return buf;
 }
 
 void print_unreadable_note(const struct sockview *v, size_t unknown)
 {
+        char b[1024];
         if (!unknown)
                 return;
         if (v->list->n_unreadable && geteuid() == 0)
-                fprintf(stderr,
-                        "portscope: the owner of %zu socket%s is unknown: %zu process%s could "
-                        "not be examined even as root (%s): another user namespace's "
-                        "processes, or a ptrace restriction (Yama, an LSM)\n",
-                        unknown, unknown == 1 ? "" : "s", v->list->n_unreadable,
-                        v->list->n_unreadable == 1 ? "" : "es",
-                        ps_strerror(v->list->unreadable_error));
+                cli_error(0, "%s", unreadable_text(unknown, v->list, true, b, sizeof(b)));
         else if (v->list->n_unreadable)
-                fprintf(stderr,
-                        "portscope: the owner of %zu socket%s is unknown: %zu process%s could "
-                        "not be examined (%s); run as root, or with CAP_SYS_PTRACE or "
-                        "CAP_DAC_READ_SEARCH\n",
-                        unknown, unknown == 1 ? "" : "s", v->list->n_unreadable,
-                        v->list->n_unreadable == 1 ? "" : "es",
-                        ps_strerror(v->list->unreadable_error));
+                cli_error(0, "%s", unreadable_text(unknown, v->list, false, b, sizeof(b)));
 }
 
 /* The report's listeners, borrowed: the report owns the list. */

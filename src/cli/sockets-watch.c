@@ -46,7 +46,9 @@ int print_summary(struct cli *c, struct sockview *v, const ps_socket *const *soc
                                  json_pack("{s:I, s:o, s:o}", "sockets_total", (json_int_t)n,
                                            "by_protocol", arr, "scan", json_sockets_meta(v))));
         }
-        printf(ngettext("Total: %zu socket\n", "Total: %zu sockets\n", n), n);
+        char num[PS_I18N_NUM_MAX];
+        printf(ngettext("Total: %s socket\n", "Total: %s sockets\n", n),
+               ps_i18n_number(num, sizeof(num), n));
         if (!n)
                 return EXIT_FOUND;
         printf("\n%s%-6s %7s %7s %7s", sty_bold(c), "PROTO", "TOTAL", "IPv4", "IPv6");
@@ -200,15 +202,17 @@ int sockets_watch(struct cli *c, const ps_socket_query *q, sock_keep_fn keep, bo
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         if ((r = scan(c, q, keep, &old)) < 0)
-                return cli_error(EXIT_SYSTEM, "cannot list this machine's sockets: %s",
+                return cli_error(EXIT_SYSTEM, _("cannot list this machine's sockets: %s"),
                                  ps_strerror(r));
         /* The first scan: every socket, as appearing. */
         for (size_t i = 0; i < old.n; i++)
                 event(c, &old, old.socks[i], true, ndjson);
-        if (!c->json && !ndjson)
-                printf(ngettext("-- %zu socket; every %u s, until interrupted\n",
-                                "-- %zu sockets; every %u s, until interrupted\n", old.n),
-                       old.n, sockfilter.watch);
+        if (!c->json && !ndjson) {
+                char num[PS_I18N_NUM_MAX];
+                printf(ngettext("-- %s socket; every %u s, until interrupted\n",
+                                "-- %s sockets; every %u s, until interrupted\n", old.n),
+                       ps_i18n_number(num, sizeof(num), old.n), sockfilter.watch);
+        }
         fflush(stdout);
         while (!stop) {
                 struct timespec ts = { .tv_sec = sockfilter.watch };
@@ -218,7 +222,7 @@ int sockets_watch(struct cli *c, const ps_socket_query *q, sock_keep_fn keep, bo
                         break;
                 if ((r = scan(c, q, keep, &cur)) < 0) {
                         scan_free(&old);
-                        return cli_error(EXIT_SYSTEM, "cannot list this machine's sockets: %s",
+                        return cli_error(EXIT_SYSTEM, _("cannot list this machine's sockets: %s"),
                                          ps_strerror(r));
                 }
                 size_t i = 0, j = 0;
@@ -237,7 +241,7 @@ int sockets_watch(struct cli *c, const ps_socket_query *q, sock_keep_fn keep, bo
                 old = cur;
                 if (fflush(stdout) == EOF || ferror(stdout)) {
                         scan_free(&old);
-                        return cli_error(EXIT_SYSTEM, "writing output failed");
+                        return cli_error(EXIT_SYSTEM, _("writing output failed"));
                 }
         }
         scan_free(&old);

@@ -22,6 +22,7 @@
  *   zero timeout; the worker blocks in poll() on the daemon's epoll set
  *   instead, which consumes no event. */
 #include "httpd.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -894,14 +895,14 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
         const char *colon, *port;
 
         if (!listen_addr || strlen(listen_addr) >= sizeof(host)) {
-                set_err(errbuf, errlen, "invalid listen address '%s'",
+                set_err(errbuf, errlen, _("invalid listen address '%s'"),
                         listen_addr ? listen_addr : "");
                 return -EINVAL;
         }
         if (listen_addr[0] == '[') {
                 const char *close = strchr(listen_addr, ']');
                 if (!close || close[1] != ':') {
-                        set_err(errbuf, errlen, "invalid listen address '%s' (use [ADDR]:PORT)",
+                        set_err(errbuf, errlen, _("invalid listen address '%s' (use [ADDR]:PORT)"),
                                 listen_addr);
                         return -EINVAL;
                 }
@@ -911,7 +912,7 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
         } else {
                 colon = strrchr(listen_addr, ':');
                 if (!colon || strchr(listen_addr, ':') != colon) {
-                        set_err(errbuf, errlen, "invalid listen address '%s' (use ADDR:PORT)",
+                        set_err(errbuf, errlen, _("invalid listen address '%s' (use ADDR:PORT)"),
                                 listen_addr);
                         return -EINVAL;
                 }
@@ -921,7 +922,7 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
         }
         size_t plen = strlen(port);
         if (plen == 0 || plen > 5 || strspn(port, "0123456789") != plen || atoi(port) > 65535) {
-                set_err(errbuf, errlen, "invalid port in listen address '%s'", listen_addr);
+                set_err(errbuf, errlen, _("invalid port in listen address '%s'"), listen_addr);
                 return -EINVAL;
         }
 
@@ -931,8 +932,8 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
                         *ai;
         if (getaddrinfo(host, port, &hints, &ai) != 0) {
                 set_err(errbuf, errlen,
-                        "invalid address in listen address '%s' (a numeric "
-                        "IPv4 or IPv6 address is needed)",
+                        _("invalid address in listen address '%s' (a numeric "
+                          "IPv4 or IPv6 address is needed)"),
                         listen_addr);
                 return -EINVAL;
         }
@@ -948,7 +949,7 @@ static int listen_open(const char *listen_addr, char *errbuf, size_t errlen)
                 setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
                 int r = -errno;
-                set_err(errbuf, errlen, "cannot listen on %s: %s", listen_addr, strerror(-r));
+                set_err(errbuf, errlen, _("cannot listen on %s: %s"), listen_addr, strerror(-r));
                 close(fd);
                 freeaddrinfo(ai);
                 return r;
@@ -1238,7 +1239,8 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
         if (fl < 0 || fcntl(h->listen_fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
             pipe2(h->acceptor_wake, O_CLOEXEC) < 0) {
                 int r = -errno;
-                set_err(errbuf, errlen, "cannot prepare the listening socket: %s", strerror(-r));
+                set_err(errbuf, errlen, _("cannot listen on %s: %s"),
+                        h->activated ? "LISTEN_FDS" : h->cfg.listen, strerror(-r));
                 httpd_free(h);
                 return r;
         }
@@ -1279,7 +1281,7 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
                 h->n_workers++;
                 int r = worker_init(h, &h->workers[i], pool);
                 if (r < 0) {
-                        set_err(errbuf, errlen, "the HTTP library could not start");
+                        set_err(errbuf, errlen, _("the HTTP library could not start its threads"));
                         httpd_free(h);
                         return r;
                 }

@@ -9,9 +9,6 @@
 
 #include "i18n.h"
 
-const char *const ps_i18n_languages[PS_I18N_N_LANGUAGES + 1] = { "en", "de", "cs", "pt",
-                                                                 "el", "ug", NULL };
-
 /* The locale each translation is served from per thread: the language's
  * main country, UTF-8. Portuguese is European Portuguese (pt_PT). */
 static const char *const thread_locales[PS_I18N_N_LANGUAGES] = {
@@ -125,24 +122,6 @@ const char *ps_i18n_init(void)
         return ps_i18n_current();
 }
 
-const char *ps_i18n_current(void)
-{
-        /* The catalog in use answers "" with its header, which names its
-         * language; the English source has no catalog. */
-        static const char header[] = "";
-        const char *h = gettext(header);
-        const char *l = h && *h ? strstr(h, "Language: ") : NULL;
-        if (!l || (l > h && l[-1] != '\n'))
-                return ps_i18n_languages[0];
-        l += strlen("Language: ");
-        for (int i = 1; i < PS_I18N_N_LANGUAGES; i++) {
-                size_t n = strlen(ps_i18n_languages[i]);
-                if (!strncmp(l, ps_i18n_languages[i], n) && (l[n] == '\n' || l[n] == '_'))
-                        return ps_i18n_languages[i];
-        }
-        return ps_i18n_languages[0];
-}
-
 static void free_locales(void)
 {
         for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
@@ -188,7 +167,7 @@ int ps_i18n_threads_init(bool serialised)
 
 const char *ps_i18n_threads_mode(void)
 {
-        return per_thread ? "per-thread locale" : "serialised (LANGUAGE under a lock)";
+        return per_thread ? N_("per-thread locale") : N_("serialised (LANGUAGE under a lock)");
 }
 
 void ps_i18n_enter(ps_i18n_scope *scope, const char *lang)

@@ -9,6 +9,7 @@
 
 #include <libintl.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define _(s) gettext(s)
 #define N_(s) s
@@ -42,6 +43,25 @@ const char *ps_i18n_init(void);
  * translated note and for number formatting.
  */
 const char *ps_i18n_current(void);
+
+/*
+ * Numbers and dates as the language of this thread writes them
+ * (docs/translations.md, "Numbers and dates"): ps_i18n_number(65536) is
+ * "65.536" in German, "65 536" in Czech and Portuguese (no-break spaces),
+ * "65.536" in Greek and "65,536" in Uyghur; ps_i18n_decimal() also puts the
+ * decimal mark ("0,5" in German), formatting v as printf's "%.*f" (conv 'f')
+ * or "%.*g" (conv 'g') would. English follows the locale's LC_NUMERIC: none
+ * in C and C.UTF-8 (scripts and the English site), "65,536" in en_US.
+ * ps_i18n_date() writes an ISO date (2025-12-15) as the catalog's
+ * translation of the strftime format "%Y-%m-%d" says (15.12.2025 in
+ * German), or returns it as given when it is not one.
+ * Counts only: port numbers, years, pids and uids are never grouped.
+ * Each returns buf, always terminated; PS_I18N_NUM_MAX bytes suffice.
+ */
+#define PS_I18N_NUM_MAX 48
+const char *ps_i18n_number(char *buf, size_t size, unsigned long long n);
+const char *ps_i18n_decimal(char *buf, size_t size, double v, int precision, char conv);
+const char *ps_i18n_date(const char *iso, char *buf, size_t size);
 
 /*
  * Per-request language for threaded servers (docs/translations.md).

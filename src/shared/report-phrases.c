@@ -118,7 +118,41 @@ const char *phrase_range_note(const ps_port_report *r)
         if (r->range_note == PS_RANGE_NOTE_ZERO)
                 return _("Port 0 counts as a system port, but the range's rule does not apply "
                          "to it: a bind to port 0 takes any free port and needs no privilege.");
-        return _(r->range.explain);
+        return phrase_range_explain(r->range.cls);
+}
+
+/* The same sentences as lib/ranges.c's, marked for translation here: the
+ * library never translates (docs/translations.md). */
+static const struct {
+        const char *title, *aka, *explain;
+} range_text[_PS_RANGE_MAX] = {
+        [PS_RANGE_SYSTEM] = { N_("System port"), N_("well-known"),
+                              N_("IANA assigns these through IETF Review or IESG Approval, for "
+                                 "services of Internet-wide standing. On Linux and most Unix "
+                                 "systems only a privileged process may bind them.") },
+        [PS_RANGE_USER] = { N_("User port"), N_("registered"),
+                            N_("IANA assigns these on request, by Expert Review; any process may "
+                               "bind them. A registration records a claim, not a guarantee that "
+                               "anything uses the port.") },
+        [PS_RANGE_DYNAMIC] = { N_("Dynamic port"), N_("private or ephemeral"),
+                               N_("IANA never assigns these. They are left for temporary use: "
+                                  "operating systems pick client-side (ephemeral) ports here, and "
+                                  "private services may use them without registering.") },
+};
+
+const char *phrase_range_title(ps_range_class cls)
+{
+        return (unsigned)cls < _PS_RANGE_MAX ? _(range_text[cls].title) : "";
+}
+
+const char *phrase_range_aka(ps_range_class cls)
+{
+        return (unsigned)cls < _PS_RANGE_MAX ? _(range_text[cls].aka) : "";
+}
+
+const char *phrase_range_explain(ps_range_class cls)
+{
+        return (unsigned)cls < _PS_RANGE_MAX ? _(range_text[cls].explain) : "";
 }
 
 char *phrase_advice(const ps_report_item *a, char *buf, size_t size)
@@ -531,11 +565,14 @@ char *phrase_check_gap(const ps_report_check *c, ps_proto proto, char *buf, size
 char *phrase_prevalence(const ps_prevalence_entry *e, char *buf, size_t size)
 {
         const char *pn = ps_proto_name(e->proto);
+        char pct[PS_I18N_NUM_MAX], rank[PS_I18N_NUM_MAX], listed[PS_I18N_NUM_MAX];
         if (e->rank)
                 snprintf(buf, size,
-                         _("%u/%s: found open on %.4g%% of the hosts nmap scanned; rank %u of %u "
+                         _("%u/%s: found open on %s%% of the hosts nmap scanned; rank %s of %s "
                            "%s ports (nmap calls it \"%s\")."),
-                         e->port, pn, e->frequency * 100, e->rank, e->listed, pn, e->service);
+                         e->port, pn, ps_i18n_decimal(pct, sizeof(pct), e->frequency * 100, 4, 'g'),
+                         ps_i18n_number(rank, sizeof(rank), e->rank),
+                         ps_i18n_number(listed, sizeof(listed), e->listed), pn, e->service);
         else
                 snprintf(buf, size,
                          _("%u/%s: listed by nmap as \"%s\" but never found open in its scans."),

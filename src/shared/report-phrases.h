@@ -29,6 +29,12 @@ const char *phrase_status(ps_port_status status);
 char *phrase_headline(const ps_port_report *r, char *buf, size_t size);
 /* What the range section says beside the class's name. */
 const char *phrase_range_note(const ps_port_report *r);
+/* A range class's name ("System port"), its older name ("well-known") and
+ * its explanation, translated: the library's ps_range_info strings are
+ * English (and stay so in JSON); renderers show these, keyed by the class. */
+const char *phrase_range_title(ps_range_class cls);
+const char *phrase_range_aka(ps_range_class cls);
+const char *phrase_range_explain(ps_range_class cls);
 char *phrase_advice(const ps_report_item *a, char *buf, size_t size);
 /* A local fact; proto is the report's filter. */
 char *phrase_local(const ps_report_item *f, ps_proto proto, char *buf, size_t size);

@@ -34,20 +34,7 @@ const char *web_req_lang(const web_req *rq)
 
 const char *web_date(const char *iso, char *buf, size_t size)
 {
-        struct tm tm = { 0 };
-        const char *end = strptime(iso, "%Y-%m-%d", &tm);
-        /* TRANSLATORS: how a date is written in your language, as strftime(3)
-           formats it (%d day, %m month, %Y year; %-d without a leading zero). */
-        /* xgettext:no-c-format */
-        const char *fmt = _("%Y-%m-%d");
-        /* The format is the translation's, a literal in each catalog. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        size_t n = end && !*end && strlen(iso) == 10 ? strftime(buf, size, fmt, &tm) : 0;
-#pragma GCC diagnostic pop
-        if (!n)
-                snprintf(buf, size, "%s", iso);
-        return buf;
+        return ps_i18n_date(iso, buf, size);
 }
 
 bool web_lang_rtl(const char *lang)

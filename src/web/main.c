@@ -39,7 +39,7 @@ int main(int argc, char **argv)
                 printf("portscope-web %s\n", PS_VERSION_STRING);
                 return 0;
         }
-        fprintf(stderr, "portscope-web: unknown command '%s'\n", argv[1]);
+        fprintf(stderr, _("portscope-web: unknown command '%s'\n"), argv[1]);
         usage(stderr);
         return 2;
 }

@@ -29,7 +29,8 @@ static void port_cell(html *h, const ps_record *r)
 static void section(const ps_diff *d, html *h, ps_diff_kind kind, const char *id, const char *title,
                     size_t count)
 {
-        H(h, "<h2 id=\"%s\">%s (%zu)</h2>\n", id, title, count);
+        char n[PS_I18N_NUM_MAX];
+        H(h, "<h2 id=\"%s\">%s (%s)</h2>\n", id, title, ps_i18n_number(n, sizeof(n), count));
         if (!count)
                 return;
         H(h,
@@ -93,8 +94,9 @@ void page_changes(const web *w, const web_req *rq, web_page *pg)
                    web_date(ps_db_date(w->db), to, sizeof(to)));
         if (d->n_hidden) {
                 H(h, " ");
-                html_textf(h, _("Changes to unnamed blocks (Unassigned, Reserved) left out: %zu."),
-                           d->n_hidden);
+                char n[PS_I18N_NUM_MAX];
+                html_textf(h, _("Changes to unnamed blocks (Unassigned, Reserved) left out: %s."),
+                           ps_i18n_number(n, sizeof(n), d->n_hidden));
         }
         H(h, " <a href=\"/api/v1/changes\">%s</a></p>\n", _("JSON API"));
         section(d, h, PS_DIFF_ADDED, "added", _("Added"), d->n_added);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "i18n.h"
+#include "report-phrases.h"
 #include "web.h"
 
 /* Ports people look up often, and ports whose pages show what the site can
@@ -38,8 +39,8 @@ void page_home(const web *w, const web_req *rq, web_page *pg)
                 if (ps_range_describe((ps_range_class)c, &ri) < 0)
                         continue;
                 snprintf(path, sizeof(path), "/ports/%u-%u", ri.lo, ri.hi);
-                H(h, "<li><a href=\"%U\">%s (%u-%u)</a>: %s</li>\n", path, ri.title, ri.lo, ri.hi,
-                  ri.explain);
+                H(h, "<li><a href=\"%U\">%s (%u-%u)</a>: %s</li>\n", path,
+                  phrase_range_title(ri.cls), ri.lo, ri.hi, phrase_range_explain(ri.cls));
         }
         H(h, "</ul>\n<p><a href=\"/ranges\">%s</a></p>\n", _("What the ranges mean"));
 

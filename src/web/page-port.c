@@ -252,8 +252,10 @@ void page_port(const web *w, const web_req *rq, web_page *pg)
         snprintf(canonical, sizeof(canonical), "/ports/%u", port);
         snprintf(range_path, sizeof(range_path), "/ports/%u-%u", r->range.lo, r->range.hi);
         snprintf(crumb, sizeof(crumb), _("Port %u"), port);
-        const char *crumbs[] = { _("Home"),      "/",        _("Ports"), "/ranges",
-                                 r->range.title, range_path, crumb,      NULL };
+        const char *crumbs[] = {
+                _("Home"),  "/",   _("Ports"), "/ranges", phrase_range_title(r->range.cls),
+                range_path, crumb, NULL
+        };
 
         layout_begin(w, pg, title, r->title.text2 && *r->title.text2 ? r->title.text2 : title,
                      canonical);
@@ -262,10 +264,11 @@ void page_port(const web *w, const web_req *rq, web_page *pg)
 
         H(h, "<section aria-labelledby=\"range\">\n<h2 id=\"range\">%s</h2>\n<p>",
           _("The range it belongs to"));
-        html_textf(h, _("Port %u is a %s (%u-%u), also called \"%s\"."), port, r->range.title,
-                   r->range.lo, r->range.hi, r->range.aka);
-        H(h, " %s <a href=\"/ranges#%s\">%s</a></p>\n</section>\n", r->range.explain, r->range.id,
-          _("The ranges explained"));
+        html_textf(h, _("Port %u is a %s (%u-%u), also called \"%s\"."), port,
+                   phrase_range_title(r->range.cls), r->range.lo, r->range.hi,
+                   phrase_range_aka(r->range.cls));
+        H(h, " %s <a href=\"/ranges#%s\">%s</a></p>\n</section>\n",
+          phrase_range_explain(r->range.cls), r->range.id, _("The ranges explained"));
 
         section_local(h, r);
         section_registry(w, h, r);

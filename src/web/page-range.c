@@ -38,8 +38,12 @@ void page_range(const web *w, const web_req *rq, web_page *pg)
         layout_begin(w, pg, title, _("Every registration in this range of ports."), canonical);
         layout_breadcrumb(pg, crumbs, 6);
         H(h, "<h1>%s</h1>\n<p class=\"lead\">", title);
-        html_textf(h, _("%zu registrations in the IANA registry of %s."), r->n_groups,
-                   r->registry_date);
+        char n[PS_I18N_NUM_MAX], date[64];
+        html_textf(h,
+                   ngettext("%s registration in the IANA registry of %s.",
+                            "%s registrations in the IANA registry of %s.", r->n_groups),
+                   ps_i18n_number(n, sizeof(n), r->n_groups),
+                   web_date(r->registry_date, date, sizeof(date)));
         H(h, "</p>\n");
         if (r->n_groups) {
                 H(h,

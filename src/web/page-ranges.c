@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "i18n.h"
+#include "report-phrases.h"
 #include "web.h"
 
 void page_ranges(const web *w, const web_req *rq, web_page *pg)
@@ -32,11 +33,16 @@ void page_ranges(const web *w, const web_req *rq, web_page *pg)
                         if (rec.name[0] && !(rec.flags & (PS_REC_UNASSIGNED | PS_REC_RESERVED)))
                                 records++;
                 snprintf(path, sizeof(path), "/ports/%u-%u", ri.lo, ri.hi);
-                H(h, "<h2 id=\"%s\">%s (%u-%u)</h2>\n", ri.id, ri.title, ri.lo, ri.hi);
+                H(h, "<h2 id=\"%s\">%s (%u-%u)</h2>\n", ri.id, phrase_range_title(ri.cls), ri.lo,
+                  ri.hi);
                 H(h, "<p>");
-                html_textf(h, _("Also called \"%s\"."), ri.aka);
-                H(h, " %s</p>\n<p>", ri.explain);
-                html_textf(h, _("%zu registrations in this range."), records);
+                html_textf(h, _("Also called \"%s\"."), phrase_range_aka(ri.cls));
+                H(h, " %s</p>\n<p>", phrase_range_explain(ri.cls));
+                char n[PS_I18N_NUM_MAX];
+                html_textf(h,
+                           ngettext("%s registration in this range.",
+                                    "%s registrations in this range.", records),
+                           ps_i18n_number(n, sizeof(n), records));
                 H(h, " <a href=\"%U\">%s</a></p>\n", path, _("List them"));
         }
         H(h, "<h2>%s</h2>\n<p>%s</p>\n", _("On your machine"),

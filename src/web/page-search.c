@@ -70,7 +70,11 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
         }
         if (nr > 0) {
                 H(h, "<h2>%s</h2>\n<p class=\"meta\">", _("Registrations"));
-                html_textf(h, _("%d matches; the best %d shown."), nr,
+                char n[PS_I18N_NUM_MAX];
+                html_textf(h,
+                           ngettext("%s match; the best %d shown.",
+                                    "%s matches; the best %d shown.", (unsigned long)nr),
+                           ps_i18n_number(n, sizeof(n), (unsigned long long)nr),
                            nr < WEB_SEARCH_RESULTS ? nr : WEB_SEARCH_RESULTS);
                 H(h,
                   "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"

@@ -57,8 +57,14 @@ void page_suggest(const web *w, const web_req *rq, web_page *pg)
                 H(h, "<tr><td><a href=\"/ports/%u\">%u</a></td><td>", s[i].port, s[i].port);
                 if (s[i].open_frequency < 0)
                         H(h, "%s", w->prevalence ? _("not listed") : _("unknown"));
-                else
-                        html_textf(h, "%.4g%%", s[i].open_frequency * 100);
+                else {
+                        char pct[PS_I18N_NUM_MAX];
+                        /* TRANSLATORS: a percentage; put a (no-break) space before %% if your
+                           language writes one. */
+                        html_textf(h, _("%s%%"),
+                                   ps_i18n_decimal(pct, sizeof(pct), s[i].open_frequency * 100, 4,
+                                                   'g'));
+                }
                 H(h, "</td></tr>\n");
         }
         H(h, "</tbody></table></div>\n");

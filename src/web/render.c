@@ -158,8 +158,9 @@ void web_error(const web *w, const web_req *rq, web_page *pg, unsigned status, c
         snprintf(title, sizeof(title), "%u %s", status, web_status_title(status));
         layout_begin(w, pg, title, status_explain(status), NULL);
         H(&pg->out, "<h1>%s</h1>\n<p>%s</p>\n", title, status_explain(status));
+        /* Details are English in JSON (N_() in routes.c), translated here. */
         if (detail)
-                H(&pg->out, "<p>%s</p>\n", detail);
+                H(&pg->out, "<p>%s</p>\n", _(detail));
         if (status == 404 && rq->path[0]) {
                 char near[5][WEB_PATH_MAX + 1];
                 size_t n = web_did_you_mean(w, rq->path, near, 5);
@@ -267,8 +268,12 @@ void layout_end(const web *w, web_page *pg)
         html *h = &pg->out;
         H(h, "</main>\n<footer class=\"site\">\n<p>");
         char date[64];
-        html_textf(h, _("IANA registry of %s, %zu knowledge notes."),
-                   web_date(ps_db_date(w->db), date, sizeof(date)), ps_notes_count(w->notes));
+        char n[PS_I18N_NUM_MAX];
+        html_textf(h,
+                   ngettext("IANA registry of %s, %s knowledge note.",
+                            "IANA registry of %s, %s knowledge notes.", ps_notes_count(w->notes)),
+                   web_date(ps_db_date(w->db), date, sizeof(date)),
+                   ps_i18n_number(n, sizeof(n), ps_notes_count(w->notes)));
         H(h,
           " <a href=\"/changes\">%s</a> · <a href=\"/about\">%s</a> · "
           "<a href=\"/api/v1\">%s</a> · <a href=\"/sitemap.xml\">%s</a></p>\n</footer>\n"

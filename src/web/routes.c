@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "web.h"
 
 static const web_route routes[] = {
@@ -283,38 +284,38 @@ int web_route_match(const char *method, const char *raw_path, const char *raw_qu
         *ret_route = NULL;
         *ret_detail = NULL;
         if (rawlen > WEB_PATH_MAX * 3) {
-                *ret_detail = "The path is longer than any page of this site.";
+                *ret_detail = N_("The path is longer than any page of this site.");
                 return 414;
         }
         if (raw_path[0] != '/') {
-                *ret_detail = "The path must start with '/'.";
+                *ret_detail = N_("The path must start with '/'.");
                 return 400;
         }
         int r = decode_path(raw_path, rawlen, rq->path, WEB_PATH_MAX);
         if (r == -E2BIG) {
-                *ret_detail = "The path is longer than any page of this site.";
+                *ret_detail = N_("The path is longer than any page of this site.");
                 return 414;
         }
         if (r < 0) {
-                *ret_detail = "The path has a malformed percent-encoding, an encoded '/' or "
-                              "'\\', or a byte that no page name contains.";
+                *ret_detail = N_("The path has a malformed percent-encoding, an encoded '/' or "
+                                 "'\\', or a byte that no page name contains.");
                 return 400;
         }
         if (raw_query) {
                 if (strlen(raw_query) > WEB_QUERY_MAX) {
-                        *ret_detail = "The query string is longer than this site accepts.";
+                        *ret_detail = N_("The query string is longer than this site accepts.");
                         return 414;
                 }
                 rq->has_query = true;
                 r = web_parse_form(raw_query, strlen(raw_query), rq->params, &rq->n_params);
                 if (r == -E2BIG) {
-                        *ret_detail = "The query has more or longer parameters than this site "
-                                      "accepts.";
+                        *ret_detail = N_("The query has more or longer parameters than this site "
+                                         "accepts.");
                         return 400;
                 }
                 if (r < 0) {
-                        *ret_detail = "The query string is not valid form encoding of UTF-8 "
-                                      "text.";
+                        *ret_detail = N_("The query string is not valid form encoding of UTF-8 "
+                                         "text.");
                         return 400;
                 }
         }
@@ -325,11 +326,11 @@ int web_route_match(const char *method, const char *raw_path, const char *raw_qu
         while (*p) {
                 size_t len = strcspn(p, "/");
                 if (len == 0) {
-                        *ret_detail = "The path has an empty segment ('//').";
+                        *ret_detail = N_("The path has an empty segment ('//').");
                         return 400;
                 }
                 if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.')) {
-                        *ret_detail = "Path segments '.' and '..' are not allowed.";
+                        *ret_detail = N_("Path segments '.' and '..' are not allowed.");
                         return 400;
                 }
                 if (rq->n_seg >= WEB_SEGMENTS_MAX || len > WEB_SEGMENT_MAX)
@@ -343,7 +344,7 @@ int web_route_match(const char *method, const char *raw_path, const char *raw_qu
                         if (!*p)
                                 trailing = true;
                         else if (*p == '/') {
-                                *ret_detail = "The path has an empty segment ('//').";
+                                *ret_detail = N_("The path has an empty segment ('//').");
                                 return 400;
                         }
                 }
@@ -370,7 +371,7 @@ int web_route_match(const char *method, const char *raw_path, const char *raw_qu
         }
         if (found && trailing) {
                 /* "/ports/1712/" is "/ports/1712": one canonical URL. */
-                *ret_detail = "The page's address has no trailing '/'.";
+                *ret_detail = N_("The page's address has no trailing '/'.");
                 return 301;
         }
         if (found) {

@@ -508,7 +508,7 @@ int web_serve_main(int argc, char **argv)
                         break;
                 case 'P':
                         if (n_proxies > WEB_VOTES_PROXIES_MAX) {
-                                fprintf(stderr, "portscope-web: --trusted-proxy: at most %d\n",
+                                fprintf(stderr, _("portscope-web: --trusted-proxy: at most %d\n"),
                                         WEB_VOTES_PROXIES_MAX);
                                 return 2;
                         }
@@ -520,8 +520,8 @@ int web_serve_main(int argc, char **argv)
                         break;
                 case 'v':
                         if (!*optarg) {
-                                fprintf(stderr, "portscope-web: --votes: expected a file or a "
-                                                "postgresql:// URL\n");
+                                fprintf(stderr, _("portscope-web: --votes: expected a file or a "
+                                                  "postgresql:// URL\n"));
                                 return 2;
                         }
                         votes_at = optarg;
@@ -544,22 +544,22 @@ int web_serve_main(int argc, char **argv)
                 return 2;
         }
         if (local && !listen_is_loopback(listen_addr)) {
-                fprintf(stderr, "portscope-web: --local shows this machine's sockets and "
-                                "processes, so it needs a loopback listen address "
-                                "(127.0.0.1:PORT or [::1]:PORT)\n");
+                fprintf(stderr, _("portscope-web: --local shows this machine's sockets and "
+                                  "processes, so it needs a loopback listen address "
+                                  "(127.0.0.1:PORT or [::1]:PORT)\n"));
                 return 2;
         }
         if (metrics_addr && !addr_is_loopback(metrics_addr)) {
-                fprintf(stderr, "portscope-web: --metrics-listen: the metrics are for this "
-                                "machine's Prometheus, so they need a loopback address "
-                                "(127.0.0.1:PORT or [::1]:PORT)\n");
+                fprintf(stderr, _("portscope-web: --metrics-listen: the metrics are for this "
+                                  "machine's Prometheus, so they need a loopback address "
+                                  "(127.0.0.1:PORT or [::1]:PORT)\n"));
                 return 2;
         }
         w.local = local;
         char err[512];
         w.cache = web_cache_new(CACHE_BYTES);
         if (!w.cache) {
-                fprintf(stderr, "portscope-web: out of memory\n");
+                fprintf(stderr, _("portscope-web: out of memory\n"));
                 return 3;
         }
         if (web_open(&w, err, sizeof(err)) < 0) {
@@ -617,7 +617,7 @@ int web_serve_main(int argc, char **argv)
                         web_cache_free(w.cache);
                         return 3;
                 }
-                fprintf(stderr, "portscope-web: metrics at http://%.*s:%u/metrics\n",
+                fprintf(stderr, _("portscope-web: metrics at http://%.*s:%u/metrics\n"),
                         (int)(strrchr(metrics_addr, ':') - metrics_addr), metrics_addr,
                         httpd_port(metrics));
         }
@@ -631,8 +631,9 @@ int web_serve_main(int argc, char **argv)
                  httpd_port(server));
         if (!w.base_url[0])
                 snprintf(w.base_url, sizeof(w.base_url), "http://%s", bound);
-        fprintf(stderr, "portscope-web: serving http://%s%s; languages: %s\n", bound,
-                local ? " with this machine's sockets (--local)" : "", ps_i18n_threads_mode());
+        fprintf(stderr, _("portscope-web: serving http://%s%s; languages: %s\n"), bound,
+                local ? _(" with this machine's sockets (--local)") : "",
+                _(ps_i18n_threads_mode()));
         httpd_run(server);
         httpd_free(metrics);
         /* After the server: every deferred vote has been answered. */

@@ -131,7 +131,7 @@ static int export_path(job *j, const char *path, bool error_page)
         } else {
                 if (web_route_match("GET", path, NULL, &rq, &route, &detail) != 0) {
                         web_page_free(&pg);
-                        fprintf(stderr, "portscope-web: site: no page at %s\n", path);
+                        fprintf(stderr, _("portscope-web: site: no page at %s\n"), path);
                         return -ENOENT;
                 }
                 ps_i18n_enter(&scope, web_req_lang(&rq));
@@ -151,7 +151,7 @@ static int export_path(job *j, const char *path, bool error_page)
                 r = write_replace(j->dirfd, name, pg.out.b.buf ? pg.out.b.buf : "", pg.out.b.len);
         web_page_free(&pg);
         if (r < 0)
-                fprintf(stderr, "portscope-web: site: writing %s: %s\n", name, strerror(-r));
+                fprintf(stderr, _("portscope-web: site: writing %s: %s\n"), name, strerror(-r));
         else
                 atomic_fetch_add(&j->written, 1);
         return r;
@@ -277,8 +277,9 @@ int web_site_main(int argc, char **argv)
                 case 'L':
                         if (parse_languages(optarg, langs) < 0) {
                                 fprintf(stderr,
-                                        "portscope-web: --languages: expected languages of the "
-                                        "site separated by commas (en,de,cs,pt,el,ug), got '%s'\n",
+                                        _("portscope-web: --languages: expected languages of the "
+                                          "site separated by commas (en,de,cs,pt,el,ug), got "
+                                          "'%s'\n"),
                                         optarg);
                                 return 2;
                         }
@@ -305,8 +306,8 @@ int web_site_main(int argc, char **argv)
         if (ports_arg) {
                 if (parse_ports(ports_arg, ports) < 0) {
                         fprintf(stderr,
-                                "portscope-web: --ports: expected ports and ranges "
-                                "separated by commas (22,80,8000-8100), got '%s'\n",
+                                _("portscope-web: --ports: expected ports and ranges "
+                                  "separated by commas (22,80,8000-8100), got '%s'\n"),
                                 ports_arg);
                         free(ports);
                         return 2;
@@ -315,13 +316,13 @@ int web_site_main(int argc, char **argv)
                 memset(ports, 1, 65536);
 
         if (mkdir(out, 0755) < 0 && errno != EEXIST) {
-                fprintf(stderr, "portscope-web: site: creating %s: %s\n", out, strerror(errno));
+                fprintf(stderr, _("portscope-web: site: creating %s: %s\n"), out, strerror(errno));
                 free(ports);
                 return 3;
         }
         int dirfd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0) {
-                fprintf(stderr, "portscope-web: site: opening %s: %s\n", out, strerror(errno));
+                fprintf(stderr, _("portscope-web: site: opening %s: %s\n"), out, strerror(errno));
                 free(ports);
                 return 3;
         }
@@ -402,16 +403,21 @@ int web_site_main(int argc, char **argv)
         int ret = 0;
         if (interrupted) {
                 fprintf(stderr,
-                        "portscope-web: site: interrupted after %zu files; every file "
-                        "written is whole\n",
+                        _("portscope-web: site: interrupted after %zu files; every file "
+                          "written is whole\n"),
                         atomic_load(&j.written));
                 ret = 130;
         } else if (atomic_load(&j.failed)) {
                 ret = 3;
-        } else
-                fprintf(stderr, "portscope-web: site: %zu files in %s (%.1f s)\n",
-                        atomic_load(&j.written), out,
-                        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        } else {
+                char n[PS_I18N_NUM_MAX], secs[PS_I18N_NUM_MAX];
+                fprintf(stderr, _("portscope-web: site: %s files in %s (%s s)\n"),
+                        ps_i18n_number(n, sizeof(n), atomic_load(&j.written)), out,
+                        ps_i18n_decimal(secs, sizeof(secs),
+                                        (double)(t1.tv_sec - t0.tv_sec) +
+                                                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                                        1, 'f'));
+        }
         free(fixed);
         web_close(&w);
         close(dirfd);

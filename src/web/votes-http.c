@@ -618,22 +618,22 @@ int web_votes_open(web *w, const char *location, const char *const *proxies, siz
         if (!v)
                 return -ENOMEM;
         if (n_proxies > WEB_VOTES_PROXIES_MAX) {
-                snprintf(err, err_size, "--trusted-proxy: at most %d addresses",
+                snprintf(err, err_size, _("--trusted-proxy: at most %d addresses"),
                          WEB_VOTES_PROXIES_MAX);
                 free(v);
                 return -E2BIG;
         }
         for (size_t i = 0; i < n_proxies; i++)
                 if (parse_address(proxies[i], &v->proxies[v->n_proxies++]) < 0) {
-                        snprintf(err, err_size, "--trusted-proxy: \"%s\" is not an IP address",
+                        snprintf(err, err_size, _("--trusted-proxy: \"%s\" is not an IP address"),
                                  proxies[i]);
                         free(v);
                         return -EINVAL;
                 }
         if (!location && votes_default_location(&fallback) < 0) {
                 snprintf(err, err_size,
-                         "no default vote store: set $STATE_DIRECTORY, "
-                         "$XDG_STATE_HOME or $HOME, or give --votes");
+                         _("no default vote store: set $STATE_DIRECTORY, "
+                           "$XDG_STATE_HOME or $HOME, or give --votes"));
                 free(v);
                 return -ENOENT;
         }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "votes-backend.h"
 
 /* The schema version lives in a table: PostgreSQL has no user_version. */
@@ -127,7 +128,7 @@ static int query_int(struct pg *p, PGconn *c, const char *sql, long long *ret)
                 return check(p, c, res, PGRES_TUPLES_OK);
         if (PQntuples(res) != 1) {
                 PQclear(res);
-                set_err(p, "", "a count query answered no row");
+                set_err(p, "", _("a count query answered no row"));
                 return -EIO;
         }
         *ret = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -153,7 +154,7 @@ static int connect_one(struct pg *p, PGconn **ret)
         if (!c)
                 return -ENOMEM;
         if (PQstatus(c) != CONNECTION_OK) {
-                set_err(p, "cannot connect", PQerrorMessage(c));
+                set_err(p, _("cannot connect"), PQerrorMessage(c));
                 PQfinish(c);
                 return -ENOTCONN;
         }
@@ -177,8 +178,8 @@ static int migrate(struct pg *p)
                 goto rollback;
         if (version > VOTES_SCHEMA_VERSION) {
                 snprintf(p->err, sizeof(p->err),
-                         "schema version %lld is newer than this portscope's (%d); "
-                         "refusing to use it: upgrade portscope",
+                         _("schema version %lld is newer than this portscope's (%d); "
+                           "refusing to use it: upgrade portscope"),
                          version, VOTES_SCHEMA_VERSION);
                 r = -EPROTONOSUPPORT;
                 goto rollback;
@@ -223,7 +224,7 @@ static int ensure(struct pg *p, PGconn **c, bool writer, bool force)
                 return 0;
         PQreset(*c);
         if (PQstatus(*c) != CONNECTION_OK) {
-                set_err(p, "cannot connect", PQerrorMessage(*c));
+                set_err(p, _("cannot connect"), PQerrorMessage(*c));
                 return -ENOTCONN;
         }
         if (writer) {
@@ -297,7 +298,7 @@ static int pg_commit(void *be)
         PGresult *res = PQexec(p->w, "COMMIT");
         if (res && PQresultStatus(res) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(res), "COMMIT")) {
                 PQclear(res);
-                set_err(p, "", "the transaction was rolled back");
+                set_err(p, "", _("the transaction was rolled back"));
                 return -EIO;
         }
         return check(p, p->w, res, PGRES_COMMAND_OK);
@@ -360,7 +361,7 @@ static int pg_secret(void *be, int64_t day, const uint8_t fresh[VOTES_SECRET_LEN
                 return check(p, p->w, res, PGRES_TUPLES_OK);
         if (PQntuples(res) != 1 || PQgetlength(res, 0, 0) != VOTES_SECRET_LEN) {
                 PQclear(res);
-                set_err(p, "", "the day's secret is missing");
+                set_err(p, "", _("the day's secret is missing"));
                 return -EBADMSG;
         }
         memcpy(ret_secret, PQgetvalue(res, 0, 0), VOTES_SECRET_LEN);
@@ -399,7 +400,7 @@ static int pg_ballot_get(void *be, int64_t day, const uint8_t hash[VOTES_HASH_LE
                 return check(p, p->w, res, PGRES_TUPLES_OK);
         if (PQntuples(res) != 1) {
                 PQclear(res);
-                set_err(p, "", "a ballot vanished inside a transaction");
+                set_err(p, "", _("a ballot vanished inside a transaction"));
                 return -EIO;
         }
         snprintf(ret_lang, VOTES_LANG_MAX + 1, "%s", PQgetvalue(res, 0, 0));

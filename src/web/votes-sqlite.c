@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "votes-backend.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -212,15 +213,15 @@ static int migrate(struct sq *q)
                 goto rollback;
         if (version > VOTES_SCHEMA_VERSION) {
                 snprintf(q->err, sizeof(q->err),
-                         "schema version %lld is newer than this portscope's (%d); "
-                         "refusing to use it: upgrade portscope",
+                         _("schema version %lld is newer than this portscope's (%d); "
+                           "refusing to use it: upgrade portscope"),
                          version, VOTES_SCHEMA_VERSION);
                 r = -EPROTONOSUPPORT;
                 goto rollback;
         }
         if (version == 0 && objects > 0) {
                 snprintf(q->err, sizeof(q->err),
-                         "a SQLite database of something else, not a vote store");
+                         _("a SQLite database of something else, not a vote store"));
                 r = -EBADMSG;
                 goto rollback;
         }
@@ -279,8 +280,8 @@ static int open_writer(struct sq *q, bool create)
                 return r;
         if (version > VOTES_SCHEMA_VERSION) {
                 snprintf(q->err, sizeof(q->err),
-                         "schema version %lld is newer than this portscope's (%d); "
-                         "refusing to use it: upgrade portscope",
+                         _("schema version %lld is newer than this portscope's (%d); "
+                           "refusing to use it: upgrade portscope"),
                          version, VOTES_SCHEMA_VERSION);
                 return -EPROTONOSUPPORT;
         }
@@ -332,12 +333,12 @@ static int sq_open(const char *location, unsigned flags, char *err, size_t err_s
                 return -ENOENT;
         }
         if (existed && !S_ISREG(st.st_mode)) {
-                snprintf(err, err_size, "not a regular file");
+                snprintf(err, err_size, "%s", _("not a regular file"));
                 sq_close(q);
                 return -EINVAL;
         }
         if (!existed && (r = mkdir_parents(location)) < 0) {
-                snprintf(err, err_size, "cannot create its directory: %s", strerror(-r));
+                snprintf(err, err_size, _("cannot create its directory: %s"), strerror(-r));
                 sq_close(q);
                 return r;
         }
@@ -352,7 +353,7 @@ static int sq_open(const char *location, unsigned flags, char *err, size_t err_s
                 r = pragma_int(q, q->w, "PRAGMA user_version", &version);
                 if (r >= 0 && version != VOTES_SCHEMA_VERSION) {
                         snprintf(q->err, sizeof(q->err),
-                                 "read-only, and its schema (version %lld) needs migrating",
+                                 _("read-only, and its schema (version %lld) needs migrating"),
                                  version);
                         r = -EROFS;
                 }
@@ -374,7 +375,7 @@ static int sq_begin(void *be)
 {
         struct sq *q = be;
         if (sqlite3_db_readonly(q->w, "main") == 1) {
-                snprintf(q->err, sizeof(q->err), "sqlite: the file is read-only");
+                snprintf(q->err, sizeof(q->err), _("sqlite: the file is read-only"));
                 return -EROFS;
         }
         return step_done(q, q->stmt[W_BEGIN]);
@@ -459,7 +460,7 @@ static int sq_secret(void *be, int64_t day, const uint8_t fresh[VOTES_SECRET_LEN
                 memcpy(ret_secret, sqlite3_column_blob(st, 0), VOTES_SECRET_LEN);
                 r = 0;
         } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-                snprintf(q->err, sizeof(q->err), "sqlite: the day's secret is missing");
+                snprintf(q->err, sizeof(q->err), _("sqlite: the day's secret is missing"));
                 r = -EBADMSG;
         } else {
                 r = fail(q, q->w, rc);
@@ -503,7 +504,8 @@ static int sq_ballot_get(void *be, int64_t day, const uint8_t hash[VOTES_HASH_LE
                 *ret_value = sqlite3_column_int(st, 1);
                 r = 0;
         } else if (rc == SQLITE_DONE) {
-                snprintf(q->err, sizeof(q->err), "sqlite: a ballot vanished inside a transaction");
+                snprintf(q->err, sizeof(q->err),
+                         _("sqlite: a ballot vanished inside a transaction"));
                 r = -EIO;
         } else {
                 r = fail(q, q->w, rc);

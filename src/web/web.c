@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "parse.h"
 #include "web.h"
 
@@ -50,19 +51,19 @@ int web_open(web *w, char *errbuf, size_t errlen)
         const char *path = NULL;
         int r = ps_db_open_default(&w->db, &path);
         if (r < 0) {
-                snprintf(errbuf, errlen, "opening the registry%s%s: %s", path ? " " : "",
+                snprintf(errbuf, errlen, _("opening the registry%s%s: %s"), path ? " " : "",
                          path ? path : "", ps_strerror(r));
                 return r;
         }
         r = ps_notes_open_builtin(&w->notes);
         if (r < 0) {
-                snprintf(errbuf, errlen, "opening the built-in notes: %s", ps_strerror(r));
+                snprintf(errbuf, errlen, _("opening the built-in notes: %s"), ps_strerror(r));
                 web_close(w);
                 return r;
         }
         w->changes = calloc(1, sizeof(*w->changes));
         if (!w->changes) {
-                snprintf(errbuf, errlen, "out of memory");
+                snprintf(errbuf, errlen, "%s", _("out of memory"));
                 web_close(w);
                 return -ENOMEM;
         }
@@ -104,8 +105,9 @@ int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned 
 {
         unsigned v;
         if (ps_parse_unsigned(arg, hi, &v) < 0 || v < lo) {
-                fprintf(stderr, "portscope-web: --%s: expected a number from %u to %u, got '%s'\n",
-                        name, lo, hi, arg);
+                fprintf(stderr,
+                        _("portscope-web: --%s: expected a number from %u to %u, got '%s'\n"), name,
+                        lo, hi, arg);
                 return -1;
         }
         *ret = v;
@@ -116,13 +118,13 @@ int web_set_base_url(web *w, const char *url)
 {
         if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
                 fprintf(stderr,
-                        "portscope-web: --base-url: expected an http:// or https:// URL, got "
-                        "'%s'\n",
+                        _("portscope-web: --base-url: expected an http:// or https:// URL, got "
+                          "'%s'\n"),
                         url);
                 return -1;
         }
         if (strlen(url) >= sizeof(w->base_url)) {
-                fprintf(stderr, "portscope-web: --base-url: longer than %zu bytes\n",
+                fprintf(stderr, _("portscope-web: --base-url: longer than %zu bytes\n"),
                         sizeof(w->base_url) - 1);
                 return -1;
         }
