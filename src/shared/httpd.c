@@ -12,9 +12,10 @@
  * acceptor hands every new connection to the worker serving the fewest.
  * libmicrohttpd's own thread pool did neither well (docs/benchmarks.md):
  * - its workers all accepted from the one listening socket, whichever woke
- *   first taking up to ten connections at once: wrk's 64 connections ended
- *   up 4:1 on one of two workers, which queued requests while the other
- *   idled;
+ *   first taking up to ten connections at once: 8 connections opened
+ *   together all went to one of two workers, and under wrk's 64 one worker
+ *   used 2.5 times the CPU time of the other, queueing requests while the
+ *   other idled;
  * - its internal epoll loop (0.9.75 and later) calls epoll_wait() again
  *   when the first call filled all 128 slots, with the full timeout: a
  *   worker that had exactly 128 ready connections then slept up to the
