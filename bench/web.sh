@@ -8,11 +8,14 @@
 #
 #   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
 #                              PARTS="nginx render export": which parts run,
-#                              BASELINE=/path/to/another/portscope-web)
+#                              BASELINE=/path/to/another/portscope-web,
+#                              PIN=1: servers on CPU 0, wrk on CPU 1)
 #
 # BASELINE adds a second portscope-web (an older build, copied aside) to the
 # same rounds: an A/B comparison of two builds with nginx as the fixed peer,
 # each row then also shows the baseline's figures (the "base" columns).
+# PIN=1 is a diagnostic: with the load generator and the servers on cores
+# of their own, what is left of the tail is not their fight for a core.
 #
 # Each row is ROUNDS pairs of runs, the two servers one after the other in
 # turn (which one goes first alternates): the row shows medians, and the
@@ -31,6 +34,8 @@ secs=${SECONDS_PER_RUN:-10}
 rounds=${ROUNDS:-3}
 parts=${PARTS:-nginx render export}
 threads=${THREADS:-2}
+srv_pin= wrk_pin=
+if [ "${PIN:-0}" = 1 ]; then srv_pin="taskset -c 0" wrk_pin="taskset -c 1"; fi
 web=$build/portscope-web
 for tool in wrk nginx; do
         command -v $tool >/dev/null || { echo "bench/web.sh: $tool is not installed" >&2; exit 2; }
@@ -96,15 +101,15 @@ http {
         }
 }
 NGINX
-nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
-"$web" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/serve.err" &
+$srv_pin nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
+$srv_pin "$web" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/serve.err" &
 pids+=($!)
 wpid=$!
 for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; done
 wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
 bport=
 if [ -n "${BASELINE:-}" ]; then
-        "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/base.err" &
+        $srv_pin "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/base.err" &
         pids+=($!)
         bpid=$!
         for _ in $(seq 100); do grep -q serving "$tmp/base.err" && break; sleep 0.1; done
@@ -141,9 +146,9 @@ run() { # url script conns pids... -> "req/s p50 p99 errors cpu-us-per-request"
         shift 3
         t0=$(cpu_ticks "$@")
         if [ -n "$script" ]; then
-                out=$(MIX="$tmp/mix.txt" wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
+                out=$(MIX="$tmp/mix.txt" $wrk_pin wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
         else
-                out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$url")
+                out=$($wrk_pin wrk -t2 -c"$conns" -d"${secs}s" --latency "$url")
         fi
         t1=$(cpu_ticks "$@")
         local rps p50 p99 errs non2xx n
