@@ -62,6 +62,8 @@ int main(int argc, char **argv)
         is_str(ps_i18n_threads_mode(), "serialised (LANGUAGE under a lock)", "forced fallback");
         ok(!getenv("LANGUAGE") || strcmp(getenv("LANGUAGE"), "cs"),
            "the server's LANGUAGE no longer decides");
+        is_str(ps_i18n_process_language(), "cs",
+               "the server's own language (its log lines) is still the one LANGUAGE named");
         is_int(run_threads(), 0, "serialised: 6 threads x 2000 pages, each in its own language");
 
         /* Per-thread locales need generated locales (locales-all). */
@@ -72,6 +74,8 @@ int main(int argc, char **argv)
                 tap_skip("per-thread mode needs generated locales (Debian locales-all)");
         } else {
                 is_str(ps_i18n_threads_mode(), "per-thread locale", "per-thread mode chosen");
+                is_str(ps_i18n_current(), ps_i18n_process_language(),
+                       "per-thread: the main thread speaks the server's own language");
                 is_int(run_threads(), 0,
                        "per-thread: 6 threads x 2000 pages, each in its own language");
         }

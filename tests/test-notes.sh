@@ -94,6 +94,11 @@ check "psnotes --check counts the sources with and without a quote" $?
 "$PSNOTES" --check --require-quotes data/notes-bad/bad-kind.md data/notes-conflict/5000-vendor-use.md >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q '^data/notes-conflict/5000-vendor-use.md:1: source 1 (.*) has no "quote:" line' "$tmp/err"
 check "--require-quotes refuses a source without a quote" $?
+"$PSNOTES" data/notes-conflict "$tmp/c.notes" "$tmp/c.S" --require-quotes >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q '^data/notes-conflict/5000-vendor-use.md:1: source 1 (.*) has no "quote:" line' "$tmp/err"
+check "the build's compile step refuses a source without a quote too (--require-quotes)" $?
+"$PSNOTES" --check --require-quotes ../data/notes >/dev/null 2>"$tmp/err"
+check "every source of the project's own notes has a quote line (the build requires it)" $?
 [ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
 
 # The build re-runs psnotes when a note is added or removed: ninja's recorded

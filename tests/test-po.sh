@@ -98,13 +98,14 @@ done
 # Error messages written as bare literals: English in every language. Literals given
 # straight to cli_error(), cli_fail() and portscope-fetch's fail(), and fprintf() lines
 # that start "portscope"; a literal counts when, without its format directives and the
-# program's name, it still has a word.
+# program's name, it still has a word. A line kept English on purpose says why in a
+# comment starting NOTRANSLATE: just before the call.
 # shellcheck disable=SC2046
 xgettext --from-code=UTF-8 -k --keyword=cli_error:2 --keyword=cli_fail:2 --keyword=fail:2 \
-        -o "$tmp/bare-err.pot" $(find src -name '*.c' | sort) 2>/dev/null
+        --add-comments=NOTRANSLATE: -o "$tmp/bare-err.pot" $(find src -name '*.c' | sort) 2>/dev/null
 # shellcheck disable=SC2046
-xgettext --from-code=UTF-8 -k --keyword=fprintf:2 -o "$tmp/bare-fprintf.pot" \
-        $(find src -name '*.c' | sort) 2>/dev/null
+xgettext --from-code=UTF-8 -k --keyword=fprintf:2 --add-comments=NOTRANSLATE: \
+        -o "$tmp/bare-fprintf.pot" $(find src -name '*.c' | sort) 2>/dev/null
 bare=$(python3 - "$tmp/bare-err.pot" "$tmp/bare-fprintf.pot" <<'PY'
 import re, sys
 directive = re.compile(r"%(\d+\$)?[-+ #0']*(\d+|\*)?(\.(\d+|\*))?(hh|h|ll|l|z|j|t|L)?[a-zA-Z%]")
@@ -113,8 +114,12 @@ for i, path in enumerate(sys.argv[1:]):
         text = open(path, encoding="utf-8").read()
     except OSError:
         continue
-    for m in re.finditer(r'^msgid ((?:".*"\n)+)', text, re.M):
-        msg = "".join(eval(line) for line in m.group(1).splitlines())
+    # An entry: its comments, then msgid. A comment "NOTRANSLATE: why" before the
+    # call keeps a line English on purpose (one that scripts read).
+    for m in re.finditer(r'((?:^#.*\n)*)^msgid ((?:".*"\n)+)', text, re.M):
+        if "#. NOTRANSLATE:" in m.group(1):
+            continue
+        msg = "".join(eval(line) for line in m.group(2).splitlines())
         if not msg or (i == 1 and not msg.startswith("portscope")):
             continue
         # The program's name and command or option labels ("votes: ", "--listen: ") are

@@ -5,7 +5,8 @@
  *   psnotes --check [--require-quotes] PATH...  validate note files or directories
  *   psnotes --revision NOTE.md...                print each note's revision (what a
  *                                                 translation's translates: line names)
- *   psnotes DIR OUT.notes OUT.S [--depfile OUT.d]   validate and compile DIR
+ *   psnotes DIR OUT.notes OUT.S [--depfile OUT.d] [--require-quotes]
+ *                                                 validate and compile DIR
  *
  * Every problem is printed as "FILE:LINE: problem"; the exit status is 1 when
  * there was any, 2 for bad usage. The depfile names DIR itself and every note,
@@ -179,9 +180,10 @@ static int depfile_add(ps_dynbuf *b, const char *path)
 
 static int usage(void)
 {
-        fprintf(stderr, "usage: psnotes --check [--require-quotes] PATH...\n"
-                        "       psnotes --revision NOTE.md...\n"
-                        "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d]\n");
+        fprintf(stderr,
+                "usage: psnotes --check [--require-quotes] PATH...\n"
+                "       psnotes --revision NOTE.md...\n"
+                "       psnotes DIR OUT.notes OUT.S [--depfile OUT.d] [--require-quotes]\n");
         return 2;
 }
 
@@ -199,6 +201,11 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], "--revision"))
                 return argc > 2 ? print_revisions(argc - 2, argv + 2) : usage();
         check_only = !strcmp(argv[1], "--check");
+        if (!check_only && !strcmp(argv[argc - 1], "--require-quotes")) {
+                /* The build refuses a source without a quote line. */
+                require_quotes = 1;
+                argc--;
+        }
         if (!check_only) {
                 if (argc != 4 && !(argc == 6 && !strcmp(argv[4], "--depfile")))
                         return usage();

@@ -19,6 +19,7 @@ static const char *const thread_locales[PS_I18N_N_LANGUAGES] = {
  * afterwards. */
 static locale_t thread_locale[PS_I18N_N_LANGUAGES];
 static bool per_thread;
+static int process_lang; /* index of ps_i18n_process_language() */
 /* Recursive: a scope may open inside another on the same thread (a vote
  * answered at once inside its request). */
 static pthread_mutex_t fallback_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
@@ -134,6 +135,8 @@ static void free_locales(void)
 int ps_i18n_threads_init(bool serialised)
 {
         int n = 0;
+        int p = language_index(ps_i18n_current());
+        process_lang = p < 0 ? 0 : p;
         /* LANGUAGE outranks every thread's locale in gettext's lookup.
          * gettext caches answers under the locale's name, and the answers
          * it gave under LANGUAGE carry the same name: the counter drops them. */
@@ -161,13 +164,19 @@ int ps_i18n_threads_init(bool serialised)
                 /* gettext ignores LANGUAGE in the C locale. */
                 setlocale(LC_CTYPE, "C.UTF-8");
                 setlocale(LC_MESSAGES, "C.UTF-8");
-        }
+        } else
+                uselocale(thread_locale[process_lang]);
         return n;
+}
+
+const char *ps_i18n_process_language(void)
+{
+        return ps_i18n_languages[process_lang];
 }
 
 const char *ps_i18n_threads_mode(void)
 {
-        return per_thread ? N_("per-thread locale") : N_("serialised (LANGUAGE under a lock)");
+        return per_thread ? "per-thread locale" : "serialised (LANGUAGE under a lock)";
 }
 
 void ps_i18n_enter(ps_i18n_scope *scope, const char *lang)

@@ -85,6 +85,16 @@ const char *ps_i18n_date(const char *iso, char *buf, size_t size);
 int ps_i18n_threads_init(bool serialised);
 const char *ps_i18n_threads_mode(void);
 
+/*
+ * The language the server itself speaks in: the one its environment asked
+ * for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as ps_i18n_current() answered
+ * when ps_i18n_threads_init() ran; "en" before. Log lines written from a
+ * request's thread enter it, so the journal is not in each visitor's
+ * language. In per-thread mode ps_i18n_threads_init() also puts the calling
+ * (main) thread in it, which dropping LANGUAGE would otherwise have reset.
+ */
+const char *ps_i18n_process_language(void);
+
 typedef struct ps_i18n_scope {
         void *saved; /* the thread's previous locale_t, or NULL */
         bool locked; /* holds the fallback lock */

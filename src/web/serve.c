@@ -631,9 +631,10 @@ int web_serve_main(int argc, char **argv)
                  httpd_port(server));
         if (!w.base_url[0])
                 snprintf(w.base_url, sizeof(w.base_url), "http://%s", bound);
-        fprintf(stderr, _("portscope-web: serving http://%s%s; languages: %s\n"), bound,
-                local ? _(" with this machine's sockets (--local)") : "",
-                _(ps_i18n_threads_mode()));
+        /* NOTRANSLATE: scripts, bench/ and the tests wait for this line and read
+           the port from it, whatever the server's language. */
+        fprintf(stderr, "portscope-web: serving http://%s%s; languages: %s\n", bound,
+                local ? " with this machine's sockets (--local)" : "", ps_i18n_threads_mode());
         httpd_run(server);
         httpd_free(metrics);
         /* After the server: every deferred vote has been answered. */

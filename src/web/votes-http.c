@@ -122,6 +122,9 @@ static void log_fault(web_votes *v, int r, const char *detail)
 {
         if (r < 0)
                 count_error(v, r);
+        /* In the server's language, not the request's that met the fault. */
+        _cleanup_(ps_i18n_leave) ps_i18n_scope scope = { 0 };
+        ps_i18n_enter(&scope, ps_i18n_process_language());
         pthread_mutex_lock(&v->lock);
         if (r < 0 && r != v->logged)
                 fprintf(stderr, "portscope-web: votes: %s: %s%s%s%s\n", v->shown,
