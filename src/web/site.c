@@ -402,17 +402,25 @@ int web_site_main(int argc, char **argv)
 
         int ret = 0;
         if (interrupted) {
+                char n[PS_I18N_NUM_MAX];
+                size_t written = atomic_load(&j.written);
                 fprintf(stderr,
-                        _("portscope-web: site: interrupted after %zu files; every file "
-                          "written is whole\n"),
-                        atomic_load(&j.written));
+                        ngettext("portscope-web: site: interrupted after %s file; every file "
+                                 "written is whole\n",
+                                 "portscope-web: site: interrupted after %s files; every file "
+                                 "written is whole\n",
+                                 written),
+                        ps_i18n_number(n, sizeof(n), written));
                 ret = 130;
         } else if (atomic_load(&j.failed)) {
                 ret = 3;
         } else {
                 char n[PS_I18N_NUM_MAX], secs[PS_I18N_NUM_MAX];
-                fprintf(stderr, _("portscope-web: site: %s files in %s (%s s)\n"),
-                        ps_i18n_number(n, sizeof(n), atomic_load(&j.written)), out,
+                size_t written = atomic_load(&j.written);
+                fprintf(stderr,
+                        ngettext("portscope-web: site: %s file in %s (%s s)\n",
+                                 "portscope-web: site: %s files in %s (%s s)\n", written),
+                        ps_i18n_number(n, sizeof(n), written), out,
                         ps_i18n_decimal(secs, sizeof(secs),
                                         (double)(t1.tv_sec - t0.tv_sec) +
                                                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
