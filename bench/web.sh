@@ -7,7 +7,15 @@
 # all 65,536 port pages.
 #
 #   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
-#                              PARTS="nginx render export": which parts run)
+#                              PARTS="nginx render export": which parts run,
+#                              BASELINE=/path/to/another/portscope-web,
+#                              PIN=1: servers on CPU 0, wrk on CPU 1)
+#
+# BASELINE adds a second portscope-web (an older build, copied aside) to the
+# same rounds: an A/B comparison of two builds with nginx as the fixed peer,
+# each row then also shows the baseline's figures (the "base" columns).
+# PIN=1 is a diagnostic: with the load generator and the servers on cores
+# of their own, what is left of the tail is not their fight for a core.
 #
 # Each row is ROUNDS pairs of runs, the two servers one after the other in
 # turn (which one goes first alternates): the row shows medians, and the
@@ -26,6 +34,8 @@ secs=${SECONDS_PER_RUN:-10}
 rounds=${ROUNDS:-3}
 parts=${PARTS:-nginx render export}
 threads=${THREADS:-2}
+srv_pin= wrk_pin=
+if [ "${PIN:-0}" = 1 ]; then srv_pin="taskset -c 0" wrk_pin="taskset -c 1"; fi
 web=$build/portscope-web
 for tool in wrk nginx; do
         command -v $tool >/dev/null || { echo "bench/web.sh: $tool is not installed" >&2; exit 2; }
@@ -91,18 +101,26 @@ http {
         }
 }
 NGINX
-nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
-"$web" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/serve.err" &
+$srv_pin nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
+$srv_pin "$web" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/serve.err" &
 pids+=($!)
 wpid=$!
 for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; done
 wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
+bport=
+if [ -n "${BASELINE:-}" ]; then
+        $srv_pin "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/base.err" &
+        pids+=($!)
+        bpid=$!
+        for _ in $(seq 100); do grep -q serving "$tmp/base.err" && break; sleep 0.1; done
+        bport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/base.err")
+fi
 sleep 0.5
 
 # Both must answer the same page with 200 before anything is measured (nginx
 # serves an export only when its part runs: PARTS=render alone has none).
-ports_to_check=$wport
-has nginx && ports_to_check="$wport $nport"
+ports_to_check="$wport $bport"
+has nginx && ports_to_check="$wport $bport $nport"
 for port in $ports_to_check; do
         code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ports/1712")
         [ "$code" = 200 ] || { echo "bench/web.sh: port $port answered $code" >&2; exit 1; }
@@ -131,9 +149,9 @@ run() { # url script conns pids... -> "req/s p50 p99 errors cpu-us-per-request"
         shift 3
         t0=$(cpu_ticks "$@")
         if [ -n "$script" ]; then
-                out=$(MIX="$tmp/mix.txt" wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
+                out=$(MIX="$tmp/mix.txt" $wrk_pin wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
         else
-                out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$url")
+                out=$($wrk_pin wrk -t2 -c"$conns" -d"${secs}s" --latency "$url")
         fi
         t1=$(cpu_ticks "$@")
         local rps p50 p99 errs non2xx n
@@ -156,7 +174,7 @@ ms() { # wrk's latency ("850.00us", "1.20ms", "2.01s") in ms
 # Warm both with every page of the mix once (portscope renders each page on
 # its first request, then serves it from memory; a timed warm-up left pages
 # unrendered on a loaded machine, and the first runs measured rendering).
-for port in "$wport" "$nport"; do
+for port in "$wport" "$nport" $bport; do
         sed "s|.*|url = \"http://127.0.0.1:$port&\"\noutput = \"/dev/null\"|" "$tmp/mix.txt" |
                 curl -s -K -
 done
@@ -168,15 +186,23 @@ printf '%-15s %5s | %9s %7s %7s %6s %6s %4s | %9s %7s %7s %6s %6s %4s | %6s\n' p
 for conns in 64 256; do
         for what in single mix; do
                 if [ $what = single ]; then path=/ports/1712 script=; else path= script=$tmp/mix.lua; fi
-                W=() N=() ratios=""
+                W=() N=() B=() ratios=""
                 for round in $(seq "$rounds"); do
                         # Alternate which server goes first.
+                        if [ -n "$bport" ] && [ $((round % 2)) = 1 ]; then
+                                b=$(run "http://127.0.0.1:$bport$path" "$script" "$conns" "$bpid")
+                                B+=("$b")
+                        fi
                         if [ $((round % 2)) = 1 ]; then
                                 w=$(run "http://127.0.0.1:$wport$path" "$script" "$conns" "$wpid")
                                 n=$(run "http://127.0.0.1:$nport$path" "$script" "$conns" $(nginx_pids))
                         else
                                 n=$(run "http://127.0.0.1:$nport$path" "$script" "$conns" $(nginx_pids))
                                 w=$(run "http://127.0.0.1:$wport$path" "$script" "$conns" "$wpid")
+                        fi
+                        if [ -n "$bport" ] && [ $((round % 2)) = 0 ]; then
+                                b=$(run "http://127.0.0.1:$bport$path" "$script" "$conns" "$bpid")
+                                B+=("$b")
                         fi
                         W+=("$w") N+=("$n")
                         ratios="$ratios $(awk -v a="${w%% *}" -v b="${n%% *}" \
@@ -199,6 +225,11 @@ for conns in 64 256; do
                         "$(rss "$wpid")" "$(col "${N[@]}" 1)" "$(col "${N[@]}" 2)" \
                         "$(col "${N[@]}" 3)" "$(errsum "${N[@]}")" "$(col "${N[@]}" 5)" \
                         "$(rss $(nginx_pids))" "$(echo "$ratios" | median_in)"
+                if [ -n "$bport" ]; then
+                        printf '%-15s %5s | %9s %7s %7s %6s %6s %4s |\n' "  base" "$conns" \
+                                "$(col "${B[@]}" 1)" "$(col "${B[@]}" 2)" "$(col "${B[@]}" 3)" \
+                                "$(errsum "${B[@]}")" "$(col "${B[@]}" 5)" "$(rss "$bpid")"
+                fi
         done
 done
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,11 +69,21 @@ static void release_prepared(void *p)
 static void handler(const httpd_request *req, httpd_response *resp, void *userdata)
 {
         char *body;
+        int n;
         (void)userdata;
         if (!req->refuse && !strcmp(req->path, "/prepared")) {
                 /* Something set before is dropped. */
                 httpd_response_header(resp, "X-Dropped", "1");
                 httpd_response_prepared(resp, prepared);
+                return;
+        }
+        if (!req->refuse && !strcmp(req->path, "/thread")) {
+                /* Which worker thread serves this connection. */
+                n = asprintf(&body, "thread=%ld\n", (long)syscall(SYS_gettid));
+                if (n < 0)
+                        return;
+                httpd_response_status(resp, 200);
+                httpd_response_body_take(resp, body, (size_t)n);
                 return;
         }
         if (!req->refuse && !strcmp(req->path, "/defer")) {
@@ -90,9 +101,9 @@ static void handler(const httpd_request *req, httpd_response *resp, void *userda
         }
         const char *ua = httpd_request_header(req, "user-agent");
         const char *xa = httpd_request_header(req, "x-a");
-        int n = asprintf(&body, "%s path=%s query=%s body=%zu:%s ua=%s xa=%s\n", req->method,
-                         req->path, req->query ? req->query : "-", req->body_size,
-                         (const char *)req->body, ua ? ua : "-", xa ? xa : "-");
+        n = asprintf(&body, "%s path=%s query=%s body=%zu:%s ua=%s xa=%s\n", req->method, req->path,
+                     req->query ? req->query : "-", req->body_size, (const char *)req->body,
+                     ua ? ua : "-", xa ? xa : "-");
         if (n < 0)
                 return;
         httpd_response_status(resp, 200);
@@ -169,6 +180,39 @@ static unsigned status_of(const char *resp)
         return s;
 }
 
+/* Opens n connections, then sends each `rounds` requests for /thread, every
+ * connection's at once, and reads the answers. Returns how many answers
+ * were 200; ret_tids gets the thread that answered each connection last. */
+static int many_at_once(unsigned port, int n, int rounds, long *ret_tids)
+{
+        const char *req = "GET /thread HTTP/1.1\r\nHost: t\r\n\r\n";
+        int *fds = calloc((size_t)n, sizeof(*fds)), good = 0;
+        char buf[4096];
+
+        for (int i = 0; i < n; i++)
+                fds[i] = connect_to(port);
+        for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < n; i++)
+                        if (fds[i] < 0 || write(fds[i], req, strlen(req)) != (ssize_t)strlen(req))
+                                fds[i] = fds[i] < 0 ? -1 : (close(fds[i]), -1);
+                for (int i = 0; i < n; i++) {
+                        if (fds[i] < 0)
+                                continue;
+                        read_response(fds[i], buf, sizeof(buf), 10000);
+                        const char *t = strstr(buf, "thread=");
+                        if (status_of(buf) == 200 && t) {
+                                good++;
+                                ret_tids[i] = strtol(t + 7, NULL, 10);
+                        }
+                }
+        }
+        for (int i = 0; i < n; i++)
+                if (fds[i] >= 0)
+                        close(fds[i]);
+        free(fds);
+        return good;
+}
+
 static void *runner(void *arg)
 {
         httpd_run(arg);
@@ -201,6 +245,31 @@ int main(void)
                 return tap_done();
         unsigned port = httpd_port(h);
         ok(port > 0, "bound port is known: %u", port);
+
+        /* Connections are spread evenly over the worker threads: 8
+         * connections held open, 4 on each of the 2 workers (when the
+         * workers accepted for themselves, one often took them all). */
+        long tids[256] = { 0 };
+        int good = many_at_once(port, 8, 1, tids);
+        long t0 = tids[0], t1 = 0;
+        int on0 = 0;
+        for (int i = 0; i < 8; i++) {
+                on0 += tids[i] == t0;
+                if (tids[i] != t0)
+                        t1 = tids[i];
+        }
+        int on1 = 0;
+        for (int i = 0; i < 8; i++)
+                on1 += t1 && tids[i] == t1;
+        ok(good == 8 && on0 == 4 && on1 == 4,
+           "8 connections: 4 served by each of the 2 worker threads (%d answers, %d and %d)", good,
+           on0, on1);
+        /* 256 connections whose requests all arrive at once, twice: each
+         * worker then has 128 connections ready together, which filled
+         * libmicrohttpd's 128 epoll slots and put its worker to sleep for
+         * the idle timeout with all of them waiting. */
+        good = many_at_once(port, 256, 3, tids);
+        is_int(good, 768, "256 connections sending at once, 3 times: every request answered");
 
         /* Two requests on one connection: keep-alive works. */
         int fd = connect_to(port);

@@ -5,16 +5,35 @@
  * sends one header byte every few seconds never trips it. The deadline here
  * is absolute: a watchdog thread shuts down every connection that has not
  * delivered a whole request within request_deadline_ms of connecting (or of
- * its previous response), which libmicrohttpd then sees as a closed peer. */
+ * its previous response), which libmicrohttpd then sees as a closed peer.
+ *
+ * The threads are the wrapper's own: one acceptor, and workers that each
+ * run one libmicrohttpd daemon in its external-epoll mode (MHD_run()). The
+ * acceptor hands every new connection to the worker serving the fewest.
+ * libmicrohttpd's own thread pool did neither well (docs/benchmarks.md):
+ * - its workers all accepted from the one listening socket, whichever woke
+ *   first taking up to ten connections at once: 8 connections opened
+ *   together all went to one of two workers, and under wrk's 64 one worker
+ *   used 2.5 times the CPU time of the other, queueing requests while the
+ *   other idled;
+ * - its internal epoll loop (0.9.75 and later) calls epoll_wait() again
+ *   when the first call filled all 128 slots, with the full timeout: a
+ *   worker that had exactly 128 ready connections then slept up to the
+ *   30 s idle timeout with all of them waiting. MHD_run() polls with a
+ *   zero timeout; the worker blocks in poll() on the daemon's epoll set
+ *   instead, which consumes no event. */
 #include "httpd.h"
 #include "i18n.h"
 #include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -58,13 +78,40 @@ struct httpd_prepared {
         size_t size;
 };
 
+/* A connection accepted and not yet handed to libmicrohttpd. */
+typedef struct pending_conn {
+        int fd;
+        socklen_t len;
+        struct sockaddr_storage addr;
+} pending_conn;
+
+/* A worker thread and its libmicrohttpd daemon. */
+typedef struct worker {
+        struct httpd *h;
+        struct MHD_Daemon *mhd;
+        int epoll_fd; /* the daemon's; polled, never waited on */
+        int wake;     /* eventfd: new connections, a resumed one, stop */
+        pthread_t thread;
+        bool running;
+        atomic_bool stop;
+        atomic_uint load;    /* connections queued or served here */
+        atomic_bool has_new; /* queue is not empty */
+        pthread_mutex_t lock;
+        pending_conn *queue; /* under lock */
+        size_t queued, queue_cap;
+} worker;
+
 /* One per TCP connection, on the watchdog's list. */
 typedef struct conn_state {
         struct conn_state *prev, *next;
         int fd;
         dev_t dev;
         ino_t ino;
-        uint64_t deadline; /* monotonic ms; 0 while a response is produced */
+        worker *w;
+        /* Monotonic ms; 0 while a response is produced. Set by the
+         * connection's worker thread without the list's lock (twice a
+         * request), read by the watchdog. */
+        _Atomic uint64_t deadline;
         bool cut;
 } conn_state;
 
@@ -76,6 +123,7 @@ typedef struct req_state {
         char referer[LOG_FIELD_MAX], agent[LOG_FIELD_MAX];
         conn_state *conn;
         struct timespec when;
+        worker *w;
         bool started, queued;
         unsigned refuse;
         const char *refuse_detail;
@@ -87,7 +135,8 @@ typedef struct req_state {
 } req_state;
 
 struct httpd {
-        struct MHD_Daemon *mhd;
+        worker *workers;
+        unsigned n_workers;
         httpd_config cfg;
         int listen_fd;
         bool activated;
@@ -95,9 +144,11 @@ struct httpd {
         pthread_mutex_t lock;
         pthread_cond_t wake;
         conn_state *conns;
-        pthread_t watchdog;
-        bool watchdog_running, stopping, draining;
-        unsigned deferred; /* answers deferred and not yet sent */
+        pthread_t watchdog, acceptor;
+        bool watchdog_running, acceptor_running, stopping, draining;
+        int acceptor_wake[2]; /* a byte on [1] stops the acceptor */
+        atomic_uint live;     /* connections libmicrohttpd serves */
+        unsigned deferred;    /* answers deferred and not yet sent */
         pthread_cond_t deferred_sent;
 };
 
@@ -107,6 +158,7 @@ struct httpd_deferred {
         pthread_mutex_t lock;
         bool suspended, finished, orphan;
         httpd *h;
+        worker *w; /* the connection's, woken to send the answer */
         struct MHD_Connection *c;
         httpd_response resp;
 };
@@ -296,9 +348,12 @@ static struct MHD_Response *response_build(httpd_response *resp)
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-        httpd *h = cls;
+        worker *w = cls;
+        httpd *h = w->h;
 
         if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+                atomic_fetch_add(&h->live, 1);
+                atomic_fetch_add(&w->load, 1);
                 const union MHD_ConnectionInfo *ci =
                         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
                 conn_state *cs = calloc(1, sizeof(*cs));
@@ -308,9 +363,10 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
                         return;
                 }
                 cs->fd = ci->connect_fd;
+                cs->w = w;
                 cs->dev = st.st_dev;
                 cs->ino = st.st_ino;
-                cs->deadline = now_ms() + h->cfg.request_deadline_ms;
+                atomic_init(&cs->deadline, now_ms() + h->cfg.request_deadline_ms);
                 pthread_mutex_lock(&h->lock);
                 cs->next = h->conns;
                 if (h->conns)
@@ -319,6 +375,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
                 pthread_mutex_unlock(&h->lock);
                 *socket_context = cs;
         } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+                atomic_fetch_sub(&h->live, 1);
+                atomic_fetch_sub(&w->load, 1);
                 conn_state *cs = *socket_context;
                 if (!cs)
                         return;
@@ -335,13 +393,13 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         }
 }
 
-static void conn_set_deadline(httpd *h, conn_state *cs, uint64_t deadline)
+/* No lock: only the connection's own worker thread frees cs (on close),
+ * and a worker that waited for the watchdog's lock twice a request waited
+ * a whole time slice whenever the watchdog was preempted holding it. */
+static void conn_set_deadline(conn_state *cs, uint64_t deadline)
 {
-        if (!cs)
-                return;
-        pthread_mutex_lock(&h->lock);
-        cs->deadline = deadline;
-        pthread_mutex_unlock(&h->lock);
+        if (cs)
+                atomic_store_explicit(&cs->deadline, deadline, memory_order_relaxed);
 }
 
 /* Cuts the connections past their deadline. The descriptor is checked
@@ -364,9 +422,11 @@ static void *watchdog_main(void *arg)
                 uint64_t now = now_ms();
                 for (conn_state *cs = h->conns; cs; cs = cs->next) {
                         struct stat st;
-                        if (cs->cut || cs->deadline == 0)
+                        uint64_t deadline =
+                                atomic_load_explicit(&cs->deadline, memory_order_relaxed);
+                        if (cs->cut || deadline == 0)
                                 continue;
-                        if (!h->draining && cs->deadline > now)
+                        if (!h->draining && deadline > now)
                                 continue;
                         if (fstat(cs->fd, &st) == 0 && st.st_dev == cs->dev && st.st_ino == cs->ino)
                                 shutdown(cs->fd, SHUT_RDWR);
@@ -383,9 +443,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
         req_state *rq = calloc(1, sizeof(*rq));
 
-        (void)cls;
         if (!rq)
                 return NULL;
+        rq->w = cls;
         rq->target = strdup(uri);
         if (!rq->target) {
                 free(rq);
@@ -588,13 +648,24 @@ static void deferred_free(httpd_deferred *d)
         pthread_mutex_unlock(&h->lock);
 }
 
+static void worker_wake(worker *w)
+{
+        uint64_t one = 1;
+        ssize_t n = write(w->wake, &one, sizeof(one));
+        (void)n;
+}
+
 void httpd_deferred_finish(httpd_deferred *d)
 {
         pthread_mutex_lock(&d->lock);
         d->finished = true;
         bool orphan = d->orphan;
-        if (d->suspended && !orphan)
+        if (d->suspended && !orphan) {
+                /* libmicrohttpd's external mode has no wake-up channel of
+                 * its own: the worker learns of the resume from us. */
                 MHD_resume_connection(d->c);
+                worker_wake(d->w);
+        }
         pthread_mutex_unlock(&d->lock);
         if (orphan)
                 deferred_free(d);
@@ -625,6 +696,7 @@ static enum MHD_Result defer(httpd *h, struct MHD_Connection *c, req_state *rq,
         pthread_mutex_unlock(&h->lock);
         pthread_mutex_lock(&d->lock);
         d->h = h;
+        d->w = rq->w;
         d->c = c;
         bool finished = d->finished;
         if (!finished) {
@@ -660,7 +732,7 @@ static enum MHD_Result respond(httpd *h, struct MHD_Connection *c, req_state *rq
         };
         httpd_response resp = { .status = 500 };
 
-        conn_set_deadline(h, rq->conn, 0);
+        conn_set_deadline(rq->conn, 0);
         h->cfg.handler(&req, &resp, h->cfg.userdata);
         free(path);
         if (resp.deferred && !rq->refuse)
@@ -789,7 +861,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         if (rq->queued && h->cfg.access_log_fd >= 0)
                 access_log(h, rq);
         /* The next request on this connection gets its own deadline. */
-        conn_set_deadline(h, rq->conn, now_ms() + h->cfg.request_deadline_ms);
+        conn_set_deadline(rq->conn, now_ms() + h->cfg.request_deadline_ms);
         free(rq->target);
         free(rq->body);
         free(rq);
@@ -928,6 +1000,196 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
          * what an operator needs. */
 }
 
+/* Hands the connections queued for w to its daemon, on w's thread (in
+ * external mode libmicrohttpd wants them added there). */
+static void worker_take(worker *w)
+{
+        pending_conn batch[64];
+        size_t n;
+
+        do {
+                pthread_mutex_lock(&w->lock);
+                n = w->queued < 64 ? w->queued : 64;
+                memcpy(batch, w->queue + (w->queued - n), n * sizeof(*batch));
+                w->queued -= n;
+                atomic_store(&w->has_new, w->queued > 0);
+                pthread_mutex_unlock(&w->lock);
+                for (size_t i = 0; i < n; i++) {
+                        /* On failure libmicrohttpd has closed the socket. */
+                        MHD_add_connection(w->mhd, batch[i].fd,
+                                           (const struct sockaddr *)&batch[i].addr, batch[i].len);
+                        /* Counted by on_connection() from now on. */
+                        atomic_fetch_sub(&w->load, 1);
+                }
+        } while (n == 64);
+}
+
+static void *worker_main(void *arg)
+{
+        worker *w = arg;
+
+        while (!atomic_load(&w->stop)) {
+                MHD_UNSIGNED_LONG_LONG t;
+                int timeout = -1;
+                if (MHD_get_timeout(w->mhd, &t) == MHD_YES)
+                        timeout = t > INT_MAX ? INT_MAX : (int)t;
+                struct pollfd pf[2] = {
+                        { .fd = w->epoll_fd, .events = POLLIN },
+                        { .fd = w->wake, .events = POLLIN },
+                };
+                /* Busy (timeout 0): straight on, the queue is checked
+                 * below; the eventfd is read once the worker is idle. */
+                if (timeout != 0 && poll(pf, 2, timeout) < 0 && errno != EINTR)
+                        break;
+                if (pf[1].revents & POLLIN) {
+                        uint64_t v;
+                        ssize_t r = read(w->wake, &v, sizeof(v));
+                        (void)r;
+                }
+                if (atomic_load(&w->has_new))
+                        worker_take(w);
+                MHD_run(w->mhd);
+        }
+        return NULL;
+}
+
+/* Queues a new connection for the worker serving the fewest. */
+static void hand_over(httpd *h, const pending_conn *pc)
+{
+        worker *best = &h->workers[0];
+        for (unsigned i = 1; i < h->n_workers; i++)
+                if (atomic_load(&h->workers[i].load) < atomic_load(&best->load))
+                        best = &h->workers[i];
+        pthread_mutex_lock(&best->lock);
+        if (best->queued == best->queue_cap) {
+                size_t cap = best->queue_cap ? best->queue_cap * 2 : 64;
+                pending_conn *q = realloc(best->queue, cap * sizeof(*q));
+                if (!q) {
+                        pthread_mutex_unlock(&best->lock);
+                        close(pc->fd);
+                        return;
+                }
+                best->queue = q;
+                best->queue_cap = cap;
+        }
+        best->queue[best->queued++] = *pc;
+        atomic_fetch_add(&best->load, 1);
+        atomic_store(&best->has_new, true);
+        pthread_mutex_unlock(&best->lock);
+        worker_wake(best);
+}
+
+/* Accepts connections and hands each to the least loaded worker. At the
+ * cap, new connections wait in the listen backlog, as they did when
+ * libmicrohttpd accepted itself. Stops on a byte on acceptor_wake. */
+static void *acceptor_main(void *arg)
+{
+        httpd *h = arg;
+        int wait_ms = -1;
+
+        for (;;) {
+                struct pollfd pf[2] = {
+                        { .fd = h->acceptor_wake[0], .events = POLLIN },
+                        { .fd = h->listen_fd, .events = POLLIN },
+                };
+                /* At the cap (or out of descriptors): look again shortly,
+                 * without the listening socket, whose backlog holds them. */
+                int n = poll(pf, wait_ms < 0 ? 2 : 1, wait_ms);
+                if (n < 0 && errno != EINTR)
+                        break;
+                if (pf[0].revents)
+                        break;
+                wait_ms = -1;
+                for (unsigned i = 0; i < 64; i++) {
+                        if (atomic_load(&h->live) >= h->cfg.max_connections) {
+                                wait_ms = 10;
+                                break;
+                        }
+                        pending_conn pc = { .len = sizeof(pc.addr) };
+                        pc.fd = accept4(h->listen_fd, (struct sockaddr *)&pc.addr, &pc.len,
+                                        SOCK_NONBLOCK | SOCK_CLOEXEC);
+                        if (pc.fd < 0) {
+                                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                                    errno == ENOMEM)
+                                        wait_ms = 10;
+                                break;
+                        }
+                        hand_over(h, &pc);
+                }
+        }
+        return NULL;
+}
+
+static void acceptor_stop(httpd *h)
+{
+        if (!h->acceptor_running)
+                return;
+        ssize_t w = write(h->acceptor_wake[1], "x", 1);
+        (void)w;
+        pthread_join(h->acceptor, NULL);
+        h->acceptor_running = false;
+}
+
+static void workers_stop(httpd *h)
+{
+        for (unsigned i = 0; i < h->n_workers; i++) {
+                worker *w = &h->workers[i];
+                if (!w->running)
+                        continue;
+                atomic_store(&w->stop, true);
+                worker_wake(w);
+                pthread_join(w->thread, NULL);
+                w->running = false;
+        }
+}
+
+static void workers_free(httpd *h)
+{
+        for (unsigned i = 0; i < h->n_workers; i++) {
+                worker *w = &h->workers[i];
+                if (w->mhd)
+                        MHD_stop_daemon(w->mhd);
+                for (size_t j = 0; j < w->queued; j++)
+                        close(w->queue[j].fd);
+                free(w->queue);
+                if (w->wake >= 0)
+                        close(w->wake);
+                pthread_mutex_destroy(&w->lock);
+        }
+        free(h->workers);
+        h->workers = NULL;
+        h->n_workers = 0;
+}
+
+/* One daemon per worker, in external-epoll mode, without a listening
+ * socket. */
+static int worker_init(httpd *h, worker *w, size_t pool)
+{
+        unsigned limit = (h->cfg.max_connections + h->cfg.threads - 1) / h->cfg.threads;
+
+        w->h = h;
+        w->epoll_fd = w->wake = -1;
+        pthread_mutex_init(&w->lock, NULL);
+        w->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (w->wake < 0)
+                return -errno;
+        w->mhd = MHD_start_daemon(
+                MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
+                        MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
+                0, NULL, NULL, on_access, h, MHD_OPTION_CONNECTION_LIMIT, limit,
+                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->cfg.idle_timeout_s,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_URI_LOG_CALLBACK, on_uri, w,
+                MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
+                on_connection, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_END);
+        if (!w->mhd)
+                return -EIO;
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+        if (!di)
+                return -EIO;
+        w->epoll_fd = di->epoll_fd;
+        return 0;
+}
+
 int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_t errlen)
 {
         if (!cfg || !cfg->handler || !ret_server)
@@ -936,6 +1198,7 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
         if (!h)
                 return -ENOMEM;
         h->cfg = *cfg;
+        h->listen_fd = h->acceptor_wake[0] = h->acceptor_wake[1] = -1;
         if (!h->cfg.threads) {
                 long n = sysconf(_SC_NPROCESSORS_ONLN);
                 h->cfg.threads = n > 0 && n < 64 ? (unsigned)n : 2;
@@ -973,6 +1236,15 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
                 }
         }
         h->port = socket_port(h->listen_fd);
+        int fl = fcntl(h->listen_fd, F_GETFL);
+        if (fl < 0 || fcntl(h->listen_fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+            pipe2(h->acceptor_wake, O_CLOEXEC) < 0) {
+                int r = -errno;
+                set_err(errbuf, errlen, _("cannot listen on %s: %s"),
+                        h->activated ? "LISTEN_FDS" : h->cfg.listen, strerror(-r));
+                httpd_free(h);
+                return r;
+        }
 
         /* Every thread started from here on inherits the blocked signals;
          * httpd_run() takes them with sigwait(). */
@@ -1001,24 +1273,34 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
                       (size_t)h->cfg.max_headers * 64 + 4096;
         if (pool < h->cfg.max_body + 8192)
                 pool = h->cfg.max_body + 8192;
-        h->mhd = MHD_start_daemon(
-                MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
-                        MHD_USE_ERROR_LOG,
-                0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, h->listen_fd,
-                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)h->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
-                (unsigned)h->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-                (unsigned)h->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-                MHD_OPTION_URI_LOG_CALLBACK, on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-                h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, MHD_OPTION_EXTERNAL_LOGGER,
-                mhd_log, h, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_END);
-        if (!h->mhd) {
-                set_err(errbuf, errlen, _("the HTTP library could not start its threads"));
+        h->workers = calloc(h->cfg.threads, sizeof(*h->workers));
+        if (!h->workers) {
                 httpd_free(h);
-                return -EIO;
+                return -ENOMEM;
         }
-        /* libmicrohttpd closes the socket when it stops; httpd_run() takes
-         * it back with MHD_quiesce_daemon() to stop accepting early. */
-        h->listen_fd = -1;
+        for (unsigned i = 0; i < h->cfg.threads; i++) {
+                h->n_workers++;
+                int r = worker_init(h, &h->workers[i], pool);
+                if (r < 0) {
+                        set_err(errbuf, errlen, _("the HTTP library could not start its threads"));
+                        httpd_free(h);
+                        return r;
+                }
+        }
+        for (unsigned i = 0; i < h->n_workers; i++) {
+                worker *w = &h->workers[i];
+                if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+                        httpd_free(h);
+                        return -EAGAIN;
+                }
+                w->running = true;
+                pthread_setname_np(w->thread, "httpd-worker");
+        }
+        if (pthread_create(&h->acceptor, NULL, acceptor_main, h) != 0) {
+                httpd_free(h);
+                return -EAGAIN;
+        }
+        h->acceptor_running = true;
         *ret_server = h;
         return 0;
 }
@@ -1031,13 +1313,6 @@ unsigned httpd_port(const httpd *server)
 bool httpd_socket_activated(const httpd *server)
 {
         return server->activated;
-}
-
-static unsigned current_connections(httpd *h)
-{
-        const union MHD_DaemonInfo *di =
-                MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        return di ? di->num_connections : 0;
 }
 
 void httpd_run(httpd *server)
@@ -1053,15 +1328,15 @@ void httpd_run(httpd *server)
 
         /* Stop accepting; connections waiting for a request are cut, those
          * producing a response finish it. */
-        MHD_socket fd = MHD_quiesce_daemon(server->mhd);
-        if (fd != MHD_INVALID_SOCKET)
-                close(fd);
+        acceptor_stop(server);
+        close(server->listen_fd);
+        server->listen_fd = -1;
         pthread_mutex_lock(&server->lock);
         server->draining = true;
         pthread_cond_signal(&server->wake);
         pthread_mutex_unlock(&server->lock);
         uint64_t end = now_ms() + GRACE_MS;
-        while (current_connections(server) > 0 && now_ms() < end) {
+        while (atomic_load(&server->live) > 0 && now_ms() < end) {
                 struct timespec ts = { 0, 20 * 1000000 };
                 nanosleep(&ts, NULL);
         }
@@ -1075,11 +1350,12 @@ void httpd_free(httpd *server)
         /* Deferred answers hold suspended connections that libmicrohttpd
          * must not free under their finisher: wait until all are sent. */
         pthread_mutex_lock(&server->lock);
-        while (server->mhd && server->deferred > 0)
+        while (server->n_workers && server->deferred > 0)
                 pthread_cond_wait(&server->deferred_sent, &server->lock);
         pthread_mutex_unlock(&server->lock);
-        if (server->mhd)
-                MHD_stop_daemon(server->mhd);
+        acceptor_stop(server);
+        workers_stop(server);
+        workers_free(server);
         if (server->watchdog_running) {
                 pthread_mutex_lock(&server->lock);
                 server->stopping = true;
@@ -1089,6 +1365,9 @@ void httpd_free(httpd *server)
         }
         if (server->listen_fd >= 0)
                 close(server->listen_fd);
+        for (int i = 0; i < 2; i++)
+                if (server->acceptor_wake[i] >= 0)
+                        close(server->acceptor_wake[i]);
         while (server->conns) {
                 conn_state *next = server->conns->next;
                 free(server->conns);
