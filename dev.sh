@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the build and the tests need.
 PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev libxxhash-dev
-          libjansson-dev libmnl-dev libcmark-dev libcurl4-openssl-dev zsh fish nmap-common libmicrohttpd-dev
+          libjansson-dev libcmark-dev libcurl4-openssl-dev zsh fish nmap-common libmicrohttpd-dev
           libsqlite3-dev libpq-dev libssl-dev postgresql-15 util-linux python3-jsonschema
           gettext locales-all python3-html5lib chromium
           # Uyghur's Arabic-script letters in the browser tests' screenshots

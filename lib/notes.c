@@ -338,20 +338,44 @@ PS_EXPORT void ps_notes_iter_port(ps_notes_iter *it, const ps_notes *notes, unsi
         it->notes = notes;
         it->port = port;
         it->proto = proto;
-        /* A few hundred notes of a few ports each: a scan costs less than an index. */
-        it->end = notes ? notes->h->n_notes : 0;
+        /* pos and end walk the port items, which are stored note by note in
+         * id order: 8 bytes each, a third of what walking the notes touches. */
+        it->end = notes ? notes->h->n_ports : 0;
+}
+
+/* The note that port item i belongs to: the last whose first item is <= i. */
+static uint32_t note_of_item(const ps_notes *n, uint32_t i)
+{
+        uint32_t lo = 0, hi = n->h->n_notes;
+        while (hi - lo > 1) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (n->notes[mid].first_port <= i)
+                        lo = mid;
+                else
+                        hi = mid;
+        }
+        return lo;
 }
 
 PS_EXPORT int ps_notes_iter_next(ps_notes_iter *it, ps_note *ret_note)
 {
         if (!it->notes)
                 return -EINVAL;
+        const ps_notes *n = it->notes;
         while (it->pos < it->end) {
-                uint32_t id = it->pos++;
-                if (note_covers(it->notes, id, it->port, it->proto)) {
-                        fill_note(it->notes, id, ret_note);
-                        return 1;
+                const struct ps_dbnoteport *p = &n->ports[it->pos];
+                if (it->port < p->lo || it->port > p->hi ||
+                    (it->proto != PS_PROTO_ANY && (unsigned)it->proto != p->proto)) {
+                        it->pos++;
+                        continue;
                 }
+                uint32_t id = note_of_item(n, it->pos);
+                const struct ps_dbnote *d = &n->notes[id];
+                /* Each note once: its other items are not looked at. */
+                it->pos = d->first_port + d->n_ports > it->pos ? d->first_port + d->n_ports
+                                                               : it->pos + 1;
+                fill_note(n, id, ret_note);
+                return 1;
         }
         return 0;
 }

@@ -5,20 +5,31 @@
  * and ranking the whole 1 MB source every time.
  *
  * Layout (little-endian, every array 8-byte aligned):
- *   header                     struct cache_header, its XXH3-64 checksum over
- *                              the whole file (with the sum field zero)
+ *   header                     struct cache_header; its XXH3-64 checksum covers
+ *                              everything before the data: the header (with
+ *                              the sum field zero), the path, the block sums
+ *                              and the fences
  *   source path                path_len bytes, no NUL
- *   per protocol p (1..4):
+ *   block sums  u64[n_blocks]  XXH3-64 of each 1 KiB block of the data, from
+ *                              the first section to the end of the file (the
+ *                              last block shorter)
+ *   fences      u16[]          per protocol p (1..4), every FENCE-th listed
+ *                              port: port[0], port[FENCE], ... (ceil(n / FENCE))
+ *   per protocol p (1..4):     (the data)
  *     port[n]   u16            listed ports, ascending
  *     fxi[n]    u16            index of the port's frequency in fx[]
  *     name[n]   u32            offset of the port's service name in the pool
  *     fx[nfx]   u64            distinct frequencies, descending, 10^15 = 1.0
  *     rank[nfx] u32            the rank that goes with each frequency
  *   pool                       NUL-terminated service names, each stored once
- * A report reads the header, checks it, the key and the bounds of every
- * section, checksums the whole file (a flipped byte in any array would give
- * a wrong figure silently), then reads each protocol's port list,
- * binary-searches it and reads the handful of values that go with the port.
+ * A report reads everything before the data at once (3 KB for nmap's file),
+ * checks it, the key and the bounds of every section; then, per protocol,
+ * finds the port's run of FENCE ports from the fences, binary-searches that
+ * run and reads the handful of values that go with the port. Every block it
+ * reads from is checked against its sum first, so a flipped byte in anything
+ * a report uses is noticed (and the file rebuilt), without reading and
+ * checksumming the whole file for every report: a report reads about twelve
+ * of the 283 blocks of nmap's cache.
  * The file and its directory are used only when no other user could have
  * written them.
  */
@@ -46,8 +57,13 @@
 
 #define CACHE_MAGIC "PSNMAPC\0"
 /* 2: the CRC covers the whole file. 3: XXH3-64 instead of CRC-32, which cost
- * a report more than a million instructions (docs/benchmarks.md). */
-#define CACHE_VERSION 3u
+ * a report more than a million instructions (docs/benchmarks.md). 4: a sum
+ * per block, checked for the blocks a report reads, rather than one over the
+ * whole file (issue 11: reading and hashing 289 KB was a fifth of a report). */
+#define CACHE_VERSION 4u
+#define BLOCK PS_PREVCACHE_BLOCK
+/* 256 ports are 512 bytes: one block, or two. */
+#define FENCE 256u
 #define PATH_MAX_LEN 4096u
 /* A source changed this recently may still change within the same timestamp
  * tick (the kernel's file times are coarse), so it is not cached yet. */
@@ -103,11 +119,6 @@ int ps_prevcache_file(const char *source, char **ret_file)
         return 0;
 }
 
-uint64_t ps_prevcache_sum(const void *img, size_t len)
-{
-        return XXH3_64bits(img, len);
-}
-
 static void key_from(struct cache_header *h, const struct stat *st)
 {
         h->dev = (uint64_t)st->st_dev;
@@ -139,101 +150,216 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
         return 0;
 }
 
-/* The checksum of the file, read in 16 KiB chunks: a report keeps little
- * memory (its peak RSS is a goal, bench/registry.sh). */
-static int file_sum(int fd, const struct cache_header *h, uint64_t size, uint64_t *ret_sum)
+/* Fences of a protocol with n listed ports. */
+static uint64_t n_fences(uint64_t n)
 {
-        struct cache_header c = *h;
-        char buf[16 * 1024];
+        return (n + FENCE - 1) / FENCE;
+}
+
+uint64_t ps_prevcache_data_offset(const struct cache_header *h, uint64_t size)
+{
+        uint64_t fences = 0;
+        if (h->path_len > PATH_MAX_LEN)
+                return 0;
+        for (int p = 0; p < _PS_PROTO_MAX; p++) {
+                if (h->sect[p].n > 65536)
+                        return 0;
+                fences += n_fences(h->sect[p].n);
+        }
+        uint64_t sums = ((uint64_t)sizeof(*h) + h->path_len + 7u) & ~(uint64_t)7u;
+        uint64_t data = sums + 8u * (uint64_t)h->n_blocks + ((2u * fences + 7u) & ~(uint64_t)7u);
+        if (data > size || (size - data + BLOCK - 1) / BLOCK != h->n_blocks)
+                return 0;
+        return data;
+}
+
+/* Where the block sums start (the fences follow them). */
+static uint64_t sums_offset(const struct cache_header *h)
+{
+        return ((uint64_t)sizeof(*h) + h->path_len + 7u) & ~(uint64_t)7u;
+}
+
+/* Where protocol p's fences start. */
+static uint64_t fences_offset(const struct cache_header *h, int p)
+{
+        uint64_t at = sums_offset(h) + 8u * (uint64_t)h->n_blocks;
+        for (int q = 0; q < p; q++)
+                at += 2u * n_fences(h->sect[q].n);
+        return at;
+}
+
+/* The sum over the header (sum field zero), the path and the block sums. */
+static uint64_t head_sum(const void *head, size_t data_off)
+{
+        struct cache_header c;
         XXH3_state_t st;
+        memcpy(&c, head, sizeof(c));
         c.sum = 0;
         XXH3_64bits_reset(&st);
         XXH3_64bits_update(&st, &c, sizeof(c));
-        for (uint64_t off = sizeof(c); off < size;) {
-                size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
-                int r = read_at(fd, buf, n, off);
-                if (r < 0)
-                        return r;
-                XXH3_64bits_update(&st, buf, n);
-                off += n;
+        XXH3_64bits_update(&st, (const char *)head + sizeof(c), data_off - sizeof(c));
+        return XXH3_64bits_digest(&st);
+}
+
+int ps_prevcache_seal(void *img, size_t len)
+{
+        struct cache_header h;
+        if (len < sizeof(h))
+                return -EBADMSG;
+        memcpy(&h, img, sizeof(h));
+        if (h.path_len > PATH_MAX_LEN)
+                return -EBADMSG;
+        uint64_t data = ps_prevcache_data_offset(&h, len);
+        if (!data)
+                return -EBADMSG;
+        char *sums = (char *)img + sums_offset(&h);
+        for (uint32_t i = 0; i < h.n_blocks; i++) {
+                uint64_t at = data + (uint64_t)i * BLOCK;
+                uint64_t sum =
+                        XXH3_64bits((const char *)img + at, len - at < BLOCK ? len - at : BLOCK);
+                memcpy(sums + 8u * (size_t)i, &sum, sizeof(sum));
         }
-        *ret_sum = XXH3_64bits_digest(&st);
+        h.sum = head_sum(img, (size_t)data);
+        memcpy(img, &h, sizeof(h));
+        return 0;
+}
+
+/* The data of one cache file, read a checked block at a time; the last four
+ * blocks read are kept (the name pool and the ranks are asked again by the
+ * next protocol). */
+#define KEPT 4
+struct blocks {
+        int fd;
+        uint64_t data, size;
+        const char *sums;      /* n of them, u64, not necessarily aligned in memory */
+        uint32_t n, cur[KEPT]; /* cur: the block in buf[k], n when none */
+        unsigned next;         /* the slot the next block read replaces */
+        char buf[KEPT][BLOCK];
+};
+
+/* len bytes at off, from blocks checked against their sums: -EBADMSG for a
+ * block that does not match (or is short: the file was truncated). */
+static int blocks_read(struct blocks *b, void *dst, size_t len, uint64_t off)
+{
+        if (off < b->data || off > b->size || len > b->size - off)
+                return -EBADMSG;
+        while (len) {
+                uint64_t rel = off - b->data;
+                uint32_t i = (uint32_t)(rel / BLOCK);
+                size_t in = (size_t)(rel % BLOCK);
+                unsigned k = 0;
+                while (k < KEPT && b->cur[k] != i)
+                        k++;
+                if (k == KEPT) {
+                        uint64_t at = b->data + (uint64_t)i * BLOCK;
+                        size_t bl = b->size - at < BLOCK ? (size_t)(b->size - at) : BLOCK;
+                        uint64_t want;
+                        k = b->next;
+                        b->next = (b->next + 1) % KEPT;
+                        b->cur[k] = b->n;
+                        int r = read_at(b->fd, b->buf[k], bl, at);
+                        if (r < 0)
+                                return r;
+                        memcpy(&want, b->sums + 8u * (size_t)i, sizeof(want));
+                        if (XXH3_64bits(b->buf[k], bl) != want)
+                                return -EBADMSG;
+                        b->cur[k] = i;
+                }
+                size_t m = BLOCK - in < len ? BLOCK - in : len;
+                memcpy(dst, b->buf[k] + in, m);
+                dst = (char *)dst + m;
+                off += m;
+                len -= m;
+        }
         return 0;
 }
 
 /* h and the path after it (in head, head_len bytes read) against the file's
  * size, the source's identity and the bounds of every section. */
-static int check_header(int fd, const struct cache_header *h, const char *head, size_t head_len,
+static int check_header(const struct cache_header *h, const char *head, size_t head_len,
                         uint64_t size, const char *source, size_t source_len, const struct stat *st)
 {
         struct cache_header key = { 0 };
-        char last;
-        int r;
         if (size < sizeof(*h) || memcmp(h->magic, CACHE_MAGIC, sizeof(h->magic)) ||
-            h->version != CACHE_VERSION || h->file_size != size || h->path_len > PATH_MAX_LEN ||
-            sizeof(*h) + h->path_len > head_len)
+            h->version != CACHE_VERSION || h->file_size != size || h->path_len > PATH_MAX_LEN)
                 return -EBADMSG;
-        uint64_t sum;
-        if ((r = file_sum(fd, h, size, &sum)) < 0)
-                return r;
-        if (sum != h->sum)
+        uint64_t data = ps_prevcache_data_offset(h, size);
+        if (!data || data > head_len || head_sum(head, (size_t)data) != h->sum)
                 return -EBADMSG;
         key_from(&key, st);
         if (h->dev != key.dev || h->ino != key.ino || h->size != key.size ||
             h->mtime_sec != key.mtime_sec || h->mtime_nsec != key.mtime_nsec ||
             h->path_len != source_len || memcmp(head + sizeof(*h), source, source_len))
                 return -ESTALE;
-        if (!in_file(size, h->off_pool, h->pool_len, 1) || !h->pool_len)
-                return -EBADMSG;
-        if ((r = read_at(fd, &last, 1, (uint64_t)h->off_pool + h->pool_len - 1)) < 0)
-                return r;
-        if (last != '\0')
+        if (!in_file(size, h->off_pool, h->pool_len, 1) || !h->pool_len || h->off_pool < data)
                 return -EBADMSG;
         for (int p = 0; p < _PS_PROTO_MAX; p++) {
                 const struct cache_section *s = &h->sect[p];
                 if (s->n > 65536 || s->nfx > s->n || (p == PS_PROTO_NONE && s->n) ||
                     !in_file(size, s->off_port, s->n, 2) || !in_file(size, s->off_fxi, s->n, 2) ||
                     !in_file(size, s->off_name, s->n, 4) || !in_file(size, s->off_fx, s->nfx, 8) ||
-                    !in_file(size, s->off_rank, s->nfx, 4))
+                    !in_file(size, s->off_rank, s->nfx, 4) ||
+                    (s->n && (s->off_port < data || s->off_fxi < data || s->off_name < data ||
+                              s->off_fx < data || s->off_rank < data)))
                         return -EBADMSG;
         }
         return 0;
 }
 
 /* One protocol's entry for port: 1 found, 0 not listed, < 0 damaged or
- * unreadable. Reads the protocol's port list and then only the few values
- * that go with the port, rather than mapping the file: a report touches
- * little of it, and mapped pages would all count against its memory. */
-static int section_lookup(int fd, const struct cache_header *h, int p, unsigned port,
-                          ps_prevalence_entry *e)
+ * unreadable. Binary-searches the protocol's port list and then reads only
+ * the few values that go with the port, each from a checked block, rather
+ * than mapping the file: a report touches little of it, and mapped pages
+ * would all count against its memory. */
+static int section_lookup(struct blocks *b, const char *head, const struct cache_header *h, int p,
+                          unsigned port, ps_prevalence_entry *e)
 {
         const struct cache_section *s = &h->sect[p];
-        uint16_t fxi;
+        uint16_t fxi, v;
         uint32_t name, rank;
         uint64_t fx;
         char service[sizeof(e->service)];
         int r;
         if (!s->n)
                 return 0;
-        uint16_t *ports = malloc(2 * (size_t)s->n);
-        if (!ports)
-                return -ENOMEM;
-        if ((r = read_at(fd, ports, 2 * (size_t)s->n, s->off_port)) < 0) {
-                free(ports);
-                return r;
+        /* The last fence at or below the port starts its run (the fences were
+         * checked with the head; wrong ones could only make a port missed). */
+        const char *fences = head + fences_offset(h, p);
+        size_t f_lo = 0, f_hi = (size_t)n_fences(s->n);
+        while (f_lo < f_hi) {
+                size_t mid = f_lo + (f_hi - f_lo) / 2;
+                memcpy(&v, fences + 2 * mid, sizeof(v));
+                if (v <= port)
+                        f_lo = mid + 1;
+                else
+                        f_hi = mid;
         }
-        size_t lo = ps_find_u16(ports, s->n, port);
-        int found = lo < s->n;
-        free(ports);
-        if (!found)
+        if (!f_lo)
+                return 0; /* below the first listed port */
+        size_t lo = (f_lo - 1) * FENCE, hi = lo + FENCE < s->n ? lo + FENCE : s->n;
+        size_t end = hi;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if ((r = blocks_read(b, &v, sizeof(v), s->off_port + 2 * (uint64_t)mid)) < 0)
+                        return r;
+                if (v < port)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo == end)
                 return 0;
-        if ((r = read_at(fd, &fxi, sizeof(fxi), s->off_fxi + 2 * (uint64_t)lo)) < 0 ||
-            (r = read_at(fd, &name, sizeof(name), s->off_name + 4 * (uint64_t)lo)) < 0)
+        if ((r = blocks_read(b, &v, sizeof(v), s->off_port + 2 * (uint64_t)lo)) < 0)
+                return r;
+        if (v != port)
+                return 0;
+        if ((r = blocks_read(b, &fxi, sizeof(fxi), s->off_fxi + 2 * (uint64_t)lo)) < 0 ||
+            (r = blocks_read(b, &name, sizeof(name), s->off_name + 4 * (uint64_t)lo)) < 0)
                 return r;
         if (fxi >= s->nfx || name >= h->pool_len)
                 return -EBADMSG;
-        if ((r = read_at(fd, &fx, sizeof(fx), s->off_fx + 8 * (uint64_t)fxi)) < 0 ||
-            (r = read_at(fd, &rank, sizeof(rank), s->off_rank + 4 * (uint64_t)fxi)) < 0)
+        if ((r = blocks_read(b, &fx, sizeof(fx), s->off_fx + 8 * (uint64_t)fxi)) < 0 ||
+            (r = blocks_read(b, &rank, sizeof(rank), s->off_rank + 4 * (uint64_t)fxi)) < 0)
                 return r;
         if (fx > PS_FX_ONE || rank > s->n || (!fx) != (!rank))
                 return -EBADMSG;
@@ -242,7 +368,7 @@ static int section_lookup(int fd, const struct cache_header *h, int p, unsigned 
          * ps_prevalence_port() cuts it: one byte more tells where. */
         char raw[sizeof(service) + 1];
         size_t len = h->pool_len - name < sizeof(raw) ? h->pool_len - name : sizeof(raw);
-        if ((r = read_at(fd, raw, len, (uint64_t)h->off_pool + name)) < 0)
+        if ((r = blocks_read(b, raw, len, (uint64_t)h->off_pool + name)) < 0)
                 return r;
         if (!memchr(raw, '\0', len)) {
                 if (len < sizeof(raw))
@@ -272,33 +398,62 @@ static int dir_trusted(const char *file)
         return ps_stat_trusted(&st) ? 0 : -EPERM;
 }
 
+/* Enough for the header, a path of a few hundred bytes, the block sums of a
+ * cache of 400 KB (nmap's is 289 KB) and the fences: one read most often. */
+#define HEAD_GUESS 4096u
+
 int ps_prevcache_read(const char *cache_file, const char *source, const struct stat *st,
                       unsigned port, ps_prevalence_entry *ret_entries, size_t cap)
 {
         struct stat cst;
         struct cache_header h;
-        char head[sizeof(h) + PATH_MAX_LEN];
+        char guess[HEAD_GUESS], last;
+        _cleanup_free_ char *big = NULL;
+        const char *head = guess;
         ps_prevalence_entry found[_PS_PROTO_MAX];
-        size_t n = 0, head_len;
+        struct blocks b;
+        size_t n = 0, head_len = 0;
         int fd = ps_open_regular_at(AT_FDCWD, cache_file, PS_READ_NOFOLLOW, &cst), r = 0;
         if (fd < 0)
                 return fd == -EINVAL || fd == -EISDIR ? -EBADMSG : fd;
+        uint64_t size = (uint64_t)cst.st_size;
         if (cst.st_size < (off_t)sizeof(h) || cst.st_size > (off_t)PS_PREVCACHE_MAX)
                 r = -EBADMSG;
         else if (!ps_stat_trusted(&cst) || (r = dir_trusted(cache_file)) < 0)
                 r = r < 0 ? r : -EPERM; /* another user could have forged it */
         if (r >= 0) {
-                /* The header and the path in one read; the path is at most PATH_MAX_LEN. */
-                head_len = (size_t)cst.st_size < sizeof(head) ? (size_t)cst.st_size : sizeof(head);
-                r = read_at(fd, head, head_len, 0);
+                /* The header, the path and the block sums, in one read most often. */
+                head_len = size < sizeof(guess) ? (size_t)size : sizeof(guess);
+                r = read_at(fd, guess, head_len, 0);
         }
         if (r >= 0) {
-                memcpy(&h, head, sizeof(h));
-                r = check_header(fd, &h, head, head_len, (uint64_t)cst.st_size, source,
-                                 strlen(source), st);
+                memcpy(&h, guess, sizeof(h));
+                uint64_t data = ps_prevcache_data_offset(&h, size);
+                if (data > head_len) {
+                        if (!(big = malloc((size_t)data)))
+                                r = -ENOMEM;
+                        else if ((r = read_at(fd, big, (size_t)data, 0)) >= 0) {
+                                head = big;
+                                head_len = (size_t)data;
+                        }
+                }
+        }
+        if (r >= 0)
+                r = check_header(&h, head, head_len, size, source, strlen(source), st);
+        if (r >= 0) {
+                b = (struct blocks){ .fd = fd,
+                                     .data = ps_prevcache_data_offset(&h, size),
+                                     .size = size,
+                                     .n = h.n_blocks,
+                                     .cur = { h.n_blocks, h.n_blocks, h.n_blocks, h.n_blocks },
+                                     .sums = head + sums_offset(&h) };
+                /* The pool ends in a NUL, so every name in it does. */
+                r = blocks_read(&b, &last, 1, (uint64_t)h.off_pool + h.pool_len - 1);
+                if (r >= 0 && last != '\0')
+                        r = -EBADMSG;
         }
         for (int p = PS_PROTO_TCP; r >= 0 && p < _PS_PROTO_MAX; p++) {
-                int k = section_lookup(fd, &h, p, port, &found[n]);
+                int k = section_lookup(&b, head, &h, p, port, &found[n]);
                 if (k < 0)
                         r = k;
                 else
@@ -382,7 +537,9 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
                         goto out;
         if (!pl.buf.len && (r = ps_dynbuf_addc(&pl.buf, '\0')) < 0)
                 goto out;
-        uint32_t off = align8((uint32_t)(sizeof(h) + path_len));
+        /* The sections are laid out from 0, then moved after the block sums,
+         * whose number depends on their size. */
+        uint32_t off = 0;
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
                 struct cache_section *s = &h.sect[p];
                 size_t m = count[p];
@@ -410,13 +567,28 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
                 s->off_rank = s->off_fx + 8 * s->nfx;
                 off = s->off_rank + align8(4 * s->nfx);
         }
-        h.off_pool = off;
-        h.pool_len = (uint32_t)pl.buf.len;
-        h.file_size = (uint64_t)off + pl.buf.len;
-        if (h.file_size > PS_PREVCACHE_MAX) {
+        uint64_t data_len = (uint64_t)off + pl.buf.len;
+        h.n_blocks = (uint32_t)((data_len + BLOCK - 1) / BLOCK);
+        uint32_t fences = 0;
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++)
+                fences += (uint32_t)n_fences(count[p]);
+        uint32_t data =
+                align8((uint32_t)(sizeof(h) + path_len)) + 8u * h.n_blocks + align8(2u * fences);
+        if (data_len + data > PS_PREVCACHE_MAX) {
                 r = -E2BIG;
                 goto out;
         }
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
+                struct cache_section *s = &h.sect[p];
+                s->off_port += data;
+                s->off_fxi += data;
+                s->off_name += data;
+                s->off_fx += data;
+                s->off_rank += data;
+        }
+        h.off_pool = data + off;
+        h.pool_len = (uint32_t)pl.buf.len;
+        h.file_size = data + data_len;
         if (!(img = calloc(1, (size_t)h.file_size))) {
                 r = -ENOMEM;
                 goto out;
@@ -440,9 +612,15 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
                 }
         }
         memcpy(img + h.off_pool, pl.buf.buf, pl.buf.len);
+        for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
+                const struct cache_section *s = &h.sect[p];
+                char *f = img + fences_offset(&h, p);
+                for (uint32_t k = 0; k < n_fences(s->n); k++)
+                        memcpy(f + 2u * k, img + s->off_port + 2u * (size_t)k * FENCE, 2);
+        }
         memcpy(img, &h, sizeof(h));
-        h.sum = ps_prevcache_sum(img, (size_t)h.file_size);
-        memcpy(img, &h, sizeof(h));
+        if ((r = ps_prevcache_seal(img, (size_t)h.file_size)) < 0)
+                goto out;
         *ret_img = img;
         *ret_len = (size_t)h.file_size;
         img = NULL;

@@ -52,17 +52,27 @@ struct cache_section {
 struct cache_header {
         char magic[8];
         uint32_t version, pad0;
-        uint64_t sum; /* XXH3-64 of the whole file, this field zero (ps_prevcache_sum) */
+        uint64_t sum; /* XXH3-64 of what precedes the data, this field zero (ps_prevcache_seal) */
         uint64_t file_size;
         uint64_t dev, ino, size;
         int64_t mtime_sec, mtime_nsec;
-        uint32_t path_len, pad;
+        uint32_t path_len, n_blocks; /* n_blocks: of the data, BLOCK bytes each */
         uint32_t off_pool, pool_len;
         struct cache_section sect[_PS_PROTO_MAX]; /* [PS_PROTO_NONE] unused, zero */
 };
 
-/* The checksum of a cache image whose sum field is zero. */
-uint64_t ps_prevcache_sum(const void *img, size_t len);
+/* The data's blocks, each with its checksum. */
+#define PS_PREVCACHE_BLOCK 1024u
+
+/* Where the data starts in a cache file of size bytes with header h (after
+ * the header, the path, the block sums and the fences); 0 when the header's
+ * sizes do not fit. */
+uint64_t ps_prevcache_data_offset(const struct cache_header *h, uint64_t size);
+
+/* Fills in the block sums and the header's sum of a cache image of len bytes
+ * whose header gives its layout: 0, or -EBADMSG when the header's path length
+ * and block count do not fit len (the image is left as it was). */
+int ps_prevcache_seal(void *img, size_t len);
 
 /*
  * The cache: CACHE_FILE is the cache file for SOURCE, whose fstat() is st.

@@ -107,6 +107,10 @@ PS_EXPORT int ps_host_ports_read(const char *proc_root, ps_host_ports *ret_host)
                     h.ephemeral_lo > h.ephemeral_hi)
                         return -EBADMSG;
                 h.have_ephemeral = true;
+                /* Each buffer goes before the next is read: the allocator
+                 * then hands the same memory back, not a fresh page. */
+                free(range);
+                range = NULL;
         } else if (r == -E2BIG)
                 return -EBADMSG;
 
@@ -116,6 +120,8 @@ PS_EXPORT int ps_host_ports_read(const char *proc_root, ps_host_ports *ret_host)
                 if (take_port(&p, &h.unprivileged_start) < 0 || !at_end(p))
                         return -EBADMSG;
                 h.have_unprivileged = true;
+                free(unpriv);
+                unpriv = NULL;
         } else if (r == -E2BIG)
                 return -EBADMSG;
 

@@ -2,6 +2,7 @@
 #ifndef PS_DB_INTERNAL_H
 #define PS_DB_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "portscope/registry.h"
@@ -9,6 +10,22 @@
 
 /* For images built and checked by this project: binds without re-validating. */
 int ps_db_open_trusted(const void *image, size_t size, ps_db **ret_db);
+
+/* Like ps_iter_range(), but only the records that start in [lo, hi], not
+ * those reaching into it from below: a search for the next record above a
+ * port need not walk every block that covers it. */
+void ps_iter_starting(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto);
+
+/* Whether the registry assigns or reserves port for proto: a record of
+ * proto, or of no protocol, that is not an Unassigned block. What
+ * ps_iter_port() would say, without filling in a ps_record per record (the
+ * port report's suggestion asks it for a hundred ports or more). */
+bool ps_db_port_taken(const ps_db *db, unsigned port, ps_proto proto);
+
+/* ps_iter_next() for the records ps_record_status() calls assigned, giving
+ * only their ports: a search for the nearest assigned port need not fill in
+ * a ps_record for each of the hundred records it passes. */
+int ps_iter_next_assigned(ps_iter *it, unsigned *ret_lo, unsigned *ret_hi);
 
 /* Asks the kernel not to map neighbouring pages of an embedded image on each fault. */
 void ps_image_advise_random(const void *start, size_t size);

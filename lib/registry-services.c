@@ -6,6 +6,7 @@
  * local names beside IANA's.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,15 +81,31 @@ static int parse_line(char *line, unsigned port, struct ps_services_entry *e)
 
 int ps_services_port(const char *path, unsigned port, struct ps_services_entry *ret, size_t cap)
 {
-        char *buf;
+        char *buf, key[8];
         size_t len, n = 0;
         int r = ps_read_full(path, SERVICES_FILE_MAX, 0, &buf, &len);
         if (r < 0)
                 return r;
-        /* The buffer ends in a NUL, so the last line is a string too. */
-        for (char *line = buf, *next; line < buf + len && n < cap; line = next) {
-                char *nl = memchr(line, '\n', (size_t)(buf + len - line));
-                next = nl ? nl + 1 : buf + len;
+        /* Only a line holding "PORT/" can be for the port (a port is digits,
+         * leading zeros included, and "01712/" holds "1712/"): each such line
+         * is parsed in full, the others are not looked at. The buffer ends in
+         * a NUL, so the last line is a string too. */
+        snprintf(key, sizeof(key), "%u/", port);
+        char *end = buf + len, *done = buf;
+        /* strstr() stops at a NUL: one in the file ends a stretch, the search
+         * goes on after it. */
+        for (char *pos = buf; n < cap && pos < end;) {
+                char *hit = strstr(pos, key);
+                if (!hit) {
+                        pos += strlen(pos) + 1;
+                        continue;
+                }
+                char *line = hit;
+                while (line > done && line[-1] != '\n')
+                        line--;
+                char *nl = memchr(hit, '\n', (size_t)(end - hit));
+                /* The rest of this line is not searched again. */
+                pos = done = nl ? nl + 1 : end;
                 if (nl)
                         *nl = '\0';
                 char *hash = strchr(line, '#');

@@ -475,7 +475,8 @@ PS_EXPORT void ps_iter_port(ps_iter *it, const ps_db *db, unsigned port, ps_prot
         it->end = db->cover[port + 1];
 }
 
-PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto)
+static void iter_from(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto,
+                      unsigned from)
 {
         iter_init(it, db, ITER_RANGE, proto);
         it->lo = lo;
@@ -484,9 +485,6 @@ PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned
                 it->pos = it->end = 0;
                 return;
         }
-        /* Records are ordered by port_lo; one that starts up to max_span
-         * below lo can still reach into the query. */
-        unsigned from = lo > db->h->max_span ? lo - db->h->max_span : 0;
         uint32_t a = 0, b = db->h->n_port_records;
         while (a < b) {
                 uint32_t mid = a + (b - a) / 2;
@@ -497,6 +495,32 @@ PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned
         }
         it->pos = a;
         it->end = upper_bound(db, hi);
+}
+
+PS_EXPORT void ps_iter_range(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto)
+{
+        /* Records are ordered by port_lo; one that starts up to max_span
+         * below lo can still reach into the query. */
+        iter_from(it, db, lo, hi, proto, lo > db->h->max_span ? lo - db->h->max_span : 0);
+}
+
+bool ps_db_port_taken(const ps_db *db, unsigned port, ps_proto proto)
+{
+        if (port > 65535)
+                return false;
+        for (uint32_t i = db->cover[port]; i < db->cover[port + 1]; i++) {
+                const struct ps_dbrec *r = &db->recs[db->cover_ids[i]];
+                if (r->proto != PS_PROTO_NONE && r->proto != (unsigned)proto)
+                        continue;
+                if (!(r->flags & PS_REC_UNASSIGNED))
+                        return true;
+        }
+        return false;
+}
+
+void ps_iter_starting(ps_iter *it, const ps_db *db, unsigned lo, unsigned hi, ps_proto proto)
+{
+        iter_from(it, db, lo, hi, proto, lo);
 }
 
 PS_EXPORT void ps_iter_name(ps_iter *it, const ps_db *db, const char *name, ps_proto proto)
@@ -528,11 +552,10 @@ static int proto_match(ps_proto want, unsigned have)
         return want == PS_PROTO_ANY || (unsigned)want == have;
 }
 
-PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
+/* The next record of the iteration: 1 and its id, or 0 at the end. */
+static int iter_next_id(ps_iter *it, uint32_t *ret_id)
 {
         const ps_db *db = it->db;
-        if (!db)
-                return -EINVAL;
         while (it->pos < it->end) {
                 uint32_t id;
                 switch (it->kind) {
@@ -561,7 +584,36 @@ PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
                     !((it->kind == ITER_PORT || it->kind == ITER_RANGE) &&
                       db->recs[id].proto == PS_PROTO_NONE))
                         continue;
-                fill_record(db, id, ret_rec);
+                *ret_id = id;
+                return 1;
+        }
+        return 0;
+}
+
+PS_EXPORT int ps_iter_next(ps_iter *it, ps_record *ret_rec)
+{
+        uint32_t id;
+        if (!it->db)
+                return -EINVAL;
+        if (!iter_next_id(it, &id))
+                return 0;
+        fill_record(it->db, id, ret_rec);
+        return 1;
+}
+
+int ps_iter_next_assigned(ps_iter *it, unsigned *ret_lo, unsigned *ret_hi)
+{
+        uint32_t id;
+        if (!it->db)
+                return -EINVAL;
+        while (iter_next_id(it, &id)) {
+                const struct ps_dbrec *r = &it->db->recs[id];
+                /* ps_record_status() == PS_PORT_ASSIGNED: a name, and
+                 * neither an Unassigned nor a Reserved block. */
+                if (r->flags & (PS_REC_UNASSIGNED | PS_REC_RESERVED) || !*str(it->db, r->name))
+                        continue;
+                *ret_lo = r->port_lo;
+                *ret_hi = r->port_hi;
                 return 1;
         }
         return 0;

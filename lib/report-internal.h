@@ -50,4 +50,9 @@ unsigned report_suggest_near(const ps_db *db, const ps_notes *notes, unsigned po
 /* Copies the caller's options, zero beyond the size it set; -EINVAL without a db. */
 int report_opts(const ps_report_opts *o, ps_report_opts *ret);
 
+/* IANA's page for the registry, searched for a port or a service name. */
+#define IANA_SEARCH_URL                                                                            \
+        "https://www.iana.org/assignments/service-names-port-numbers/"                             \
+        "service-names-port-numbers.xhtml?search="
+
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The name report and the range report: registrations, grouped by protocol. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps-limits.h"
 #include "report-internal.h"
 #include "util.h"
 
@@ -19,6 +21,7 @@ struct name_group {
 struct name_full {
         ps_name_report r;
         char name[PS_NAME_REPORT_NAME_MAX + 1];
+        char iana_url[sizeof(IANA_SEARCH_URL) + 3 * PS_SERVICE_NAME_MAX];
         struct group_list groups, similar;
         struct name_group *extra;
 };
@@ -109,6 +112,23 @@ PS_EXPORT int ps_name_report_build(const ps_report_opts *opts, const char *name,
                 aliases(o.db, &f->groups.v[i].g, &f->extra[i]);
         r->n_groups = f->groups.n;
         r->found = r->n_groups > 0;
+        if (r->found) {
+                /* The registry's spelling of the name; letters, digits and
+                 * hyphens in practice, anything else escaped all the same. */
+                const char *n = f->groups.v[0].g.record.name;
+                size_t len = strlen(IANA_SEARCH_URL);
+                memcpy(f->iana_url, IANA_SEARCH_URL, len);
+                for (; *n && len + 4 <= sizeof(f->iana_url); n++) {
+                        unsigned char ch = (unsigned char)*n;
+                        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_')
+                                f->iana_url[len++] = (char)ch;
+                        else
+                                len += (size_t)snprintf(f->iana_url + len, 4, "%%%02X", ch);
+                }
+                f->iana_url[len] = '\0';
+                r->iana_url = f->iana_url;
+        }
         *ret_report = r;
         return 0;
 }

@@ -13,11 +13,6 @@
 /* Names from this machine's services file that one report shows at most. */
 #define LOCAL_NAMES_MAX 16
 
-/* IANA's page for the registry, searched for the port. */
-#define IANA_SEARCH_URL                                                                            \
-        "https://www.iana.org/assignments/service-names-port-numbers/"                             \
-        "service-names-port-numbers.xhtml?search="
-
 struct note_entry {
         ps_report_note n;
         ps_report_ports ports[64];
@@ -247,34 +242,69 @@ static int collect_prevalence(ps_port_report *r, const ps_report_opts *o)
         return 0;
 }
 
-static bool assigned(const ps_record *rec)
+/* The nearest ports below and above with a registered service that does not
+ * also cover this port. */
+/* Ports looked at one by one, through the per-port cover index, before the
+ * searches below fall back to walking records in port order. */
+#define NEIGHBOUR_SCAN 512
+
+/* An assigned record of proto that starts (start) or ends (!start) at port p. */
+static bool assigned_edge(const ps_db *db, unsigned p, ps_proto proto, bool start)
 {
-        return ps_record_status(rec, NULL, 0) == PS_PORT_ASSIGNED;
+        ps_iter it;
+        unsigned lo, hi;
+        ps_iter_port(&it, db, p, proto);
+        while (ps_iter_next_assigned(&it, &lo, &hi) > 0)
+                if ((start ? lo : hi) == p)
+                        return true;
+        return false;
 }
 
 /* The nearest ports below and above with a registered service that does not
- * also cover this port. */
+ * also cover this port. The ports next to this one are looked at first, each
+ * through its cover list: a binary search of the 14,000 records touches a
+ * page of them per step, and each page the report touches is mapped. */
 static void neighbours(ps_port_report *r, const ps_db *db)
 {
         ps_iter it;
-        ps_record rec;
+        unsigned lo, hi;
         r->previous_port = r->next_port = -1;
-        if (r->port < 65535) {
-                ps_iter_range(&it, db, r->port + 1, 65535, r->proto);
-                while (ps_iter_next(&it, &rec) > 0)
-                        if (rec.port_lo > r->port && assigned(&rec)) {
-                                r->next_port = rec.port_lo;
-                                break;
-                        }
+        for (unsigned p = r->port + 1; p <= 65535 && p <= r->port + NEIGHBOUR_SCAN; p++)
+                if (assigned_edge(db, p, r->proto, true)) {
+                        r->next_port = (int)p;
+                        break;
+                }
+        if (r->next_port < 0 && r->port + NEIGHBOUR_SCAN < 65535) {
+                /* Only records that start above the scanned ports: the blocks
+                 * reaching into the range from below would be walked too. */
+                ps_iter_starting(&it, db, r->port + NEIGHBOUR_SCAN + 1, 65535, r->proto);
+                while (ps_iter_next_assigned(&it, &lo, &hi) > 0) {
+                        r->next_port = (int)lo;
+                        break;
+                }
         }
-        for (unsigned w = 64; r->port > 0 && r->previous_port < 0; w *= 2) {
-                unsigned lo = w >= r->port ? 0 : r->port - w;
-                ps_iter_range(&it, db, lo, r->port - 1, r->proto);
-                while (ps_iter_next(&it, &rec) > 0)
-                        if (rec.port_hi < r->port && assigned(&rec) &&
-                            (int)rec.port_hi > r->previous_port)
-                                r->previous_port = rec.port_hi;
-                if (lo == 0)
+        for (unsigned p = r->port; p > 0 && p + NEIGHBOUR_SCAN > r->port; p--)
+                if (assigned_edge(db, p - 1, r->proto, false)) {
+                        r->previous_port = (int)(p - 1);
+                        break;
+                }
+        if (r->previous_port >= 0 || r->port <= NEIGHBOUR_SCAN)
+                return;
+        /* A record ending below the scanned ports: one overlapping a window
+         * [from, top] starts inside it or covers from. */
+        unsigned top = r->port - NEIGHBOUR_SCAN - 1;
+        for (unsigned w = 64; r->previous_port < 0; w *= 2) {
+                unsigned from = w >= top ? 0 : top - w;
+                for (int k = 0; k < 2; k++) {
+                        if (k == 0)
+                                ps_iter_starting(&it, db, from, top, r->proto);
+                        else
+                                ps_iter_port(&it, db, from, r->proto);
+                        while (ps_iter_next_assigned(&it, &lo, &hi) > 0)
+                                if (hi <= top && (int)hi > r->previous_port)
+                                        r->previous_port = (int)hi;
+                }
+                if (from == 0)
                         break;
         }
 }

@@ -4,14 +4,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
+#include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "ps-limits.h"
 #include "sockets-internal.h"
 
@@ -28,6 +30,34 @@
 #ifndef IPPROTO_SCTP
 #define IPPROTO_SCTP 132
 #endif
+
+/*
+ * Netlink by hand: sock_diag needs a request, a bytecode attribute and a walk
+ * over the answers, a few dozen lines. Through libmnl these cost every report
+ * the loading of one more library (an open, four mmaps, its relocations and
+ * five page faults: 30-50 us of a 1 ms process, docs/benchmarks.md).
+ */
+
+/* Continue, stop (the dump is complete) or fail: what a message handler says. */
+enum { NL_OK = 1, NL_STOP = 0, NL_ERROR = -1 };
+
+static void *nl_payload(const struct nlmsghdr *nlh)
+{
+        return (char *)nlh + NLMSG_HDRLEN;
+}
+
+/* The attributes after a message's fixed header of hdrlen bytes. */
+#define nl_attr_for_each(a, nlh, hdrlen)                                                           \
+        for ((a) = (const struct nlattr *)(const void *)((const char *)nl_payload(nlh) +           \
+                                                         NLMSG_ALIGN(hdrlen));                     \
+             nl_attr_ok((a), (const char *)(nlh) + (nlh)->nlmsg_len - (const char *)(a));          \
+             (a) = (const struct nlattr *)(const void *)((const char *)(a) +                       \
+                                                         NLA_ALIGN((a)->nla_len)))
+
+static bool nl_attr_ok(const struct nlattr *a, ptrdiff_t left)
+{
+        return left >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left;
+}
 
 /* SCTP associations report their own state machine, not TCP's. */
 enum { SCTP_STATE_ESTABLISHED = 3 };
@@ -51,14 +81,14 @@ static ps_sock_state sctp_state(unsigned kstate, bool assoc)
 static void tcp_info_from(const struct nlmsghdr *nlh, ps_socket *s)
 {
         const struct nlattr *a;
-        mnl_attr_for_each(a, nlh, sizeof(struct inet_diag_msg))
+        nl_attr_for_each(a, nlh, sizeof(struct inet_diag_msg))
         {
-                if (mnl_attr_get_type(a) != INET_DIAG_INFO)
+                if ((a->nla_type & NLA_TYPE_MASK) != INET_DIAG_INFO)
                         continue;
                 struct tcp_info ti;
-                size_t len = mnl_attr_get_payload_len(a);
+                size_t len = a->nla_len - NLA_HDRLEN;
                 memset(&ti, 0, sizeof(ti));
-                memcpy(&ti, mnl_attr_get_payload(a), len < sizeof(ti) ? len : sizeof(ti));
+                memcpy(&ti, (const char *)a + NLA_HDRLEN, len < sizeof(ti) ? len : sizeof(ti));
                 if (len < offsetof(struct tcp_info, tcpi_total_retrans) + 4)
                         return;
                 s->have_tcp_info = true;
@@ -80,11 +110,11 @@ static void tcp_info_from(const struct nlmsghdr *nlh, ps_socket *s)
 static int msg_cb(const struct nlmsghdr *nlh, void *data)
 {
         struct dump_ctx *ctx = data;
-        const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+        const struct inet_diag_msg *m = nl_payload(nlh);
         ps_socket s;
 
         if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
-                return MNL_CB_OK;
+                return NL_OK;
         memset(&s, 0, sizeof(s));
         s.proto = ctx->proto;
         s.family = m->idiag_family == AF_INET ? 4 : 6;
@@ -104,58 +134,46 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
         s.recv_queue = m->idiag_rqueue;
         s.send_queue = m->idiag_wqueue;
         if (!ps_socket_match(ctx->q, &s))
-                return MNL_CB_OK;
+                return NL_OK;
         if (ctx->q->flags & PS_QUERY_TCP_INFO && ctx->proto == PS_PROTO_TCP)
                 tcp_info_from(nlh, &s);
         int r = ps_sockvec_push(ctx->vec, &s);
         if (r < 0) {
                 ctx->error = r;
-                return MNL_CB_ERROR;
+                return NL_ERROR;
         }
-        return MNL_CB_OK;
+        return NL_OK;
 }
 
 /* A dump the kernel could not run (no such diag module) ends with NLMSG_DONE
- * carrying the error, which libmnl's default handler would take for success. */
+ * carrying the error, which a handler that only looks for NLMSG_DONE would
+ * take for success. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
         struct dump_ctx *ctx = data;
         if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
                 int err;
-                memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+                memcpy(&err, nl_payload(nlh), sizeof(err));
                 if (err < 0) {
                         ctx->error = err;
-                        return MNL_CB_ERROR;
+                        return NL_ERROR;
                 }
         }
-        return MNL_CB_STOP;
+        return NL_STOP;
 }
 
-/* With our own control callbacks libmnl no longer handles errors itself. */
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
         struct dump_ctx *ctx = data;
-        const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+        const struct nlmsgerr *e = nl_payload(nlh);
         if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
                 ctx->error = -EBADMSG;
-                return MNL_CB_ERROR;
+                return NL_ERROR;
         }
         if (e->error == 0)
-                return MNL_CB_STOP;
+                return NL_STOP;
         ctx->error = e->error < 0 ? e->error : -e->error;
-        return MNL_CB_ERROR;
-}
-
-static int noop_cb(const struct nlmsghdr *nlh, void *data)
-{
-        return MNL_CB_OK;
-}
-
-static int overrun_cb(const struct nlmsghdr *nlh, void *data)
-{
-        struct dump_ctx *ctx = data;
-        ctx->error = -EAGAIN;
-        return MNL_CB_ERROR;
+        return NL_ERROR;
 }
 
 /* Bytecode the kernel runs per socket: local port == p, or remote port == p. */
@@ -176,8 +194,8 @@ static void port_filter(struct inet_diag_bc_op bc[5], unsigned port)
  * connection table once rather than once per family, which is most of the
  * cost of a query with a port filter.
  */
-static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_socket_query *q,
-                    ps_proto proto, int family, ps_sockvec *vec)
+static int dump_one(int fd, char *buf, size_t bufsize, const ps_socket_query *q, ps_proto proto,
+                    int family, ps_sockvec *vec)
 {
         static const unsigned char ipproto[] = {
                 [PS_PROTO_TCP] = IPPROTO_TCP,
@@ -185,54 +203,97 @@ static int dump_one(struct mnl_socket *nl, char *buf, size_t bufsize, const ps_s
                 [PS_PROTO_SCTP] = IPPROTO_SCTP,
                 [PS_PROTO_DCCP] = IPPROTO_DCCP,
         };
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct {
+                struct nlmsghdr nlh;
+                union {
+                        struct inet_diag_req compat;
+                        struct inet_diag_req_v2 v2;
+                } req;
+                struct nlattr bc_attr;
+                struct inet_diag_bc_op bc[5];
+        } msg;
         unsigned seq = (unsigned)time(NULL) ^ (unsigned)(proto * 16 + family);
-        unsigned portid = mnl_socket_get_portid(nl);
         /* SCTP association states are not TCP's: filter those here. */
         unsigned states = proto == PS_PROTO_SCTP ? ~0u : ps_query_state_mask(q, proto);
+        size_t req_len;
 
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        nlh->nlmsg_seq = seq;
+        memset(&msg, 0, sizeof(msg));
+        msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        msg.nlh.nlmsg_seq = seq;
         if (family == AF_UNSPEC) {
-                struct inet_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-                nlh->nlmsg_type = proto == PS_PROTO_DCCP ? DCCPDIAG_GETSOCK : TCPDIAG_GETSOCK;
+                struct inet_diag_req *req = &msg.req.compat;
+                msg.nlh.nlmsg_type = proto == PS_PROTO_DCCP ? DCCPDIAG_GETSOCK : TCPDIAG_GETSOCK;
                 req->idiag_family = AF_UNSPEC;
                 req->idiag_states = states;
                 if (q->flags & PS_QUERY_TCP_INFO && proto == PS_PROTO_TCP)
                         req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
+                req_len = sizeof(*req);
         } else {
-                struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-                nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+                struct inet_diag_req_v2 *req = &msg.req.v2;
+                msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
                 req->sdiag_family = (unsigned char)family;
                 req->sdiag_protocol = ipproto[proto];
                 req->idiag_states = states;
                 if (q->flags & PS_QUERY_TCP_INFO && proto == PS_PROTO_TCP)
                         req->idiag_ext = 1 << (INET_DIAG_INFO - 1);
+                req_len = sizeof(*req);
         }
+        msg.nlh.nlmsg_len = NLMSG_LENGTH(req_len);
         if (q->port >= 0) {
+                /* The attribute goes right after the request; both requests are
+                 * a multiple of 4 bytes, which the union may not be. */
+                struct nlattr *a = (struct nlattr *)(void *)((char *)&msg + msg.nlh.nlmsg_len);
                 struct inet_diag_bc_op bc[5];
                 port_filter(bc, (unsigned)q->port);
-                mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, sizeof(bc), bc);
+                a->nla_type = INET_DIAG_REQ_BYTECODE;
+                a->nla_len = (unsigned short)(NLA_HDRLEN + sizeof(bc));
+                memcpy((char *)a + NLA_HDRLEN, bc, sizeof(bc));
+                msg.nlh.nlmsg_len += NLA_ALIGN(a->nla_len);
         }
-        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+        struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+        if (sendto(fd, &msg, msg.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
                 return -errno;
 
         struct dump_ctx ctx = { .q = q, .vec = vec, .proto = proto };
         for (;;) {
-                ssize_t n = mnl_socket_recvfrom(nl, buf, bufsize);
+                struct sockaddr_nl from;
+                socklen_t fromlen = sizeof(from);
+                ssize_t n = recvfrom(fd, buf, bufsize, 0, (struct sockaddr *)&from, &fromlen);
+                if (n < 0 && errno == EINTR)
+                        continue;
                 if (n < 0)
                         return errno == ENOBUFS ? -EAGAIN : -errno;
-                mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-                        [NLMSG_NOOP] = noop_cb,
-                        [NLMSG_ERROR] = error_cb,
-                        [NLMSG_DONE] = done_cb,
-                        [NLMSG_OVERRUN] = overrun_cb,
-                };
-                int r = mnl_cb_run2(buf, (size_t)n, seq, portid, msg_cb, &ctx, ctl, NLMSG_MIN_TYPE);
-                if (r == MNL_CB_STOP)
-                        return 0;
-                if (r < 0)
-                        return ctx.error ? ctx.error : -errno;
+                if (fromlen != sizeof(from) || from.nl_pid != 0)
+                        continue; /* not from the kernel */
+                const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)buf;
+                for (size_t left = (size_t)n; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
+                        if (nlh->nlmsg_seq && nlh->nlmsg_seq != seq)
+                                return -ESRCH; /* an answer to another request */
+                        if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+                                return -EAGAIN; /* the tables changed during the dump */
+                        int r;
+                        switch (nlh->nlmsg_type) {
+                        case NLMSG_NOOP:
+                                r = NL_OK;
+                                break;
+                        case NLMSG_ERROR:
+                                r = error_cb(nlh, &ctx);
+                                break;
+                        case NLMSG_DONE:
+                                r = done_cb(nlh, &ctx);
+                                break;
+                        case NLMSG_OVERRUN:
+                                ctx.error = -EAGAIN;
+                                r = NL_ERROR;
+                                break;
+                        default:
+                                r = nlh->nlmsg_type >= NLMSG_MIN_TYPE ? msg_cb(nlh, &ctx) : NL_OK;
+                        }
+                        if (r == NL_STOP)
+                                return 0;
+                        if (r < 0)
+                                return ctx.error ? ctx.error : -EBADMSG;
+                }
         }
 }
 
@@ -262,26 +323,23 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
         char *buf = malloc(bufsize);
         if (!buf)
                 return -ENOMEM;
-        struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-        if (!nl) {
+        /* No bind(): the kernel gives the socket its address at the first send. */
+        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        if (fd < 0) {
                 r = -errno;
                 free(buf);
                 return r;
         }
         /* A kernel that never answers must not hang the caller. */
         struct timeval tv = { .tv_sec = 10 };
-        (void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-                r = -errno;
-                goto out;
-        }
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
                 if (!(want & 1u << protos[i]) || !proto_loaded(protos[i]))
                         continue;
                 bool both = (fams & PS_FAMILY_INET4) && (fams & PS_FAMILY_INET6);
                 size_t before = vec->n;
                 if (both && (protos[i] == PS_PROTO_TCP || protos[i] == PS_PROTO_DCCP)) {
-                        r = dump_one(nl, buf, bufsize, q, protos[i], AF_UNSPEC, vec);
+                        r = dump_one(fd, buf, bufsize, q, protos[i], AF_UNSPEC, vec);
                         if (r == 0)
                                 continue;
                         if (r == -ENOMEM || r == -E2BIG)
@@ -291,7 +349,7 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                 for (int f = 0; f < 2; f++) {
                         if (!(fams & (f ? PS_FAMILY_INET6 : PS_FAMILY_INET4)))
                                 continue;
-                        r = dump_one(nl, buf, bufsize, q, protos[i], f ? AF_INET6 : AF_INET, vec);
+                        r = dump_one(fd, buf, bufsize, q, protos[i], f ? AF_INET6 : AF_INET, vec);
                         if (r == -ENOENT || r == -EPROTONOSUPPORT || r == -EINVAL ||
                             r == -EOPNOTSUPP || r == -EAFNOSUPPORT) {
                                 /* The kernel lacks this protocol's diag module (or the
@@ -308,7 +366,7 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                 }
         }
 out:
-        mnl_socket_close(nl);
+        close(fd);
         free(buf);
         return r;
 }
@@ -321,12 +379,20 @@ static uint64_t netns_inode(int procfd, const char *pid)
         return ps_netns_at(procfd, path);
 }
 
+/* Namespaces dumped at once, each from its own thread: dumping a namespace's
+ * connection table walks the kernel's whole hash of them (milliseconds), and
+ * the next namespace's walk, or this one's own, can run on another core. */
+#define NETNS_PARALLEL 4
+
 struct netns_job {
         int nsfd;
+        uint64_t ns;
         const ps_socket_query *q;
         ps_sockvec vec;
         unsigned unsupported;
         int r;
+        pthread_t thread;
+        bool running;
 };
 
 /* Runs in its own thread: setns() moves only the calling thread, so the
@@ -341,34 +407,68 @@ static void *netns_thread(void *arg)
         return NULL;
 }
 
-int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsupported,
-                             size_t *ret_netns, size_t *ret_skipped)
+static void netns_join(struct netns_job *job)
+{
+        if (!job->running)
+                return;
+        pthread_join(job->thread, NULL);
+        close(job->nsfd);
+        job->nsfd = -1;
+        job->running = false;
+}
+
+static int cmp_pid_ns(const void *a, const void *b)
+{
+        const struct ps_pid_ns *x = a, *y = b;
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int ps_netns_dumps_start(const ps_socket_query *q, struct ps_netns_dumps *d)
 {
         uint64_t seen[PS_NETNS_MAX];
-        size_t n_seen = 0, listed = 0, skipped = 0;
-        int r = 0;
+        size_t n_seen = 0, oldest = 0;
 
+        memset(d, 0, sizeof(*d));
         int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (procfd < 0)
-                return -errno;
+                return d->r = -errno;
         uint64_t mine = netns_inode(procfd, "self");
         int dfd = dup(procfd);
-        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-        if (!d) {
+        DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (!dir) {
                 if (dfd >= 0)
                         close(dfd);
                 close(procfd);
-                return -ENOMEM;
+                return d->r = -ENOMEM;
         }
         if (mine)
                 seen[n_seen++] = mine;
+        struct ps_pid_netns *procs = calloc(1, sizeof(*procs));
+        if (procs)
+                procs->mine = mine;
         struct dirent *de;
-        while (r >= 0 && (de = readdir(d))) {
+        while ((de = readdir(dir))) {
                 if (de->d_name[0] < '1' || de->d_name[0] > '9')
                         continue;
                 uint64_t ns = netns_inode(procfd, de->d_name);
                 if (!ns || !mine)
                         continue;
+                uint64_t pid;
+                if (procs && ps_parse_uint(de->d_name, 0x3fffffff, &pid) == 0) {
+                        if (procs->n == procs->alloc) {
+                                size_t na = procs->alloc ? 2 * procs->alloc : 256;
+                                struct ps_pid_ns *v = realloc(procs->v, na * sizeof(*v));
+                                if (!v) {
+                                        ps_pid_netns_free(procs);
+                                        procs = NULL;
+                                } else {
+                                        procs->v = v;
+                                        procs->alloc = na;
+                                }
+                        }
+                        if (procs)
+                                procs->v[procs->n++] = (struct ps_pid_ns){ (int)pid, ns };
+                }
                 size_t k = 0;
                 while (k < n_seen && seen[k] != ns)
                         k++;
@@ -376,37 +476,92 @@ int ps_sockets_netlink_netns(const ps_socket_query *q, ps_sockvec *vec, unsigned
                         continue;
                 seen[n_seen++] = ns;
 
+                if (d->n == d->alloc) {
+                        size_t na = d->alloc ? 2 * d->alloc : 8;
+                        struct netns_job *v = realloc(d->jobs, na * sizeof(*v));
+                        if (!v) {
+                                d->r = -ENOMEM;
+                                break;
+                        }
+                        d->jobs = v;
+                        d->alloc = na;
+                }
                 char path[300];
                 snprintf(path, sizeof(path), "%s/ns/net", de->d_name);
-                struct netns_job job = { .q = q, .r = 0 };
-                job.nsfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-                pthread_t t;
-                if (job.nsfd < 0 || pthread_create(&t, NULL, netns_thread, &job) != 0) {
-                        if (job.nsfd >= 0)
-                                close(job.nsfd);
-                        skipped++;
+                struct netns_job *job = &d->jobs[d->n++];
+                *job = (struct netns_job){ .q = q, .ns = ns, .r = 0 };
+                /* At most NETNS_PARALLEL at once: the oldest is waited for. */
+                if (d->n - oldest > NETNS_PARALLEL)
+                        netns_join(&d->jobs[oldest++]);
+                job->nsfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+                if (job->nsfd < 0 || pthread_create(&job->thread, NULL, netns_thread, job) != 0) {
+                        if (job->nsfd >= 0)
+                                close(job->nsfd);
+                        job->nsfd = -1;
+                        job->r = -EAGAIN; /* counted as skipped */
                         continue;
                 }
-                pthread_join(t, NULL);
-                close(job.nsfd);
-                if (job.r < 0) {
+                job->running = true;
+        }
+        closedir(dir);
+        close(procfd);
+        if (procs && procs->n > 1)
+                qsort(procs->v, procs->n, sizeof(*procs->v), cmp_pid_ns);
+        d->procs = procs;
+        return d->r;
+}
+
+void ps_pid_netns_free(struct ps_pid_netns *m)
+{
+        if (m)
+                free(m->v);
+        free(m);
+}
+
+/* Waits for the dumps and frees them; the process map stays. */
+static void netns_dumps_free(struct ps_netns_dumps *d)
+{
+        for (size_t i = 0; i < d->n; i++) {
+                netns_join(&d->jobs[i]);
+                free(d->jobs[i].vec.v);
+        }
+        free(d->jobs);
+        d->jobs = NULL;
+        d->n = d->alloc = 0;
+}
+
+void ps_netns_dumps_discard(struct ps_netns_dumps *d)
+{
+        netns_dumps_free(d);
+        ps_pid_netns_free(d->procs);
+        d->procs = NULL;
+}
+
+int ps_netns_dumps_finish(struct ps_netns_dumps *d, ps_sockvec *vec, unsigned *unsupported,
+                          size_t *ret_netns, size_t *ret_skipped)
+{
+        size_t listed = 0, skipped = 0;
+        int r = d->r;
+        /* In the order the namespaces were found, as when they were dumped
+         * one after the other. */
+        for (size_t i = 0; i < d->n && r >= 0; i++) {
+                struct netns_job *job = &d->jobs[i];
+                netns_join(job);
+                if (job->r < 0) {
                         /* EPERM: entering needs CAP_SYS_ADMIN over the namespace. */
                         skipped++;
-                        free(job.vec.v);
-                        if (job.r == -ENOMEM)
+                        if (job->r == -ENOMEM)
                                 r = -ENOMEM;
                         continue;
                 }
                 listed++;
-                *unsupported |= job.unsupported;
-                for (size_t i = 0; i < job.vec.n && r >= 0; i++) {
-                        job.vec.v[i].netns = ns;
-                        r = ps_sockvec_push(vec, &job.vec.v[i]);
+                *unsupported |= job->unsupported;
+                for (size_t k = 0; k < job->vec.n && r >= 0; k++) {
+                        job->vec.v[k].netns = job->ns;
+                        r = ps_sockvec_push(vec, &job->vec.v[k]);
                 }
-                free(job.vec.v);
         }
-        closedir(d);
-        close(procfd);
+        netns_dumps_free(d);
         if (r < 0)
                 return r;
         *ret_netns = listed;

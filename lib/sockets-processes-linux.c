@@ -86,6 +86,8 @@ struct owner {
 };
 
 struct scan_state {
+        const ps_socket *socks;
+        size_t n_socks;
         int procfd;
         struct inode_map map;
         bool *found;
@@ -208,6 +210,75 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
         return 0;
 }
 
+/* A process with this many open files, and at most PROBE_TARGETS sockets
+ * still without an owner, is first searched by bisection. */
+#define PROBE_MIN_FDS 256
+#define PROBE_TARGETS 16
+/* Files that are not sockets skipped around a probe before giving up. */
+#define PROBE_SKIP 8
+
+/* The inode of the socket at fd, or of the first socket among the next
+ * PROBE_SKIP fds; 0 when there is none. *at is where it was found. */
+static uint64_t probe_socket(int dfd, unsigned fd, unsigned *at, bool *denied)
+{
+        char name[16], link[64];
+        for (unsigned k = 0; k <= PROBE_SKIP; k++) {
+                fd_name(fd + k, name);
+                ssize_t n = readlinkat(dfd, name, link, sizeof(link));
+                if (n < 0) {
+                        if (errno == EACCES || errno == EPERM) {
+                                *denied = true;
+                                return 0;
+                        }
+                        continue;
+                }
+                uint64_t ino = socket_inode(link, (size_t)n);
+                if (ino) {
+                        *at = fd + k;
+                        return ino;
+                }
+        }
+        return 0;
+}
+
+/*
+ * A server holding thousands of sockets opened them one after another, and
+ * the kernel numbers socket inodes in the order it creates them: its fd
+ * table is then sorted by inode, mostly. Each socket still without an owner
+ * is looked for by bisection over the fd numbers (a dozen readlinks, not
+ * thousands). A table that is not sorted only makes a search miss; the
+ * listing that follows finds what the searches did not.
+ */
+static int probe_process(struct scan_state *st, int dfd, int pid, size_t nopen, bool *denied)
+{
+        for (size_t i = 0; i < st->n_socks && !*denied && !done(st); i++) {
+                uint64_t want = st->socks[i].inode;
+                if (!want || st->found[i])
+                        continue;
+                /* A table with a quarter of holes still ends below hi. */
+                unsigned lo = 0, hi = (unsigned)(nopen + nopen / 4 + PROBE_SKIP);
+                while (lo < hi && !*denied) {
+                        unsigned mid = lo + (hi - lo) / 2, at;
+                        uint64_t ino = probe_socket(dfd, mid, &at, denied);
+                        if (!ino) {
+                                hi = mid; /* past the table's end, most likely */
+                                continue;
+                        }
+                        if (ino == want) {
+                                size_t idx;
+                                if (map_get(&st->map, ino, &idx) && add_owner(st, idx, pid) < 0)
+                                        return -ENOMEM;
+                                break;
+                        }
+                        if (ino < want)
+                                lo = at + 1;
+                        else
+                                hi = mid;
+                }
+        }
+        return 0;
+}
+
 static int scan_process(struct scan_state *st, int pid)
 {
         char name[32];
@@ -227,6 +298,14 @@ static int scan_process(struct scan_state *st, int pid)
                 /* Size 0: no open files (a kernel thread, a zombie). */
                 if (sb.st_size == 0)
                         complete = true;
+                else if (!st->all_owners && sb.st_size >= PROBE_MIN_FDS &&
+                         st->remaining <= PROBE_TARGETS &&
+                         (r = probe_process(st, dfd, pid, (size_t)sb.st_size, &denied)) < 0) {
+                        close(dfd);
+                        return r;
+                }
+                if (complete || done(st) || denied)
+                        ;
                 else if ((r = scan_by_number(st, dfd, pid, (size_t)sb.st_size, &denied, &complete,
                                              &next)) < 0) {
                         close(dfd);
@@ -317,15 +396,32 @@ static int list_processes(struct scan_state *st, struct proc_ent **ret, size_t *
         return 0;
 }
 
-int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid, bool all_owners,
-                   ps_owner_scan *ret_scan)
+/* The namespace the walk saw pid in, 0 when it did not. */
+static uint64_t pid_netns(const struct ps_pid_netns *m, int pid)
 {
-        struct scan_state st = { .procfd = -1, .all_owners = all_owners };
+        size_t lo = 0, hi = m->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (m->v[mid].pid < pid)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < m->n && m->v[lo].pid == pid ? m->v[lo].ns : 0;
+}
+
+int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_pid, bool all_owners,
+                   const struct ps_pid_netns *netns, ps_owner_scan *ret_scan)
+{
+        struct scan_state st = {
+                .socks = socks, .n_socks = n, .procfd = -1, .all_owners = all_owners
+        };
         struct proc_ent *procs = NULL;
         size_t n_procs = 0;
         unsigned uids[UID_SET_MAX];
-        size_t n_uids = 0;
-        bool narrow = true;
+        uint64_t nss[UID_SET_MAX];
+        size_t n_uids = 0, n_nss = 0;
+        bool narrow = true, narrow_ns = netns && netns->mine;
         int r = 0;
 
         const char *root = proc_root && *proc_root ? proc_root : "/proc";
@@ -350,6 +446,15 @@ int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_p
                         else
                                 narrow = false;
                 }
+                uint64_t ns = socks[i].netns ? socks[i].netns : narrow_ns ? netns->mine : 0;
+                for (k = 0; k < n_nss && nss[k] != ns; k++)
+                        ;
+                if (k == n_nss) {
+                        if (n_nss < UID_SET_MAX)
+                                nss[n_nss++] = ns;
+                        else
+                                narrow_ns = false;
+                }
         }
         if (st.remaining == 0 && !only_pid)
                 goto done;
@@ -371,14 +476,22 @@ int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_p
         }
         if ((r = list_processes(&st, &procs, &n_procs)) < 0)
                 goto out;
-        /* Pass 0 looks at processes running as one of the sockets' owners: the
-         * creator usually still holds its socket. Pass 1 looks at the rest. */
-        for (int pass = narrow ? 0 : 1; pass < 2 && !r; pass++) {
+        /* Processes running as one of the sockets' owners come first (the
+         * creator usually still holds its socket), and of those first the ones
+         * in a socket's network namespace: with containers or a namespace of
+         * one's own, most processes of the same user are elsewhere. Pass p
+         * looks at the processes of rank p, in pid order. */
+        for (int pass = 0; pass < 4 && !r; pass++) {
                 for (size_t i = 0; i < n_procs && !r; i++) {
-                        bool match = false;
-                        for (size_t k = 0; k < n_uids && procs[i].have_uid; k++)
-                                match |= uids[k] == procs[i].uid;
-                        if (narrow && (pass == 0) != match)
+                        bool match = !narrow, in_ns = !narrow_ns;
+                        for (size_t k = 0; k < n_uids && procs[i].have_uid && !match; k++)
+                                match = uids[k] == procs[i].uid;
+                        if (!in_ns) {
+                                uint64_t ns = pid_netns(netns, procs[i].pid);
+                                for (size_t k = 0; k < n_nss && !in_ns; k++)
+                                        in_ns = nss[k] == ns;
+                        }
+                        if ((match ? 0 : 2) + (in_ns ? 0 : 1) != pass)
                                 continue;
                         r = scan_process(&st, procs[i].pid);
                         if (!all_owners && st.remaining == 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "macro.h"
 #include "sockets-internal.h"
 #include "util.h"
 
@@ -180,6 +181,11 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
             (q->flags & PS_QUERY_PROCNET && q->flags & PS_QUERY_NETLINK))
                 return -EINVAL;
         bool live = !q->proc_root || !*q->proc_root || !strcmp(q->proc_root, "/proc");
+        struct ps_netns_dumps others;
+        bool netns = live && !(q->flags & PS_QUERY_PROCNET) && q->flags & PS_QUERY_ALL_NETNS;
+        /* The other namespaces' dumps start first and run beside this one's. */
+        if (netns)
+                (void)ps_netns_dumps_start(q, &others);
         if (live && !(q->flags & PS_QUERY_PROCNET)) {
                 r = ps_sockets_netlink(q, &vec, &unsupported);
                 if (r < 0 && r != -ENOMEM && !(q->flags & PS_QUERY_NETLINK)) {
@@ -196,8 +202,15 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
                 r = ps_sockets_procnet(q->proc_root, q, &vec, &unsupported);
         }
         size_t n_netns = 0, n_netns_skipped = 0;
-        if (r >= 0 && source == PS_SOCKSRC_NETLINK && q->flags & PS_QUERY_ALL_NETNS)
-                r = ps_sockets_netlink_netns(q, &vec, &unsupported, &n_netns, &n_netns_skipped);
+        if (netns) {
+                if (r >= 0 && source == PS_SOCKSRC_NETLINK)
+                        r = ps_netns_dumps_finish(&others, &vec, &unsupported, &n_netns,
+                                                  &n_netns_skipped);
+                else
+                        ps_netns_dumps_discard(&others);
+        }
+        /* Each process's namespace, for the owner scan's order. */
+        _cleanup_(ps_pid_netns_freep) struct ps_pid_netns *procs = netns ? others.procs : NULL;
         if (r < 0) {
                 free(vec.v);
                 return r;
@@ -221,7 +234,7 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
         if (!(q->flags & PS_QUERY_NO_OWNERS) || q->pid) {
                 ps_owner_scan scan;
                 r = ps_owners_scan(q->proc_root, vec.v, vec.n, q->pid,
-                                   q->flags & PS_QUERY_ALL_OWNERS, &scan);
+                                   q->flags & PS_QUERY_ALL_OWNERS, procs, &scan);
                 if (r < 0) {
                         free(l);
                         free(priv);

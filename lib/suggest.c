@@ -10,6 +10,7 @@
 #include "portscope/audit.h"
 #include "portscope/prevalence.h"
 #include "portscope/sockets.h"
+#include "registry-internal.h"
 #include "report-internal.h"
 #include "util.h"
 
@@ -37,17 +38,7 @@ PS_EXPORT bool ps_port_browser_unsafe(unsigned port)
 /* Whether the registry assigns or reserves port for proto. */
 static bool registered(const ps_db *db, unsigned port, ps_proto proto)
 {
-        ps_iter it;
-        ps_record r;
-        ps_iter_port(&it, db, port, PS_PROTO_ANY);
-        while (ps_iter_next(&it, &r) > 0) {
-                if (r.proto != PS_PROTO_NONE && r.proto != proto)
-                        continue;
-                if (r.flags & PS_REC_UNASSIGNED)
-                        continue;
-                return true; /* assigned, or reserved */
-        }
-        return false;
+        return ps_db_port_taken(db, port, proto);
 }
 
 /*

@@ -13,9 +13,13 @@ if command -v readelf >/dev/null; then
         ! printf '%s\n' "$needed" | grep -qE '^lib(pq|crypto|ssl|sqlite3|microhttpd|curl|gnutls)\.'
         check "portscope links none of libpq, libcrypto, SQLite, libmicrohttpd, libcurl" $?
         diag "portscope needs: $(echo $needed)"
+        # Each shared object costs every report its loading (docs/benchmarks.md).
+        ! printf '%s\n' "$needed" | grep -qvE '^(libc\.so|ld-linux)'
+        check "portscope needs no shared library but the C library" $?
         readelf -d "$FULL" | grep -q 'NEEDED.*libmicrohttpd'
         check "portscope-full links libmicrohttpd (the exporter's server)" $?
 else
+        skip "readelf is not installed (binutils)"
         skip "readelf is not installed (binutils)"
         skip "readelf is not installed (binutils)"
 fi

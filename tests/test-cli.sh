@@ -299,4 +299,28 @@ man_cmds=$(sed -n '/^\.SH COMMANDS/,/^\.SH OPTIONS/p' "$man" | grep -A1 '^\.TP' 
 check "--help and portscope(1) list the same commands" $?
 [ "$help_cmds" = "$man_cmds" ] || diag "help: $(echo $help_cmds)" "man: $(echo $man_cmds)"
 
+# A service name's report links IANA's own record, as the port report does,
+# searched for the name as the registry spells it (issue 11, item 7).
+run --no-color SSH
+[ "$rc" -eq 0 ] && printf '%s\n' "$out" | tail -1 |
+        grep -qx "  IANA's own record: https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml?search=ssh"
+check "portscope SSH: IANA's own record, searched for ssh" $?
+run --json no-such-service-xyz
+[ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q '"iana_url": null'
+check "a name nobody registered: no IANA link (iana_url null)" $?
+
+# English in C.UTF-8 loads the character-type locale only for text that needs
+# wcwidth() (src/shared/i18n.c, ps_i18n_init_deferred): a wide name still
+# counts two columns a character there, and one in the C locale.
+printf '%s\t1712/tcp\n' "サービスサービスサービス" >"$tmp/services-cjk"
+wide=$(cd "$tmp" && env -u LANGUAGE -u LC_ALL LANG=C.UTF-8 PORTSCOPE_SERVICES=services-cjk "$PS" --no-color 1712 |
+        grep "This machine")
+narrow=$(cd "$tmp" && env -u LANGUAGE -u LC_ALL LANG=C PORTSCOPE_SERVICES=services-cjk "$PS" --no-color 1712 |
+        grep "This machine")
+case $wide in *'" over tcp: a') ;; *) false ;; esac &&
+        case $narrow in *'over tcp: a local name,') ;; *) false ;; esac
+r=$?
+check "a wide local name wraps at two columns a character in C.UTF-8, one in C" $r
+[ $r -eq 0 ] || diag "C.UTF-8: $wide" "C: $narrow"
+
 done_testing

@@ -126,8 +126,10 @@ run 1712
 check "1712: the Exchange note, tags, confidence, numbered sources with URLs" $?
 awk '/^IANA registry/{r=NR} /^Notes/{n=NR} /^Check what uses it/{c=NR} END{exit !(r && n > r && c > n)}' "$tmp/out"
 check "1712: the Notes section comes after the IANA registry section" $?
-awk 'length > 80 && !/https?:\/\// && !/MSExchangeIS/ {bad=1} END{exit bad}' "$tmp/out"
-check "1712: body lines are wrapped to 80 columns (URLs and long words aside)" $?
+# Only the Notes section: the report's "on this machine" part shows whatever
+# process happens to hold 1712 while the suite runs, with its command line.
+awk '/^Notes/{n=1} /^Check what uses it/{n=0} n && length > 80 && !/https?:\/\// && !/MSExchangeIS/ {bad=1} END{exit bad}' "$tmp/out"
+check "1712: note lines are wrapped to 80 columns (URLs and long words aside)" $?
 printf '%s' "$flat" | grep -q 'Prevalence 1712/tcp: found open on 0.0076% of the hosts nmap scanned; rank 4 of 6 tcp ports'
 
 check "1712: prevalence line from the fixture (rank 4 of 6)" $?

@@ -309,10 +309,8 @@ static int forge(const char *cache, int what, bool fix_crc)
         if (fix_crc) {
                 unsigned char *img = malloc((size_t)cs.st_size);
                 if (img && pread(fd, img, (size_t)cs.st_size, 0) == cs.st_size) {
-                        h.sum = 0;
-                        memcpy(img, &h, sizeof(h));
-                        h.sum = ps_prevcache_sum(img, (size_t)cs.st_size);
-                        (void)!pwrite(fd, &h, sizeof(h), 0);
+                        if (ps_prevcache_seal(img, (size_t)cs.st_size) == 0)
+                                (void)!pwrite(fd, img, (size_t)cs.st_size, 0);
                 }
                 free(img);
         }
@@ -402,6 +400,40 @@ static void test_failed_write(void)
         }
         struct stat cs;
         ok(cache && stat(cache, &cs) == 0 && cs.st_size > 16384, "  its cache is over 16 KiB");
+        /* Format 4: a sum per 1 KiB block, checked for the blocks a lookup
+         * reads. A byte flipped in any block gives the true answer or
+         * -EBADMSG, never a wrong one; those 7919's lookup reads give -EBADMSG. */
+        struct stat sst;
+        struct cache_header h;
+        int fd = open(cache, O_RDWR), wrong = 0, noticed = 0, blocks = 0, covers = 0;
+        stat(src, &sst);
+        if (fd >= 0 && pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h)) {
+                const off_t bs = PS_PREVCACHE_BLOCK;
+                off_t data = (off_t)ps_prevcache_data_offset(&h, (uint64_t)cs.st_size);
+                int m = ps_prevalence_port(src, 7919, b, 8);
+                covers = data > 0 && cs.st_size > data + ((off_t)h.n_blocks - 1) * bs &&
+                         cs.st_size <= data + (off_t)h.n_blocks * bs;
+                for (; (uint32_t)blocks < h.n_blocks; blocks++) {
+                        off_t at = data + (off_t)blocks * bs, left = cs.st_size - at;
+                        unsigned char c, x;
+                        at += left < bs ? left / 2 : bs / 2; /* inside the block */
+                        (void)!pread(fd, &c, 1, at);
+                        x = c ^ 0x5a;
+                        (void)!pwrite(fd, &x, 1, at);
+                        int k = ps_prevcache_read(cache, src, &sst, 7919, a, 8);
+                        if (k == -EBADMSG)
+                                noticed++;
+                        else if (k != m || !same(a, b, m))
+                                wrong++;
+                        (void)!pwrite(fd, &c, 1, at);
+                }
+        }
+        if (fd >= 0)
+                close(fd);
+        ok(blocks > 4 && covers && wrong == 0 && noticed >= 3 && noticed < blocks,
+           "  a byte flipped in each of its %d blocks: %d noticed, %d wrong answers", blocks,
+           noticed, wrong);
+        is_int(cache_state(cache, src), 0, "  each byte put back: the cache answers again");
         unlink(cache);
 
         signal(SIGXFSZ, SIG_IGN);

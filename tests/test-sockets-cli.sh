@@ -255,4 +255,35 @@ assert d["scan"]["processes_unreadable"] > 0
 ' "$tmp/out" "$tport"
         check "as nobody: ls --json marks the owner EACCES, lists no pid" $?
 fi
+# A process holding hundreds of sockets: its owner is found by bisection over
+# its fd numbers (lib/sockets-processes-linux.c, probe_process()) when the
+# table is in inode order, and by the listing when it is not (here half of
+# the sockets were closed and reopened, so fd order is no longer inode order).
+python3 -c '
+import os, socket, sys, time
+keep = []
+for i in range(600):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); keep.append(s)
+shuffled = [keep[i] for i in range(0, 600, 2)]
+for i in range(1, 600, 2):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+    fd = keep[i].detach()
+    os.dup2(s.fileno(), fd); s.close()
+    keep[i] = socket.socket(fileno=fd)
+print(os.getpid(), keep[300].getsockname()[1], keep[301].getsockname()[1], keep[599].getsockname()[1],
+      flush=True)
+time.sleep(600)
+' >"$tmp/many" &
+many=$!
+for _ in $(seq 1 100); do
+        [ -s "$tmp/many" ] && break
+        sleep 0.1
+done
+read -r mpid sorted_port moved_port last_port <"$tmp/many"
+for p in "$sorted_port" "$moved_port" "$last_port"; do
+        run --no-color who "$p/tcp"
+        [ "$rc" -eq 0 ] && grep -q "pid $mpid python3" "$tmp/out"
+        check "a process of 600 sockets: who finds the owner of 127.0.0.1:$p" $?
+done
+kill "$many" 2>/dev/null
 done_testing

@@ -371,6 +371,9 @@ typedef struct ps_name_report {
         size_t n_groups;  /* ps_name_report_group_at() */
         size_t n_similar; /* ps_name_report_similar_at(): when not found, the best search hits */
         void *_priv;
+        /* IANA's own search of its registry for the name (its web page), as
+         * the registry spells it; NULL when not found. */
+        const char *iana_url;
 } ps_name_report;
 
 /* Longer names are refused with -ENAMETOOLONG (IANA names have at most 15 characters). */

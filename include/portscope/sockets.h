@@ -108,7 +108,9 @@ enum {
         PS_QUERY_NETLINK = 1 << 3,   /* netlink only: fail rather than fall back */
         /* Every process holding each socket. Without it the scan stops once
          * every socket has one owner, looking first at processes running as
-         * the socket's uid: sockets shared after fork() may list one holder. */
+         * the socket's uid (and, with PS_QUERY_ALL_NETNS, of those first at
+         * the ones in the socket's network namespace): sockets shared after
+         * fork() may list one holder. */
         PS_QUERY_ALL_OWNERS = 1 << 4,
         /* Also the sockets of every other network namespace a process here is in
          * (netlink only; entering one needs CAP_SYS_ADMIN, others are counted in

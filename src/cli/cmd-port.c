@@ -391,6 +391,10 @@ static void print_name_report(const struct cli *c, const ps_name_report *rep)
                 printf("    %s ", out_padded(_("Same port"), 12, pad));
                 out_wrap(stdout, line, 17, 17, out_width());
         }
+        if (rep->iana_url) {
+                putchar('\n');
+                printf(_("  IANA's own record: %s\n"), rep->iana_url);
+        }
 }
 
 /* "no service by that name", with the nearest search hits. */

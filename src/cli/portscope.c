@@ -292,7 +292,9 @@ int main(int argc, char **argv)
         int r, opt;
         bool help = false;
 
-        ps_i18n_init();
+        /* The character-type locale waits for the first wide or combining
+         * character (out_cols()): a report in English rarely has one. */
+        ps_i18n_init_deferred();
 
         /* Not documented: the build generates the shell completions with it. */
         if (argc == 2 && !strncmp(argv[1], "--complete=", 11))

@@ -84,10 +84,40 @@ static bool only_c_locales(void)
         return true;
 }
 
+/* LC_CTYPE for ps_i18n_ctype() to set, NULL once set or when not deferred. */
+static const char *ctype_later;
+
+void ps_i18n_ctype(void)
+{
+        if (ctype_later && !setlocale(LC_CTYPE, ctype_later))
+                setlocale(LC_CTYPE, "C.UTF-8");
+        ctype_later = NULL;
+}
+
+const char *ps_i18n_init_deferred(void)
+{
+        const char *wish = getenv("LANGUAGE");
+        const char *env = messages_env();
+        /* English in a C, POSIX or C.* environment: messages stay in the C
+         * locale the program starts in (ps_i18n_init() ends there too), and
+         * the character set is only asked by wcwidth() for text beyond what
+         * every locale prints one column wide. Loading it (the locale alias
+         * file, the LC_CTYPE file, the gconv cache: fourteen system calls and
+         * three page faults) waits until then; most reports never need it. */
+        if ((wish && *wish) || !only_c_locales())
+                return ps_i18n_init();
+        ctype_later = env ? "" : "C.UTF-8";
+        bindtextdomain(PS_TEXTDOMAIN, localedir());
+        bind_textdomain_codeset(PS_TEXTDOMAIN, "UTF-8");
+        textdomain(PS_TEXTDOMAIN);
+        return ps_i18n_current();
+}
+
 const char *ps_i18n_init(void)
 {
         const char *env = messages_env();
         bool ok;
+        ctype_later = NULL;
         if (only_c_locales())
                 ok = setlocale(LC_CTYPE, "") && setlocale(LC_MESSAGES, "");
         else

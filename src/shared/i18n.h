@@ -38,6 +38,16 @@ bool ps_i18n_known(const char *code);
 const char *ps_i18n_init(void);
 
 /*
+ * ps_i18n_init() for the command line, which runs once per command: in a C,
+ * POSIX or C.* environment without LANGUAGE (English) the character-type
+ * locale is set only when ps_i18n_ctype() is first called, which a caller
+ * does before anything that depends on it (wcwidth()). Otherwise the same
+ * as ps_i18n_init(), and ps_i18n_ctype() does nothing.
+ */
+const char *ps_i18n_init_deferred(void);
+void ps_i18n_ctype(void);
+
+/*
  * The language messages are printed in for this thread now: "de", "cs",
  * "pt", "el", "ug" or "en". Renderers use it for <html lang>, for picking a
  * translated note and for number formatting.

@@ -317,6 +317,7 @@ json_t *json_name_report(const ps_name_report *r, const ps_db *db)
         json_object_set_new(doc, "protocol", proto_or_null(r->proto));
         json_object_set_new(doc, "found", json_boolean(r->found));
         json_object_set_new(doc, "registry_date", json_string(r->registry_date));
+        json_object_set_new(doc, "iana_url", r->iana_url ? json_string(r->iana_url) : json_null());
         json_object_set_new(doc, "records", records);
         json_object_set_new(doc, "groups", groups);
         json_object_set_new(doc, "similar_records", similar);
