@@ -119,4 +119,10 @@ check "LANGUAGE=de portscope 22: nmap's percentage with a decimal comma" $?
 LANGUAGE=de "$PS" exporter extra 2>&1 | grep -q 'unerwartetes Argument'
 check "LANGUAGE=de portscope exporter: errors in German" $?
 
+# The downloader of update --fetch speaks the user's language too.
+fetch="$(dirname "$PS")/portscope-fetch"
+LANGUAGE=cs "$fetch" 2>"$tmp/fetch"
+[ $? -eq 2 ] && grep -q 'je spouštěn příkazem portscope update --fetch' "$tmp/fetch"
+check "LANGUAGE=cs portscope-fetch: its error in Czech" $?
+
 done_testing

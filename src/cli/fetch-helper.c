@@ -125,6 +125,8 @@ static const char *host_of(const char *url, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
+        /* Its messages reach the user through portscope update --fetch. */
+        ps_i18n_init();
         if (argc != 7)
                 return fail(FETCH_REFUSED, _("portscope-fetch is run by portscope update --fetch"));
         const char *url = argv[1], *out = argv[2], *etag = argv[5], *lastmod = argv[6];
