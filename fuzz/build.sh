@@ -27,9 +27,11 @@ for h in xml csv portspec registry db prevcache; do
 done
 # The site's router alone: it never calls the page handlers it names, so
 # they stay unresolved rather than pull in the whole site. Its language
-# rules (lang.c) call the dynamic buffer, which must be linked: an
-# unresolved function call does not load.
+# rules (lang.c) call the dynamic buffer, and i18n.c the language table of
+# i18n-format.c; both must be linked: an unresolved function call does not
+# load.
 "$CC" "${flags[@]}" -I"$src/src/web" -I"$src/src/shared" "$src/fuzz/fuzz-router.c" \
-        "$src/src/web/routes.c" "$src/src/web/lang.c" "$src/src/shared/i18n.c" "$out/dynbuf.o" \
+        "$src/src/web/routes.c" "$src/src/web/lang.c" "$src/src/shared/i18n.c" \
+        "$src/src/shared/i18n-format.c" "$out/dynbuf.o" \
         '-DPS_LOCALEDIR="/nonexistent"' -Wl,--unresolved-symbols=ignore-all -o "$out/fuzz-router"
 echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-db, fuzz-prevcache, fuzz-router" >&2
