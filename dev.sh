@@ -27,9 +27,10 @@ PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev libx
           # helgrind for tests/test-threads-helgrind.sh (the thread contract).
           valgrind)
 
-deps() {
+# install_missing PACKAGE...: install, as root, those not installed yet.
+install_missing() {
         local missing=()
-        for p in "${PACKAGES[@]}"; do
+        for p in "$@"; do
                 dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
                         missing+=("$p")
         done
@@ -42,6 +43,10 @@ deps() {
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+deps() {
+        install_missing "${PACKAGES[@]}"
 }
 
 # The browser tests' npm packages (tests/web/package-lock.json): puppeteer-core
@@ -66,15 +71,7 @@ npm_deps() {
 BENCH_PACKAGES=(hyperfine wrk nginx-light lsof net-tools psmisc prometheus-node-exporter)
 
 bench_deps() {
-        local missing=()
-        for p in "${BENCH_PACKAGES[@]}"; do
-                dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-                        missing+=("$p")
-        done
-        [ ${#missing[@]} -eq 0 ] && return 0
-        [ "$(id -u)" -eq 0 ] || { echo "dev.sh: missing packages: ${missing[*]} (run as root)" >&2; exit 2; }
-        echo "dev.sh: installing ${missing[*]}" >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        install_missing "${BENCH_PACKAGES[@]}"
         # The benchmarks start their own servers; the packages' services are not wanted.
         systemctl disable --now nginx prometheus-node-exporter >/dev/null 2>&1 || true
 }
