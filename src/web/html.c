@@ -177,3 +177,19 @@ void html_markdown(html *h, const char *md)
         add(h, out, strlen(out));
         free(out);
 }
+
+void html_table_open(html *h, ...)
+{
+        va_list ap;
+        va_start(ap, h);
+        H(h, "<div class=\"table\"><table>\n<thead><tr>");
+        for (const char *col; (col = va_arg(ap, const char *));)
+                H(h, "<th scope=\"col\">%s</th>", col);
+        va_end(ap);
+        H(h, "</tr></thead>\n<tbody>\n");
+}
+
+void html_table_close(html *h)
+{
+        H(h, "</tbody></table></div>\n");
+}

@@ -44,6 +44,11 @@ void html_textf(html *h, const char *fmt, ...) __attribute__((format(printf, 2, 
 void html_text(html *h, const char *s);
 void html_text_n(html *h, const char *s, size_t n);
 
+/* A table in its scrolling wrapper, with a header row of the column titles
+ * given (text, escaped), up to a NULL; html_table_close() ends it. */
+void html_table_open(html *h, ...) __attribute__((sentinel));
+void html_table_close(html *h);
+
 /* Whether url may appear in an href: http(s), mailto, or a site path. */
 bool html_url_safe(const char *url);
 

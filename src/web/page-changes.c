@@ -33,11 +33,7 @@ static void section(const ps_diff *d, html *h, ps_diff_kind kind, const char *id
         H(h, "<h2 id=\"%s\">%s (%s)</h2>\n", id, title, ps_i18n_number(n, sizeof(n), count));
         if (!count)
                 return;
-        H(h,
-          "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-          "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-          "</tr></thead>\n<tbody>\n",
-          _("Port"), _("Protocol"), _("Service"), _("Description"));
+        html_table_open(h, _("Port"), _("Protocol"), _("Service"), _("Description"), NULL);
         for (size_t i = 0; i < d->n_entries; i++) {
                 const ps_diff_entry *e = ps_diff_entry_at(d, i);
                 if (e->kind != kind || !e->group_size)
@@ -67,7 +63,7 @@ static void section(const ps_diff *d, html *h, ps_diff_kind kind, const char *id
                 }
                 H(h, "</td></tr>\n");
         }
-        H(h, "</tbody></table></div>\n");
+        html_table_close(h);
 }
 
 void page_changes(const web *w, const web_req *rq, web_page *pg)

@@ -88,10 +88,8 @@ void page_notes(const web *w, const web_req *rq, web_page *pg)
                            _("%zu notes on what really uses a port, beyond the registry: each "
                              "cites its sources and says how sure it is."),
                            n);
-                H(h,
-                  "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-                  _("Tag"), _("Notes"), _("Meaning"));
+                H(h, "</p>\n");
+                html_table_open(h, _("Tag"), _("Notes"), _("Meaning"), NULL);
                 for (int t = 0; t < _PS_TAG_MAX; t++) {
                         size_t count = 0;
                         for (uint32_t i = 0; i < n; i++) {
@@ -105,7 +103,7 @@ void page_notes(const web *w, const web_req *rq, web_page *pg)
                           "<tr><td><a href=\"/notes/%s\">%s</a></td><td>%zu</td><td>%s</td></tr>\n",
                           name, name, count, _(tag_meaning[t]));
                 }
-                H(h, "</tbody></table></div>\n");
+                html_table_close(h);
                 layout_end(w, pg);
                 return;
         }

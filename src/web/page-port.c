@@ -101,11 +101,7 @@ static void section_local(html *h, const ps_port_report *r)
                   phrase_local(ps_port_report_local_fact_at(r, i), r->proto, buf, sizeof(buf)));
         const ps_socket_list *l = r->local.listeners;
         if (l && l->n) {
-                H(h,
-                  "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                  "</tr></thead>\n<tbody>\n",
-                  _("Protocol"), _("Address"), _("Process"), _("User id"));
+                html_table_open(h, _("Protocol"), _("Address"), _("Process"), _("User id"), NULL);
                 for (size_t i = 0; i < l->n; i++) {
                         const ps_socket *s = &l->sockets[i];
                         char addr[128];
@@ -119,7 +115,7 @@ static void section_local(html *h, const ps_port_report *r)
                         H(h, "</td><td>%u</td></tr>\n", s->uid);
                         ps_process_free(p);
                 }
-                H(h, "</tbody></table></div>\n");
+                html_table_close(h);
         }
         H(h, "</section>\n");
 }

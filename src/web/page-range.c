@@ -46,11 +46,7 @@ void page_range(const web *w, const web_req *rq, web_page *pg)
                    web_date(r->registry_date, date, sizeof(date)));
         H(h, "</p>\n");
         if (r->n_groups) {
-                H(h,
-                  "<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                  "</tr></thead>\n<tbody>\n",
-                  _("Port"), _("Protocols"), _("Service"), _("Description"));
+                html_table_open(h, _("Port"), _("Protocols"), _("Service"), _("Description"), NULL);
                 for (size_t i = 0; i < r->n_groups; i++) {
                         const ps_report_group *g = ps_range_report_group_at(r, i);
                         const ps_record *rec = &g->record;
@@ -65,7 +61,7 @@ void page_range(const web *w, const web_req *rq, web_page *pg)
                                 H(h, "<a href=\"/services/%s\">%s</a>", rec->name, rec->name);
                         H(h, "</td><td>%s</td></tr>\n", rec->description);
                 }
-                H(h, "</tbody></table></div>\n");
+                html_table_close(h);
         }
         layout_end(w, pg);
         ps_range_report_free(r);

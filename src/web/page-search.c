@@ -76,11 +76,8 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
                                     "%s matches; the best %d shown.", (unsigned long)nr),
                            ps_i18n_number(n, sizeof(n), (unsigned long long)nr),
                            nr < WEB_SEARCH_RESULTS ? nr : WEB_SEARCH_RESULTS);
-                H(h,
-                  "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                  "</tr></thead>\n<tbody>\n",
-                  _("Port"), _("Protocol"), _("Service"), _("Description"));
+                H(h, "</p>\n");
+                html_table_open(h, _("Port"), _("Protocol"), _("Service"), _("Description"), NULL);
                 for (int i = 0; i < nr && i < WEB_SEARCH_RESULTS; i++) {
                         ps_record rec;
                         if (ps_db_record(w->db, recs[i].id, &rec) < 0)
@@ -98,7 +95,7 @@ void page_search(const web *w, const web_req *rq, web_page *pg)
                                 H(h, "<a href=\"/services/%s\">%s</a>", rec.name, rec.name);
                         H(h, "</td><td>%s</td></tr>\n", rec.description);
                 }
-                H(h, "</tbody></table></div>\n");
+                html_table_close(h);
         }
         layout_end(w, pg);
 }

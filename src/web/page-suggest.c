@@ -49,10 +49,8 @@ void page_suggest(const web *w, const web_req *rq, web_page *pg)
                      "browsers, free of known unofficial uses, and ordered from the least seen "
                      "open."),
                    ps_db_date(w->db));
-        H(h,
-          "</p>\n<div class=\"table\"><table>\n<thead><tr><th scope=\"col\">%s</th>"
-          "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-          _("Port"), _("Seen open by nmap"));
+        H(h, "</p>\n");
+        html_table_open(h, _("Port"), _("Seen open by nmap"), NULL);
         for (int i = 0; i < n; i++) {
                 H(h, "<tr><td><a href=\"/ports/%u\">%u</a></td><td>", s[i].port, s[i].port);
                 if (s[i].open_frequency < 0)
@@ -67,7 +65,7 @@ void page_suggest(const web *w, const web_req *rq, web_page *pg)
                 }
                 H(h, "</td></tr>\n");
         }
-        H(h, "</tbody></table></div>\n");
+        html_table_close(h);
         H(h, "<p>%s</p>\n<pre><code>portscope suggest --for NAME</code></pre>\n",
           _("Before you use one, check your own machine: the command below also leaves out "
             "ports your system reserves or already uses, and picks the same port for the "
