@@ -242,8 +242,6 @@ static int collect_prevalence(ps_port_report *r, const ps_report_opts *o)
         return 0;
 }
 
-/* The nearest ports below and above with a registered service that does not
- * also cover this port. */
 /* Ports looked at one by one, through the per-port cover index, before the
  * searches below fall back to walking records in port order. */
 #define NEIGHBOUR_SCAN 512
@@ -278,10 +276,8 @@ static void neighbours(ps_port_report *r, const ps_db *db)
                 /* Only records that start above the scanned ports: the blocks
                  * reaching into the range from below would be walked too. */
                 ps_iter_starting(&it, db, r->port + NEIGHBOUR_SCAN + 1, 65535, r->proto);
-                while (ps_iter_next_assigned(&it, &lo, &hi) > 0) {
+                if (ps_iter_next_assigned(&it, &lo, &hi) > 0)
                         r->next_port = (int)lo;
-                        break;
-                }
         }
         for (unsigned p = r->port; p > 0 && p + NEIGHBOUR_SCAN > r->port; p--)
                 if (assigned_edge(db, p - 1, r->proto, false)) {
