@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,6 +491,54 @@ static void test_fd_holes(void)
                 close(targets[i]);
 }
 
+/* In a network namespace of its own, with a UDP socket of one family only:
+ * the dump of the family that has none is skipped (sockstat counts none),
+ * the other still finds its socket. 0 when found, 1 when not, 77 to skip. */
+static int udp_one_family(int family)
+{
+        if (unshare(CLONE_NEWNET) < 0)
+                return 77;
+        /* Loopback comes up with ip(8); binding to the wildcard needs no link. */
+        int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return 77;
+        struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+        if (bind(fd, (struct sockaddr *)&ss,
+                 family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0)
+                return 77;
+        ps_socket_query q;
+        ps_socket_list *l = NULL;
+        ps_socket_query_init(&q);
+        q.flags = PS_QUERY_NETLINK | PS_QUERY_NO_OWNERS;
+        q.protocols = 1u << PS_PROTO_UDP;
+        if (ps_socket_list_query(&q, &l) < 0)
+                return 1;
+        const ps_socket *s = find(l, inode_of(fd));
+        bool good = s && s->family == (family == AF_INET ? 4 : 6) &&
+                    s->local_port == local_port(fd) && l->n == 1;
+        ps_socket_list_free(l);
+        return good ? 0 : 1;
+}
+
+static void test_udp_families(void)
+{
+        for (int f = 0; f < 2; f++) {
+                int family = f ? AF_INET6 : AF_INET;
+                fflush(stdout);
+                pid_t pid = fork();
+                if (pid == 0)
+                        _exit(udp_one_family(family));
+                int st = 0;
+                if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+                    WEXITSTATUS(st) == 77) {
+                        tap_skip("no network namespace of our own here (needs root)");
+                        continue;
+                }
+                ok(WEXITSTATUS(st) == 0,
+                   "a namespace whose only UDP socket is IPv%d: found, and only it", f ? 6 : 4);
+        }
+}
+
 int main(void)
 {
         signal(SIGPIPE, SIG_IGN);
@@ -498,5 +547,6 @@ int main(void)
         test_malformed();
         test_live();
         test_fd_holes();
+        test_udp_families();
         return tap_done();
 }
