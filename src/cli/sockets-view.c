@@ -263,7 +263,7 @@ const char *owner_reason(const ps_socket *s)
                                ? N_("owner unknown: some processes cannot be examined even as "
                                     "root (another user namespace, or a ptrace restriction)")
                                : N_("owner unknown: other users' processes are hidden; run as "
-                                    "root (or with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)");
+                                    "root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)");
         case -ENODATA:
                 return N_("owner not looked up");
         default:
@@ -511,9 +511,9 @@ static const char *unreadable_text(size_t unknown, const ps_socket_list *l, bool
         else
                 snprintf(buf, size,
                          ngettext("%s: %zu process could not be examined (%s); run as root, or "
-                                  "with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH",
+                                  "with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
                                   "%s: %zu processes could not be examined (%s); run as root, or "
-                                  "with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH",
+                                  "with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
                                   l->n_unreadable),
                          owners, l->n_unreadable, ps_strerror(l->unreadable_error));
         return buf;
