@@ -176,9 +176,32 @@ struct sort_key {
 
 static uint64_t sort_key_of(const ps_socket *s)
 {
-        return (uint64_t)s->proto << 48 | (uint64_t)(unsigned)s->family << 40 |
+        return (uint64_t)s->proto << 40 | (uint64_t)(unsigned)s->family << 32 |
                (uint64_t)s->local_port << 16 | (uint64_t)(s->state != PS_STATE_LISTEN) << 15 |
                ((uint64_t)s->state & 0x7fff);
+}
+
+/* Sorts k by key, keeping the order of equal keys: a byte at a time, the
+ * bytes all keys share skipped (48 bits, six passes at most). */
+static int radix_sort(struct sort_key *k, size_t n)
+{
+        struct sort_key *tmp = malloc(n * sizeof(*tmp));
+        if (!tmp)
+                return -ENOMEM;
+        for (unsigned shift = 0; shift < 48; shift += 8) {
+                size_t count[257] = { 0 };
+                for (size_t i = 0; i < n; i++)
+                        count[(k[i].key >> shift & 0xff) + 1]++;
+                if (count[(k[0].key >> shift & 0xff) + 1] == n)
+                        continue; /* one value for all */
+                for (size_t b = 0; b < 256; b++)
+                        count[b + 1] += count[b];
+                for (size_t i = 0; i < n; i++)
+                        tmp[count[k[i].key >> shift & 0xff]++] = k[i];
+                memcpy(k, tmp, n * sizeof(*k));
+        }
+        free(tmp);
+        return 0;
 }
 
 static int cmp_key_r(const void *a, const void *b, void *base)
@@ -206,7 +229,17 @@ static int sort_sockets(ps_socket *v, size_t n)
         }
         for (size_t i = 0; i < n; i++)
                 k[i] = (struct sort_key){ sort_key_of(&v[i]), i };
-        qsort_r(k, n, sizeof(*k), cmp_key_r, v);
+        if (radix_sort(k, n) < 0)
+                qsort_r(k, n, sizeof(*k), cmp_key_r, v);
+        else
+                /* Sockets of one key (one port, several addresses): the full
+                 * comparison orders each run. */
+                for (size_t a = 0, b; a < n; a = b) {
+                        for (b = a + 1; b < n && k[b].key == k[a].key; b++)
+                                ;
+                        if (b - a > 1)
+                                qsort_r(k + a, b - a, sizeof(*k), cmp_key_r, v);
+                }
         /* Each socket to its place, cycle by cycle: k[i].idx is where the
          * socket for place i is now. */
         for (size_t i = 0; i < n; i++) {
