@@ -229,6 +229,9 @@ int main(void)
         signal(SIGPIPE, SIG_IGN);
         if (pipe2(logpipe, O_CLOEXEC | O_NONBLOCK) < 0)
                 return 1;
+        /* Room for every line of the test (about 800): the log is read
+         * at the end. */
+        fcntl(logpipe[1], F_SETPIPE_SZ, 1 << 20);
         httpd_config cfg = {
                 .listen = "127.0.0.1:0",
                 .handler = handler,
@@ -251,6 +254,7 @@ int main(void)
          * workers accepted for themselves, one often took them all). */
         long tids[256] = { 0 };
         int good = many_at_once(port, 8, 1, tids);
+        int thread_answers = good;
         long t0 = tids[0], t1 = 0;
         int on0 = 0;
         for (int i = 0; i < 8; i++) {
@@ -269,6 +273,7 @@ int main(void)
          * libmicrohttpd's 128 epoll slots and put its worker to sleep for
          * the idle timeout with all of them waiting. */
         good = many_at_once(port, 256, 3, tids);
+        thread_answers += good;
         is_int(good, 768, "256 connections sending at once, 3 times: every request answered");
 
         /* Two requests on one connection: keep-alive works. */
@@ -283,6 +288,12 @@ int main(void)
         read_response(fd, buf, sizeof(buf), 3000);
         is_int(status_of(buf), 200, "second request on the same connection");
         close(fd);
+        /* A header given twice: the first one, as libmicrohttpd's lookup
+         * gives it (the wrapper answers common names from its own scan). */
+        const char *twice = "GET /t HTTP/1.1\r\nHost: t\r\nuser-AGENT: one\r\n"
+                            "User-Agent: two\r\nX-A: x1\r\nX-A: x2\r\n\r\n";
+        exchange(port, twice, strlen(twice), buf, sizeof(buf));
+        ok(strstr(buf, "ua=one xa=x1\n") != NULL, "a repeated header: the first one is seen");
         (void)w;
 
         /* Deferred answers: finished by another thread, while the worker
@@ -423,15 +434,47 @@ int main(void)
         exchange(port, get, strlen(get), buf, sizeof(buf));
         is_int(status_of(buf), 200, "server still answers after the hostile requests");
 
-        /* The access log: one Combined Log Format line per answered request. */
-        char logbuf[65536];
-        ssize_t ln = read(logpipe[0], logbuf, sizeof(logbuf) - 1);
-        logbuf[ln > 0 ? ln : 0] = '\0';
+        /* The access log: one Combined Log Format line per answered request.
+         * A worker writes its lines in batches, at the latest when it has
+         * nothing else to do: wait for them (up to 10 s). */
+        static char logbuf[1 << 18];
+        size_t logged = 0;
+        for (int i = 0; i < 1000; i++) {
+                ssize_t ln = read(logpipe[0], logbuf + logged, sizeof(logbuf) - 1 - logged);
+                if (ln > 0)
+                        logged += (size_t)ln;
+                logbuf[logged] = '\0';
+                if (ln <= 0 && strstr(logbuf, "\"- / HTTP/1.1\" 400"))
+                        break;
+                if (ln <= 0) {
+                        struct timespec ts = { 0, 10 * 1000000 };
+                        nanosleep(&ts, NULL);
+                }
+        }
         ok(strstr(logbuf, "127.0.0.1 - - [") &&
                    strstr(logbuf, "\"GET /a%20b?x=1&y HTTP/1.1\" 200 ") &&
                    strstr(logbuf, "\"tap\"\n"),
            "access log has Combined Log Format lines");
         ok(strstr(logbuf, "\"- / HTTP/1.1\" 400") != NULL, "an invalid method is logged as '-'");
+        /* Both workers' batches arrive whole: every line is complete, and
+         * each of the 776 answered /thread requests has its line once. */
+        int lines = 0, whole = 0, threads = 0;
+        for (char *l = logbuf; *l;) {
+                char *nl = strchr(l, '\n');
+                lines++;
+                whole += nl && !strncmp(l, "127.0.0.1 - - [", 15);
+                if (nl && strstr(l, "\"GET /thread HTTP/1.1\" 200 ") &&
+                    strstr(l, "\"GET /thread HTTP/1.1\" 200 ") < nl)
+                        threads++;
+                l = nl ? nl + 1 : l + strlen(l);
+        }
+        ok(lines > 0 && whole == lines, "every access log line is whole (%d of %d)", whole, lines);
+        is_int(threads, thread_answers, "each answered request has exactly one access log line");
+
+        /* A request answered just before SIGTERM is in the log once the
+         * server has stopped: buffered lines are written on the way out. */
+        const char *last = "GET /last-before-stop HTTP/1.1\r\nHost: t\r\n\r\n";
+        exchange(port, last, strlen(last), buf, sizeof(buf));
 
         /* SIGTERM: httpd_run() stops accepting and returns. */
         pthread_t t;
@@ -441,6 +484,14 @@ int main(void)
         kill(getpid(), SIGTERM);
         pthread_join(t, NULL);
         ok(connect_to(port) < 0, "SIGTERM stops the server");
+        logged = 0;
+        for (ssize_t ln; (ln = read(logpipe[0], logbuf + logged, sizeof(logbuf) - 1 - logged)) > 0;)
+                logged += (size_t)ln;
+        logbuf[logged] = '\0';
+        char *lastline = strstr(logbuf, "\"GET /last-before-stop HTTP/1.1\" ");
+        ok(lastline && strchr(lastline, '\n') &&
+                   !strstr(strchr(lastline, '\n'), "/last-before-stop"),
+           "the last request before SIGTERM is logged once, by the time the server has stopped");
 
         /* Socket activation: a listening socket on fd 3 and LISTEN_PID. */
         int s = socket(AF_INET, SOCK_STREAM, 0);

@@ -93,6 +93,32 @@ try:
     st, h, _ = srv.get("/ranges", {"Accept-Encoding": "gzip;q=0"})
     t.ok("content-encoding" not in h, "gzip;q=0 is respected")
 
+    # A page already in the cache is answered before routing (serve.c's
+    # serve_cached()): the same answer as the routed one, whose path is
+    # percent-encoded ("%31" is "1") and so takes the full way.
+    def same(h):
+        return {k: v for k, v in h.items() if k != "date"}
+    srv.get("/ports/1712")
+    st, h, b = srv.get("/ports/1712")
+    st2, h2, b2 = srv.get("/ports/%31712")
+    t.ok(st == st2 == 200 and same(h) == same(h2) and b == b2 and b"1712" in b,
+         "a cached page: the same status, headers and body as through the router",
+         (st, st2, set(same(h).items()) ^ set(same(h2).items())))
+    st, h3, b3 = srv.request("HEAD", "/ports/1712")
+    t.ok(st == 200 and b3 == b"" and same(h3) == same(h), "HEAD of a cached page: its headers")
+    st, h3, b3 = srv.get("/ports/1712", {"Accept-Encoding": "gzip", "If-None-Match": h2["etag"]})
+    t.ok(st == 200 and gzip.decompress(b3) == b, "a cached page: gzip, and the plain ETag "
+         "does not match the gzip answer")
+    st, h4, _ = srv.get("/ports/1712", {"Accept-Encoding": "gzip", "If-None-Match": h3["etag"]})
+    t.ok(st == 304 and h4.get("etag") == h3["etag"], "a cached page: 304 for its gzip ETag")
+    st, h, _ = srv.request("POST", "/ports/1712")
+    t.ok(st == 405, "POST of a cached page still goes to the router: 405", st)
+    # The English home page is cached, yet "/" still follows Accept-Language.
+    srv.get("/")
+    st, h, _ = srv.get("/", {"Accept-Language": "de"})
+    t.ok(st == 302 and h.get("location") == "/de", "/ after caching: German readers redirected",
+         (st, h.get("location")))
+
     # HEAD: headers only.
     st, h, b = srv.request("HEAD", "/")
     t.ok(st == 200 and b == b"" and int(h.get("content-length", "0")) > 0, "HEAD: no body")

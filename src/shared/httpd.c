@@ -52,6 +52,9 @@
 
 #define MAX_RESPONSE_HEADERS 24
 #define LOG_FIELD_MAX 256
+#define LOG_LINE_MAX 4096
+#define LOG_BUFFER (64 * 1024) /* a worker's access log lines */
+#define LOG_FLUSH_MS 100       /* the longest a line waits in it */
 #define GRACE_MS 5000
 
 struct httpd_response {
@@ -99,6 +102,14 @@ typedef struct worker {
         pthread_mutex_t lock;
         pending_conn *queue; /* under lock */
         size_t queued, queue_cap;
+        /* The access log's lines, written by this worker's thread (or by
+         * the thread that stops it, once it is joined) and flushed in
+         * batches: see log_flush(). */
+        char *log;
+        size_t log_len;
+        uint64_t log_since; /* monotonic ms of the oldest line buffered */
+        time_t log_sec;     /* the second log_when shows */
+        char log_when[32];  /* "04/Dec/2026:22:21:58 +0000" */
 } worker;
 
 /* One per TCP connection, on the watchdog's list. */
@@ -108,6 +119,7 @@ typedef struct conn_state {
         dev_t dev;
         ino_t ino;
         worker *w;
+        char remote[INET6_ADDRSTRLEN]; /* the client's address as text */
         /* Monotonic ms; 0 while a response is produced. Set by the
          * connection's worker thread without the list's lock (twice a
          * request), read by the watchdog. */
@@ -115,12 +127,54 @@ typedef struct conn_state {
         bool cut;
 } conn_state;
 
+/* The request headers the wrapper and its handlers look up, found in the
+ * one pass over the headers that checks them (check_request()):
+ * httpd_request_header() answers these without scanning the list again.
+ * Each is the first field of its name, as libmicrohttpd's lookup gives. */
+static const struct {
+        const char *name;
+        size_t len;
+} known_headers[] = {
+#define KNOWN(n)                                                                                   \
+        {                                                                                          \
+                n, sizeof(n) - 1                                                                   \
+        }
+        KNOWN("Host"),
+        KNOWN("Accept"),
+        KNOWN("Referer"),
+        KNOWN("User-Agent"),
+        KNOWN("Content-Length"),
+        KNOWN("Transfer-Encoding"),
+        KNOWN("Accept-Encoding"),
+        KNOWN("Accept-Language"),
+        KNOWN("If-None-Match"),
+        KNOWN("If-Modified-Since"),
+        KNOWN("Content-Type"),
+        KNOWN("Origin"),
+        KNOWN("Sec-Fetch-Site"),
+        KNOWN("X-Forwarded-For"),
+#undef KNOWN
+};
+enum {
+        H_HOST,
+        H_ACCEPT,
+        H_REFERER,
+        H_USER_AGENT,
+        H_CONTENT_LENGTH,
+        H_TRANSFER_ENCODING,
+        N_KNOWN = sizeof(known_headers) / sizeof(known_headers[0]),
+};
+
 /* One per request, from the request line to the completion callback. */
 typedef struct req_state {
         char *target;
         char method[16];
-        char remote[INET6_ADDRSTRLEN];
-        char referer[LOG_FIELD_MAX], agent[LOG_FIELD_MAX];
+        const char *remote; /* the connection's, or remote_own */
+        char remote_own[INET6_ADDRSTRLEN];
+        /* Values in libmicrohttpd's memory pool, valid until the
+         * completion callback; NULL when absent. */
+        const char *known[N_KNOWN];
+        bool scanned; /* known[] is filled */
         conn_state *conn;
         struct timespec when;
         worker *w;
@@ -150,6 +204,7 @@ struct httpd {
         atomic_uint live;     /* connections libmicrohttpd serves */
         unsigned deferred;    /* answers deferred and not yet sent */
         pthread_cond_t deferred_sent;
+        pthread_mutex_t log_lock; /* one worker's batch at a time */
 };
 
 /* A deferred answer: the handler's thread and the finishing thread meet
@@ -345,6 +400,18 @@ static struct MHD_Response *response_build(httpd_response *resp)
 
 /* ---- the connection list and its watchdog ---- */
 
+static void format_addr(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
+{
+        if (sa && sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                          INET6_ADDRSTRLEN);
+        else if (sa && sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+                          INET6_ADDRSTRLEN);
+        else
+                strcpy(out, "-");
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
@@ -364,6 +431,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
                 }
                 cs->fd = ci->connect_fd;
                 cs->w = w;
+                /* The address is the connection's: formatted once here,
+                 * not for every request on it. */
+                const union MHD_ConnectionInfo *ai =
+                        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+                format_addr(ai ? ai->client_addr : NULL, cs->remote);
                 cs->dev = st.st_dev;
                 cs->ino = st.st_ino;
                 atomic_init(&cs->deadline, now_ms() + h->cfg.request_deadline_ms);
@@ -451,21 +523,19 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
                 free(rq);
                 return NULL;
         }
-        clock_gettime(CLOCK_REALTIME, &rq->when);
-        const union MHD_ConnectionInfo *ci =
-                MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-        if (sa && sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->remote,
-                          sizeof(rq->remote));
-        else if (sa && sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->remote,
-                          sizeof(rq->remote));
-        else
-                strcpy(rq->remote, "-");
+        /* The access log shows whole seconds: the coarse clock is enough. */
+        clock_gettime(CLOCK_REALTIME_COARSE, &rq->when);
         const union MHD_ConnectionInfo *si =
                 MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         rq->conn = si ? si->socket_context : NULL;
+        if (rq->conn)
+                rq->remote = rq->conn->remote;
+        else {
+                const union MHD_ConnectionInfo *ci =
+                        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+                format_addr(ci ? ci->client_addr : NULL, rq->remote_own);
+                rq->remote = rq->remote_own;
+        }
         return rq;
 }
 
@@ -479,7 +549,19 @@ typedef struct header_scan {
         unsigned count, content_length, transfer_encoding, host;
         size_t bytes;
         bool bad;
+        const char **known; /* the request's known[] */
 } header_scan;
+
+/* The index of name in known_headers, or -1. */
+static int known_index(const char *name, size_t len)
+{
+        char first = (char)(name[0] | 0x20);
+        for (int i = 0; i < N_KNOWN; i++)
+                if (known_headers[i].len == len && (known_headers[i].name[0] | 0x20) == first &&
+                    !ps_strcasecmp_ascii(known_headers[i].name, name))
+                        return i;
+        return -1;
+}
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                    size_t key_size, const char *value, size_t value_size)
@@ -501,11 +583,16 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
                 if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
                         s->bad = true;
         }
-        if (ps_strcasecmp_ascii(key, "Content-Length") == 0)
+        int k = known_index(key, key_size);
+        if (k < 0)
+                return MHD_YES;
+        if (!s->known[k])
+                s->known[k] = value ? value : "";
+        if (k == H_CONTENT_LENGTH)
                 s->content_length++;
-        else if (ps_strcasecmp_ascii(key, "Transfer-Encoding") == 0)
+        else if (k == H_TRANSFER_ENCODING)
                 s->transfer_encoding++;
-        else if (ps_strcasecmp_ascii(key, "Host") == 0)
+        else if (k == H_HOST)
                 s->host++;
         return MHD_YES;
 }
@@ -530,7 +617,10 @@ static void check_request(httpd *h, struct MHD_Connection *c, req_state *rq, con
         for (size_t i = 0; i < mlen; i++)
                 if (!is_tchar((unsigned char)method[i]))
                         refuse(rq, 400, "The request method is not valid.");
-        snprintf(rq->method, sizeof(rq->method), "%s", rq->refuse ? "-" : method);
+        if (rq->refuse)
+                strcpy(rq->method, "-");
+        else
+                memcpy(rq->method, method, mlen + 1);
 
         if (strcmp(version, "HTTP/1.1") != 0 && strcmp(version, "HTTP/1.0") != 0)
                 refuse(rq, 400, "Only HTTP/1.0 and HTTP/1.1 are served.");
@@ -550,8 +640,9 @@ static void check_request(httpd *h, struct MHD_Connection *c, req_state *rq, con
                 }
         }
 
-        header_scan s = { 0 };
+        header_scan s = { .known = rq->known };
         MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &s);
+        rq->scanned = true;
         if (s.count > h->cfg.max_headers || s.bytes > h->cfg.max_header_bytes)
                 refuse(rq, 431,
                        "The request has more or longer header fields than this "
@@ -563,7 +654,7 @@ static void check_request(httpd *h, struct MHD_Connection *c, req_state *rq, con
         if (s.host != 1 && strcmp(version, "HTTP/1.1") == 0)
                 refuse(rq, 400, "An HTTP/1.1 request needs exactly one Host header.");
 
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        const char *cl = rq->known[H_CONTENT_LENGTH];
         if (cl) {
                 char *end;
                 errno = 0;
@@ -575,20 +666,21 @@ static void check_request(httpd *h, struct MHD_Connection *c, req_state *rq, con
         }
         if (s.transfer_encoding && h->cfg.max_body == 0)
                 refuse(rq, 413, "This server accepts no request bodies.");
-
-        const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Referer");
-        snprintf(rq->referer, sizeof(rq->referer), "%s", v ? v : "-");
-        v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
-        snprintf(rq->agent, sizeof(rq->agent), "%s", v ? v : "-");
 }
 
 typedef struct request_internal {
         struct MHD_Connection *conn;
+        const req_state *rq;
 } request_internal;
 
 const char *httpd_request_header(const httpd_request *req, const char *name)
 {
         const request_internal *in = req->internal;
+        if (in->rq->scanned) {
+                int k = known_index(name, strlen(name));
+                if (k >= 0)
+                        return in->rq->known[k];
+        }
         return MHD_lookup_connection_value(in->conn, MHD_HEADER_KIND, name);
 }
 
@@ -709,7 +801,7 @@ static enum MHD_Result defer(httpd *h, struct MHD_Connection *c, req_state *rq,
 
 static enum MHD_Result respond(httpd *h, struct MHD_Connection *c, req_state *rq)
 {
-        request_internal in = { .conn = c };
+        request_internal in = { .conn = c, .rq = rq };
         char *path = NULL;
         const char *q = strchr(rq->target, '?');
 
@@ -793,48 +885,132 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         return respond(h, c, rq);
 }
 
-/* Writes s with quotes, backslashes and control bytes escaped, as Apache
- * does, so a request cannot forge log lines. */
-static size_t log_escape(char *out, size_t size, const char *s)
+/* Appends s (at most max bytes of it) with quotes, backslashes and control
+ * bytes escaped, as Apache does, so a request cannot forge log lines;
+ * stops before the escaped text reaches cap - 5 bytes. Returns the bytes
+ * written. */
+static size_t log_escape(char *out, size_t cap, const char *s, size_t max)
 {
+        static const char hex[] = "0123456789abcdef";
         size_t n = 0;
-        for (; *s && n + 5 < size; s++) {
-                unsigned char ch = (unsigned char)*s;
-                if (ch == '"' || ch == '\\')
-                        n += (size_t)snprintf(out + n, size - n, "\\%c", ch);
-                else if (ch < 0x20 || ch >= 0x7f)
-                        n += (size_t)snprintf(out + n, size - n, "\\x%02x", ch);
-                else
+
+        for (size_t i = 0; i < max && s[i] && n + 5 < cap; i++) {
+                unsigned char ch = (unsigned char)s[i];
+                if (ch == '"' || ch == '\\') {
+                        out[n++] = '\\';
+                        out[n++] = (char)ch;
+                } else if (ch < 0x20 || ch >= 0x7f) {
+                        out[n++] = '\\';
+                        out[n++] = 'x';
+                        out[n++] = hex[ch >> 4];
+                        out[n++] = hex[ch & 15];
+                } else
                         out[n++] = (char)ch;
         }
-        out[n] = '\0';
         return n;
 }
 
-static void access_log(httpd *h, const req_state *rq)
+static char *log_put(char *p, const char *s, size_t len)
 {
-        char line[4096], target[1024], referer[LOG_FIELD_MAX * 2], agent[LOG_FIELD_MAX * 2];
-        char when[64];
-        struct tm tm;
+        memcpy(p, s, len);
+        return p + len;
+}
 
-        gmtime_r(&rq->when.tv_sec, &tm);
-        strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
-        log_escape(target, sizeof(target), rq->target);
-        log_escape(referer, sizeof(referer), rq->referer);
-        log_escape(agent, sizeof(agent), rq->agent);
-        int n = snprintf(line, sizeof(line),
-                         "%s - - [%s] \"%s %s HTTP/1.1\" %u %zu \"%s\" \"%s\"\n", rq->remote, when,
-                         rq->method, target, rq->status, rq->bytes, referer, agent);
-        if (n < 0)
+static char *log_uint(char *p, unsigned long long v)
+{
+        char tmp[24];
+        size_t n = 0;
+        do
+                tmp[n++] = (char)('0' + v % 10);
+        while ((v /= 10) > 0);
+        while (n)
+                *p++ = tmp[--n];
+        return p;
+}
+
+/* Writes the worker's buffered lines. The lock keeps the batches of
+ * several workers from interleaving, whatever the descriptor is (a pipe
+ * splits writes over PIPE_BUF bytes). A non-blocking descriptor that is
+ * full keeps the rest for the next flush rather than stall the worker;
+ * only the last flush (final, when the server stops) waits for it, up to
+ * a second. */
+static void log_flush(httpd *h, worker *w, bool final)
+{
+        size_t off = 0;
+        int waits = 0;
+
+        if (!w->log_len)
                 return;
-        if ((size_t)n >= sizeof(line)) {
-                n = sizeof(line) - 1;
-                line[n - 1] = '\n';
+        pthread_mutex_lock(&h->log_lock);
+        while (off < w->log_len) {
+                ssize_t n = write(h->cfg.access_log_fd, w->log + off, w->log_len - off);
+                if (n > 0) {
+                        off += (size_t)n;
+                        continue;
+                }
+                if (n < 0 && errno == EINTR)
+                        continue;
+                struct pollfd pf = { .fd = h->cfg.access_log_fd, .events = POLLOUT };
+                if (final && n < 0 && errno == EAGAIN && waits++ < 10 && poll(&pf, 1, 100) >= 0)
+                        continue;
+                if (n < 0 && errno == EAGAIN && !final)
+                        break;    /* kept for the next flush */
+                off = w->log_len; /* a broken descriptor: nothing to keep */
         }
-        /* One write per line: lines from several threads never interleave
-         * on a pipe or the journal's stream. */
-        ssize_t w = write(h->cfg.access_log_fd, line, (size_t)n);
-        (void)w;
+        pthread_mutex_unlock(&h->log_lock);
+        memmove(w->log, w->log + off, w->log_len - off);
+        w->log_len -= off;
+}
+
+/* One Combined Log Format line into the worker's buffer; the buffer is
+ * written when it fills, when a line in it is LOG_FLUSH_MS old, and
+ * whenever the worker has nothing else to do (worker_main()). Before, each
+ * line was its own write(): a system call per request, for a line that a
+ * pipe or the journal takes just as well in a batch. */
+static void access_log(httpd *h, const req_state *rq, uint64_t now)
+{
+        worker *w = rq->w;
+        char line[LOG_LINE_MAX];
+        char *p = line;
+
+        if (w->log_sec != rq->when.tv_sec || !w->log_when[0]) {
+                struct tm tm;
+                gmtime_r(&rq->when.tv_sec, &tm);
+                strftime(w->log_when, sizeof(w->log_when), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+                w->log_sec = rq->when.tv_sec;
+        }
+        const char *ref = rq->known[H_REFERER], *ua = rq->known[H_USER_AGENT];
+        /* remote + when + method + target + referer + agent, escaped, with
+         * their separators: under 2,200 bytes. */
+        p = log_put(p, rq->remote, strlen(rq->remote));
+        p = log_put(p, " - - [", 6);
+        p = log_put(p, w->log_when, strlen(w->log_when));
+        p = log_put(p, "] \"", 3);
+        p = log_put(p, rq->method, strlen(rq->method));
+        *p++ = ' ';
+        p += log_escape(p, 1024, rq->target, SIZE_MAX);
+        p = log_put(p, " HTTP/1.1\" ", 11);
+        p = log_uint(p, rq->status);
+        *p++ = ' ';
+        p = log_uint(p, rq->bytes);
+        p = log_put(p, " \"", 2);
+        /* The Referer and User-Agent as their first 255 bytes. */
+        p += log_escape(p, LOG_FIELD_MAX * 2, ref ? ref : "-", LOG_FIELD_MAX - 1);
+        p = log_put(p, "\" \"", 3);
+        p += log_escape(p, LOG_FIELD_MAX * 2, ua ? ua : "-", LOG_FIELD_MAX - 1);
+        p = log_put(p, "\"\n", 2);
+
+        size_t n = (size_t)(p - line);
+        if (w->log_len + n > LOG_BUFFER)
+                log_flush(h, w, false);
+        if (w->log_len + n > LOG_BUFFER)
+                return; /* the descriptor has taken nothing for 64 KiB */
+        if (!w->log_len)
+                w->log_since = now;
+        memcpy(w->log + w->log_len, line, n);
+        w->log_len += n;
+        if (w->log_len > LOG_BUFFER / 2 || now - w->log_since >= LOG_FLUSH_MS)
+                log_flush(h, w, false);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -858,10 +1034,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                 if (finished)
                         deferred_free(d);
         }
-        if (rq->queued && h->cfg.access_log_fd >= 0)
-                access_log(h, rq);
+        uint64_t now = now_ms();
+        if (rq->queued && rq->w->log)
+                access_log(h, rq, now);
         /* The next request on this connection gets its own deadline. */
-        conn_set_deadline(rq->conn, now_ms() + h->cfg.request_deadline_ms);
+        conn_set_deadline(rq->conn, now + h->cfg.request_deadline_ms);
         free(rq->target);
         free(rq->body);
         free(rq);
@@ -1038,9 +1215,13 @@ static void *worker_main(void *arg)
                         { .fd = w->wake, .events = POLLIN },
                 };
                 /* Busy (timeout 0): straight on, the queue is checked
-                 * below; the eventfd is read once the worker is idle. */
-                if (timeout != 0 && poll(pf, 2, timeout) < 0 && errno != EINTR)
-                        break;
+                 * below; the eventfd is read once the worker is idle.
+                 * About to wait: the access log's lines go out first. */
+                if (timeout != 0) {
+                        log_flush(w->h, w, false);
+                        if (poll(pf, 2, timeout) < 0 && errno != EINTR)
+                                break;
+                }
                 if (pf[1].revents & POLLIN) {
                         uint64_t v;
                         ssize_t r = read(w->wake, &v, sizeof(v));
@@ -1149,6 +1330,10 @@ static void workers_free(httpd *h)
                 worker *w = &h->workers[i];
                 if (w->mhd)
                         MHD_stop_daemon(w->mhd);
+                /* With the lines of the requests that stopping finished:
+                 * nothing logged is lost on SIGTERM. */
+                log_flush(h, w, true);
+                free(w->log);
                 for (size_t j = 0; j < w->queued; j++)
                         close(w->queue[j].fd);
                 free(w->queue);
@@ -1173,6 +1358,8 @@ static int worker_init(httpd *h, worker *w, size_t pool)
         w->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (w->wake < 0)
                 return -errno;
+        if (h->cfg.access_log_fd >= 0 && !(w->log = malloc(LOG_BUFFER)))
+                return -ENOMEM;
         w->mhd = MHD_start_daemon(
                 MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
                         MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
@@ -1218,6 +1405,7 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
         pthread_mutex_init(&h->lock, NULL);
         pthread_cond_init(&h->wake, NULL);
         pthread_cond_init(&h->deferred_sent, NULL);
+        pthread_mutex_init(&h->log_lock, NULL);
 
         unsigned fd_cap = raise_fd_limit(h->cfg.max_connections);
         if (h->cfg.max_connections > fd_cap)
@@ -1376,5 +1564,6 @@ void httpd_free(httpd *server)
         pthread_mutex_destroy(&server->lock);
         pthread_cond_destroy(&server->wake);
         pthread_cond_destroy(&server->deferred_sent);
+        pthread_mutex_destroy(&server->log_lock);
         free(server);
 }
