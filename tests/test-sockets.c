@@ -491,6 +491,47 @@ static void test_fd_holes(void)
                 close(targets[i]);
 }
 
+/* A socket two processes hold, each on two fds: two owners, each once, by pid. */
+static void test_shared_owners(void)
+{
+        int l = open_bound(AF_INET, SOCK_STREAM), hold[2];
+        int l2 = l >= 0 ? dup(l) : -1;
+        if (l2 < 0 || pipe(hold) < 0) {
+                tap_skip("cannot open a loopback listener here");
+                return;
+        }
+        fflush(stdout);
+        pid_t child = fork();
+        if (child == 0) {
+                char c;
+                close(hold[1]);
+                (void)!read(hold[0], &c, 1);
+                _exit(0);
+        }
+        close(hold[0]);
+        ps_socket_query q;
+        ps_socket_list *list = NULL;
+        ps_socket_query_init(&q);
+        q.flags = PS_QUERY_NETLINK | PS_QUERY_ALL_OWNERS;
+        if (child < 0 || ps_socket_list_query(&q, &list) < 0) {
+                tap_skip("no sock_diag netlink here");
+        } else {
+                const ps_socket *s = find(list, inode_of(l));
+                int lo = getpid() < child ? getpid() : child,
+                    hi = getpid() < child ? child : getpid();
+                ok(s && s->n_pids == 2 && s->pids[0] == lo && s->pids[1] == hi,
+                   "a listener two processes hold on two fds each: pids %d and %d, each once, in "
+                   "order",
+                   lo, hi);
+        }
+        ps_socket_list_free(list);
+        close(hold[1]);
+        if (child > 0)
+                waitpid(child, NULL, 0);
+        close(l);
+        close(l2);
+}
+
 /* The documented order (protocol, family, local port, listeners first,
  * state), then the local address: sockets of one port on several addresses
  * are sorted by the full comparison after the sort by key. */
@@ -602,5 +643,6 @@ int main(void)
         test_fd_holes();
         test_udp_families();
         test_order();
+        test_shared_owners();
         return tap_done();
 }
