@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define PS_NOTES_MAGIC "PSNOTES1"
-#define PS_NOTES_VERSION 3
+#define PS_NOTES_VERSION 4
 
 /* Hard caps, shared by the parser (for files from outside) and the reader. */
 #define PS_NOTES_MAX_NOTES 4096u
@@ -38,9 +38,16 @@ struct ps_noteshdr {
         uint32_t off_sources; /* struct ps_dbnotesource[n_sources] */
         uint32_t off_strings; /* NUL-terminated strings; offset 0 is "" */
         uint32_t strings_size;
-        uint32_t n_l10n;       /* translations (docs/translations.md) */
-        uint32_t off_l10n;     /* struct ps_dbnotel10n[n_l10n], by note, then language */
-        uint32_t reserved[16]; /* zero; room to grow */
+        uint32_t n_l10n;   /* translations (docs/translations.md) */
+        uint32_t off_l10n; /* struct ps_dbnotel10n[n_l10n], by note, then language */
+        /* Since version 4: the port items again, for lookups by port. Items of
+         * one port (lo == hi) by port, then item; the others (ranges) by item.
+         * n_index + n_spans == n_ports: each item is in one of the two. */
+        uint32_t n_index;
+        uint32_t off_index; /* struct ps_dbnoteindex[n_index] */
+        uint32_t n_spans;
+        uint32_t off_spans;    /* struct ps_dbnotespan[n_spans] */
+        uint32_t reserved[12]; /* zero; room to grow */
 };
 
 struct ps_dbnote {
@@ -53,6 +60,20 @@ struct ps_dbnote {
 struct ps_dbnoteport {
         uint16_t lo, hi;
         uint8_t proto, pad[3];
+};
+
+/* A port item of one port: ports[item] is port/proto. */
+struct ps_dbnoteindex {
+        uint16_t port;
+        uint8_t proto, pad;
+        uint32_t item;
+};
+
+/* A port item of a range: ports[item] is lo-hi/proto. */
+struct ps_dbnotespan {
+        uint16_t lo, hi;
+        uint8_t proto, pad[3];
+        uint32_t item;
 };
 
 struct ps_dbnotesource {
@@ -79,6 +100,8 @@ struct ps_dbnotel10n {
 _Static_assert(sizeof(struct ps_noteshdr) == 128, "notes header layout");
 _Static_assert(sizeof(struct ps_dbnote) == 40, "note layout");
 _Static_assert(sizeof(struct ps_dbnoteport) == 8, "note port layout");
+_Static_assert(sizeof(struct ps_dbnoteindex) == 8, "note port index layout");
+_Static_assert(sizeof(struct ps_dbnotespan) == 12, "note port span layout");
 _Static_assert(sizeof(struct ps_dbnotesource) == 24, "note source layout");
 _Static_assert(sizeof(struct ps_dbnotel10n) == 20, "note translation layout");
 

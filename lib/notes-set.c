@@ -842,6 +842,47 @@ static size_t align4(size_t n)
         return (n + 3) & ~(size_t)3;
 }
 
+static int cmp_index(const void *a, const void *b)
+{
+        const struct ps_dbnoteindex *x = a, *y = b;
+        if (x->port != y->port)
+                return x->port < y->port ? -1 : 1;
+        return (x->item > y->item) - (x->item < y->item);
+}
+
+/* The port items again, for lookups by port: those of one port sorted by
+ * port, the ranges in item order (notes-format.h). */
+static int build_index(const struct ps_dbnoteport *ports, size_t n_ports,
+                       struct ps_dbnoteindex **ret_index, size_t *ret_n_index,
+                       struct ps_dbnotespan **ret_spans, size_t *ret_n_spans)
+{
+        struct ps_dbnoteindex *index = calloc(n_ports ? n_ports : 1, sizeof(*index));
+        struct ps_dbnotespan *spans = calloc(n_ports ? n_ports : 1, sizeof(*spans));
+        size_t ni = 0, ns = 0;
+        if (!index || !spans) {
+                free(index);
+                free(spans);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n_ports; i++) {
+                const struct ps_dbnoteport *p = &ports[i];
+                if (p->lo == p->hi)
+                        index[ni++] = (struct ps_dbnoteindex){ .port = p->lo,
+                                                               .proto = p->proto,
+                                                               .item = (uint32_t)i };
+                else
+                        spans[ns++] = (struct ps_dbnotespan){
+                                .lo = p->lo, .hi = p->hi, .proto = p->proto, .item = (uint32_t)i
+                        };
+        }
+        qsort(index, ni, sizeof(*index), cmp_index);
+        *ret_index = index;
+        *ret_n_index = ni;
+        *ret_spans = spans;
+        *ret_n_spans = ns;
+        return 0;
+}
+
 int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size)
 {
         ps_dynbuf strings;
@@ -858,7 +899,9 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         struct ps_dbnoteport *ports = calloc(n_ports ? n_ports : 1, sizeof(*ports));
         struct ps_dbnotesource *sources = calloc(n_sources ? n_sources : 1, sizeof(*sources));
         struct ps_dbnotel10n *l10n = calloc(set->n_l10n ? set->n_l10n : 1, sizeof(*l10n));
-        size_t n_l10n = 0;
+        struct ps_dbnoteindex *index = NULL;
+        struct ps_dbnotespan *spans = NULL;
+        size_t n_l10n = 0, n_index = 0, n_spans = 0;
         ps_dynbuf_init(&strings, PS_NOTES_MAX_SIZE / 2);
         if (!notes || !ports || !sources || !l10n || ps_dynbuf_addc(&strings, '\0') < 0) {
                 r = -ENOMEM;
@@ -907,7 +950,7 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
                 if ((r = pool_add(&strings, t->title, &d->title)) >= 0)
                         r = pool_add(&strings, t->body, &d->body);
         }
-        if (r < 0)
+        if (r < 0 || (r = build_index(ports, n_ports, &index, &n_index, &spans, &n_spans)) < 0)
                 goto out;
 
         struct ps_noteshdr h = { 0 };
@@ -927,6 +970,12 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         h.n_l10n = (uint32_t)n_l10n;
         h.off_l10n = (uint32_t)off;
         off = align4(off + n_l10n * sizeof(*l10n));
+        h.n_index = (uint32_t)n_index;
+        h.off_index = (uint32_t)off;
+        off = align4(off + n_index * sizeof(*index));
+        h.n_spans = (uint32_t)n_spans;
+        h.off_spans = (uint32_t)off;
+        off = align4(off + n_spans * sizeof(*spans));
         h.off_strings = (uint32_t)off;
         h.strings_size = (uint32_t)strings.len;
         off = align4(off + strings.len);
@@ -944,6 +993,8 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         memcpy(img + h.off_ports, ports, n_ports * sizeof(*ports));
         memcpy(img + h.off_sources, sources, n_sources * sizeof(*sources));
         memcpy(img + h.off_l10n, l10n, n_l10n * sizeof(*l10n));
+        memcpy(img + h.off_index, index, n_index * sizeof(*index));
+        memcpy(img + h.off_spans, spans, n_spans * sizeof(*spans));
         memcpy(img + h.off_strings, strings.buf, strings.len);
         h.crc32 = (uint32_t)crc32(0L, img + sizeof(h), (uInt)(off - sizeof(h)));
         memcpy(img, &h, sizeof(h));
@@ -954,6 +1005,8 @@ out:
         free(ports);
         free(sources);
         free(l10n);
+        free(index);
+        free(spans);
         ps_dynbuf_free(&strings);
         return r;
 }

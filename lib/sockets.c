@@ -166,6 +166,100 @@ static int cmp_socket(const void *a, const void *b)
         return 0;
 }
 
+/* cmp_socket()'s first fields in one number, for a sort of 16-byte keys
+ * instead of 160-byte sockets: proto, family, local port, listeners first,
+ * state. */
+struct sort_key {
+        uint64_t key;
+        size_t idx;
+};
+
+static uint64_t sort_key_of(const ps_socket *s)
+{
+        return (uint64_t)s->proto << 40 | (uint64_t)(unsigned)s->family << 32 |
+               (uint64_t)s->local_port << 16 | (uint64_t)(s->state != PS_STATE_LISTEN) << 15 |
+               ((uint64_t)s->state & 0x7fff);
+}
+
+/* Sorts k by key, keeping the order of equal keys: a byte at a time, the
+ * bytes all keys share skipped (48 bits, six passes at most). */
+static int radix_sort(struct sort_key *k, size_t n)
+{
+        struct sort_key *tmp = malloc(n * sizeof(*tmp));
+        if (!tmp)
+                return -ENOMEM;
+        for (unsigned shift = 0; shift < 48; shift += 8) {
+                size_t count[257] = { 0 };
+                for (size_t i = 0; i < n; i++)
+                        count[(k[i].key >> shift & 0xff) + 1]++;
+                if (count[(k[0].key >> shift & 0xff) + 1] == n)
+                        continue; /* one value for all */
+                for (size_t b = 0; b < 256; b++)
+                        count[b + 1] += count[b];
+                for (size_t i = 0; i < n; i++)
+                        tmp[count[k[i].key >> shift & 0xff]++] = k[i];
+                memcpy(k, tmp, n * sizeof(*k));
+        }
+        free(tmp);
+        return 0;
+}
+
+static int cmp_key_r(const void *a, const void *b, void *base)
+{
+        const struct sort_key *x = a, *y = b;
+        const ps_socket *v = base;
+        if (x->key != y->key)
+                return x->key < y->key ? -1 : 1;
+        return cmp_socket(&v[x->idx], &v[y->idx]);
+}
+
+/* Sorts v as qsort(v, n, sizeof(*v), cmp_socket) would. */
+static int sort_sockets(ps_socket *v, size_t n)
+{
+        if (n < 2)
+                return 0;
+        bool small = true;
+        for (size_t i = 0; i < n && small; i++)
+                small = (unsigned)v[i].proto < 256 && (unsigned)v[i].family < 256 &&
+                        v[i].local_port < 65536 && (unsigned)v[i].state < 0x8000;
+        struct sort_key *k = small ? malloc(n * sizeof(*k)) : NULL;
+        if (!k) {
+                qsort(v, n, sizeof(*v), cmp_socket);
+                return 0;
+        }
+        for (size_t i = 0; i < n; i++)
+                k[i] = (struct sort_key){ sort_key_of(&v[i]), i };
+        if (radix_sort(k, n) < 0)
+                qsort_r(k, n, sizeof(*k), cmp_key_r, v);
+        else
+                /* Sockets of one key (one port, several addresses): the full
+                 * comparison orders each run. */
+                for (size_t a = 0, b; a < n; a = b) {
+                        for (b = a + 1; b < n && k[b].key == k[a].key; b++)
+                                ;
+                        if (b - a > 1)
+                                qsort_r(k + a, b - a, sizeof(*k), cmp_key_r, v);
+                }
+        /* Each socket to its place, cycle by cycle: k[i].idx is where the
+         * socket for place i is now. */
+        for (size_t i = 0; i < n; i++) {
+                if (k[i].idx == SIZE_MAX || k[i].idx == i)
+                        continue;
+                ps_socket tmp = v[i];
+                size_t at = i;
+                while (k[at].idx != i) {
+                        size_t from = k[at].idx;
+                        v[at] = v[from];
+                        k[at].idx = SIZE_MAX;
+                        at = from;
+                }
+                v[at] = tmp;
+                k[at].idx = SIZE_MAX;
+        }
+        free(k);
+        return 0;
+}
+
 struct list_priv {
         int *pids;
 };
@@ -215,8 +309,7 @@ PS_EXPORT int ps_socket_list_query(const ps_socket_query *q, ps_socket_list **re
                 free(vec.v);
                 return r;
         }
-        if (vec.n > 1)
-                qsort(vec.v, vec.n, sizeof(*vec.v), cmp_socket);
+        sort_sockets(vec.v, vec.n);
 
         ps_socket_list *l = calloc(1, sizeof(*l));
         struct list_priv *priv = calloc(1, sizeof(*priv));

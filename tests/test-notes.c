@@ -188,6 +188,97 @@ static void test_builtin(void)
         ps_notes_free(notes);
 }
 
+/* Lookups by port go through the image's index. For every port and protocol
+ * they must find what the walk over all port items found: each note with an
+ * item containing the port once, in id order. The walk's answers for all
+ * 65,536 ports at once: every item spread over the ports it contains. */
+static void test_index(void)
+{
+        static const ps_proto protos[] = { PS_PROTO_ANY, PS_PROTO_TCP, PS_PROTO_UDP, PS_PROTO_SCTP,
+                                           PS_PROTO_DCCP };
+        ps_notes *notes;
+        if (!ok(ps_notes_open_builtin(&notes) == 0, "open the built-in notes"))
+                return;
+        size_t count = ps_notes_count(notes), total = 0;
+        size_t *start = calloc(65537, sizeof(*start));
+        for (int pass = 0; pass < 2; pass++) {
+                static uint32_t *ids;
+                static unsigned char *proto;
+                size_t *fill = pass ? calloc(65536, sizeof(*fill)) : NULL;
+                if (pass) {
+                        for (unsigned port = 0; port < 65536; port++)
+                                start[port + 1] += start[port];
+                        total = start[65536];
+                        ids = malloc((total ? total : 1) * sizeof(*ids));
+                        proto = malloc(total ? total : 1);
+                }
+                for (uint32_t id = 0; id < count; id++) {
+                        ps_note note;
+                        ps_note_port p;
+                        ps_notes_get(notes, id, &note);
+                        for (unsigned i = 0; i < note.n_ports; i++) {
+                                ps_note_get_port(notes, &note, i, &p);
+                                for (unsigned port = p.lo; port <= p.hi; port++) {
+                                        if (!pass) {
+                                                start[port + 1]++;
+                                                continue;
+                                        }
+                                        size_t k = start[port] + fill[port]++;
+                                        ids[k] = id;
+                                        proto[k] = (unsigned char)p.proto;
+                                }
+                        }
+                }
+                if (!pass)
+                        continue;
+                size_t checked = 0, found = 0, bad = 0;
+                for (unsigned port = 0; port < 65536; port++) {
+                        for (size_t q = 0; q < sizeof(protos) / sizeof(protos[0]); q++) {
+                                ps_notes_iter it;
+                                ps_note note;
+                                size_t k = start[port], end = start[port + 1], got = 0;
+                                long last = -1;
+                                bool same = true;
+                                ps_notes_iter_port(&it, notes, port, protos[q]);
+                                while (ps_notes_iter_next(&it, &note) > 0) {
+                                        /* The next note the walk would find. */
+                                        while (k < end && ((protos[q] != PS_PROTO_ANY &&
+                                                            proto[k] != (unsigned)protos[q]) ||
+                                                           (long)ids[k] == last))
+                                                k++;
+                                        if (k == end || ids[k] != note.id)
+                                                same = false;
+                                        else
+                                                last = ids[k++];
+                                        got++;
+                                }
+                                while (k < end && ((protos[q] != PS_PROTO_ANY &&
+                                                    proto[k] != (unsigned)protos[q]) ||
+                                                   (long)ids[k] == last))
+                                        k++;
+                                if (k != end)
+                                        same = false; /* a note the index missed */
+                                if (!same && bad++ < 5)
+                                        printf("#   port %u, protocol %d: the index differs "
+                                               "from the walk\n",
+                                               port, (int)protos[q]);
+                                checked++;
+                                found += got;
+                        }
+                }
+                is_int(bad, 0,
+                       "every port and protocol: the index finds what the walk over "
+                       "the port items finds");
+                ok(checked == 65536 * 5 && found > 1000, "  %zu lookups, %zu notes found", checked,
+                   found);
+                free(fill);
+                free(ids);
+                free(proto);
+        }
+        free(start);
+        ps_notes_free(notes);
+}
+
 static void test_prevalence(const char *fixture)
 {
         ps_prevalence *p;
@@ -286,6 +377,7 @@ int main(int argc, char **argv)
         test_caps();
         test_roundtrip();
         test_builtin();
+        test_index();
         test_prevalence(argc > 1 ? argv[1] : "data/nmap-services-fixture");
         return tap_done();
 }

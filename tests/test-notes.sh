@@ -97,6 +97,12 @@ check "--require-quotes refuses a source without a quote" $?
 "$PSNOTES" data/notes-conflict "$tmp/c.notes" "$tmp/c.S" --require-quotes >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q '^data/notes-conflict/5000-vendor-use.md:1: source 1 (.*) has no "quote:" line' "$tmp/err"
 check "the build's compile step refuses a source without a quote too (--require-quotes)" $?
+"$PSNOTES" --check data/notes-unreadable >/dev/null 2>"$tmp/err"
+check "a source marked unreadable is valid in a draft (psnotes --check)" $?
+"$PSNOTES" --check --require-quotes data/notes-unreadable >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q '^data/notes-unreadable/7777-unread.md:1: source 2 (Gone) is marked unreadable' "$tmp/err" &&
+        [ "$(grep -c 'source 1' "$tmp/err")" -eq 0 ]
+check "--require-quotes refuses a source marked unreadable, and only that one" $?
 "$PSNOTES" --check --require-quotes ../data/notes >/dev/null 2>"$tmp/err"
 check "every source of the project's own notes has a quote line (the build requires it)" $?
 [ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"

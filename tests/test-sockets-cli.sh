@@ -241,7 +241,7 @@ else
                 >"$tmp/out" 2>"$tmp/err"
         rc=$?
         [ "$rc" -eq 0 ] && grep -q "127.0.0.1:$tport" "$tmp/out" &&
-                grep -q "run as root (or with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)" "$tmp/out" &&
+                grep -q "run as root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)" "$tmp/out" &&
                 grep -q "could not be examined" "$tmp/err" && ! grep -q "pid -1" "$tmp/out"
         check "as nobody: who lists the socket and says why its owner is unknown" $?
         setpriv --reuid=65534 --regid=65534 --clear-groups "$PS" ls --json >"$tmp/out" 2>/dev/null

@@ -257,13 +257,22 @@ int main(int argc, char **argv)
                         n_sources++;
                         n_quoted += s->quote && !s->unreadable;
                         n_unreadable += s->unreadable;
-                        if (require_quotes && !s->quote) {
+                        if (!require_quotes || (s->quote && !s->unreadable))
+                                continue;
+                        /* A source nobody could read supports nothing a reader can check:
+                         * the published notes must quote every source they cite. */
+                        if (s->unreadable)
+                                fprintf(stderr,
+                                        "%s:1: source %zu (%.60s) is marked unreadable: quote it "
+                                        "or a readable equivalent, or drop it "
+                                        "(docs/notes.md, Quotes)\n",
+                                        set.notes[i].file, k + 1, s->title);
+                        else
                                 fprintf(stderr,
                                         "%s:1: source %zu (%.60s) has no \"quote:\" line "
                                         "(docs/notes.md, Quotes)\n",
                                         set.notes[i].file, k + 1, s->title);
-                                problems++;
-                        }
+                        problems++;
                 }
         if (problems) {
                 fprintf(stderr, "psnotes: %d problem%s in %zu note file%s (see docs/notes.md)\n",

@@ -73,7 +73,7 @@ typedef struct ps_socket {
         /*
          * Processes holding the socket, pids[0..n_pids). When n_pids is 0,
          * owner_error says why: -EACCES some processes could not be examined
-         * (needs root, CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH), -ENOENT no process
+         * (needs root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH), -ENOENT no process
          * in this PID namespace holds it (kernel sockets, TIME_WAIT, other
          * namespaces, or it closed mid-scan), -ENODATA owners were not asked for.
          */

@@ -29,10 +29,14 @@ struct user_node {
         struct user_node *next;
 };
 
+/* What sockview_service() takes from a registry record: a slot of 32 bytes,
+ * not a whole record's 112 (4,096 of them were 450 KB of fresh pages, most
+ * of them touched by ls with thousands of ports). */
 struct service_slot {
         unsigned key; /* port << 3 | proto, + 1; 0 = empty */
         bool have;
-        ps_record rec;
+        unsigned flags;
+        const char *name, *description;
 };
 
 static struct proc_node *procs[PROC_BUCKETS];
@@ -105,42 +109,38 @@ const char *sockview_user(unsigned uid)
         return n->name;
 }
 
-/* The registry's first assigned record for port/proto, else the first one. */
-static bool lookup_service(struct cli *c, unsigned port, ps_proto proto, ps_record *ret)
+/* The registry's first assigned record for port/proto, else the first one:
+ * its flags, name and description. */
+static bool lookup_service(struct cli *c, unsigned port, ps_proto proto, struct service_slot *ret)
 {
         unsigned key = (port << 3 | (unsigned)proto) + 1;
         size_t h = (key * 2654435761u) % SERVICE_CACHE;
         if (!services)
                 services = calloc(SERVICE_CACHE, sizeof(*services));
         if (services && services[h].key == key) {
-                *ret = services[h].rec;
-                return services[h].have;
+                *ret = services[h];
+                return ret->have;
         }
         ps_db *db;
         ps_iter it;
         ps_record r;
-        bool have = false;
+        struct service_slot slot = { .key = key };
         if (cli_db(c, &db) == 0) {
                 ps_iter_port(&it, db, port, proto);
                 while (ps_iter_next(&it, &r) > 0) {
-                        if (!(r.flags & (PS_REC_UNASSIGNED | PS_REC_RESERVED)) && *r.name) {
-                                *ret = r;
-                                have = true;
+                        bool assigned =
+                                !(r.flags & (PS_REC_UNASSIGNED | PS_REC_RESERVED)) && *r.name;
+                        if (assigned || !slot.have)
+                                slot = (struct service_slot){ key, true, r.flags, r.name,
+                                                              r.description };
+                        if (assigned)
                                 break;
-                        }
-                        if (!have) {
-                                *ret = r;
-                                have = true;
-                        }
                 }
         }
-        if (services) {
-                services[h].key = key;
-                services[h].have = have;
-                if (have)
-                        services[h].rec = *ret;
-        }
-        return have;
+        if (services)
+                services[h] = slot;
+        *ret = slot;
+        return slot.have;
 }
 
 /* Whether a connected socket is the server's side: something here listens on its port. */
@@ -164,7 +164,7 @@ void sockview_service(struct sockview *v, const ps_socket *s, struct service_inf
         ret->matches = -1;
         ret->local = v->listen_ports ? sockview_is_listen_port(v, s) : server_side(v->list, s);
         ret->port = ret->local ? s->local_port : s->remote_port;
-        ps_record r;
+        struct service_slot r;
         if (!lookup_service(v->c, ret->port, s->proto, &r)) {
                 ret->status = "none";
                 return;
@@ -216,7 +216,11 @@ const char *endpoint(const ps_socket *s, bool remote, char *buf, size_t size)
         char a[64];
         unsigned port = remote ? s->remote_port : s->local_port;
         if (remote && port == 0) {
-                snprintf(buf, size, "*");
+                /* Every listener's peer: no snprintf() for it. */
+                if (size >= 2)
+                        memcpy(buf, "*", 2);
+                else if (size)
+                        buf[0] = '\0';
                 return buf;
         }
         ps_socket_addr(s, remote, a, sizeof(a));
@@ -259,7 +263,7 @@ const char *owner_reason(const ps_socket *s)
                                ? N_("owner unknown: some processes cannot be examined even as "
                                     "root (another user namespace, or a ptrace restriction)")
                                : N_("owner unknown: other users' processes are hidden; run as "
-                                    "root (or with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH)");
+                                    "root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)");
         case -ENODATA:
                 return N_("owner not looked up");
         default:
@@ -507,9 +511,9 @@ static const char *unreadable_text(size_t unknown, const ps_socket_list *l, bool
         else
                 snprintf(buf, size,
                          ngettext("%s: %zu process could not be examined (%s); run as root, or "
-                                  "with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH",
+                                  "with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
                                   "%s: %zu processes could not be examined (%s); run as root, or "
-                                  "with CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH",
+                                  "with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH",
                                   l->n_unreadable),
                          owners, l->n_unreadable, ps_strerror(l->unreadable_error));
         return buf;

@@ -212,7 +212,8 @@ static void write_listeners(struct prom_writer *w, struct scan *s)
         prom_sample(w, NULL, 0, (double)unowned);
         prom_family(w, "portscope_processes_unreadable", PROM_GAUGE, NULL,
                     "Processes whose open files the exporter could not examine; above 0 it "
-                    "lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH.");
+                    "does not hold both CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, which it "
+                    "needs.");
         prom_sample(w, NULL, 0, (double)s->list->n_unreadable);
 }
 
