@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Runs commands in turn, one run of each after the other, so that a loaded
- * machine's changing load falls on all of them alike (docs/benchmarks.md,
- * issue 11); prints per command the median wall-clock time, CPU time (user +
+ * machine's changing load falls on all of them alike, each turn starting with
+ * the next command, so that none always follows the same one
+ * (docs/benchmarks.md, issue 11); prints per command the median wall-clock time, CPU time (user +
  * system, from wait4) and minor page faults of each round, and each one's
  * ratio to the last command's.
  *
@@ -68,7 +69,10 @@ int main(int argc, char **argv)
         for (int r = 0; r < rounds; r++) {
                 double mw[MAX_CMDS], mc[MAX_CMDS], mf[MAX_CMDS];
                 for (int i = 0; i < runs; i++)
-                        for (int c = 0; c < ncmd; c++) {
+                        for (int j = 0; j < ncmd; j++) {
+                                /* Each run starts with the next command: none
+                                 * always follows the same one. */
+                                int c = (i + j) % ncmd;
                                 struct timespec t0, t1;
                                 struct rusage ru;
                                 pid_t pid;
