@@ -9,7 +9,10 @@
 #   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
 #                              PARTS="nginx render export": which parts run,
 #                              BASELINE=/path/to/another/portscope-web,
-#                              PIN=1: servers on CPU 0, wrk on CPU 1)
+#                              PIN=1: servers on CPU 0, wrk on CPU 1,
+#                              ACCESS_LOG=1: portscope writes its access
+#                              log (to /dev/null), as by default; nginx's
+#                              stays off)
 #
 # BASELINE adds a second portscope-web (an older build, copied aside) to the
 # same rounds: an A/B comparison of two builds with nginx as the fixed peer,
@@ -102,14 +105,18 @@ http {
 }
 NGINX
 $srv_pin nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
-$srv_pin "$web" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/serve.err" &
+# Without ACCESS_LOG=1 portscope's log is off, as nginx's is.
+log_opt=--no-access-log
+[ "${ACCESS_LOG:-0}" = 1 ] && log_opt=
+$srv_pin "$web" serve --listen 127.0.0.1:0 --threads "$threads" $log_opt >/dev/null 2>"$tmp/serve.err" &
 pids+=($!)
 wpid=$!
 for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; done
 wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
 bport=
 if [ -n "${BASELINE:-}" ]; then
-        $srv_pin "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" --no-access-log 2>"$tmp/base.err" &
+        $srv_pin "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" $log_opt \
+                >/dev/null 2>"$tmp/base.err" &
         pids+=($!)
         bpid=$!
         for _ in $(seq 100); do grep -q serving "$tmp/base.err" && break; sleep 0.1; done
