@@ -258,6 +258,8 @@ static const char *const fixtures[] = {
         "Text with <b>inline html</b> and a [https://example.org/c](https://example.org/c) "
         "link whose text is its URL, and [ref][r].\n\n[r]: https://example.org/r \"t\"",
         "1) paren\n2) list\n\n* star\n+ plus\n\n- a\n\n\n- b after two blanks",
+        "***",
+        "[only]: https://example.org/a-link-definition-prints-nothing",
         "Ünïcödé wörds wrap bý their cölumns: 日本語のテキストは二列ずつ数えられる。 "
         "ئۇيغۇرچە تېكىست ۋە Ελληνικό κείμενο, long enough to need a few lines at width forty.",
 };

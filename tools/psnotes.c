@@ -223,8 +223,10 @@ static int decide_body(void *ctx, const char *md, ps_rawblock **ret_blocks, size
                 return -ENOMEM;
         decide_blocks(&bl, doc, 0, -1);
         cmark_node_free(doc);
-        /* Blank lines after the last block (a thematic break at the end). */
-        while (bl.r >= 0 && bl.blank)
+        /* Blank lines after the last block (a thematic break at the end); and
+         * a body that prints nothing (only a break, or link definitions) gets
+         * one empty block: no blocks would mean "no terminal form". */
+        while (bl.r >= 0 && (bl.blank || !bl.n))
                 emit(&bl, PS_DBBLOCK_SPACE, 0, -1, NULL);
         if (bl.r < 0) {
                 ps_rawblocks_free(bl.v, bl.n);
