@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build}
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-ninja -C "$B" portscope bench/bench-lookup bench/peak-rss >/dev/null
+ninja -C "$B" portscope bench/bench-lookup bench/peak-rss bench/interleave >/dev/null
 # The binary as an installed one is: read back from the disk. The linker's own
 # writes leave the page cache in large folios, each mapped whole at the first
 # touch, and a report then measured 4.0-4.8 MB of peak RSS instead of 3.0-3.3
@@ -48,6 +48,16 @@ print(f"process, interleaved: {statistics.median(ratios):.2f}x (median of {len(r
       f"100 runs each, rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x; goal <= 1.00x)")
 PY
 
+# And run by run: each run of one command followed by a run of the other (the
+# order turning every run), so that no block of 100 runs meets a quieter or
+# busier minute than its peer's; ROUNDS/2 rounds of 400 runs each, the median
+# of the rounds' ratios of wall-clock medians (bench/interleave.c).
+"$B/bench/interleave" $(( (rounds + 1) / 2 )) 400 "$B/portscope 1712" "getent services 22" |
+        sed -n 's/.*portscope 1712 *wall [0-9.]* ms (\([0-9.]*\)x).*/\1/p' | sort -n |
+        awk '{ v[++n] = $1 }
+             END { m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2;
+                   printf "process, run by run: %.2fx (median of %d rounds of 400 runs each, " \
+                          "rounds %.2f-%.2fx; goal <= 1.00x)\n", m, n, v[1], v[n] }'
 "$B/bench/bench-lookup" 7 | sed 's/^/lookup:  /; s/lookup:  lookup:/lookup:/'
 
 base=$("$B/bench/peak-rss" true)

@@ -16,13 +16,13 @@ flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 # The library without the embedded registry (lib/registry-builtin.c), which the
 # readers do not need.
 lib=(basic/dynbuf basic/fileio basic/parse basic/utf8 errors prevalence prevalence-cache
-     registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search)
+     registry-iana-csv registry-iana-xml ranges registry-read registry-set registry search notes)
 objs=()
 for f in "${lib[@]}"; do
         "$CC" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src/lib/$f.c" -o "$out/${f##*/}.o"
         objs+=("$out/${f##*/}.o")
 done
-for h in xml csv portspec registry db prevcache; do
+for h in xml csv portspec registry db prevcache notes; do
         "$CC" "${flags[@]}" "$src/fuzz/fuzz-$h.c" "${objs[@]}" -lexpat -lz -o "$out/fuzz-$h"
 done
 # The site's router alone: it never calls the page handlers it names, so
@@ -34,4 +34,4 @@ done
         "$src/src/web/routes.c" "$src/src/web/lang.c" "$src/src/shared/i18n.c" \
         "$src/src/shared/i18n-format.c" "$out/dynbuf.o" \
         '-DPS_LOCALEDIR="/nonexistent"' -Wl,--unresolved-symbols=ignore-all -o "$out/fuzz-router"
-echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-db, fuzz-prevcache, fuzz-router" >&2
+echo "fuzz/build.sh: built $out/fuzz-xml, fuzz-csv, fuzz-portspec, fuzz-registry, fuzz-db, fuzz-prevcache, fuzz-notes, fuzz-router" >&2

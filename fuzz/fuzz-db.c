@@ -13,8 +13,6 @@
 #include "registry-format.h"
 #include "utf8.h"
 
-/* libFuzzer's; weak, so the replay test links without it (and never mutates). */
-__attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned seed);
 
 /* Makes size and CRC agree with the bytes, as a forger would. */
@@ -98,15 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned seed)
 {
         struct ps_dbhdr h;
-        if (size < sizeof(h) || seed % 8 == 0) {
-                size = LLVMFuzzerMutate(data, size, max_size);
-                fix_crc(data, size);
-                return size;
-        }
+        if (size < sizeof(h))
+                return harness_mutate_sections(data, size, max_size, 0, NULL, 0, fix_crc);
         memcpy(&h, data, sizeof(h));
-        const struct {
-                uint64_t off, len;
-        } sect[] = {
+        const harness_section sect[] = {
                 { 0, sizeof(h) },
                 { h.off_records, (uint64_t)h.n_records * sizeof(struct ps_dbrec) },
                 { h.off_people, (uint64_t)h.n_people * sizeof(struct ps_dbperson) },
@@ -116,20 +109,6 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
                 { h.off_strings, h.strings_size },
                 { h.off_cover, 65537 * 4 },
         };
-        size_t k = seed / 8 % (sizeof(sect) / sizeof(sect[0]));
-        uint64_t off = sect[k].off, len = sect[k].len;
-        if (off >= size || !len)
-                return fix_crc(data, size), size;
-        if (len > size - off)
-                len = size - off;
-        /* Mutate in place, the section's length kept: the offsets stay true. */
-        uint8_t *tmp = malloc(len);
-        if (!tmp)
-                return size;
-        memcpy(tmp, data + off, len);
-        size_t m = LLVMFuzzerMutate(tmp, len, len);
-        memcpy(data + off, tmp, m < len ? m : len);
-        free(tmp);
-        fix_crc(data, size);
-        return size;
+        return harness_mutate_sections(data, size, max_size, seed, sect,
+                                       sizeof(sect) / sizeof(sect[0]), fix_crc);
 }

@@ -25,7 +25,7 @@ fi
 "$src/fuzz/build.sh" "$out"
 mkdir -p "$out/crashes"
 status=0
-for h in xml csv portspec registry db prevcache router; do
+for h in xml csv portspec registry db prevcache notes router; do
         # The seeds are copied, so a run never writes into the repository.
         work="$out/corpus-$h"
         rm -rf "$work"

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define PS_NOTES_MAGIC "PSNOTES1"
-#define PS_NOTES_VERSION 4
+#define PS_NOTES_VERSION 5
 
 /* Hard caps, shared by the parser (for files from outside) and the reader. */
 #define PS_NOTES_MAX_NOTES 4096u
@@ -23,6 +23,8 @@
 #define PS_NOTE_MAX_QUOTE 400u  /* characters of one source quote */
 #define PS_NOTE_MAX_SPAN 32767u /* largest hi - lo: half the port space, never "every port" */
 #define PS_NOTES_MAX_SIZE (64u << 20)
+#define PS_NOTE_MAX_BLOCKS 4096u   /* terminal blocks of one body */
+#define PS_NOTE_MAX_BLOCK_COL 200u /* a block's columns past the body's indent */
 
 struct ps_noteshdr {
         char magic[8];       /* PS_NOTES_MAGIC, not NUL-terminated */
@@ -46,8 +48,16 @@ struct ps_noteshdr {
         uint32_t n_index;
         uint32_t off_index; /* struct ps_dbnoteindex[n_index] */
         uint32_t n_spans;
-        uint32_t off_spans;    /* struct ps_dbnotespan[n_spans] */
-        uint32_t reserved[12]; /* zero; room to grow */
+        uint32_t off_spans; /* struct ps_dbnotespan[n_spans] */
+        /* Since version 5: each body decided for the terminal at build time
+         * (struct ps_dbnotedoc, below), so that the command line needs no
+         * Markdown parser. n_docs == n_notes + n_l10n: the notes' bodies in
+         * note order, then the translations' in their order. */
+        uint32_t n_docs;
+        uint32_t off_docs; /* struct ps_dbnotedoc[n_docs] */
+        uint32_t n_blocks;
+        uint32_t off_blocks;  /* struct ps_dbnoteblock[n_blocks], doc by doc */
+        uint32_t reserved[8]; /* zero; room to grow */
 };
 
 struct ps_dbnote {
@@ -94,6 +104,45 @@ struct ps_dbnotel10n {
         uint32_t flags;       /* PS_DBL10N_* */
 };
 
+/* A body's terminal form: blocks [first_block, first_block + n_blocks). No
+ * blocks means the image carries none for this body (an image compiled
+ * without a Markdown parser): the reader shows the Markdown as written. */
+struct ps_dbnotedoc {
+        uint32_t body; /* string offset of the Markdown it was made from */
+        uint32_t first_block, n_blocks;
+};
+
+/*
+ * One step of the terminal rendering of a body, what the CLI's renderer did
+ * with cmark's tree at run time: blank newlines first, then by kind. Columns
+ * count from the body's indent; first is PS_DBBLOCK_AT_LINE_START when the
+ * block starts a line, else the column the cursor already sits at (after a
+ * list item's marker).
+ *   PARA    text (inline Markdown flattened: code spans in backticks, link
+ *           text then " <URL>" unless the text is the URL, soft breaks as
+ *           spaces, hard breaks as newlines) wrapped to the terminal's width,
+ *           continuation lines at indent; paragraphs and headings
+ *   CODE    text's lines as they are, each at indent + 2; code and HTML blocks
+ *   MARKER  indent spaces, then text ("- ", "3. "), no newline: a list item
+ *   SPACE   nothing but the blank newlines (a thematic break, the end)
+ */
+struct ps_dbnoteblock {
+        uint8_t kind;   /* PS_DBBLOCK_* */
+        uint8_t blank;  /* newlines printed before */
+        uint8_t indent; /* <= PS_NOTE_MAX_BLOCK_COL */
+        uint8_t first;  /* <= PS_NOTE_MAX_BLOCK_COL, or PS_DBBLOCK_AT_LINE_START */
+        uint32_t text;  /* string offset */
+};
+
+enum {
+        PS_DBBLOCK_PARA = 0,
+        PS_DBBLOCK_CODE = 1,
+        PS_DBBLOCK_MARKER = 2,
+        PS_DBBLOCK_SPACE = 3,
+        _PS_DBBLOCK_MAX,
+        PS_DBBLOCK_AT_LINE_START = 0xff,
+};
+
 #define PS_DBL10N_STALE 1u  /* translates an older revision of the original */
 #define PS_NOTE_MAX_L10N 8u /* translations of one note */
 
@@ -104,5 +153,7 @@ _Static_assert(sizeof(struct ps_dbnoteindex) == 8, "note port index layout");
 _Static_assert(sizeof(struct ps_dbnotespan) == 12, "note port span layout");
 _Static_assert(sizeof(struct ps_dbnotesource) == 24, "note source layout");
 _Static_assert(sizeof(struct ps_dbnotel10n) == 20, "note translation layout");
+_Static_assert(sizeof(struct ps_dbnotedoc) == 12, "note doc layout");
+_Static_assert(sizeof(struct ps_dbnoteblock) == 8, "note block layout");
 
 #endif

@@ -883,9 +883,55 @@ static int build_index(const struct ps_dbnoteport *ports, size_t n_ports,
         return 0;
 }
 
-int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size)
+void ps_rawblocks_free(ps_rawblock *blocks, size_t n)
 {
-        ps_dynbuf strings;
+        for (size_t i = 0; blocks && i < n; i++)
+                free(blocks[i].text);
+        free(blocks);
+}
+
+/* A body's terminal form, through parse, as doc d: its blocks appended. */
+static int add_doc(ps_note_parse_fn parse, void *ctx, const char *file, const char *md,
+                   uint32_t body, struct ps_dbnotedoc *d, ps_dynbuf *blocks, ps_dynbuf *strings,
+                   char *err, size_t errsize)
+{
+        ps_rawblock *raw = NULL;
+        size_t n = 0;
+        char why[512] = "";
+        int r = 0;
+        d->body = body;
+        d->first_block = (uint32_t)(blocks->len / sizeof(struct ps_dbnoteblock));
+        d->n_blocks = 0;
+        if (!parse)
+                return 0;
+        if ((r = parse(ctx, md, &raw, &n, why, sizeof(why))) < 0) {
+                if (r == -EBADMSG)
+                        snprintf(err, errsize, "%s:1: %s", file, why);
+                return r;
+        }
+        if (n > PS_NOTE_MAX_BLOCKS) {
+                snprintf(err, errsize, "%s:1: the body makes %zu blocks for the terminal, over %u",
+                         file, n, PS_NOTE_MAX_BLOCKS);
+                r = -EBADMSG;
+        }
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                struct ps_dbnoteblock b = { .kind = raw[i].kind,
+                                            .blank = raw[i].blank,
+                                            .indent = raw[i].indent,
+                                            .first = raw[i].first };
+                if ((r = pool_add(strings, raw[i].text ? raw[i].text : "", &b.text)) >= 0)
+                        r = ps_dynbuf_add(blocks, &b, sizeof(b));
+        }
+        ps_rawblocks_free(raw, n);
+        if (r >= 0)
+                d->n_blocks = (uint32_t)n;
+        return r;
+}
+
+int ps_noteset_compile(const ps_noteset *set, ps_note_parse_fn parse, void *ctx, void **ret_image,
+                       size_t *ret_size, char *err, size_t errsize)
+{
+        ps_dynbuf strings, blocks;
         size_t n_ports = 0, n_sources = 0;
         int r = 0;
 
@@ -899,11 +945,15 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         struct ps_dbnoteport *ports = calloc(n_ports ? n_ports : 1, sizeof(*ports));
         struct ps_dbnotesource *sources = calloc(n_sources ? n_sources : 1, sizeof(*sources));
         struct ps_dbnotel10n *l10n = calloc(set->n_l10n ? set->n_l10n : 1, sizeof(*l10n));
+        struct ps_dbnotedoc *docs = calloc(set->n + set->n_l10n + 1, sizeof(*docs));
         struct ps_dbnoteindex *index = NULL;
         struct ps_dbnotespan *spans = NULL;
-        size_t n_l10n = 0, n_index = 0, n_spans = 0;
+        size_t n_l10n = 0, n_index = 0, n_spans = 0, n_docs = 0;
+        if (errsize)
+                err[0] = '\0';
         ps_dynbuf_init(&strings, PS_NOTES_MAX_SIZE / 2);
-        if (!notes || !ports || !sources || !l10n || ps_dynbuf_addc(&strings, '\0') < 0) {
+        ps_dynbuf_init(&blocks, PS_NOTES_MAX_SIZE / 4);
+        if (!notes || !ports || !sources || !l10n || !docs || ps_dynbuf_addc(&strings, '\0') < 0) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -913,7 +963,9 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
                 struct ps_dbnote *d = &notes[i];
                 if ((r = pool_add(&strings, n->slug, &d->slug)) < 0 ||
                     (r = pool_add(&strings, n->title, &d->title)) < 0 ||
-                    (r = pool_add(&strings, n->body, &d->body)) < 0)
+                    (r = pool_add(&strings, n->body, &d->body)) < 0 ||
+                    (r = add_doc(parse, ctx, n->file, n->body, d->body, &docs[n_docs++], &blocks,
+                                 &strings, err, errsize)) < 0)
                         break;
                 d->tags_lo = (uint32_t)n->tags;
                 d->tags_hi = (uint32_t)(n->tags >> 32);
@@ -947,8 +999,10 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
                 d->note = (uint32_t)(o - set->notes);
                 memcpy(d->lang, t->lang, sizeof(d->lang));
                 d->flags = ps_note_revision(o->title, o->body) == t->revision ? 0 : PS_DBL10N_STALE;
-                if ((r = pool_add(&strings, t->title, &d->title)) >= 0)
-                        r = pool_add(&strings, t->body, &d->body);
+                if ((r = pool_add(&strings, t->title, &d->title)) >= 0 &&
+                    (r = pool_add(&strings, t->body, &d->body)) >= 0)
+                        r = add_doc(parse, ctx, t->file, t->body, d->body, &docs[n_docs++], &blocks,
+                                    &strings, err, errsize);
         }
         if (r < 0 || (r = build_index(ports, n_ports, &index, &n_index, &spans, &n_spans)) < 0)
                 goto out;
@@ -976,6 +1030,12 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         h.n_spans = (uint32_t)n_spans;
         h.off_spans = (uint32_t)off;
         off = align4(off + n_spans * sizeof(*spans));
+        h.n_docs = (uint32_t)n_docs;
+        h.off_docs = (uint32_t)off;
+        off = align4(off + n_docs * sizeof(*docs));
+        h.n_blocks = (uint32_t)(blocks.len / sizeof(struct ps_dbnoteblock));
+        h.off_blocks = (uint32_t)off;
+        off = align4(off + blocks.len);
         h.off_strings = (uint32_t)off;
         h.strings_size = (uint32_t)strings.len;
         off = align4(off + strings.len);
@@ -995,6 +1055,9 @@ int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size
         memcpy(img + h.off_l10n, l10n, n_l10n * sizeof(*l10n));
         memcpy(img + h.off_index, index, n_index * sizeof(*index));
         memcpy(img + h.off_spans, spans, n_spans * sizeof(*spans));
+        memcpy(img + h.off_docs, docs, n_docs * sizeof(*docs));
+        if (blocks.len)
+                memcpy(img + h.off_blocks, blocks.buf, blocks.len);
         memcpy(img + h.off_strings, strings.buf, strings.len);
         h.crc32 = (uint32_t)crc32(0L, img + sizeof(h), (uInt)(off - sizeof(h)));
         memcpy(img, &h, sizeof(h));
@@ -1007,6 +1070,8 @@ out:
         free(l10n);
         free(index);
         free(spans);
+        free(docs);
         ps_dynbuf_free(&strings);
+        ps_dynbuf_free(&blocks);
         return r;
 }

@@ -88,7 +88,30 @@ int ps_noteset_stale(const ps_noteset *set, ps_note_report report, void *ctx);
  */
 int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx);
 
-/* Compiles a checked set into an image for ps_notes_open_memory(). */
-int ps_noteset_compile(const ps_noteset *set, void **ret_image, size_t *ret_size);
+/* One block of a body's terminal form (struct ps_dbnoteblock); text is
+ * owned by the block list. */
+typedef struct ps_rawblock {
+        uint8_t kind, blank, indent, first;
+        char *text;
+} ps_rawblock;
+
+/*
+ * Decides a Markdown body for the terminal (tools/psnotes.c does it with
+ * cmark; the library links no Markdown parser): fills a malloc'ed array of
+ * blocks, each text malloc'ed; ps_rawblocks_free() frees them. -EBADMSG with
+ * err set when the body cannot be shown (nested too deep), -ENOMEM.
+ */
+typedef int (*ps_note_parse_fn)(void *ctx, const char *md, ps_rawblock **ret_blocks, size_t *ret_n,
+                                char *err, size_t errsize);
+void ps_rawblocks_free(ps_rawblock *blocks, size_t n);
+
+/*
+ * Compiles a checked set into an image for ps_notes_open_memory(). parse
+ * gives every body's terminal form; with NULL the image carries none (each
+ * body then has no blocks, and is shown as written). On -EBADMSG from parse,
+ * err names the note's file.
+ */
+int ps_noteset_compile(const ps_noteset *set, ps_note_parse_fn parse, void *ctx, void **ret_image,
+                       size_t *ret_size, char *err, size_t errsize);
 
 #endif

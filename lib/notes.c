@@ -22,6 +22,8 @@ struct ps_notes {
         const struct ps_dbnotel10n *l10n;
         const struct ps_dbnoteindex *index;
         const struct ps_dbnotespan *spans;
+        const struct ps_dbnotedoc *docs;
+        const struct ps_dbnoteblock *blocks;
         const char *strings;
 };
 
@@ -104,6 +106,8 @@ static void bind_sections(struct ps_notes *n)
         n->l10n = (const void *)(n->base + h->off_l10n);
         n->index = (const void *)(n->base + h->off_index);
         n->spans = (const void *)(n->base + h->off_spans);
+        n->docs = (const void *)(n->base + h->off_docs);
+        n->blocks = (const void *)(n->base + h->off_blocks);
         n->strings = (const char *)n->base + h->off_strings;
 }
 
@@ -132,7 +136,11 @@ static int validate(struct ps_notes *n)
             !section_ok(h, h->off_l10n, (uint64_t)h->n_l10n * sizeof(struct ps_dbnotel10n)) ||
             (uint64_t)h->n_index + h->n_spans != h->n_ports ||
             !section_ok(h, h->off_index, (uint64_t)h->n_index * sizeof(struct ps_dbnoteindex)) ||
-            !section_ok(h, h->off_spans, (uint64_t)h->n_spans * sizeof(struct ps_dbnotespan)))
+            !section_ok(h, h->off_spans, (uint64_t)h->n_spans * sizeof(struct ps_dbnotespan)) ||
+            (uint64_t)h->n_docs != (uint64_t)h->n_notes + h->n_l10n ||
+            (uint64_t)h->n_blocks > (uint64_t)h->n_docs * PS_NOTE_MAX_BLOCKS ||
+            !section_ok(h, h->off_docs, (uint64_t)h->n_docs * sizeof(struct ps_dbnotedoc)) ||
+            !section_ok(h, h->off_blocks, (uint64_t)h->n_blocks * sizeof(struct ps_dbnoteblock)))
                 return -EBADMSG;
         if (crc32(0L, n->base + h->hdr_size, h->total_size - h->hdr_size) != h->crc32)
                 return -EBADMSG;
@@ -205,6 +213,28 @@ static int validate(struct ps_notes *n)
                 if (i && (n->l10n[i - 1].note > t->note ||
                           (n->l10n[i - 1].note == t->note &&
                            strncmp(n->l10n[i - 1].lang, t->lang, 4) >= 0)))
+                        return -EBADMSG;
+        }
+        /* Terminal forms: one per body, the notes' then the translations', each
+         * body's blocks after the previous one's (so the bodies' offsets rise:
+         * a body is found by bisection). */
+        uint32_t next_block = 0;
+        for (uint32_t i = 0; i < h->n_docs; i++) {
+                const struct ps_dbnotedoc *d = &n->docs[i];
+                uint32_t body = i < h->n_notes ? n->notes[i].body : n->l10n[i - h->n_notes].body;
+                if (d->body != body || (i && n->docs[i - 1].body >= d->body) ||
+                    d->first_block != next_block || d->n_blocks > PS_NOTE_MAX_BLOCKS ||
+                    d->n_blocks > h->n_blocks - next_block)
+                        return -EBADMSG;
+                next_block += d->n_blocks;
+        }
+        if (next_block != h->n_blocks)
+                return -EBADMSG;
+        for (uint32_t i = 0; i < h->n_blocks; i++) {
+                const struct ps_dbnoteblock *b = &n->blocks[i];
+                if (b->kind >= _PS_DBBLOCK_MAX || b->indent > PS_NOTE_MAX_BLOCK_COL ||
+                    (b->first > PS_NOTE_MAX_BLOCK_COL && b->first != PS_DBBLOCK_AT_LINE_START) ||
+                    b->text >= h->strings_size)
                         return -EBADMSG;
         }
         return 0;
@@ -344,6 +374,37 @@ PS_EXPORT int ps_note_translate(const ps_notes *notes, const ps_note *note, cons
                 return 0;
         }
         return -ENOENT;
+}
+
+int ps_note_blocks(const ps_notes *notes, const ps_note *note, uint32_t *ret_first, uint32_t *ret_n)
+{
+        const struct ps_noteshdr *h = notes->h;
+        uintptr_t p = (uintptr_t)note->body, s = (uintptr_t)notes->strings;
+        if (p < s || p - s >= h->strings_size)
+                return 0;
+        uint32_t body = (uint32_t)(p - s), lo = 0, hi = h->n_docs;
+        while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (notes->docs[mid].body < body)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo >= h->n_docs || notes->docs[lo].body != body || !notes->docs[lo].n_blocks)
+                return 0;
+        *ret_first = notes->docs[lo].first_block;
+        *ret_n = notes->docs[lo].n_blocks;
+        return 1;
+}
+
+void ps_notes_block(const ps_notes *notes, uint32_t i, ps_note_block *ret_block)
+{
+        const struct ps_dbnoteblock *b = &notes->blocks[i];
+        ret_block->kind = b->kind;
+        ret_block->blank = b->blank;
+        ret_block->indent = b->indent;
+        ret_block->first = b->first == PS_DBBLOCK_AT_LINE_START ? -1 : (int)b->first;
+        ret_block->text = notes->strings + b->text;
 }
 
 /* Whether a note has a port item containing port over proto. */

@@ -145,6 +145,18 @@ static void fileio_cases(void)
         r = ps_read_full(path, 2, PS_READ_TRUNCATE, &buf, &len);
         ok(r == 1 && len == 2 && !strcmp(buf, "by"), "read_full: truncated says so");
         free(buf);
+        r = ps_read_full(path, 4, 0, &buf, &len);
+        ok(r == 0 && len == 3 && !strcmp(buf, "bye"), "read_full: a byte under the cap");
+        free(buf);
+        /* Read whole with one buffer of its size and a byte (no realloc). */
+        char big[10000];
+        for (size_t i = 0; i < sizeof(big); i++)
+                big[i] = (char)('a' + i % 26);
+        r = ps_write_atomic(path, big, sizeof(big), 0600);
+        ok(r == 0 && ps_read_full(path, 1 << 20, 0, &buf, &len) == 0 && len == sizeof(big) &&
+                   !memcmp(buf, big, sizeof(big)) && buf[len] == '\0',
+           "read_full: a file of 10,000 bytes, NUL-terminated");
+        free(buf);
         r = ps_read_full("/proc/self/status", 1 << 20, 0, &buf, &len);
         ok(r == 0 && len > 0 && strstr(buf, "Uid:"), "read_full: /proc files (size 0) read whole");
         free(buf);

@@ -24,6 +24,17 @@ else
         skip "readelf is not installed (binutils)"
 fi
 
+# The notes' Markdown is decided at build time (docs/notes.md, The compiled
+# image): neither executable carries libcmark (its entity table alone cost
+# every run 7 relocated pages).
+syms=$(nm "$PS" "$FULL" 2>/dev/null)
+if printf '%s\n' "$syms" | grep -q ' [Tt] main$'; then
+        ! printf '%s\n' "$syms" | grep -qi ' [a-z] _*cmark_'
+        check "portscope and portscope-full link no libcmark symbol" $?
+else
+        skip "no symbol table to look at (nm missing or the binaries stripped)"
+fi
+
 # The same command line gives the same answer through portscope and directly.
 for args in "votes --csv --json" "votes --votes $tmp/none.db" "exporter --bogus" \
         "exporter --json" "votes --help"; do

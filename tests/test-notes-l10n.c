@@ -114,7 +114,7 @@ int main(void)
         void *img;
         size_t size;
         ps_notes *notes = NULL;
-        is_int(ps_noteset_compile(&set, &img, &size), 0, "compiles");
+        is_int(ps_noteset_compile(&set, NULL, NULL, &img, &size, err, sizeof(err)), 0, "compiles");
         is_int(ps_notes_open_memory(img, size, &notes), 0, "the image validates");
         ps_note n, tr;
         ps_notes_get(notes, 0, &n);

@@ -90,7 +90,8 @@ static void test_roundtrip(void)
         is_int(ps_noteset_add(&set, "dir/5000-fixture.md", GOOD, strlen(GOOD), err, sizeof(err)), 0,
                "a good note parses");
         is_int(ps_noteset_check(&set, NULL, NULL), 0, "  and has no conflicts");
-        is_int(ps_noteset_compile(&set, &img, &size), 0, "  and compiles");
+        is_int(ps_noteset_compile(&set, NULL, NULL, &img, &size, err, sizeof(err)), 0,
+               "  and compiles");
         ps_noteset_free(&set);
         if (!ok(ps_notes_open_memory(img, size, &notes) == 0, "the image validates"))
                 return;

@@ -12,6 +12,7 @@
  * there was any, 2 for bad usage. The depfile names DIR itself and every note,
  * so that ninja rebuilds when a note is added, removed or edited.
  */
+#include <cmark.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -44,6 +45,196 @@ static void report(void *ctx, const char *msg)
 {
         fprintf(stderr, "%s\n", msg);
         problems++;
+}
+
+/*
+ * Each body decided for the terminal here, with cmark, so that the command
+ * line links no Markdown parser: the walk below is the one the CLI's
+ * renderer made over cmark's tree at run time, its output steps recorded as
+ * blocks (notes-format.h, struct ps_dbnoteblock) instead of printed; only
+ * the wrapping to the terminal's width is left to run time. tests/
+ * test-notes-render.c renders every body both ways and compares the bytes.
+ */
+#define BODY_TEXT_MAX (64u << 10) /* flattened text of one block, as the CLI capped it */
+
+struct blocks {
+        ps_rawblock *v;
+        size_t n, alloc;
+        unsigned blank; /* newlines not yet given to a block */
+        unsigned base;  /* the body's indent in the walk; blocks count from it */
+        bool first;     /* no blank line before the next block */
+        int r;
+        char *err;
+        size_t errsize;
+};
+
+/* Code spans in backticks, link text then " <URL>" unless the text is the
+ * URL, soft breaks as spaces, hard breaks as newlines. */
+static void inline_text(cmark_node *n, ps_dynbuf *b)
+{
+        for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k)) {
+                const char *lit = cmark_node_get_literal(k);
+                switch (cmark_node_get_type(k)) {
+                case CMARK_NODE_TEXT:
+                case CMARK_NODE_HTML_INLINE:
+                        ps_dynbuf_add(b, lit, strlen(lit));
+                        break;
+                case CMARK_NODE_CODE:
+                        ps_dynbuf_addc(b, '`');
+                        ps_dynbuf_add(b, lit, strlen(lit));
+                        ps_dynbuf_addc(b, '`');
+                        break;
+                case CMARK_NODE_SOFTBREAK:
+                        ps_dynbuf_addc(b, ' ');
+                        break;
+                case CMARK_NODE_LINEBREAK:
+                        ps_dynbuf_addc(b, '\n');
+                        break;
+                case CMARK_NODE_LINK: {
+                        size_t start = b->len;
+                        const char *url = cmark_node_get_url(k);
+                        inline_text(k, b);
+                        if (url && *url && strcmp(b->buf ? b->buf + start : "", url)) {
+                                ps_dynbuf_add(b, " <", 2);
+                                ps_dynbuf_add(b, url, strlen(url));
+                                ps_dynbuf_addc(b, '>');
+                        }
+                        break;
+                }
+                default: /* emphasis, strong, image: their text */
+                        inline_text(k, b);
+                }
+        }
+}
+
+static void emit(struct blocks *bl, uint8_t kind, unsigned indent, int first, const char *text)
+{
+        if (bl->r < 0)
+                return;
+        /* More blank lines than a block can carry: a block of nothing else. */
+        while (bl->blank > UINT8_MAX && kind != PS_DBBLOCK_SPACE) {
+                emit(bl, PS_DBBLOCK_SPACE, 0, -1, NULL);
+                if (bl->r < 0)
+                        return;
+        }
+        unsigned ind = indent - bl->base, col = first < 0 ? 0 : (unsigned)first - bl->base;
+        if (ind > PS_NOTE_MAX_BLOCK_COL || col > PS_NOTE_MAX_BLOCK_COL) {
+                snprintf(bl->err, bl->errsize,
+                         "the body nests too deep for the terminal (a block past column %u)",
+                         PS_NOTE_MAX_BLOCK_COL);
+                bl->r = -EBADMSG;
+                return;
+        }
+        if (bl->n == bl->alloc) {
+                size_t a = bl->alloc ? bl->alloc * 2 : 16;
+                ps_rawblock *v = realloc(bl->v, a * sizeof(*v));
+                if (!v) {
+                        bl->r = -ENOMEM;
+                        return;
+                }
+                bl->v = v;
+                bl->alloc = a;
+        }
+        ps_rawblock *b = &bl->v[bl->n];
+        unsigned blank = bl->blank > UINT8_MAX ? UINT8_MAX : bl->blank;
+        *b = (ps_rawblock){ .kind = kind,
+                            .blank = (uint8_t)blank,
+                            .indent = (uint8_t)ind,
+                            .first = first < 0 ? PS_DBBLOCK_AT_LINE_START : (uint8_t)col };
+        if (!(b->text = strdup(text ? text : ""))) {
+                bl->r = -ENOMEM;
+                return;
+        }
+        bl->n++;
+        bl->blank -= blank;
+}
+
+static void decide_blocks(struct blocks *bl, cmark_node *parent, unsigned indent, int first_col);
+
+/* One block at indent; when first_col >= 0 the cursor already sits there. */
+static void decide_block(struct blocks *bl, cmark_node *n, unsigned indent, int first_col)
+{
+        ps_dynbuf b;
+        ps_dynbuf_init(&b, BODY_TEXT_MAX);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (first_col < 0 && !bl->first && t != CMARK_NODE_LIST && t != CMARK_NODE_ITEM)
+                bl->blank++;
+        bl->first = false;
+        switch (t) {
+        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_HEADING:
+                inline_text(n, &b);
+                emit(bl, PS_DBBLOCK_PARA, indent, first_col, b.buf);
+                break;
+        case CMARK_NODE_CODE_BLOCK:
+        case CMARK_NODE_HTML_BLOCK:
+                emit(bl, PS_DBBLOCK_CODE, indent, first_col, cmark_node_get_literal(n));
+                break;
+        case CMARK_NODE_LIST: {
+                bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+                int num = cmark_node_get_list_start(n);
+                bool tight = cmark_node_get_list_tight(n);
+                if (first_col < 0 && !bl->first)
+                        bl->blank++;
+                for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
+                        char bullet[16];
+                        if (ordered)
+                                snprintf(bullet, sizeof(bullet), "%d. ", num++);
+                        else
+                                snprintf(bullet, sizeof(bullet), "- ");
+                        if (it != cmark_node_first_child(n) && !tight)
+                                bl->blank++;
+                        emit(bl, PS_DBBLOCK_MARKER, indent, -1, bullet);
+                        bl->first = true;
+                        unsigned sub = indent + (unsigned)strlen(bullet);
+                        decide_blocks(bl, it, sub, (int)sub);
+                }
+                break;
+        }
+        case CMARK_NODE_BLOCK_QUOTE:
+                decide_blocks(bl, n, indent + 2, first_col);
+                break;
+        case CMARK_NODE_THEMATIC_BREAK:
+                break;
+        default:
+                decide_blocks(bl, n, indent, first_col);
+        }
+        ps_dynbuf_free(&b);
+}
+
+static void decide_blocks(struct blocks *bl, cmark_node *parent, unsigned indent, int first_col)
+{
+        for (cmark_node *k = cmark_node_first_child(parent); k && bl->r >= 0;
+             k = cmark_node_next(k)) {
+                decide_block(bl, k, indent, first_col);
+                first_col = -1;
+                if (cmark_node_get_type(parent) == CMARK_NODE_ITEM)
+                        bl->first = true; /* tight paragraphs inside an item */
+        }
+}
+
+/* ps_note_parse_fn: the body's blocks, counted from indent 0. */
+static int decide_body(void *ctx, const char *md, ps_rawblock **ret_blocks, size_t *ret_n,
+                       char *err, size_t errsize)
+{
+        struct blocks bl = { .first = true, .err = err, .errsize = errsize };
+        cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+        if (!doc)
+                return -ENOMEM;
+        decide_blocks(&bl, doc, 0, -1);
+        cmark_node_free(doc);
+        /* Blank lines after the last block (a thematic break at the end); and
+         * a body that prints nothing (only a break, or link definitions) gets
+         * one empty block: no blocks would mean "no terminal form". */
+        while (bl.r >= 0 && (bl.blank || !bl.n))
+                emit(&bl, PS_DBBLOCK_SPACE, 0, -1, NULL);
+        if (bl.r < 0) {
+                ps_rawblocks_free(bl.v, bl.n);
+                return bl.r;
+        }
+        *ret_blocks = bl.v;
+        *ret_n = bl.n;
+        return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -294,8 +485,12 @@ int main(int argc, char **argv)
         void *image;
         size_t size;
         ps_notes *notes;
-        if ((r = ps_noteset_compile(&set, &image, &size)) < 0) {
-                fprintf(stderr, "psnotes: compiling: %s\n", ps_strerror(r));
+        if ((r = ps_noteset_compile(&set, decide_body, NULL, &image, &size, err, sizeof(err))) <
+            0) {
+                if (r == -EBADMSG && err[0])
+                        fprintf(stderr, "%s\n", err);
+                else
+                        fprintf(stderr, "psnotes: compiling: %s\n", ps_strerror(r));
                 return 1;
         }
         ps_noteset_free(&set);

@@ -47,8 +47,12 @@ int ps_read_full_at(int dirfd, const char *path, size_t max, unsigned flags, cha
                 return fd;
         if (st.st_size > 0 && (uint64_t)st.st_size > max && !(flags & PS_READ_TRUNCATE))
                 return -EFBIG;
-        /* Files in /proc say 0 and have more: read until the end either way. */
-        alloc = st.st_size > 0 && (uint64_t)st.st_size < max ? (size_t)st.st_size : 4096;
+        /* Files in /proc say 0 and have more: read until the end either way.
+         * A byte of room past the size lets the read that finds the end
+         * return 0 without a realloc(), which copied the whole file into a
+         * buffer twice its size (4 page faults for /etc/services in every
+         * report). */
+        alloc = st.st_size > 0 && (uint64_t)st.st_size < max ? (size_t)st.st_size + 1 : 4096;
         if (alloc > max)
                 alloc = max;
         if (!(buf = malloc(alloc + 1)))

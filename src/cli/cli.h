@@ -134,6 +134,10 @@ int cli_notes(struct cli *c, ps_notes **ret_notes);
 void notes_cleanup(struct cli *c);
 /* The report's Notes section and prevalence lines. */
 void print_notes_section(struct cli *c, const ps_port_report *r);
+/* A note's body for the terminal at indent, wrapped to width (the terminal
+ * form psnotes compiled into the notes image). */
+void notes_print_body(FILE *f, const ps_notes *notes, const ps_note *note, unsigned indent,
+                      unsigned width);
 #define SEARCH_NOTES_MAX 50
 /* Notes matching query: printed (after a blank line when gap), or added to doc
  * as "notes" and "notes_total" when doc is given. Returns how many matched, or

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Knowledge notes and nmap prevalence in the port report, search and JSON. */
-#include <cmark.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +8,9 @@
 #include "dynbuf.h"
 #include "i18n.h"
 #include "json-record.h"
+#include "notes-format.h"
+#include "notes-internal.h"
 #include "report-phrases.h"
-
-#define BODY_TEXT_MAX (64u << 10) /* rendered text of one block; bodies are far smaller */
 
 int cli_notes(struct cli *c, ps_notes **ret_notes)
 {
@@ -90,137 +89,54 @@ static void tags_label(const ps_note *note, char *buf, size_t size)
         }
 }
 
-/* Markdown to terminal text: cmark parses, this walks the tree. */
-static void inline_text(cmark_node *n, ps_dynbuf *b)
+/*
+ * A body on the terminal. psnotes decided its Markdown at build time
+ * (notes-format.h, struct ps_dbnoteblock): paragraphs with their inline
+ * Markdown flattened, code lines, list markers, indents and blank lines;
+ * only the wrapping to the terminal's width is left to do here.
+ */
+void notes_print_body(FILE *f, const ps_notes *notes, const ps_note *note, unsigned indent,
+                      unsigned width)
 {
-        for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k)) {
-                const char *lit = cmark_node_get_literal(k);
-                switch (cmark_node_get_type(k)) {
-                case CMARK_NODE_TEXT:
-                case CMARK_NODE_HTML_INLINE:
-                        ps_dynbuf_add(b, lit, strlen(lit));
+        uint32_t first, n;
+        if (!ps_note_blocks(notes, note, &first, &n)) {
+                /* An image without the terminal form: the Markdown as written. */
+                fprintf(f, "%*s", (int)indent, "");
+                out_wrap(f, note->body, indent, indent, width);
+                return;
+        }
+        for (uint32_t i = first; i < first + n; i++) {
+                ps_note_block b;
+                ps_notes_block(notes, i, &b);
+                for (unsigned k = 0; k < b.blank; k++)
+                        fputc('\n', f);
+                unsigned at = indent + b.indent;
+                switch (b.kind) {
+                case PS_DBBLOCK_PARA:
+                        if (b.first < 0)
+                                fprintf(f, "%*s", (int)at, "");
+                        out_wrap(f, b.text, at, b.first < 0 ? at : indent + (unsigned)b.first,
+                                 width);
                         break;
-                case CMARK_NODE_CODE:
-                        ps_dynbuf_addc(b, '`');
-                        ps_dynbuf_add(b, lit, strlen(lit));
-                        ps_dynbuf_addc(b, '`');
-                        break;
-                case CMARK_NODE_SOFTBREAK:
-                        ps_dynbuf_addc(b, ' ');
-                        break;
-                case CMARK_NODE_LINEBREAK:
-                        ps_dynbuf_addc(b, '\n');
-                        break;
-                case CMARK_NODE_LINK: {
-                        size_t start = b->len;
-                        const char *url = cmark_node_get_url(k);
-                        inline_text(k, b);
-                        /* Show the target unless the text already is the URL. */
-                        if (url && *url && strcmp(b->buf ? b->buf + start : "", url)) {
-                                ps_dynbuf_add(b, " <", 2);
-                                ps_dynbuf_add(b, url, strlen(url));
-                                ps_dynbuf_addc(b, '>');
+                case PS_DBBLOCK_CODE: {
+                        int cont = b.first >= 0;
+                        for (const char *p = b.text; *p;) {
+                                size_t l = strcspn(p, "\n");
+                                if (!cont)
+                                        fprintf(f, "%*s", (int)at + 2, "");
+                                cont = 0;
+                                fprintf(f, "%.*s\n", (int)l, p);
+                                p += l + (p[l] == '\n');
                         }
                         break;
                 }
-                default: /* emphasis, strong, image: their text */
-                        inline_text(k, b);
+                case PS_DBBLOCK_MARKER:
+                        fprintf(f, "%*s%s", (int)at, "", b.text);
+                        break;
+                default: /* PS_DBBLOCK_SPACE: the blank lines only */
+                        break;
                 }
         }
-}
-
-struct render {
-        unsigned width;
-        bool first; /* no blank line before the next block */
-};
-
-static void render_blocks(struct render *rd, cmark_node *parent, unsigned indent, int first_col);
-
-/* Prints one block at indent; when first_col >= 0 the cursor already sits there. */
-static void render_block(struct render *rd, cmark_node *n, unsigned indent, int first_col)
-{
-        ps_dynbuf b;
-        ps_dynbuf_init(&b, BODY_TEXT_MAX);
-        cmark_node_type t = cmark_node_get_type(n);
-        if (first_col < 0 && !rd->first && t != CMARK_NODE_LIST && t != CMARK_NODE_ITEM)
-                putchar('\n');
-        rd->first = false;
-        switch (t) {
-        case CMARK_NODE_PARAGRAPH:
-        case CMARK_NODE_HEADING:
-                inline_text(n, &b);
-                if (first_col < 0)
-                        printf("%*s", (int)indent, "");
-                out_wrap(stdout, b.buf ? b.buf : "", indent,
-                         first_col < 0 ? indent : (unsigned)first_col, rd->width);
-                break;
-        case CMARK_NODE_CODE_BLOCK:
-        case CMARK_NODE_HTML_BLOCK: {
-                const char *lit = cmark_node_get_literal(n);
-                for (const char *p = lit ? lit : ""; *p;) {
-                        size_t l = strcspn(p, "\n");
-                        if (first_col < 0)
-                                printf("%*s", (int)indent + 2, "");
-                        first_col = -1;
-                        printf("%.*s\n", (int)l, p);
-                        p += l + (p[l] == '\n');
-                }
-                break;
-        }
-        case CMARK_NODE_LIST: {
-                bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-                int num = cmark_node_get_list_start(n);
-                bool tight = cmark_node_get_list_tight(n);
-                if (first_col < 0 && !rd->first)
-                        putchar('\n');
-                for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
-                        char bullet[16];
-                        if (ordered)
-                                snprintf(bullet, sizeof(bullet), "%d. ", num++);
-                        else
-                                snprintf(bullet, sizeof(bullet), "- ");
-                        if (it != cmark_node_first_child(n) && !tight)
-                                putchar('\n');
-                        printf("%*s%s", (int)indent, "", bullet);
-                        rd->first = true;
-                        unsigned sub = indent + (unsigned)strlen(bullet);
-                        render_blocks(rd, it, sub, (int)sub);
-                }
-                break;
-        }
-        case CMARK_NODE_BLOCK_QUOTE:
-                render_blocks(rd, n, indent + 2, first_col);
-                break;
-        case CMARK_NODE_THEMATIC_BREAK:
-                break;
-        default:
-                render_blocks(rd, n, indent, first_col);
-        }
-        ps_dynbuf_free(&b);
-}
-
-static void render_blocks(struct render *rd, cmark_node *parent, unsigned indent, int first_col)
-{
-        for (cmark_node *k = cmark_node_first_child(parent); k; k = cmark_node_next(k)) {
-                render_block(rd, k, indent, first_col);
-                first_col = -1;
-                if (cmark_node_get_type(parent) == CMARK_NODE_ITEM)
-                        rd->first = true; /* tight paragraphs inside an item */
-        }
-}
-
-static void print_body(const char *md, unsigned indent, unsigned width)
-{
-        cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-        if (!doc) {
-                /* Out of memory: the Markdown source is still readable. */
-                printf("%*s", (int)indent, "");
-                out_wrap(stdout, md, indent, indent, width);
-                return;
-        }
-        struct render rd = { .width = width, .first = true };
-        render_blocks(&rd, doc, indent, -1);
-        cmark_node_free(doc);
 }
 
 /* The note's confidence, said whole so that each language can phrase it. */
@@ -270,7 +186,7 @@ static void print_note(const struct cli *c, const ps_notes *notes, const ps_repo
                          4, 4, w);
                 putchar('\n');
         }
-        print_body(note->body, 4, w);
+        notes_print_body(stdout, notes, note, 4, w);
         putchar('\n');
         printf("    %s\n", _("Sources"));
         for (unsigned i = 0; i < note->n_sources; i++) {
