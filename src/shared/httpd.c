@@ -33,7 +33,6 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -45,7 +44,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -81,38 +79,7 @@ struct httpd_prepared {
         struct MHD_Response *r;
         unsigned status;
         size_t size;
-        bool in_fd; /* the body is in a memfd of its own (sent with sendfile) */
 };
-
-/* Prepared bodies of at least FD_BODY_MIN bytes live in a memfd, so that
- * libmicrohttpd sends them with sendfile() instead of copying them into
- * the socket; each holds a descriptor until its last send is done
- * (libmicrohttpd closes it with the response). They may hold at most
- * fd_bodies_max descriptors at once, what the started servers leave of
- * RLIMIT_NOFILE beside their connections (0 before any is started: the
- * bodies stay in memory); past it, bodies stay in memory. */
-#define FD_BODY_MIN 4096
-#define FD_BODIES_WANT 16384 /* about 128 MiB of page cache, gzip included */
-static atomic_uint fd_bodies, fd_bodies_max;
-static unsigned fd_reserved_all; /* under fd_budget_lock */
-static pthread_mutex_t fd_budget_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Reserves (delta > 0) or gives back descriptors for a server's
- * connections, and sets the bodies' budget from what is left. Twice the
- * connections: each may still send a body whose memfd is no longer
- * counted (httpd_prepared_unref()). */
-static void fd_budget_update(int delta)
-{
-        struct rlimit rl;
-        pthread_mutex_lock(&fd_budget_lock);
-        fd_reserved_all = (unsigned)((int)fd_reserved_all + delta);
-        rlim_t left = 0;
-        if (fd_reserved_all && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-            rl.rlim_cur > (rlim_t)fd_reserved_all + 64)
-                left = rl.rlim_cur - fd_reserved_all - 64;
-        atomic_store(&fd_bodies_max, left > FD_BODIES_WANT ? FD_BODIES_WANT : (unsigned)left);
-        pthread_mutex_unlock(&fd_budget_lock);
-}
 
 /* A connection accepted and not yet handed to libmicrohttpd. */
 typedef struct pending_conn {
@@ -212,7 +179,6 @@ typedef struct req_state {
         struct timespec when;
         worker *w;
         bool started, queued;
-        bool corked; /* queue() corked the socket for a memfd body */
         unsigned refuse;
         const char *refuse_detail;
         unsigned status;
@@ -239,7 +205,6 @@ struct httpd {
         unsigned deferred;    /* answers deferred and not yet sent */
         pthread_cond_t deferred_sent;
         pthread_mutex_t log_lock; /* one worker's batch at a time */
-        unsigned fd_reserved;     /* its share of fd_reserved_all */
 };
 
 /* A deferred answer: the handler's thread and the finishing thread meet
@@ -344,61 +309,16 @@ void httpd_response_body_shared(httpd_response *resp, const void *body, size_t s
         resp->release_cls = cls;
 }
 
-/* A sealed memfd with the body, or -1 (no descriptor left under the
- * budget, or the kernel refused: the body then stays in memory). */
-static int body_memfd(const void *body, size_t size)
-{
-        unsigned n = atomic_fetch_add(&fd_bodies, 1);
-        if (n >= atomic_load(&fd_bodies_max)) {
-                atomic_fetch_sub(&fd_bodies, 1);
-                return -1;
-        }
-        int fd = memfd_create("portscope-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-        size_t off = 0;
-        while (fd >= 0 && off < size) {
-                ssize_t w = write(fd, (const char *)body + off, size - off);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0) {
-                        close(fd);
-                        fd = -1;
-                        break;
-                }
-                off += (size_t)w;
-        }
-        /* Nothing may change a body while a send reads it. */
-        if (fd >= 0 &&
-            fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-                close(fd);
-                fd = -1;
-        }
-        if (fd < 0)
-                atomic_fetch_sub(&fd_bodies, 1);
-        return fd;
-}
-
-static httpd_prepared *prepared_new(unsigned status, const void *body, size_t size,
-                                    void (*release)(void *cls), void *cls, bool kept)
+httpd_prepared *httpd_prepared_new(unsigned status, const void *body, size_t size,
+                                   void (*release)(void *cls), void *cls)
 {
         httpd_prepared *p = calloc(1, sizeof(*p));
         if (!p)
                 return NULL;
-        int fd = kept && body && size >= FD_BODY_MIN ? body_memfd(body, size) : -1;
-        if (fd >= 0) {
-                p->r = MHD_create_response_from_fd_at_offset64(size, fd, 0);
-                if (p->r) {
-                        p->in_fd = true;
-                        if (release)
-                                release(cls); /* copied into the memfd */
-                } else {
-                        close(fd);
-                        atomic_fetch_sub(&fd_bodies, 1);
-                }
-        }
-        if (!p->r && body && release)
+        if (body && release)
                 p->r = MHD_create_response_from_buffer_with_free_callback_cls(size, (void *)body,
                                                                               release, cls);
-        else if (!p->r)
+        else
                 p->r = MHD_create_response_from_buffer(body ? size : 0, body ? (void *)body : "",
                                                        MHD_RESPMEM_PERSISTENT);
         if (!p->r) {
@@ -411,18 +331,6 @@ static httpd_prepared *prepared_new(unsigned status, const void *body, size_t si
         return p;
 }
 
-httpd_prepared *httpd_prepared_new(unsigned status, const void *body, size_t size,
-                                   void (*release)(void *cls), void *cls)
-{
-        return prepared_new(status, body, size, release, cls, false);
-}
-
-httpd_prepared *httpd_prepared_new_kept(unsigned status, const void *body, size_t size,
-                                        void (*release)(void *cls), void *cls)
-{
-        return prepared_new(status, body, size, release, cls, true);
-}
-
 int httpd_prepared_header(httpd_prepared *p, const char *name, const char *value)
 {
         return MHD_add_response_header(p->r, name, value) == MHD_YES ? 0 : -ENOMEM;
@@ -432,10 +340,6 @@ void httpd_prepared_unref(httpd_prepared *p)
 {
         if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
                 return;
-        /* The memfd stays open until the last send holding the response
-         * is done; it is counted as given back from now on. */
-        if (p->in_fd)
-                atomic_fetch_sub(&fd_bodies, 1);
         MHD_destroy_response(p->r);
         free(p);
 }
@@ -791,18 +695,6 @@ static enum MHD_Result queue(struct MHD_Connection *c, req_state *rq, httpd_resp
                  * before ours is dropped. */
                 httpd_prepared *p = resp->prepared;
                 rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : p->size;
-                /* libmicrohttpd 0.9.75 sends the header of a memfd body
-                 * on its own, pushed, and then the body with sendfile():
-                 * two segments, the client woken for each. Corked, they
-                 * leave as one when on_completed() uncorks (its own idea
-                 * of the socket's state stays true: it neither corks nor
-                 * uncorks it after its first answers). */
-                if (p->in_fd && rq->bytes && rq->conn && p->status >= 200 && p->status != 204 &&
-                    p->status != 304) {
-                        int one = 1;
-                        rq->corked = setsockopt(rq->conn->fd, IPPROTO_TCP, TCP_CORK, &one,
-                                                sizeof(one)) == 0;
-                }
                 enum MHD_Result ret = MHD_queue_response(c, p->status, p->r);
                 response_clear(resp);
                 rq->queued = ret == MHD_YES;
@@ -1131,10 +1023,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         (void)toe;
         if (!rq)
                 return;
-        if (rq->corked) {
-                int zero = 0;
-                setsockopt(rq->conn->fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero));
-        }
         if (rq->deferred) {
                 /* The connection ended before its deferred answer was sent:
                  * free it now, or leave it to its finisher. */
@@ -1316,13 +1204,7 @@ static void worker_take(worker *w)
 static void *worker_main(void *arg)
 {
         worker *w = arg;
-        sigset_t pipe_set;
 
-        /* sendfile() has no MSG_NOSIGNAL: a peer gone mid-send is EPIPE
-         * here, not the end of the process. */
-        sigemptyset(&pipe_set);
-        sigaddset(&pipe_set, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
         while (!atomic_load(&w->stop)) {
                 MHD_UNSIGNED_LONG_LONG t;
                 int timeout = -1;
@@ -1485,10 +1367,7 @@ static int worker_init(httpd *h, worker *w, size_t pool)
                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->cfg.idle_timeout_s,
                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_URI_LOG_CALLBACK, on_uri, w,
                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_NOTIFY_CONNECTION,
-                on_connection, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-                /* worker_main() blocks SIGPIPE: libmicrohttpd sends memfd
-                 * bodies with sendfile() only when told so. */
-                MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1, MHD_OPTION_END);
+                on_connection, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_END);
         if (!w->mhd)
                 return -EIO;
         const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -1528,11 +1407,9 @@ int httpd_start(const httpd_config *cfg, httpd **ret_server, char *errbuf, size_
         pthread_cond_init(&h->deferred_sent, NULL);
         pthread_mutex_init(&h->log_lock, NULL);
 
-        unsigned fd_cap = raise_fd_limit(2 * h->cfg.max_connections + FD_BODIES_WANT);
+        unsigned fd_cap = raise_fd_limit(h->cfg.max_connections);
         if (h->cfg.max_connections > fd_cap)
                 h->cfg.max_connections = fd_cap;
-        h->fd_reserved = 2 * h->cfg.max_connections;
-        fd_budget_update((int)h->fd_reserved);
 
         h->listen_fd = listen_fds_take();
         if (h->listen_fd >= 0)
@@ -1674,8 +1551,6 @@ void httpd_free(httpd *server)
                 pthread_mutex_unlock(&server->lock);
                 pthread_join(server->watchdog, NULL);
         }
-        if (server->fd_reserved)
-                fd_budget_update(-(int)server->fd_reserved);
         if (server->listen_fd >= 0)
                 close(server->listen_fd);
         for (int i = 0; i < 2; i++)

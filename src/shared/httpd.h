@@ -81,14 +81,6 @@ typedef struct httpd_prepared httpd_prepared;
  * out of memory (the body is not released then). */
 httpd_prepared *httpd_prepared_new(unsigned status, const void *body, size_t size,
                                    void (*release)(void *cls), void *cls);
-/* The same for an answer kept to be sent many times (a cache's): a body of
- * 4 KiB or more moves into a sealed memfd of its own, released at once,
- * and is sent with sendfile(), without a copy; its descriptor is closed
- * after the last send of the answer is done. Bodies stay in memory as with
- * httpd_prepared_new() while no server is started or the descriptors the
- * servers leave under RLIMIT_NOFILE are used up. */
-httpd_prepared *httpd_prepared_new_kept(unsigned status, const void *body, size_t size,
-                                        void (*release)(void *cls), void *cls);
 /* Adds a header; only before the first send. -ENOMEM on failure. */
 int httpd_prepared_header(httpd_prepared *p, const char *name, const char *value);
 void httpd_prepared_unref(httpd_prepared *p);

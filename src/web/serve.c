@@ -94,10 +94,9 @@ void web_security_headers(httpd_response *resp)
  * request that hits the cache then only picks one. */
 static httpd_prepared *prepare(const web *w, const cache_entry *e, unsigned status, char *body,
                                size_t len, web_variant v, bool varies, bool cors, bool no_store,
-                               bool kept, const char *const extra[2])
+                               const char *const extra[2])
 {
-        httpd_prepared *p = (kept ? httpd_prepared_new_kept : httpd_prepared_new)(
-                status, body, len, body ? free : NULL, body);
+        httpd_prepared *p = httpd_prepared_new(status, body, len, body ? free : NULL, body);
         int r = 0;
         if (!p) {
                 free(body);
@@ -126,10 +125,9 @@ static httpd_prepared *prepare(const web *w, const cache_entry *e, unsigned stat
         return p;
 }
 
-/* The answers for a rendered page, kept in the cache or not; NULL when out
- * of memory. */
+/* The answers for a rendered page; NULL when out of memory. */
 static cache_entry *entry_from_page(const web *w, const char *path, web_page *pg, bool cors,
-                                    bool kept, const char *const extra[2])
+                                    const char *const extra[2])
 {
         cache_entry *e = cache_entry_new(path);
         size_t len, gzlen = 0;
@@ -154,14 +152,14 @@ static cache_entry *entry_from_page(const web *w, const char *path, web_page *pg
                  (unsigned long long)h);
         e->bytes = len + gzlen;
         bool ok = (e->ok[WEB_PLAIN] = prepare(w, e, e->status, body, len, WEB_PLAIN, gz, cors,
-                                              no_store, kept, extra)) != NULL;
+                                              no_store, extra)) != NULL;
         if (gz)
                 ok = ok && (e->ok[WEB_GZIP] = prepare(w, e, e->status, gz, gzlen, WEB_GZIP, true,
-                                                      cors, no_store, kept, extra)) != NULL;
+                                                      cors, no_store, extra)) != NULL;
         if (ok && e->status == 200)
                 for (int v = 0; v < (gz ? 2 : 1); v++)
                         ok = ok && (e->not_modified[v] = prepare(w, e, 304, NULL, 0, v, gz, cors,
-                                                                 no_store, kept, extra)) != NULL;
+                                                                 no_store, extra)) != NULL;
         if (!ok) {
                 if (!e->ok[WEB_PLAIN])
                         body = NULL;
@@ -338,7 +336,7 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
                 cache_entry *e = web_cache_get(w->cache, rq.path);
                 if (!e) {
                         web_render(w, &rq, route, &pg);
-                        e = entry_from_page(w, rq.path, &pg, api, !pg.no_store, extra);
+                        e = entry_from_page(w, rq.path, &pg, api, extra);
                         if (e && !pg.no_store)
                                 web_cache_put(w->cache, e);
                 }
@@ -357,7 +355,7 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
         }
         if (pg.status == 303 && pg.location[0] == '\0')
                 pg.status = 500;
-        cache_entry *e = entry_from_page(w, rq.path, &pg, api, false, extra);
+        cache_entry *e = entry_from_page(w, rq.path, &pg, api, extra);
         web_page_free(&pg);
         if (!e)
                 httpd_response_status(resp, 500);
