@@ -271,26 +271,6 @@ static bool root_redirect(const web *w, web_req *rq, const httpd_request *req, h
         return true;
 }
 
-/* A GET or HEAD of a page already in the cache, answered before routing:
- * the cache holds only what the router sent to a cacheable GET route
- * (below), keyed by the decoded path, and a raw path without '%' is its own
- * decoding, so the router would pick the same entry. Left to the full path:
- * queries, "/" (its answer depends on Accept-Language), --local. Routing,
- * the request's language and the page init took more CPU time than the
- * rest of a cache hit together. */
-static bool serve_cached(const web *w, const httpd_request *req, httpd_response *resp)
-{
-        if (req->refuse || req->query || w->local ||
-            (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) ||
-            !strcmp(req->path, "/") || strchr(req->path, '%'))
-                return false;
-        cache_entry *e = web_cache_get(w->cache, req->path);
-        if (!e)
-                return false;
-        send_entry(w, req, resp, e);
-        return true;
-}
-
 static void on_request(const httpd_request *req, httpd_response *resp, void *userdata)
 {
         serve_ctx *ctx = userdata;
@@ -302,8 +282,6 @@ static void on_request(const httpd_request *req, httpd_response *resp, void *use
         unsigned status;
         bool get = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
 
-        if (serve_cached(w, req, resp))
-                return;
         web_page_init(&pg);
         if (req->refuse) {
                 memset(&rq, 0, sizeof(rq));
