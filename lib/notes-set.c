@@ -1008,37 +1008,40 @@ int ps_noteset_compile(const ps_noteset *set, ps_note_parse_fn parse, void *ctx,
                 goto out;
 
         struct ps_noteshdr h = { 0 };
-        size_t off = sizeof(h);
         memcpy(h.magic, PS_NOTES_MAGIC, 8);
         h.version = PS_NOTES_VERSION;
         h.hdr_size = sizeof(h);
         h.n_notes = (uint32_t)set->n;
         h.n_ports = (uint32_t)n_ports;
         h.n_sources = (uint32_t)n_sources;
-        h.off_notes = (uint32_t)off;
-        off = align4(off + set->n * sizeof(*notes));
-        h.off_ports = (uint32_t)off;
-        off = align4(off + n_ports * sizeof(*ports));
-        h.off_sources = (uint32_t)off;
-        off = align4(off + n_sources * sizeof(*sources));
         h.n_l10n = (uint32_t)n_l10n;
-        h.off_l10n = (uint32_t)off;
-        off = align4(off + n_l10n * sizeof(*l10n));
         h.n_index = (uint32_t)n_index;
-        h.off_index = (uint32_t)off;
-        off = align4(off + n_index * sizeof(*index));
         h.n_spans = (uint32_t)n_spans;
-        h.off_spans = (uint32_t)off;
-        off = align4(off + n_spans * sizeof(*spans));
         h.n_docs = (uint32_t)n_docs;
-        h.off_docs = (uint32_t)off;
-        off = align4(off + n_docs * sizeof(*docs));
         h.n_blocks = (uint32_t)(blocks.len / sizeof(struct ps_dbnoteblock));
-        h.off_blocks = (uint32_t)off;
-        off = align4(off + blocks.len);
-        h.off_strings = (uint32_t)off;
         h.strings_size = (uint32_t)strings.len;
-        off = align4(off + strings.len);
+        /* The sections in image order: one list places them and copies them,
+         * so that the offsets written and the bytes copied cannot disagree. */
+        const struct {
+                uint32_t *off;
+                const void *data;
+                size_t len;
+        } sections[] = {
+                { &h.off_notes, notes, set->n * sizeof(*notes) },
+                { &h.off_ports, ports, n_ports * sizeof(*ports) },
+                { &h.off_sources, sources, n_sources * sizeof(*sources) },
+                { &h.off_l10n, l10n, n_l10n * sizeof(*l10n) },
+                { &h.off_index, index, n_index * sizeof(*index) },
+                { &h.off_spans, spans, n_spans * sizeof(*spans) },
+                { &h.off_docs, docs, n_docs * sizeof(*docs) },
+                { &h.off_blocks, blocks.buf, blocks.len },
+                { &h.off_strings, strings.buf, strings.len },
+        };
+        size_t off = sizeof(h);
+        for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+                *sections[i].off = (uint32_t)off;
+                off = align4(off + sections[i].len);
+        }
         if (off > PS_NOTES_MAX_SIZE) {
                 r = -E2BIG;
                 goto out;
@@ -1049,16 +1052,9 @@ int ps_noteset_compile(const ps_noteset *set, ps_note_parse_fn parse, void *ctx,
                 r = -ENOMEM;
                 goto out;
         }
-        memcpy(img + h.off_notes, notes, set->n * sizeof(*notes));
-        memcpy(img + h.off_ports, ports, n_ports * sizeof(*ports));
-        memcpy(img + h.off_sources, sources, n_sources * sizeof(*sources));
-        memcpy(img + h.off_l10n, l10n, n_l10n * sizeof(*l10n));
-        memcpy(img + h.off_index, index, n_index * sizeof(*index));
-        memcpy(img + h.off_spans, spans, n_spans * sizeof(*spans));
-        memcpy(img + h.off_docs, docs, n_docs * sizeof(*docs));
-        if (blocks.len)
-                memcpy(img + h.off_blocks, blocks.buf, blocks.len);
-        memcpy(img + h.off_strings, strings.buf, strings.len);
+        for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+                if (sections[i].len)
+                        memcpy(img + *sections[i].off, sections[i].data, sections[i].len);
         h.crc32 = (uint32_t)crc32(0L, img + sizeof(h), (uInt)(off - sizeof(h)));
         memcpy(img, &h, sizeof(h));
         *ret_image = img;
