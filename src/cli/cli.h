@@ -176,6 +176,9 @@ json_t *port_sockets_json(struct cli *c, const ps_socket_list *list);
 /* The commands portscope-full runs (src/cli/helpers.c): their options are
  * in commands-full.c, so that portscope lists them without linking them. */
 enum { VOTES_OPT_CSV = 0x300, VOTES_OPT_VOTES };
+enum { DIFF_OPT_ALL = 0x200 };
+enum { EXPORT_OPT_FORMAT = 'f' };
+enum { UPDATE_OPT_FETCH = 0x600, UPDATE_OPT_TIMEOUT };
 enum {
         EXPORTER_OPT_CONFIG = 0x500,
         EXPORTER_OPT_LISTEN,

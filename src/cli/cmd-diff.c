@@ -53,20 +53,12 @@ int cli_open_source(const char *arg, ps_db **ret_db)
         return 0;
 }
 
-enum { OPT_ALL = 0x200 };
-
-const struct cli_option diff_options[] = {
-        { "all", OPT_ALL, no_argument, NULL, N_("also unnamed blocks (Unassigned, Reserved)"),
-          NULL },
-        { 0 },
-};
-
 static bool show_all;
 
 int diff_option(struct cli *c, int opt, const char *arg)
 {
         (void)c, (void)arg;
-        if (opt == OPT_ALL) {
+        if (opt == DIFF_OPT_ALL) {
                 show_all = true;
                 return 0;
         }

@@ -13,14 +13,7 @@
 #include "cli.h"
 #include "json-export.h"
 
-enum { OPT_FORMAT = 'f' };
 enum fmt { FMT_CSV, FMT_XML, FMT_SERVICES, FMT_JSON };
-
-const struct cli_option export_options[] = {
-        { "format", OPT_FORMAT, required_argument, "FORMAT",
-          N_("csv (default), xml, services or json"), "csv xml services json" },
-        { 0 },
-};
 
 static enum fmt format = FMT_CSV;
 
@@ -28,7 +21,7 @@ int export_option(struct cli *c, int opt, const char *arg)
 {
         static const char *const names[] = { "csv", "xml", "services", "json" };
         (void)c;
-        if (opt != OPT_FORMAT)
+        if (opt != EXPORT_OPT_FORMAT)
                 return cli_error(EXIT_USAGE, _("unexpected option"));
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 if (!strcmp(arg, names[i])) {

@@ -45,28 +45,18 @@ static int make_parents(const char *path)
 #define FETCH_MAX_BYTES (64ull << 20)
 #define FETCH_STATE_MAX 4096
 
-enum { OPT_FETCH = 0x600, OPT_TIMEOUT };
-
 static struct {
         bool fetch;
         unsigned timeout;
 } opt = { .timeout = 60 };
 
-const struct cli_option update_options[] = {
-        { "fetch", OPT_FETCH, no_argument, NULL,
-          N_("download FILE from a URL (default: IANA's XML) instead"), NULL },
-        { "timeout", OPT_TIMEOUT, required_argument, "SECONDS",
-          N_("--fetch: give up after SECONDS, 1-3600 (default 60)"), NULL },
-        { 0 },
-};
-
 int update_option(struct cli *c, int o, const char *arg)
 {
         switch (o) {
-        case OPT_FETCH:
+        case UPDATE_OPT_FETCH:
                 opt.fetch = true;
                 return 0;
-        case OPT_TIMEOUT:
+        case UPDATE_OPT_TIMEOUT:
                 if (ps_parse_unsigned(arg, 3600, &opt.timeout) < 0 || !opt.timeout)
                         return cli_error(EXIT_USAGE,
                                          _("--timeout: expected seconds from 1 to 3600, not "

@@ -39,8 +39,12 @@ const struct cli_option cli_global_options[] = {
         { 0 },
 };
 
-/* votes and exporter run in portscope-full: in portscope itself their entry
- * has no run function, and main() hands the command line over. */
+/* votes and exporter run in portscope-full, and so do update, diff and
+ * export, the commands that read IANA's XML and CSV files: in portscope
+ * itself their entry has no run function, and main() hands the command line
+ * over. portscope then links neither expat nor zlib, whose tables of
+ * pointers were most of the relocations and copied pages of every start
+ * (docs/benchmarks.md, issue 11). */
 #ifdef PS_CLI_FULL
 #define FULL_ONLY(f) f
 #else
@@ -64,18 +68,18 @@ const struct command cli_commands[] = {
           "portscope diff builtin service-names-port-numbers.xml",
           "@file",
           2,
-          cmd_diff,
+          FULL_ONLY(cmd_diff),
           { diff_options },
-          diff_option },
+          FULL_ONLY(diff_option) },
         { "export",
           "[SOURCE]",
           N_("write a registry as csv, xml, services or json (--format)"),
           "portscope export --format=services > services",
           "@file",
           0,
-          cmd_export,
+          FULL_ONLY(cmd_export),
           { export_options },
-          export_option },
+          FULL_ONLY(export_option) },
         { "exporter",
           "[OPTIONS]",
           N_("serve listeners and audit findings to Prometheus (/metrics)"),
@@ -172,9 +176,9 @@ const struct command cli_commands[] = {
           "portscope update service-names-port-numbers.xml",
           "@file",
           1,
-          cmd_update,
+          FULL_ONLY(cmd_update),
           { update_options },
-          update_option },
+          FULL_ONLY(update_option) },
         { "votes",
           "",
           N_("the site's \"was this page helpful\" tallies per page"),
