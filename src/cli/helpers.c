@@ -4,7 +4,7 @@
  * libraries only they need stay out of every other command's start-up:
  * portscope-fetch (libcurl, for update --fetch) and portscope-full (the same
  * command line with votes and exporter linked in: SQLite, libpq, libcrypto,
- * libmicrohttpd).
+ * libmicrohttpd; and update, diff and export, with expat and zlib).
  */
 #include <errno.h>
 #include <limits.h>
