@@ -79,12 +79,6 @@ struct httpd_prepared {
         struct MHD_Response *r;
         unsigned status;
         size_t size;
-        /* Where libmicrohttpd keeps this answer's header names and values
-         * (its own copies, each a malloc of its own): prefetched when a
-         * request picks the answer, so that the cache misses of its walk
-         * over them overlap instead of following one another. */
-        unsigned n_lines;
-        const char *lines[MAX_RESPONSE_HEADERS * 3];
 };
 
 /* A connection accepted and not yet handed to libmicrohttpd. */
@@ -337,27 +331,9 @@ httpd_prepared *httpd_prepared_new(unsigned status, const void *body, size_t siz
         return p;
 }
 
-static enum MHD_Result note_lines(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
-{
-        httpd_prepared *p = cls;
-        const char *s[2] = { key, value };
-
-        (void)kind;
-        for (int i = 0; i < 2; i++)
-                for (size_t off = 0, len = s[i] ? strlen(s[i]) + 1 : 0; off < len; off += 64)
-                        if (p->n_lines < sizeof(p->lines) / sizeof(p->lines[0]))
-                                p->lines[p->n_lines++] = s[i] + off;
-        return MHD_YES;
-}
-
 int httpd_prepared_header(httpd_prepared *p, const char *name, const char *value)
 {
-        if (MHD_add_response_header(p->r, name, value) != MHD_YES)
-                return -ENOMEM;
-        p->n_lines = 0;
-        MHD_get_response_headers(p->r, note_lines, p);
-        return 0;
+        return MHD_add_response_header(p->r, name, value) == MHD_YES ? 0 : -ENOMEM;
 }
 
 void httpd_prepared_unref(httpd_prepared *p)
@@ -384,8 +360,6 @@ void httpd_response_prepared(httpd_response *resp, httpd_prepared *p)
 {
         response_clear(resp);
         atomic_fetch_add(&p->refs, 1);
-        for (unsigned i = 0; i < p->n_lines; i++)
-                __builtin_prefetch(p->lines[i]);
         resp->prepared = p;
         resp->status = p->status;
 }

@@ -7,12 +7,9 @@
 #include "cache.h"
 
 #include <pthread.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-_Static_assert(offsetof(cache_entry, path) <= 64, "a hit's fields fit one cache line");
 
 #define BUCKETS 65536 /* every port page without long chains */
 #define STRIPES 64    /* locks, so that threads rarely wait for each other */
@@ -42,12 +39,9 @@ static size_t cost(const cache_entry *e)
 
 cache_entry *cache_entry_new(const char *path)
 {
-        /* On a line of its own: see cache.h. */
-        size_t size = (sizeof(cache_entry) + 63) & ~(size_t)63;
-        cache_entry *e = aligned_alloc(64, size);
+        cache_entry *e = calloc(1, sizeof(*e));
         if (!e)
                 return NULL;
-        memset(e, 0, size);
         atomic_init(&e->refs, 1);
         atomic_init(&e->hot, false);
         snprintf(e->path, sizeof(e->path), "%s", path);

@@ -26,21 +26,17 @@ typedef enum web_variant {
         _WEB_VARIANT_MAX,
 } web_variant;
 
-/* What a cached request reads comes first, in one 64-byte cache line
- * (the chain, the hash, the answers); the path a look-up compares starts
- * the second. With 1,000 pages in turn, every entry a request touches is
- * out of the CPU's cache: each line is a miss (docs/benchmarks.md). */
 typedef struct cache_entry {
         atomic_int refs;
         atomic_bool hot; /* asked for since the eviction hand last passed */
         struct cache_entry *next;
         uint64_t hash;
-        httpd_prepared *ok[_WEB_VARIANT_MAX], *not_modified[_WEB_VARIANT_MAX];
+        char path[WEB_PATH_MAX + 1];
         unsigned status;
         web_kind kind;
-        char path[WEB_PATH_MAX + 1];
-        char etag[_WEB_VARIANT_MAX][28];
         size_t bytes; /* what the bodies cost */
+        char etag[_WEB_VARIANT_MAX][28];
+        httpd_prepared *ok[_WEB_VARIANT_MAX], *not_modified[_WEB_VARIANT_MAX];
 } cache_entry;
 
 typedef struct web_cache web_cache;

@@ -3,7 +3,6 @@
  * that maps a request onto it. Nothing here touches the data: the fuzzer
  * (fuzz/fuzz-router.c) runs it alone. */
 #include <errno.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,10 +130,6 @@ static bool match_route(const web_route *r, const web_req *rq)
 
         if (!strcmp(p, "/"))
                 return rq->n_seg == 0;
-        /* Every pattern's first segment is literal: most routes differ
-         * from the path in its first byte already. */
-        if (rq->n_seg == 0 || rq->seg[0][0] != p[1])
-                return false;
         while (*p == '/') {
                 p++;
                 size_t len = strcspn(p, "/");
@@ -148,46 +143,33 @@ static bool match_route(const web_route *r, const web_req *rq)
 
 /* Decodes one %XX-encoded component into out (cap bytes + NUL). Only
  * printable ASCII may result; an encoded '/' or a control byte is refused,
- * so no decoded path can climb out of its segment. On failure out holds
- * what was decoded before the bad byte (the caller picks its problem
- * document by it). */
+ * so no decoded path can climb out of its segment. */
 static int decode_path(const char *s, size_t len, char *out, size_t cap)
 {
         size_t n = 0;
-        int r = 0;
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char)s[i];
                 if (c == '%') {
                         int hi, lo;
-                        if (i + 2 >= len) {
-                                r = -EINVAL;
-                                break;
-                        }
+                        if (i + 2 >= len)
+                                return -EINVAL;
                         hi = hexval(s[i + 1]);
                         lo = hexval(s[i + 2]);
-                        if (hi < 0 || lo < 0) {
-                                r = -EINVAL;
-                                break;
-                        }
+                        if (hi < 0 || lo < 0)
+                                return -EINVAL;
                         c = (unsigned char)(hi * 16 + lo);
-                        if (c == '/' || c == '\\') {
-                                r = -EINVAL;
-                                break;
-                        }
+                        if (c == '/' || c == '\\')
+                                return -EINVAL;
                         i += 2;
                 }
-                if (c <= 0x20 || c >= 0x7f) {
-                        r = -EINVAL;
-                        break;
-                }
-                if (n >= cap) {
-                        r = -E2BIG;
-                        break;
-                }
+                if (c <= 0x20 || c >= 0x7f)
+                        return -EINVAL;
+                if (n >= cap)
+                        return -E2BIG;
                 out[n++] = (char)c;
         }
         out[n] = '\0';
-        return r;
+        return 0;
 }
 
 /* Strict UTF-8 (shortest form, no surrogates, at most U+10FFFF) without
@@ -297,9 +279,7 @@ int web_route_match(const char *method, const char *raw_path, const char *raw_qu
         web_req *rq = ret_req;
         size_t rawlen = strlen(raw_path);
 
-        /* The arrays are filled as far as they are used (web.h). */
-        memset(rq, 0, offsetof(web_req, path));
-        rq->path[0] = '\0';
+        memset(rq, 0, sizeof(*rq));
         rq->method = method;
         *ret_route = NULL;
         *ret_detail = NULL;

@@ -47,22 +47,19 @@ typedef struct web_param {
         char value[WEB_PARAM_MAX + 1];
 } web_param;
 
-/* A request after strict parsing. The arrays come last: web_route_match()
- * clears the fields before them and fills only the elements it uses
- * (n_seg segments, n_params parameters, the path up to its NUL), not the
- * 2.5 KB of the whole struct on every request. */
+/* A request after strict parsing. */
 typedef struct web_req {
         const char *method;
+        char path[WEB_PATH_MAX + 1]; /* decoded */
+        char seg[WEB_SEGMENTS_MAX][WEB_SEGMENT_MAX + 1];
         unsigned n_seg;
+        web_param params[WEB_PARAMS_MAX];
         unsigned n_params;
         bool has_query;
         const char *body; /* POST: the raw form */
         size_t body_size;
-        const char *accept;          /* the Accept header, or NULL */
-        const char *lang;            /* the /LL/ prefix's language, NULL for English */
-        char path[WEB_PATH_MAX + 1]; /* decoded */
-        char seg[WEB_SEGMENTS_MAX][WEB_SEGMENT_MAX + 1];
-        web_param params[WEB_PARAMS_MAX];
+        const char *accept; /* the Accept header, or NULL */
+        const char *lang;   /* the /LL/ prefix's language, NULL for English */
 } web_req;
 
 typedef enum web_kind {
