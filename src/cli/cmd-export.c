@@ -58,9 +58,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
                 r = cli_db(c, &db);
         if (r)
                 return r;
-        if (format == FMT_JSON || c->json)
-                r = json_emit(json_export(db));
-        else {
+        if (format == FMT_JSON || c->json) {
+                int k = json_export_write(db, stdout);
+                if (k == -EINVAL || k == -ENOMEM)
+                        r = cli_error(EXIT_SYSTEM,
+                                      _("cannot build the JSON document (out of memory, "
+                                        "or text that is not UTF-8)"));
+        } else {
                 static const ps_export_format formats[] = { [FMT_CSV] = PS_EXPORT_CSV,
                                                             [FMT_XML] = PS_EXPORT_XML,
                                                             [FMT_SERVICES] = PS_EXPORT_SERVICES };
