@@ -17,7 +17,7 @@ static void usage(FILE *f)
                   "serve    answer HTTP with the reference site and its JSON API\n"
                   "site     write the site's pages as files, for static hosting\n"
                   "\n"
-                  "See portscope(1), sections SERVE and SITE.\n"));
+                  "See portscope-web(1).\n"));
 }
 
 int main(int argc, char **argv)

@@ -442,12 +442,12 @@ static void on_metrics(const httpd_request *req, httpd_response *resp, void *use
 static void serve_usage(FILE *f)
 {
         fprintf(f, "%s",
-                _("Usage: portscope serve [--base-url URL] [--listen ADDR:PORT] [--local]\n"
-                  "                       [--max-connections N] [--metrics-listen ADDR:PORT]\n"
-                  "                       [--no-access-log]\n"
-                  "                       [--no-votes] [--request-timeout SECONDS]\n"
-                  "                       [--threads N] [--trusted-proxy ADDR]...\n"
-                  "                       [--vote-rate N] [--votes FILE|URL]\n"));
+                _("Usage: portscope-web serve [--base-url URL] [--listen ADDR:PORT] [--local]\n"
+                  "                           [--max-connections N] [--metrics-listen ADDR:PORT]\n"
+                  "                           [--no-access-log] [--no-votes]\n"
+                  "                           [--request-timeout SECONDS] [--threads N]\n"
+                  "                           [--trusted-proxy ADDR]... [--vote-rate N]\n"
+                  "                           [--votes FILE|URL]\n"));
 }
 
 int web_serve_main(int argc, char **argv)

@@ -238,8 +238,8 @@ static int parse_languages(const char *s, bool *langs)
 static void site_usage(FILE *f)
 {
         fprintf(f, "%s",
-                _("Usage: portscope site --out DIR [--base-url URL] [--languages LIST]\n"
-                  "                      [--ports LIST]\n"));
+                _("Usage: portscope-web site --out DIR [--base-url URL] [--languages LIST]\n"
+                  "                          [--ports LIST] [--threads N]\n"));
 }
 
 int web_site_main(int argc, char **argv)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# portscope-web's usage against portscope-web(1): each command's --help is
+# the man page's SYNOPSIS line for it, option for option, and the short
+# usage points to that page.
+set -u
+WEB=$1
+. "$(dirname "$0")/lib.sh"
+man=$(dirname "$0")/../man/portscope-web.1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The SYNOPSIS as text, one line per .br, words separated by one space.
+python3 - "$man" >"$tmp/man" <<'PY'
+import shlex, sys
+block = open(sys.argv[1]).read().split(".SH SYNOPSIS\n")[1].split(".SH ")[0]
+lines, cur = [], []
+for l in block.splitlines():
+    if l == ".br":
+        lines.append(" ".join(cur)); cur = []
+        continue
+    macro, _, rest = l.partition(" ")
+    words = shlex.split(rest.replace("\\-", "-"))
+    cur.append("".join(words) if macro in (".RI", ".IR", ".BI", ".IB", ".BR", ".RB") else " ".join(words))
+lines.append(" ".join(cur))
+print("\n".join(lines))
+PY
+
+for cmd in serve site; do
+        LANG=C.UTF-8 "$WEB" $cmd --help >"$tmp/help" 2>&1
+        check "portscope-web $cmd --help exits 0" $?
+        # The usage lines joined: "Usage: " off, continuation indents folded.
+        tr -s ' \n' ' ' <"$tmp/help" | sed -e 's/^Usage: //' -e 's/ $//' >"$tmp/usage"
+        grep -x "portscope-web $cmd.*" "$tmp/man" >"$tmp/line"
+        cmp -s "$tmp/line" <(cat "$tmp/usage"; echo)
+        check "portscope-web $cmd --help is portscope-web(1)'s SYNOPSIS line" $?
+        cmp -s "$tmp/line" <(cat "$tmp/usage"; echo) ||
+                diag "$(diff "$tmp/line" <(cat "$tmp/usage"; echo))"
+done
+
+LANG=C.UTF-8 "$WEB" --help >"$tmp/help" 2>&1
+check "portscope-web --help exits 0" $?
+grep -q "^See portscope-web(1)\.$" "$tmp/help"
+check "portscope-web --help points to portscope-web(1)" $?
+"$WEB" nonsense >/dev/null 2>"$tmp/err"
+check "an unknown command exits 2" $(($? != 2))
+grep -q "unknown command 'nonsense'" "$tmp/err"
+check "  and names it" $?
+
+done_testing
