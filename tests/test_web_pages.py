@@ -104,6 +104,18 @@ try:
     t.ok(st == 200 and b'href="/ports/1712"' in b, "/services/registrar links port 1712")
     st, _, b = srv.get("/services/registra")
     t.ok(st == 404 and b"/services/registrar" in b, "an unknown name: 404 with similar names")
+    # Historical names hold a '*' or a '/': their pages answer at the
+    # links the other pages give them.
+    for name, port in (("sql*net", 66), ("914c/g", 211), ("EtherNet/IP-1", 2222), ("cl/1", 172)):
+        st, _, b = srv.get(f"/services/{name}")
+        st2, _, page = srv.get(f"/ports/{port}")
+        t.ok(st == 200 and f"<h1>Service {name}</h1>".encode() in b and
+             f'href="/services/{name}"'.encode() in page,
+             f"/services/{name}: its page, linked from /ports/{port}")
+    st, _, _ = srv.get("/api/v1/services/914c/g")
+    t.ok(st == 200, "/api/v1/services/914c/g")
+    st, _, _ = srv.get("/services/ssh/x")
+    t.ok(st == 404, "/services/ssh/x: no such name")
     st, _, b = srv.get("/ports/65536")
     t.ok(st == 404, "/ports/65536: 404")
     st, _, b = srv.get("/ports/01712")
@@ -318,6 +330,28 @@ with tempfile.TemporaryDirectory() as d:
         srv.stop()
     with open(os.path.join(d, "ports/1712.html"), "rb") as f:
         t.ok(f.read() == served, "an exported page is the served page, byte for byte")
+    # No broken link of the site's own: the service and range pages the pages
+    # link to are exported too, and so on, except what only the server
+    # answers (the search and the API), single ports left out by --ports
+    # and the languages of the language switch.
+    broken = {}
+    for a, _, fs in os.walk(d):
+        for f in fs:
+            if not f.endswith(".html"):
+                continue
+            with open(os.path.join(a, f), encoding="utf-8") as fh:
+                for href in re.findall(r'href="(/[^"#?]*)', fh.read()):
+                    target = os.path.join(d, "index.html" if href == "/" else href[1:])
+                    if (os.path.isfile(target) or os.path.isfile(target + ".html") or
+                            re.fullmatch(r"(/(de|cs|pt|el|ug))?(/search|/api/.*|/ports/[0-9]+)?", href)):
+                        continue
+                    broken.setdefault(href, os.path.relpath(os.path.join(a, f), d))
+    t.ok(not broken and "services/914c/g.html" in files | {
+         os.path.relpath(os.path.join(a, f), d) for a, _, fs in os.walk(d) for f in fs},
+         "site: every linked service and range page is exported (914c/g and sql*net included)",
+         sorted(broken.items())[:5])
+    t.ok(os.path.isfile(os.path.join(d, "services/sql*net.html")) and
+         os.path.isfile(os.path.join(d, "ports/0-1023.html")), "  sql*net and the system range")
 with tempfile.TemporaryDirectory() as d:
     proc = subprocess.Popen([exe, "site", "--out", d], stderr=subprocess.PIPE)
     time.sleep(1.0)

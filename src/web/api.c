@@ -105,8 +105,10 @@ void api_services(const web *w, const web_req *rq, web_page *pg)
 {
         ps_name_report *r = NULL;
         ps_report_opts o;
+        char name[WEB_PATH_MAX + 1];
         web_report_opts(w, &o);
-        if (ps_name_report_build(&o, rq->seg[3], PS_PROTO_ANY, &r) < 0) {
+        if (ps_name_report_build(&o, web_req_name(rq, 3, name, sizeof(name)), PS_PROTO_ANY, &r) <
+            0) {
                 web_error(w, rq, pg, 500, NULL);
                 return;
         }

@@ -13,7 +13,8 @@ void page_service(const web *w, const web_req *rq, web_page *pg)
         html *h = &pg->out;
         ps_name_report *r = NULL;
         ps_report_opts o;
-        const char *name = rq->seg[1];
+        char name_buf[WEB_PATH_MAX + 1];
+        const char *name = web_req_name(rq, 1, name_buf, sizeof(name_buf));
         char title[128], canonical[96], port[32];
 
         web_report_opts(w, &o);

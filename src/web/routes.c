@@ -92,7 +92,9 @@ static bool match_range(const char *s)
 }
 
 /* IANA service names: letters, digits and '-' (RFC 6335 5.1), plus the
- * '.', '_' and '+' some historical entries carry. */
+ * '.', '_', '+' and '*' some historical entries carry ("sql*net"). Four
+ * old names hold a '/' ("914c/g"): a name that ends the pattern takes the
+ * path's remaining segments (see match_route()). */
 static bool match_name(const char *s)
 {
         size_t n = strlen(s);
@@ -101,7 +103,7 @@ static bool match_name(const char *s)
         for (size_t i = 0; i < n; i++) {
                 char c = s[i];
                 if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '+'))
+                      c == '-' || c == '.' || c == '_' || c == '+' || c == '*'))
                         return false;
         }
         return true;
@@ -137,8 +139,27 @@ static bool match_route(const web_route *r, const web_req *rq)
                         return false;
                 i++;
                 p += len;
+                /* A last {name} takes the segments left, each a name's part,
+                 * the whole within a name's length. */
+                if (!*p && len == 6 && !strncmp(p - 6, "{name}", 6)) {
+                        size_t total = strlen(rq->seg[i - 1]);
+                        for (; i < rq->n_seg; i++) {
+                                total += 1 + strlen(rq->seg[i]);
+                                if (!match_name(rq->seg[i]) || total > 63)
+                                        return false;
+                        }
+                }
         }
         return i == rq->n_seg;
+}
+
+const char *web_req_name(const web_req *rq, unsigned first, char *buf, size_t size)
+{
+        size_t n = 0;
+        buf[0] = '\0';
+        for (unsigned i = first; i < rq->n_seg && n < size; i++)
+                n += (size_t)snprintf(buf + n, size - n, "%s%s", i > first ? "/" : "", rq->seg[i]);
+        return buf;
 }
 
 /* Decodes one %XX-encoded component into out (cap bytes + NUL). Only

@@ -28,6 +28,128 @@ static void on_signal(int sig)
         interrupted = 1;
 }
 
+/* The service and range pages the written pages link to: exported after
+ * them, round by round, so that a static host has no broken link of the
+ * site's own but to what only the server answers (the search, the API and
+ * the votes; docs/hosting.md). Single ports are --ports' to choose. */
+#define LINKS_MAX (1u << 17) /* 6 languages of every service and block */
+
+typedef struct linkset {
+        pthread_mutex_t lock;
+        char (*path)[WEB_PATH_MAX + 1]; /* in the order found */
+        size_t n, n_cap;
+        size_t *index; /* open addressing into path[], SIZE_MAX free */
+        size_t cap;
+        bool full; /* a link was dropped: the export fails */
+} linkset;
+
+static uint64_t path_hash(const char *s)
+{
+        uint64_t h = 1469598103934665603ull;
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ull;
+        return h;
+}
+
+static void links_put_index(size_t *index, size_t cap, const char *path, size_t i)
+{
+        size_t k = path_hash(path) & (cap - 1);
+        while (index[k] != SIZE_MAX)
+                k = (k + 1) & (cap - 1);
+        index[k] = i;
+}
+
+/* Adds path unless present. Under the set's lock. */
+static void links_add_locked(linkset *ls, const char *path)
+{
+        if (ls->cap) {
+                for (size_t k = path_hash(path) & (ls->cap - 1); ls->index[k] != SIZE_MAX;
+                     k = (k + 1) & (ls->cap - 1))
+                        if (!strcmp(ls->path[ls->index[k]], path))
+                                return;
+        }
+        if (ls->n >= LINKS_MAX) {
+                ls->full = true;
+                return;
+        }
+        if (ls->n == ls->n_cap) {
+                size_t n_cap = ls->n_cap ? ls->n_cap * 2 : 1024;
+                void *p = realloc(ls->path, n_cap * sizeof(*ls->path));
+                if (!p) {
+                        ls->full = true;
+                        return;
+                }
+                ls->path = p;
+                ls->n_cap = n_cap;
+        }
+        if ((ls->n + 1) * 2 > ls->cap) {
+                size_t cap = ls->cap ? ls->cap * 2 : 2048;
+                size_t *index = malloc(cap * sizeof(*index));
+                if (!index) {
+                        ls->full = true;
+                        return;
+                }
+                memset(index, 0xff, cap * sizeof(*index));
+                for (size_t i = 0; i < ls->n; i++)
+                        links_put_index(index, cap, ls->path[i], i);
+                free(ls->index);
+                ls->index = index;
+                ls->cap = cap;
+        }
+        snprintf(ls->path[ls->n], sizeof(ls->path[ls->n]), "%s", path);
+        links_put_index(ls->index, ls->cap, path, ls->n);
+        ls->n++;
+}
+
+/* Whether a path of the site's is a service or range page: "/services/NAME"
+ * or "/ports/LO-HI", after an optional language segment. */
+static bool is_linked_page(const char *path, const bool *langs)
+{
+        const char *p = path, *lang = "en";
+        size_t seg = strcspn(p + 1, "/");
+        if (p[1 + seg] == '/' && (lang = web_lang_of_segment(p + 1, seg)))
+                p += 1 + seg;
+        if (!lang)
+                lang = "en";
+        /* Only in the languages exported. */
+        for (int i = 0; i < PS_I18N_N_LANGUAGES; i++)
+                if (!strcmp(lang, ps_i18n_languages[i]) && !langs[i])
+                        return false;
+        if (!strncmp(p, "/services/", 10))
+                return p[10] != '\0';
+        if (strncmp(p, "/ports/", 7))
+                return false;
+        p += 7;
+        size_t lo = strspn(p, "0123456789");
+        return lo && p[lo] == '-' && strspn(p + lo + 1, "0123456789") == strlen(p + lo + 1) &&
+               p[lo + 1];
+}
+
+/* Every href="/..." of an HTML page that is a service or range page. */
+static void links_scan(linkset *ls, const bool *langs, const char *page, size_t len)
+{
+        static const char key[] = "href=\"/";
+        const char *end = page + len;
+        for (const char *p = page; (p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1));) {
+                p += sizeof(key) - 2; /* at the "/" */
+                size_t n = 0;
+                while (p + n < end && !strchr("\"#?&%<> ", p[n]))
+                        n++;
+                if (p + n < end && (p[n] == '"' || p[n] == '#') && n <= WEB_PATH_MAX &&
+                    p[1] != '/') {
+                        char path[WEB_PATH_MAX + 1];
+                        memcpy(path, p, n);
+                        path[n] = '\0';
+                        if (is_linked_page(path, langs)) {
+                                pthread_mutex_lock(&ls->lock);
+                                links_add_locked(ls, path);
+                                pthread_mutex_unlock(&ls->lock);
+                        }
+                }
+                p += n;
+        }
+}
+
 typedef struct job {
         const web *w;
         int dirfd;
@@ -38,17 +160,19 @@ typedef struct job {
         atomic_size_t next; /* fixed pages first, then ports */
         atomic_size_t written;
         atomic_int failed;
+        linkset *links; /* the pages written link to */
 } job;
 
 /* "/" -> "index.html", "/ports/1712" -> "ports/1712.html",
- * "/static/style.css" -> "static/style.css". */
+ * "/static/style.css" -> "static/style.css", "/services/z39.50" ->
+ * "services/z39.50.html" (a service name may hold a dot). */
 static int file_name(const char *path, char *buf, size_t size)
 {
         const char *last = strrchr(path, '/');
         int n;
         if (!strcmp(path, "/"))
                 n = snprintf(buf, size, "index.html");
-        else if (last && strchr(last, '.'))
+        else if (last && strchr(last, '.') && !strstr(path, "/services/"))
                 n = snprintf(buf, size, "%s", path + 1);
         else
                 n = snprintf(buf, size, "%s.html", path + 1);
@@ -146,6 +270,8 @@ static int export_path(job *j, const char *path, bool error_page)
                 web_page_free(&pg);
                 return 0;
         }
+        if (!error_page && pg.out.b.buf && strstr(name, ".html"))
+                links_scan(j->links, j->langs, pg.out.b.buf, pg.out.b.len);
         r = mkdirs_at(j->dirfd, name);
         if (r >= 0)
                 r = write_replace(j->dirfd, name, pg.out.b.buf ? pg.out.b.buf : "", pg.out.b.len);
@@ -174,7 +300,7 @@ static void *worker(void *arg)
                 }
                 i -= j->n_fixed;
                 /* Every port in English, then in each other language. */
-                if (i >= 65536 * (size_t)PS_I18N_N_LANGUAGES)
+                if (!j->ports || i >= 65536 * (size_t)PS_I18N_N_LANGUAGES)
                         break;
                 if (!j->ports[i % 65536] || !j->langs[i / 65536])
                         continue;
@@ -188,6 +314,20 @@ static void *worker(void *arg)
                         atomic_store(&j->failed, 1);
         }
         return NULL;
+}
+
+/* Runs the job on threads workers (on this thread when none starts). */
+static void run_workers(job *j, unsigned threads)
+{
+        pthread_t tids[64];
+        unsigned started = 0;
+        for (unsigned i = 0; i < threads && i < 64; i++)
+                if (pthread_create(&tids[started], NULL, worker, j) == 0)
+                        started++;
+        if (!started)
+                worker(j);
+        for (unsigned i = 0; i < started; i++)
+                pthread_join(tids[i], NULL);
 }
 
 /* "1712,22,8000-8100": the ports to export. */
@@ -377,26 +517,49 @@ int web_site_main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
 
+        linkset links = { .lock = PTHREAD_MUTEX_INITIALIZER };
         job j = { .w = &w,
                   .dirfd = dirfd,
                   .ports = ports,
                   .langs = langs,
                   .fixed = fixed,
-                  .n_fixed = n_fixed };
+                  .n_fixed = n_fixed,
+                  .links = &links };
         atomic_init(&j.next, 0);
         atomic_init(&j.written, 0);
         atomic_init(&j.failed, fixed ? 0 : 1);
-        pthread_t tids[64];
-        unsigned started = 0;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (unsigned i = 0; i < threads && fixed; i++)
-                if (pthread_create(&tids[started], NULL, worker, &j) == 0)
-                        started++;
-        if (!started)
-                worker(&j);
-        for (unsigned i = 0; i < started; i++)
-                pthread_join(tids[i], NULL);
+        run_workers(&j, threads);
+        /* Then the service and range pages those link to, round by round (a
+         * range page links to services), each round from a copy of the list
+         * that the round's own pages add to. */
+        size_t done = 0;
+        while (!interrupted && !atomic_load(&j.failed) && done < links.n) {
+                size_t n = links.n - done;
+                char(*round)[WEB_PATH_MAX + 1] = malloc(n * sizeof(*round));
+                if (!round) {
+                        atomic_store(&j.failed, 1);
+                        break;
+                }
+                memcpy(round, links.path + done, n * sizeof(*round));
+                done = links.n;
+                j.fixed = round;
+                j.n_fixed = n;
+                j.ports = NULL;
+                atomic_store(&j.next, 0);
+                run_workers(&j, threads);
+                free(round);
+        }
+        if (links.full) {
+                fprintf(stderr,
+                        _("portscope-web: site: more than %u linked service and range "
+                          "pages\n"),
+                        LINKS_MAX);
+                atomic_store(&j.failed, 1);
+        }
+        free(links.path);
+        free(links.index);
         syncfs(dirfd);
         clock_gettime(CLOCK_MONOTONIC, &t1);
 
