@@ -25,7 +25,9 @@ PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev libx
           # systemd-analyze for the units; the Debian package and its checks.
           prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian
           # helgrind for tests/test-threads-helgrind.sh (the thread contract).
-          valgrind)
+          valgrind
+          # tests/test_hosting.py: nginx serving the export as docs/hosting.md says.
+          nginx-light)
 
 # install_missing PACKAGE...: install, as root, those not installed yet.
 install_missing() {
@@ -46,7 +48,12 @@ install_missing() {
 }
 
 deps() {
+        local had_nginx=0
+        command -v nginx >/dev/null && had_nginx=1
         install_missing "${PACKAGES[@]}"
+        # The tests start their own nginx; the one the package starts on port
+        # 80 is not wanted (one that was here before is left alone).
+        [ "$had_nginx" = 1 ] || systemctl disable --now nginx >/dev/null 2>&1 || true
 }
 
 # The browser tests' npm packages (tests/web/package-lock.json): puppeteer-core
