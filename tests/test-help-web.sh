@@ -10,20 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The SYNOPSIS as text, one line per .br, words separated by one space.
-python3 - "$man" >"$tmp/man" <<'PY'
-import shlex, sys
-block = open(sys.argv[1]).read().split(".SH SYNOPSIS\n")[1].split(".SH ")[0]
-lines, cur = [], []
-for l in block.splitlines():
-    if l == ".br":
-        lines.append(" ".join(cur)); cur = []
-        continue
-    macro, _, rest = l.partition(" ")
-    words = shlex.split(rest.replace("\\-", "-"))
-    cur.append("".join(words) if macro in (".RI", ".IR", ".BI", ".IB", ".BR", ".RB") else " ".join(words))
-lines.append(" ".join(cur))
-print("\n".join(lines))
-PY
+python3 "$(dirname "$0")/man-synopsis.py" "$man" >"$tmp/man"
 
 for cmd in serve site; do
         LANG=C.UTF-8 "$WEB" $cmd --help >"$tmp/help" 2>&1

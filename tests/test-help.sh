@@ -17,22 +17,7 @@ run() { # run ARGS...: sets out, err, rc
 }
 
 # The man page's SYNOPSIS as text, one line per .br: the same lines usage() starts with.
-python3 - "$man" >"$tmp/man-synopsis" <<'EOF'
-import re, shlex, sys
-text = open(sys.argv[1]).read()
-block = text.split(".SH SYNOPSIS\n")[1].split(".SH ")[0]
-lines, cur = [], []
-for l in block.splitlines():
-    if l == ".br":
-        lines.append(" ".join(cur)); cur = []
-        continue
-    macro, _, rest = l.partition(" ")
-    words = shlex.split(rest.replace("\\-", "-"))
-    cur.append("".join(words) if macro in (".RI", ".IR", ".BI", ".IB", ".BR", ".RB") else " ".join(words))
-lines.append(" ".join(cur))
-for l in lines:
-    print(l)
-EOF
+python3 "$(dirname "$0")/man-synopsis.py" "$man" >"$tmp/man-synopsis"
 "$PS" --help | sed -n '1,/^$/p' | sed -e 's/^Usage: //' -e 's/^       //' -e '/^$/d' >"$tmp/usage-synopsis"
 cmp -s "$tmp/man-synopsis" "$tmp/usage-synopsis"
 check "usage() starts with portscope(1)'s SYNOPSIS, line for line" $?

@@ -11,17 +11,21 @@ named and skipped.
 
 Usage: test_readme.py PORTSCOPE SOURCE-ROOT
 """
+import difflib
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webtest import Tap  # noqa: E402
+
 PS, ROOT = os.path.realpath(sys.argv[1]), sys.argv[2]
 SKIP = re.compile(r"^sudo |# as nobody|^portscope update service-names|^portscope info$|suggest .*--check")
 NMAP = os.path.exists(os.environ.get("PORTSCOPE_NMAP_SERVICES", "/usr/share/nmap/nmap-services"))
 
-n = failed = 0
+t = Tap()
 tmp = tempfile.mkdtemp()
 bindir = os.path.join(tmp, "bin")
 os.mkdir(bindir)
@@ -36,15 +40,6 @@ env = {
 }
 if "PORTSCOPE_NMAP_SERVICES" in os.environ:
     env["PORTSCOPE_NMAP_SERVICES"] = os.environ["PORTSCOPE_NMAP_SERVICES"]
-
-
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", desc)
-    if not cond:
-        failed += 1
-    return cond
 
 
 def examples(text):
@@ -111,8 +106,7 @@ for cmd, expected in examples(readme):
     if not cmd.startswith(("portscope ", "sudo ")):
         continue
     if SKIP.search(cmd):
-        print(f"ok {n + 1} - # SKIP {cmd}: needs root, another user, a download or this machine's state")
-        n += 1
+        t.skip(cmd, "needs root, another user, a download or this machine's state")
         continue
     # The exporter example writes to /tmp: to this test's directory instead.
     run = cmd.replace("--textfile /tmp", f"--textfile {tmp}").replace("/tmp/portscope.prom",
@@ -122,17 +116,14 @@ for cmd, expected in examples(readme):
     got = p.stdout.decode("utf-8", "replace").replace(f"{tmp}/bad.xml", "bad.xml").splitlines()
     want, have = machine_free(expected), machine_free(got)
     ran += 1
-    if not ok(matches(want, have), f"README: {cmd}"):
-        import difflib
-        for d in difflib.unified_diff(want, have, "README.md", "portscope", lineterm="", n=1):
-            print("#", d)
+    t.ok(matches(want, have), f"README: {cmd}",
+         "\n".join(difflib.unified_diff(want, have, "README.md", "portscope", lineterm="", n=1)))
 
-ok(ran >= 10, f"{ran} README examples run")
+t.ok(ran >= 10, f"{ran} README examples run")
 
 # The figures the README states about the data.
 notes = len([f for f in os.listdir(os.path.join(ROOT, "data/notes")) if f.endswith(".md")])
 m = re.search(r"([0-9][0-9,]*) cited notes", readme)
-ok(m and int(m.group(1).replace(",", "")) == notes,
+t.ok(m and int(m.group(1).replace(",", "")) == notes,
    f"README's count of notes: {m and m.group(1)}, data/notes/ has {notes}")
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+t.done()
