@@ -17,19 +17,18 @@
  *                              port: port[0], port[FENCE], ... (ceil(n / FENCE))
  *   per protocol p (1..4):     (the data)
  *     port[n]   u16            listed ports, ascending
- *     fxi[n]    u16            index of the port's frequency in fx[]
- *     name[n]   u32            offset of the port's service name in the pool
- *     fx[nfx]   u64            distinct frequencies, descending, 10^15 = 1.0
- *     rank[nfx] u32            the rank that goes with each frequency
+ *     rec[n]    cache_rec      the port's frequency (u64, 10^15 = 1.0), its
+ *                              rank (u32) and its service name's offset in
+ *                              the pool (u32)
  *   pool                       NUL-terminated service names, each stored once
  * A report reads everything before the data at once (3 KB for nmap's file),
  * checks it, the key and the bounds of every section; then, per protocol,
  * finds the port's run of FENCE ports from the fences, binary-searches that
- * run and reads the handful of values that go with the port. Every block it
- * reads from is checked against its sum first, so a flipped byte in anything
- * a report uses is noticed (and the file rebuilt), without reading and
- * checksumming the whole file for every report: a report reads about twelve
- * of the 283 blocks of nmap's cache.
+ * run and reads the port's record and its name. Every block it reads from is
+ * checked against its sum first, so a flipped byte in anything a report uses
+ * is noticed (and the file rebuilt), without reading and checksumming the
+ * whole file for every report: a report reads about seven of the 549 blocks
+ * of nmap's cache, one pread() each.
  * The file and its directory are used only when no other user could have
  * written them.
  */
@@ -59,8 +58,10 @@
 /* 2: the CRC covers the whole file. 3: XXH3-64 instead of CRC-32, which cost
  * a report more than a million instructions (docs/benchmarks.md). 4: a sum
  * per block, checked for the blocks a report reads, rather than one over the
- * whole file (issue 11: reading and hashing 289 KB was a fifth of a report). */
-#define CACHE_VERSION 4u
+ * whole file (issue 11: reading and hashing 289 KB was a fifth of a report).
+ * 5: a port's frequency, rank and name in one record, read from one block,
+ * rather than from four arrays: 14 reads a report became 8. */
+#define CACHE_VERSION 5u
 #define BLOCK PS_PREVCACHE_BLOCK
 /* 256 ports are 512 bytes: one block, or two. */
 #define FENCE 256u
@@ -295,12 +296,10 @@ static int check_header(const struct cache_header *h, const char *head, size_t h
                 return -EBADMSG;
         for (int p = 0; p < _PS_PROTO_MAX; p++) {
                 const struct cache_section *s = &h->sect[p];
-                if (s->n > 65536 || s->nfx > s->n || (p == PS_PROTO_NONE && s->n) ||
-                    !in_file(size, s->off_port, s->n, 2) || !in_file(size, s->off_fxi, s->n, 2) ||
-                    !in_file(size, s->off_name, s->n, 4) || !in_file(size, s->off_fx, s->nfx, 8) ||
-                    !in_file(size, s->off_rank, s->nfx, 4) ||
-                    (s->n && (s->off_port < data || s->off_fxi < data || s->off_name < data ||
-                              s->off_fx < data || s->off_rank < data)))
+                if (s->n > 65536 || (p == PS_PROTO_NONE && s->n) ||
+                    !in_file(size, s->off_port, s->n, 2) ||
+                    !in_file(size, s->off_rec, s->n, sizeof(struct cache_rec)) ||
+                    (s->n && (s->off_port < data || s->off_rec < data)))
                         return -EBADMSG;
         }
         return 0;
@@ -315,9 +314,8 @@ static int section_lookup(struct blocks *b, const char *head, const struct cache
                           unsigned port, ps_prevalence_entry *e)
 {
         const struct cache_section *s = &h->sect[p];
-        uint16_t fxi, v;
-        uint32_t name, rank;
-        uint64_t fx;
+        struct cache_rec rec;
+        uint16_t v;
         char service[sizeof(e->service)];
         int r;
         if (!s->n)
@@ -353,15 +351,11 @@ static int section_lookup(struct blocks *b, const char *head, const struct cache
                 return r;
         if (v != port)
                 return 0;
-        if ((r = blocks_read(b, &fxi, sizeof(fxi), s->off_fxi + 2 * (uint64_t)lo)) < 0 ||
-            (r = blocks_read(b, &name, sizeof(name), s->off_name + 4 * (uint64_t)lo)) < 0)
+        if ((r = blocks_read(b, &rec, sizeof(rec), s->off_rec + sizeof(rec) * (uint64_t)lo)) < 0)
                 return r;
-        if (fxi >= s->nfx || name >= h->pool_len)
-                return -EBADMSG;
-        if ((r = blocks_read(b, &fx, sizeof(fx), s->off_fx + 8 * (uint64_t)fxi)) < 0 ||
-            (r = blocks_read(b, &rank, sizeof(rank), s->off_rank + 4 * (uint64_t)fxi)) < 0)
-                return r;
-        if (fx > PS_FX_ONE || rank > s->n || (!fx) != (!rank))
+        uint32_t name = rec.name;
+        if (name >= h->pool_len || rec.fx > PS_FX_ONE || rec.rank > s->n ||
+            (!rec.fx) != (!rec.rank))
                 return -EBADMSG;
         /* The pool ends in a NUL (checked), so a name shorter than the field
          * ends inside it; a longer one is cut at a character boundary, as
@@ -379,8 +373,8 @@ static int section_lookup(struct blocks *b, const char *head, const struct cache
         e->port = port;
         e->proto = (ps_proto)p;
         memcpy(e->service, service, sizeof(service));
-        e->frequency = ps_fx_double(fx);
-        e->rank = rank;
+        e->frequency = ps_fx_double(rec.fx);
+        e->rank = rec.rank;
         e->listed = s->n;
         return 1;
 }
@@ -399,8 +393,8 @@ static int dir_trusted(const char *file)
 }
 
 /* Enough for the header, a path of a few hundred bytes, the block sums of a
- * cache of 400 KB (nmap's is 289 KB) and the fences: one read most often. */
-#define HEAD_GUESS 4096u
+ * cache of 800 KB (nmap's is 549 KB) and the fences: one read most often. */
+#define HEAD_GUESS 8192u
 
 int ps_prevcache_read(const char *cache_file, const char *source, const struct stat *st,
                       unsigned port, ps_prevalence_entry *ret_entries, size_t cap)
@@ -492,12 +486,6 @@ static int pool_add(struct pool *pl, const char *name, uint32_t *ret_off)
         return 0;
 }
 
-static int cmp_u64_desc(const void *a, const void *b)
-{
-        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-        return x > y ? -1 : x < y;
-}
-
 static uint32_t align8(uint32_t x)
 {
         return (x + 7u) & ~7u;
@@ -511,7 +499,6 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         struct pool pl = { .nslot = 1 };
         size_t path_len = strlen(source), count[_PS_PROTO_MAX] = { 0 },
                first[_PS_PROTO_MAX] = { 0 };
-        uint64_t *fx[_PS_PROTO_MAX] = { 0 };
         uint32_t *names = NULL;
         char *img = NULL;
         int r = 0;
@@ -547,25 +534,10 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
                         r = -E2BIG;
                         goto out;
                 }
-                if (!(fx[p] = malloc((m ? m : 1) * sizeof(uint64_t)))) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                for (size_t i = 0; i < m; i++)
-                        fx[p][i] = prev->e[first[p] + i].fx;
-                qsort(fx[p], m, sizeof(uint64_t), cmp_u64_desc);
-                size_t u = 0;
-                for (size_t i = 0; i < m; i++)
-                        if (!u || fx[p][u - 1] != fx[p][i])
-                                fx[p][u++] = fx[p][i];
                 s->n = (uint32_t)m;
-                s->nfx = (uint32_t)u;
                 s->off_port = off;
-                s->off_fxi = s->off_port + align8(2 * s->n);
-                s->off_name = s->off_fxi + align8(2 * s->n);
-                s->off_fx = s->off_name + align8(4 * s->n);
-                s->off_rank = s->off_fx + 8 * s->nfx;
-                off = s->off_rank + align8(4 * s->nfx);
+                s->off_rec = s->off_port + align8(2 * s->n);
+                off = s->off_rec + (uint32_t)sizeof(struct cache_rec) * s->n;
         }
         uint64_t data_len = (uint64_t)off + pl.buf.len;
         h.n_blocks = (uint32_t)((data_len + BLOCK - 1) / BLOCK);
@@ -581,10 +553,7 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
                 struct cache_section *s = &h.sect[p];
                 s->off_port += data;
-                s->off_fxi += data;
-                s->off_name += data;
-                s->off_fx += data;
-                s->off_rank += data;
+                s->off_rec += data;
         }
         h.off_pool = data + off;
         h.pool_len = (uint32_t)pl.buf.len;
@@ -597,18 +566,13 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         for (int p = PS_PROTO_TCP; p < _PS_PROTO_MAX; p++) {
                 const struct cache_section *s = &h.sect[p];
                 uint16_t *port = (uint16_t *)(void *)(img + s->off_port);
-                uint16_t *fxi = (uint16_t *)(void *)(img + s->off_fxi);
-                uint32_t *name = (uint32_t *)(void *)(img + s->off_name);
-                uint64_t *f = (uint64_t *)(void *)(img + s->off_fx);
-                uint32_t *rank = (uint32_t *)(void *)(img + s->off_rank);
-                memcpy(f, fx[p], s->nfx * sizeof(uint64_t));
+                struct cache_rec *rec = (struct cache_rec *)(void *)(img + s->off_rec);
                 for (size_t i = 0; i < s->n; i++) {
                         const struct ps_prev_entry *e = &prev->e[first[p] + i];
-                        uint64_t *at = bsearch(&e->fx, f, s->nfx, sizeof(*f), cmp_u64_desc);
                         port[i] = e->port;
-                        fxi[i] = (uint16_t)(at - f);
-                        name[i] = names[first[p] + i];
-                        rank[at - f] = e->rank;
+                        rec[i] = (struct cache_rec){ .fx = e->fx,
+                                                     .rank = e->rank,
+                                                     .name = names[first[p] + i] };
                 }
         }
         memcpy(img + h.off_pool, pl.buf.buf, pl.buf.len);
@@ -626,8 +590,6 @@ static int build(const char *source, const struct stat *st, const ps_prevalence 
         img = NULL;
 out:
         free(img);
-        for (int p = 0; p < _PS_PROTO_MAX; p++)
-                free(fx[p]);
         free(names);
         free(pl.slot);
         ps_dynbuf_free(&pl.buf);

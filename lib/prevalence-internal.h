@@ -45,8 +45,15 @@ static inline double ps_fx_double(uint64_t fx)
 /* The cache file's header (layout: lib/prevalence-cache.c); here for the
  * fuzzer, which forges caches. */
 struct cache_section {
-        uint32_t n, nfx;
-        uint32_t off_port, off_fxi, off_name, off_fx, off_rank, pad;
+        uint32_t n, pad;
+        uint32_t off_port, off_rec;
+};
+
+/* What goes with one listed port: read together, from one block. */
+struct cache_rec {
+        uint64_t fx;
+        uint32_t rank;
+        uint32_t name; /* offset in the pool */
 };
 
 struct cache_header {

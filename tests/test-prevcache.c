@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,13 +299,15 @@ static int forge(const char *cache, int what, bool fix_crc)
         if (fd < 0 || fstat(fd, &cs) < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
                 return fd < 0 ? -1 : (close(fd), -1);
         const struct cache_section *s = &h.sect[PS_PROTO_TCP];
-        for (uint32_t i = 0; i < s->nfx; i++) {
+        for (uint32_t i = 0; i < s->n; i++) {
                 uint32_t rank = 1;             /* the most often open port */
                 uint64_t fx = 999999999999999; /* 0.999999999999999 */
+                uint64_t at = s->off_rec + (uint64_t)i * sizeof(struct cache_rec);
                 if (what == 0)
-                        (void)!pwrite(fd, &rank, sizeof(rank), s->off_rank + i * 4);
+                        (void)!pwrite(fd, &rank, sizeof(rank),
+                                      at + offsetof(struct cache_rec, rank));
                 else
-                        (void)!pwrite(fd, &fx, sizeof(fx), s->off_fx + i * 8);
+                        (void)!pwrite(fd, &fx, sizeof(fx), at + offsetof(struct cache_rec, fx));
         }
         if (fix_crc) {
                 unsigned char *img = malloc((size_t)cs.st_size);
