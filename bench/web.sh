@@ -109,14 +109,17 @@ $srv_pin nginx -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log"
 # Without ACCESS_LOG=1 portscope's log is off, as nginx's is.
 log_opt=--no-access-log
 [ "${ACCESS_LOG:-0}" = 1 ] && log_opt=
-$srv_pin "$web" serve --listen 127.0.0.1:0 --threads "$threads" $log_opt >/dev/null 2>"$tmp/serve.err" &
+# In a session of its own, as nginx daemonized is and as a service runs: with
+# the kernel's autogroups a server in wrk's session shares wrk's share of the
+# CPU, while nginx gets a share of its own.
+$srv_pin setsid "$web" serve --listen 127.0.0.1:0 --threads "$threads" $log_opt >/dev/null 2>"$tmp/serve.err" &
 pids+=($!)
 wpid=$!
 for _ in $(seq 100); do grep -q serving "$tmp/serve.err" && break; sleep 0.1; done
 wport=$(sed -n 's/.*serving http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.err")
 bport=
 if [ -n "${BASELINE:-}" ]; then
-        $srv_pin "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" $log_opt \
+        $srv_pin setsid "$BASELINE" serve --listen 127.0.0.1:0 --threads "$threads" $log_opt \
                 >/dev/null 2>"$tmp/base.err" &
         pids+=($!)
         bpid=$!
