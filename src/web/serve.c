@@ -32,17 +32,6 @@
 #define CACHE_BYTES (128u << 20) /* about 9,000 port pages with their gzip */
 #define GZIP_MIN 256
 
-static uint64_t fnv1a(const void *data, size_t len)
-{
-        const unsigned char *p = data;
-        uint64_t h = 0xcbf29ce484222325ull;
-        for (size_t i = 0; i < len; i++) {
-                h ^= p[i];
-                h *= 0x100000001b3ull;
-        }
-        return h;
-}
-
 static char *gzip_body(const char *in, size_t len, size_t *ret_len)
 {
         z_stream z = { 0 };
@@ -141,7 +130,7 @@ static cache_entry *entry_from_page(const web *w, const char *path, web_page *pg
         }
         e->status = pg->status;
         e->kind = pg->kind;
-        uint64_t h = fnv1a(body, len);
+        uint64_t h = web_hash(body, len);
         snprintf(e->etag[WEB_PLAIN], sizeof(e->etag[WEB_PLAIN]), "\"%016llx\"",
                  (unsigned long long)h);
         if (len >= GZIP_MIN)

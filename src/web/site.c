@@ -43,17 +43,9 @@ typedef struct linkset {
         bool full; /* a link was dropped: the export fails */
 } linkset;
 
-static uint64_t path_hash(const char *s)
-{
-        uint64_t h = 1469598103934665603ull;
-        for (; *s; s++)
-                h = (h ^ (unsigned char)*s) * 1099511628211ull;
-        return h;
-}
-
 static void links_put_index(size_t *index, size_t cap, const char *path, size_t i)
 {
-        size_t k = path_hash(path) & (cap - 1);
+        size_t k = web_hash(path, strlen(path)) & (cap - 1);
         while (index[k] != SIZE_MAX)
                 k = (k + 1) & (cap - 1);
         index[k] = i;
@@ -63,8 +55,8 @@ static void links_put_index(size_t *index, size_t cap, const char *path, size_t 
 static void links_add_locked(linkset *ls, const char *path)
 {
         if (ls->cap) {
-                for (size_t k = path_hash(path) & (ls->cap - 1); ls->index[k] != SIZE_MAX;
-                     k = (k + 1) & (ls->cap - 1))
+                for (size_t k = web_hash(path, strlen(path)) & (ls->cap - 1);
+                     ls->index[k] != SIZE_MAX; k = (k + 1) & (ls->cap - 1))
                         if (!strcmp(ls->path[ls->index[k]], path))
                                 return;
         }
