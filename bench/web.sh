@@ -6,11 +6,13 @@
 # server's RSS and CPU time per request; then the time of a full export of
 # all 65,536 port pages.
 #
-#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=2,
+#   bench/web.sh [BUILDDIR]   (SECONDS_PER_RUN=10, ROUNDS=3, THREADS=half the
+#                              cores (at least 1),
 #                              PARTS="nginx render export": which parts run,
 #                              BASELINE=/path/to/another/portscope-web,
 #                              PIN=1: servers on CPU 0, wrk on CPU 1,
-#                              WRK_THREADS=N: wrk's threads (2; 1 with PIN=1),
+#                              WRK_THREADS=N: wrk's threads (the other cores;
+#                              1 with PIN=1),
 #                              ACCESS_LOG=1: portscope writes its access
 #                              log (to /dev/null), as by default; nginx's
 #                              stays off)
@@ -18,6 +20,11 @@
 # BASELINE adds a second portscope-web (an older build, copied aside) to the
 # same rounds: an A/B comparison of two builds with nginx as the fixed peer,
 # each row then also shows the baseline's figures (the "base" columns).
+# The cores are shared out: half to the server under test, the rest to wrk.
+# The load generator needs a core of its own: with wrk -t2 beside two server
+# threads on 2 cores, every thread waited its turn for a core, and those
+# waits, tick-long, were most of both servers' p99 (portscope's 7.6-10 ms at
+# 256 connections, nginx's 10.7-13.7), measured as latency.
 # PIN=1 gives the load generator and the servers cores of their own, so that
 # what is left of the tail is not their fight for a core; wrk then runs one
 # thread, since two threads on its one core measure each other's time slices:
@@ -43,9 +50,10 @@ build=$(cd "${1:-$src/build}" && pwd)
 secs=${SECONDS_PER_RUN:-10}
 rounds=${ROUNDS:-3}
 parts=${PARTS:-nginx render export}
-threads=${THREADS:-2}
+cores=$(nproc)
+threads=${THREADS:-$((cores / 2 > 0 ? cores / 2 : 1))}
+wrk_threads=$((cores - threads > 0 ? cores - threads : 1))
 srv_pin= wrk_pin=
-wrk_threads=2
 if [ "${PIN:-0}" = 1 ]; then srv_pin="taskset -c 0" wrk_pin="taskset -c 1" wrk_threads=1; fi
 wrk_threads=${WRK_THREADS:-$wrk_threads}
 web=$build/portscope-web
@@ -81,13 +89,18 @@ if has nginx; then
         "$web" site --out "$tmp/site" --ports "$list" --languages en 2>/dev/null
 fi
 
+# The requests are formatted once: with wrk.format() in request(), wrk's one
+# thread spent its core on Lua and capped both servers' req/s on the mix.
 cat >"$tmp/mix.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("MIX")) do paths[#paths + 1] = line end
+local reqs = {}
+-- In init, after wrk has set the Host header.
+init = function(args)
+        for line in io.lines(os.getenv("MIX")) do reqs[#reqs + 1] = wrk.format("GET", line) end
+end
 local i = 0
 request = function()
-        i = i % #paths + 1
-        return wrk.format("GET", paths[i])
+        i = i % #reqs + 1
+        return reqs[i]
 end
 LUA
 
