@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -195,7 +194,7 @@ static void port_filter(struct inet_diag_bc_op bc[5], unsigned port)
  * cost of a query with a port filter.
  */
 static int dump_one(int fd, char *buf, size_t bufsize, const ps_socket_query *q, ps_proto proto,
-                    int family, ps_sockvec *vec)
+                    int family, unsigned seq, ps_sockvec *vec)
 {
         static const unsigned char ipproto[] = {
                 [PS_PROTO_TCP] = IPPROTO_TCP,
@@ -212,7 +211,6 @@ static int dump_one(int fd, char *buf, size_t bufsize, const ps_socket_query *q,
                 struct nlattr bc_attr;
                 struct inet_diag_bc_op bc[5];
         } msg;
-        unsigned seq = (unsigned)time(NULL) ^ (unsigned)(proto * 16 + family);
         /* SCTP association states are not TCP's: filter those here. */
         unsigned states = proto == PS_PROTO_SCTP ? ~0u : ps_query_state_mask(q, proto);
         size_t req_len;
@@ -361,6 +359,11 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                 free(buf);
                 return r;
         }
+        /* Replies come only to this socket: a dump's sequence number needs
+         * to tell its replies from an earlier dump's, not to be unpredictable.
+         * (It was time(NULL), whose first call costs a short-lived process
+         * two page faults, the vDSO's data page and libc's code.) */
+        unsigned seq = 0;
         /* A kernel that never answers must not hang the caller. */
         struct timeval tv = { .tv_sec = 10 };
         (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -370,7 +373,7 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                 bool both = (fams & PS_FAMILY_INET4) && (fams & PS_FAMILY_INET6);
                 size_t before = vec->n;
                 if (both && (protos[i] == PS_PROTO_TCP || protos[i] == PS_PROTO_DCCP)) {
-                        r = dump_one(fd, buf, bufsize, q, protos[i], AF_UNSPEC, vec);
+                        r = dump_one(fd, buf, bufsize, q, protos[i], AF_UNSPEC, ++seq, vec);
                         if (r == 0)
                                 continue;
                         if (r == -ENOMEM || r == -E2BIG)
@@ -382,7 +385,8 @@ int ps_sockets_netlink(const ps_socket_query *q, ps_sockvec *vec, unsigned *unsu
                                 continue;
                         if (protos[i] == PS_PROTO_UDP && !udp_in_use(f ? AF_INET6 : AF_INET))
                                 continue;
-                        r = dump_one(fd, buf, bufsize, q, protos[i], f ? AF_INET6 : AF_INET, vec);
+                        r = dump_one(fd, buf, bufsize, q, protos[i], f ? AF_INET6 : AF_INET, ++seq,
+                                     vec);
                         if (r == -ENOENT || r == -EPROTONOSUPPORT || r == -EINVAL ||
                             r == -EOPNOTSUPP || r == -EAFNOSUPPORT) {
                                 /* The kernel lacks this protocol's diag module (or the
