@@ -106,6 +106,32 @@ int main(int argc, char **argv)
                    "%s: 65536 is %s, 1024 is %s, 0.5 is %s, 2025-12-15 is %s", fmt[i].lang, a, b, c,
                    d);
         }
+        /* A date is parsed only where the language writes it otherwise;
+         * none, or a malformed one, is shown as it came in every language. */
+        {
+                static const char *const odd[] = { "",           "2025-1-15",  "2025-13-01",
+                                                   "2025-12-1x", "2025-00-10", "abcd-ef-gh" };
+                static const char *const langs[] = { "en", "de" };
+                bool same = true;
+                char d[64];
+                for (size_t l = 0; l < 2; l++)
+                        for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+                                ps_i18n_scope sc;
+                                ps_i18n_enter(&sc, langs[l]);
+                                ps_i18n_date(odd[i], d, sizeof(d));
+                                ps_i18n_leave(&sc);
+                                if (strcmp(d, odd[i])) {
+                                        printf("# %s: \"%s\" became \"%s\"\n", langs[l], odd[i], d);
+                                        same = false;
+                                }
+                        }
+                ok(same, "no date or a malformed one is shown unchanged in en and de");
+                ps_i18n_scope sc;
+                ps_i18n_enter(&sc, "de");
+                ps_i18n_date("2008-06-23", d, sizeof(d));
+                ps_i18n_leave(&sc);
+                is_str(d, "23.06.2008", "de: a date of the registry in the German form");
+        }
         {
                 char a[PS_I18N_NUM_MAX], b[PS_I18N_NUM_MAX], c[8];
                 ps_i18n_scope sc;

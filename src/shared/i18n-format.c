@@ -146,18 +146,38 @@ const char *ps_i18n_decimal(char *buf, size_t size, double v, int precision, cha
         return buf;
 }
 
+/* Whether iso is YYYY-MM-DD with a month and day strptime() accepts. */
+static bool iso_date_plain(const char *iso)
+{
+        static const char shape[] = "dddd-dd-dd";
+        for (size_t i = 0; i < sizeof(shape); i++)
+                if (shape[i] == 'd' ? !(iso[i] >= '0' && iso[i] <= '9') : iso[i] != shape[i])
+                        return false;
+        unsigned month = (unsigned)(iso[5] - '0') * 10 + (unsigned)(iso[6] - '0');
+        unsigned day = (unsigned)(iso[8] - '0') * 10 + (unsigned)(iso[9] - '0');
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 const char *ps_i18n_date(const char *iso, char *buf, size_t size)
 {
         struct tm tm = { 0 };
-        const char *end = strptime(iso, "%Y-%m-%d", &tm);
         /* TRANSLATORS: how a date is written in your language, as strftime(3)
            formats it (%d day, %m month, %Y year; %-d without a leading zero). */
         /* xgettext:no-c-format */
         const char *fmt = _("%Y-%m-%d");
+        /* Written as it came when it is no date (a record without one) or
+         * strptime() and strftime() would give it back unchanged: in a
+         * short-lived process their first calls cost page faults of their
+         * own (the C locale's time names and their code). */
+        if (strlen(iso) != 10 || (!strcmp(fmt, "%Y-%m-%d") && iso_date_plain(iso))) {
+                snprintf(buf, size, "%s", iso);
+                return buf;
+        }
+        const char *end = strptime(iso, "%Y-%m-%d", &tm);
         /* The format is the translation's, a literal in each catalog. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        size_t n = end && !*end && strlen(iso) == 10 ? strftime(buf, size, fmt, &tm) : 0;
+        size_t n = end && !*end ? strftime(buf, size, fmt, &tm) : 0;
 #pragma GCC diagnostic pop
         if (!n)
                 snprintf(buf, size, "%s", iso);
