@@ -21,11 +21,17 @@ static int language_index(const char *code)
         return -1;
 }
 
+/* Here, with the formatters, so that every program and test that prints
+ * through _() has it, with or without i18n.c's set-up. */
+bool ps_i18n_source_only;
+
 const char *ps_i18n_current(void)
 {
         /* The catalog in use answers "" with its header, which names its
          * language; the English source has no catalog. */
         static const char header[] = "";
+        if (ps_i18n_source_only)
+                return ps_i18n_languages[0];
         const char *h = gettext(header);
         const char *l = h && *h ? strstr(h, "Language: ") : NULL;
         if (!l || (l > h && l[-1] != '\n'))

@@ -94,6 +94,14 @@ void ps_i18n_ctype(void)
         ctype_later = NULL;
 }
 
+static void bind_domain(void)
+{
+        ps_i18n_source_only = false;
+        bindtextdomain(PS_TEXTDOMAIN, localedir());
+        bind_textdomain_codeset(PS_TEXTDOMAIN, "UTF-8");
+        textdomain(PS_TEXTDOMAIN);
+}
+
 const char *ps_i18n_init_deferred(void)
 {
         const char *wish = getenv("LANGUAGE");
@@ -107,9 +115,9 @@ const char *ps_i18n_init_deferred(void)
         if ((wish && *wish) || !only_c_locales())
                 return ps_i18n_init();
         ctype_later = env ? "" : "C.UTF-8";
-        bindtextdomain(PS_TEXTDOMAIN, localedir());
-        bind_textdomain_codeset(PS_TEXTDOMAIN, "UTF-8");
-        textdomain(PS_TEXTDOMAIN);
+        /* No catalog is looked at in the C locale: the domain is not bound
+         * either. ngettext() still answers the source's singular or plural. */
+        ps_i18n_source_only = true;
         return ps_i18n_current();
 }
 
@@ -147,9 +155,7 @@ const char *ps_i18n_init(void)
         const char *cur = setlocale(LC_MESSAGES, NULL);
         if ((!wish || !*wish) && cur && !strncmp(cur, "C.", 2))
                 setlocale(LC_MESSAGES, "C");
-        bindtextdomain(PS_TEXTDOMAIN, localedir());
-        bind_textdomain_codeset(PS_TEXTDOMAIN, "UTF-8");
-        textdomain(PS_TEXTDOMAIN);
+        bind_domain();
         return ps_i18n_current();
 }
 
@@ -165,6 +171,10 @@ static void free_locales(void)
 int ps_i18n_threads_init(bool serialised)
 {
         int n = 0;
+        /* Threads choose their language per request: the catalogs are
+         * needed after all. */
+        if (ps_i18n_source_only)
+                bind_domain();
         int p = language_index(ps_i18n_current());
         process_lang = p < 0 ? 0 : p;
         /* LANGUAGE outranks every thread's locale in gettext's lookup.

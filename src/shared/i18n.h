@@ -11,7 +11,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define _(s) gettext(s)
+/* True while the messages are the English source and nothing can make them
+ * otherwise (ps_i18n_init_deferred()): _() then returns the source without
+ * gettext()'s look-up, whose first calls cost a command-line process page
+ * faults of their own. Set before any thread starts, never after. */
+extern bool ps_i18n_source_only;
+
+/* format_arg: printf(_("%s"), x) is checked as printf("%s", x) is. */
+__attribute__((format_arg(1))) static inline char *ps_gettext(const char *s)
+{
+        return ps_i18n_source_only ? (char *)s : gettext(s);
+}
+
+#define _(s) ps_gettext(s)
 #define N_(s) s
 
 #define PS_TEXTDOMAIN "portscope"
