@@ -311,6 +311,7 @@ int main(int argc, char **argv)
          * with every command linked in. */
         if (cmd && !cmd->run)
                 return cli_exec_full(argv);
+        cli_prefault();
         if (merge_options(cmd, &opts, &shortopts) < 0)
                 return cli_error(EXIT_SYSTEM, _("out of memory"));
 
