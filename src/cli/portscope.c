@@ -292,6 +292,8 @@ int main(int argc, char **argv)
         int r, opt;
         bool help = false;
 
+        /* First: the code, stack and heap pages the rest will touch. */
+        cli_prefault();
         /* The character-type locale waits for the first wide or combining
          * character (out_cols()): a report in English rarely has one. */
         ps_i18n_init_deferred();
@@ -311,7 +313,6 @@ int main(int argc, char **argv)
          * with every command linked in. */
         if (cmd && !cmd->run)
                 return cli_exec_full(argv);
-        cli_prefault();
         if (merge_options(cmd, &opts, &shortopts) < 0)
                 return cli_error(EXIT_SYSTEM, _("out of memory"));
 
