@@ -35,12 +35,12 @@ static void populate(uintptr_t a, uintptr_t b, int advice)
 
 /*
  * A report's first touch of each page of this program's code, of the stack
- * below main() and of the heap is a page fault. A fault costs 9-16 us on the virtual
- * machines measured, against about 1 us for a page mapped with the rest of
- * its range by MADV_POPULATE_* (docs/benchmarks.md), and a report met 20
- * such faults. The code is 215 KiB, all mapped from the page cache; the
- * stack and heap pages are zeroed memory the process takes anyway. Kernels
- * before 5.14 answer EINVAL: the faults then happen as before.
+ * below main() and of the heap is a page fault. On the virtual machines
+ * measured a fault costs 9-16 us, against about 1 us a page for a range
+ * mapped in one MADV_POPULATE_* call (docs/benchmarks.md), and a report met
+ * about 20 such faults. The code is 215 KiB, all mapped from the page cache;
+ * the stack and heap pages are zeroed memory the process takes anyway.
+ * Kernels before 5.14 answer EINVAL: the faults then happen as before.
  */
 void cli_prefault(void)
 {
