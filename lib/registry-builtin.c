@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "memory.h"
 #include "portscope/portscope.h"
 #include "util.h"
 
@@ -26,10 +27,7 @@ extern const unsigned char ps_builtin_db_end[];
  */
 void ps_image_advise_random(const void *start, size_t size)
 {
-        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-        uintptr_t a = (uintptr_t)start & ~(page - 1);
-        uintptr_t b = ((uintptr_t)start + size + page - 1) & ~(page - 1);
-        (void)madvise((void *)a, b - a, MADV_RANDOM);
+        ps_advise_pages(start, size, MADV_RANDOM);
 }
 
 PS_EXPORT int ps_db_open_builtin(ps_db **ret_db)

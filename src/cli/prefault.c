@@ -2,15 +2,10 @@
 /* Mapping the pages a command will touch in one go. */
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#define MADV_POPULATE_WRITE 23
-#endif
+#include "memory.h"
 
 /* How far below main()'s frame a report's deepest call reaches, with room
  * for the loader's lazy binding, which saves the vector registers there. */
@@ -24,15 +19,6 @@
 extern const char __executable_start[];
 extern const char etext[];
 
-static void populate(uintptr_t a, uintptr_t b, int advice)
-{
-        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-        a &= ~(page - 1);
-        b = (b + page - 1) & ~(page - 1);
-        if (a < b)
-                (void)madvise((void *)a, b - a, advice);
-}
-
 /*
  * A report's first touch of each page of this program's code, of the stack
  * below main() and of the heap is a page fault. On the virtual machines
@@ -45,17 +31,19 @@ static void populate(uintptr_t a, uintptr_t b, int advice)
 void cli_prefault(void)
 {
         char here;
-        uintptr_t sp = (uintptr_t)&here;
 
-        populate((uintptr_t)__executable_start, (uintptr_t)etext, MADV_POPULATE_READ);
-        populate(sp - STACK_PREFAULT, sp, MADV_POPULATE_WRITE);
+        ps_advise_pages(__executable_start, (size_t)(etext - __executable_start),
+                        MADV_POPULATE_READ);
+        ps_advise_pages((const void *)((uintptr_t)&here - STACK_PREFAULT), STACK_PREFAULT,
+                        MADV_POPULATE_WRITE);
 
         /* The first block malloc() hands out is where the heap starts to
          * fill; only the part below the break is the heap's (a block from
          * mmap() is not). */
         void *probe = malloc(1);
         uintptr_t a = (uintptr_t)probe, end = (uintptr_t)sbrk(0);
-        free(probe);
         if (probe && a < end)
-                populate(a, end - a > HEAP_PREFAULT ? a + HEAP_PREFAULT : end, MADV_POPULATE_WRITE);
+                ps_advise_pages(probe, end - a > HEAP_PREFAULT ? HEAP_PREFAULT : end - a,
+                                MADV_POPULATE_WRITE);
+        free(probe);
 }
