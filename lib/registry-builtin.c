@@ -21,9 +21,11 @@ extern const unsigned char ps_builtin_db_end[];
 #include "registry-internal.h"
 
 /*
- * A lookup touches a few scattered pages of the image; without this hint the
- * kernel maps 64 KiB around each one, which a short-lived process pays for in
- * page-table work and resident memory. Failure only costs that saving.
+ * A lookup touches a few scattered pages of the image. When they are not in
+ * the page cache, this hint keeps the kernel from reading ahead around each
+ * one, which a short-lived process pays for in resident memory. Pages that
+ * are cached are still mapped 64 KiB at a time (fault-around ignores the
+ * hint; docs/benchmarks.md). Failure only costs that saving.
  */
 void ps_image_advise_random(const void *start, size_t size)
 {
