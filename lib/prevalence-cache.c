@@ -353,16 +353,15 @@ static int section_lookup(struct blocks *b, const char *head, const struct cache
                 return 0;
         if ((r = blocks_read(b, &rec, sizeof(rec), s->off_rec + sizeof(rec) * (uint64_t)lo)) < 0)
                 return r;
-        uint32_t name = rec.name;
-        if (name >= h->pool_len || rec.fx > PS_FX_ONE || rec.rank > s->n ||
+        if (rec.name >= h->pool_len || rec.fx > PS_FX_ONE || rec.rank > s->n ||
             (!rec.fx) != (!rec.rank))
                 return -EBADMSG;
         /* The pool ends in a NUL (checked), so a name shorter than the field
          * ends inside it; a longer one is cut at a character boundary, as
          * ps_prevalence_port() cuts it: one byte more tells where. */
         char raw[sizeof(service) + 1];
-        size_t len = h->pool_len - name < sizeof(raw) ? h->pool_len - name : sizeof(raw);
-        if ((r = blocks_read(b, raw, len, (uint64_t)h->off_pool + name)) < 0)
+        size_t len = h->pool_len - rec.name < sizeof(raw) ? h->pool_len - rec.name : sizeof(raw);
+        if ((r = blocks_read(b, raw, len, (uint64_t)h->off_pool + rec.name)) < 0)
                 return r;
         if (!memchr(raw, '\0', len)) {
                 if (len < sizeof(raw))

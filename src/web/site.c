@@ -155,19 +155,18 @@ typedef struct job {
         linkset *links; /* the pages written link to */
 } job;
 
-/* "/" -> "index.html", "/ports/1712" -> "ports/1712.html",
- * "/static/style.css" -> "static/style.css", "/services/z39.50" ->
- * "services/z39.50.html" (a service name may hold a dot). */
-static int file_name(const char *path, char *buf, size_t size)
+/* An HTML page is NAME.html ("/" is "index.html", "/ports/1712" is
+ * "ports/1712.html", "/services/z39.50" is "services/z39.50.html"); anything
+ * else keeps its path ("/static/style.css", "/sitemap.xml"). */
+static int file_name(const char *path, web_kind kind, char *buf, size_t size)
 {
-        const char *last = strrchr(path, '/');
         int n;
         if (!strcmp(path, "/"))
                 n = snprintf(buf, size, "index.html");
-        else if (last && strchr(last, '.') && !strstr(path, "/services/"))
-                n = snprintf(buf, size, "%s", path + 1);
-        else
+        else if (kind == WEB_HTML)
                 n = snprintf(buf, size, "%s.html", path + 1);
+        else
+                n = snprintf(buf, size, "%s", path + 1);
         return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -240,10 +239,6 @@ static int export_path(job *j, const char *path, bool error_page)
                 rq.lang = web_lang_of_segment(path + 1, strcspn(path + 1, "/"));
                 ps_i18n_enter(&scope, web_req_lang(&rq));
                 web_error(j->w, &rq, &pg, 404, NULL);
-                if ((r = file_name(path, name, sizeof(name))) < 0) {
-                        web_page_free(&pg);
-                        return r;
-                }
         } else {
                 if (web_route_match("GET", path, NULL, &rq, &route, &detail) != 0) {
                         web_page_free(&pg);
@@ -252,17 +247,17 @@ static int export_path(job *j, const char *path, bool error_page)
                 }
                 ps_i18n_enter(&scope, web_req_lang(&rq));
                 web_render(j->w, &rq, route, &pg);
-                if ((r = file_name(path, name, sizeof(name))) < 0) {
-                        web_page_free(&pg);
-                        return r;
-                }
         }
         if (pg.status != 200 && !error_page) {
                 /* A page that does not exist on the server is not a file either. */
                 web_page_free(&pg);
                 return 0;
         }
-        if (!error_page && pg.out.b.buf && strstr(name, ".html"))
+        if ((r = file_name(path, pg.kind, name, sizeof(name))) < 0) {
+                web_page_free(&pg);
+                return r;
+        }
+        if (!error_page && pg.out.b.buf && pg.kind == WEB_HTML)
                 links_scan(j->links, j->langs, pg.out.b.buf, pg.out.b.len);
         r = mkdirs_at(j->dirfd, name);
         if (r >= 0)
