@@ -18,10 +18,11 @@ for cmd in serve site; do
         # The usage lines joined: "Usage: " off, continuation indents folded.
         tr -s ' \n' ' ' <"$tmp/help" | sed -e 's/^Usage: //' -e 's/ $//' >"$tmp/usage"
         grep -x "portscope-web $cmd.*" "$tmp/man" >"$tmp/line"
-        cmp -s "$tmp/line" <(cat "$tmp/usage"; echo)
-        check "portscope-web $cmd --help is portscope-web(1)'s SYNOPSIS line" $?
-        cmp -s "$tmp/line" <(cat "$tmp/usage"; echo) ||
-                diag "$(diff "$tmp/line" <(cat "$tmp/usage"; echo))"
+        echo >>"$tmp/usage"
+        cmp -s "$tmp/line" "$tmp/usage"
+        same=$?
+        check "portscope-web $cmd --help is portscope-web(1)'s SYNOPSIS line" $same
+        [ $same = 0 ] || diag "$(diff "$tmp/line" "$tmp/usage")"
 done
 
 LANG=C.UTF-8 "$WEB" --help >"$tmp/help" 2>&1
