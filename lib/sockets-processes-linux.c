@@ -5,7 +5,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 
 #include "dynbuf.h"
 #include "fileio.h"
+#include "macro.h"
 #include "parse.h"
 #include "ps-limits.h"
 #include "registry-set.h"
@@ -27,6 +31,13 @@
 /* Numbers looked up in vain before the listing is read instead: a few, plus
  * a sixteenth of the open files for tables with holes. */
 #define MISS_BUDGET(nopen) (2 + (nopen) / 16)
+
+/* A process with this many open files, and at most PROBE_TARGETS sockets
+ * still without an owner, is first searched by bisection. */
+#define PROBE_MIN_FDS 256
+#define PROBE_TARGETS 16
+/* Files that are not sockets skipped around a probe before giving up. */
+#define PROBE_SKIP 8
 
 /* Socket inode -> index: key and value side by side, one cache line per
  * lookup (10,000 lookups an ls on a busy server). lo and hi bound the keys:
@@ -106,7 +117,8 @@ struct scan_state {
         size_t n_owners, alloc_owners;
         ps_owner_scan out;
         bool all_owners;
-        bool counts; /* fd directory sizes count open files (procfs, Linux 6.2+) */
+        bool counts;      /* fd directory sizes count open files (procfs, Linux 6.2+) */
+        unsigned threads; /* threads that may read one fd table at once */
 };
 
 static int add_owner(struct scan_state *st, size_t idx, int pid)
@@ -153,21 +165,31 @@ static uint64_t socket_inode(const char *s, size_t n)
         return v;
 }
 
-/* Looks one fd of the process up; 1 when it exists, 0 when not, or -ENOMEM. */
-static int scan_fd(struct scan_state *st, int dfd, const char *name, int pid, bool *denied)
+/* Reads the link of one fd of the process: -1 when the fd is not open (or
+ * *denied, when it may not be read), 1 when it is a socket of the map, its
+ * index in *ret_idx, else 0. */
+static int read_fd(const struct inode_map *m, int dfd, const char *name, size_t *ret_idx,
+                   bool *denied)
 {
         char link[64];
         ssize_t n = readlinkat(dfd, name, link, sizeof(link));
         if (n < 0) {
                 if (errno == EACCES || errno == EPERM)
                         *denied = true;
-                return 0;
+                return -1;
         }
         uint64_t ino = socket_inode(link, (size_t)n);
+        return ino && map_get(m, ino, ret_idx);
+}
+
+/* Looks one fd of the process up; 1 when it exists, 0 when not, or -ENOMEM. */
+static int scan_fd(struct scan_state *st, int dfd, const char *name, int pid, bool *denied)
+{
         size_t idx;
-        if (ino && map_get(&st->map, ino, &idx) && add_owner(st, idx, pid) < 0)
+        int r = read_fd(&st->map, dfd, name, &idx, denied);
+        if (r > 0 && add_owner(st, idx, pid) < 0)
                 return -ENOMEM;
-        return 1;
+        return r >= 0;
 }
 
 /* "123": an fd's name in /proc/PID/fd, without printf's cost per fd. */
@@ -196,6 +218,101 @@ static long fd_number(const char *s)
         return ps_parse_uint(s, 0x3fffffff, &v) < 0 ? -1 : (long)v;
 }
 
+/* A process with this many open files has its table read by several threads
+ * at once, one a core: the readlinks are most of an ls on a busy server, and
+ * each costs the kernel the same on any core (docs/benchmarks.md). */
+#define PARALLEL_MIN_FDS 2048
+/* Threads reading one table, the caller's included, and each one's stack:
+ * a slice needs a few hundred bytes of it. */
+#define PARALLEL_MAX 4
+#define SLICE_STACK (64 * 1024)
+
+/* fds [lo, hi) of a process, read by number in a thread of their own. The
+ * thread only reads the scan state: the sockets it finds go to hits (room for
+ * hi - lo), and their owner is recorded after every slice is done. */
+struct fd_slice {
+        const struct inode_map *map;
+        int dfd;
+        unsigned lo, hi;
+        size_t *hits, n_hits;
+        size_t open; /* fds of the slice that are open */
+        bool denied;
+        bool started;
+        pthread_t thread;
+};
+
+static void *read_slice(void *arg)
+{
+        struct fd_slice *s = arg;
+        char name[16];
+        for (unsigned fd = s->lo; fd < s->hi && !s->denied; fd++) {
+                fd_name(fd, name);
+                size_t idx;
+                int r = read_fd(s->map, s->dfd, name, &idx, &s->denied);
+                s->open += r >= 0;
+                if (r > 0)
+                        s->hits[s->n_hits++] = idx;
+        }
+        return NULL;
+}
+
+/* The cores this thread may run on, at most PARALLEL_MAX. */
+static unsigned usable_cores(void)
+{
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof(set), &set) < 0)
+                return 1;
+        int n = CPU_COUNT(&set);
+        return n < 2 ? 1 : n > PARALLEL_MAX ? PARALLEL_MAX : (unsigned)n;
+}
+
+/* Reads fds [0, nopen) in st->threads slices at once; *ret_open is how many
+ * of them are open. A thread that cannot start leaves its slice to the
+ * caller. The owners are recorded in fd order, as one thread would. */
+static int scan_slices(struct scan_state *st, int dfd, int pid, unsigned nopen, bool *denied,
+                       size_t *ret_open)
+{
+        struct fd_slice s[PARALLEL_MAX];
+        unsigned k = st->threads;
+        _cleanup_free_ size_t *hits = malloc((size_t)nopen * sizeof(*hits));
+        pthread_attr_t attr;
+        if (!hits)
+                return -ENOMEM;
+        bool attr_ok = pthread_attr_init(&attr) == 0;
+        if (attr_ok)
+                (void)pthread_attr_setstacksize(&attr, SLICE_STACK);
+        for (unsigned i = 0; i < k; i++) {
+                unsigned lo = (unsigned)((uint64_t)nopen * i / k);
+                s[i] = (struct fd_slice){ .map = &st->map,
+                                          .dfd = dfd,
+                                          .lo = lo,
+                                          .hi = (unsigned)((uint64_t)nopen * (i + 1) / k),
+                                          .hits = hits + lo };
+                if (i > 0)
+                        s[i].started = pthread_create(&s[i].thread, attr_ok ? &attr : NULL,
+                                                      read_slice, &s[i]) == 0;
+        }
+        if (attr_ok)
+                pthread_attr_destroy(&attr);
+        read_slice(&s[0]);
+        for (unsigned i = 1; i < k; i++) {
+                if (s[i].started)
+                        pthread_join(s[i].thread, NULL);
+                else
+                        read_slice(&s[i]);
+        }
+        size_t open = 0;
+        for (unsigned i = 0; i < k; i++) {
+                open += s[i].open;
+                *denied |= s[i].denied;
+                for (size_t j = 0; j < s[i].n_hits; j++)
+                        if (add_owner(st, s[i].hits[j], pid) < 0)
+                                return -ENOMEM;
+        }
+        *ret_open = open;
+        return 0;
+}
+
 /*
  * Since Linux 6.2 the fd directory's size is the number of open files: then
  * the fds are looked up by number, which spares the kernel building a
@@ -209,8 +326,19 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
 {
         char name[16];
         size_t found = 0, misses = 0;
-        unsigned fd;
-        for (fd = 0; found < nopen && !*denied && !done(st); fd++) {
+        unsigned fd = 0;
+        /* A big table, of a process holding many of the sockets looked for,
+         * is read in slices first; the lookups below then go on past its
+         * holes. */
+        if (st->threads > 1 && nopen >= PARALLEL_MIN_FDS && nopen <= UINT_MAX &&
+            (st->all_owners || st->remaining > PROBE_TARGETS)) {
+                int r = scan_slices(st, dfd, pid, (unsigned)nopen, denied, &found);
+                if (r < 0)
+                        return r;
+                fd = (unsigned)nopen;
+                misses = nopen - found;
+        }
+        for (; found < nopen && !*denied && !done(st); fd++) {
                 if (misses > MISS_BUDGET(nopen)) {
                         *complete = false;
                         *next = fd;
@@ -229,13 +357,6 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
         *next = fd;
         return 0;
 }
-
-/* A process with this many open files, and at most PROBE_TARGETS sockets
- * still without an owner, is first searched by bisection. */
-#define PROBE_MIN_FDS 256
-#define PROBE_TARGETS 16
-/* Files that are not sockets skipped around a probe before giving up. */
-#define PROBE_SKIP 8
 
 /* The inode of the socket at fd, or of the first socket among the next
  * PROBE_SKIP fds; 0 when there is none. *at is where it was found. */
@@ -482,6 +603,7 @@ int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_p
         struct stat self;
         st.counts = fstatfs(st.procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
                     fstatat(st.procfd, "self/fd", &self, 0) == 0 && self.st_size > 0;
+        st.threads = st.counts ? usable_cores() : 1;
         if (only_pid) {
                 r = scan_process(&st, only_pid);
                 goto done;

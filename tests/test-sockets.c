@@ -2,6 +2,7 @@
 /* Socket listing against real sockets this test opens, and a recorded proc root. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -491,6 +492,90 @@ static void test_fd_holes(void)
                 close(targets[i]);
 }
 
+/* A table of thousands of fds, which the owner scan reads in slices, one a
+ * core, before it looks past the table's end: sockets at its start, around
+ * the slices' borders, at its end, and behind a hole after it. Each must be
+ * found once, with this process as its one owner. */
+static void test_fd_table_slices(void)
+{
+        enum { TABLE = 3000, HIGH = 3300 };
+        static const int at[] = { 10,   11,   12,   40,   41,   999,  1000, 1001, 1499, 1500,
+                                  1501, 1502, 1999, 2000, 2001, 2997, 2998, 3100, 3101, HIGH };
+        enum { N = sizeof(at) / sizeof(at[0]) };
+        uint64_t inodes[N];
+        bool sock[HIGH + 1] = { false }, mine[HIGH + 1] = { false };
+        struct rlimit rl;
+        size_t placed = 0;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                rl.rlim_max = 0;
+        if (rl.rlim_cur <= HIGH && rl.rlim_max > HIGH) {
+                rl.rlim_cur = HIGH + 1;
+                (void)setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur <= HIGH || null < 0) {
+                if (null >= 0)
+                        close(null);
+                tap_skip("fd limit below 3301");
+                return;
+        }
+        for (size_t i = 0; i < N; i++) {
+                int fd = open_bound(AF_INET, SOCK_STREAM);
+                if (fd < 0 || dup2(fd, at[i]) != at[i]) {
+                        if (fd >= 0)
+                                close(fd);
+                        break;
+                }
+                close(fd);
+                sock[at[i]] = mine[at[i]] = true;
+                inodes[placed++] = inode_of(at[i]);
+        }
+        /* Every other fd of the table open, on /dev/null. */
+        bool filled = placed == N;
+        for (int fd = 10; filled && fd < TABLE; fd++)
+                if (!sock[fd] && fcntl(fd, F_GETFD) < 0)
+                        filled = mine[fd] = dup2(null, fd) == fd;
+        if (filled) {
+                cpu_set_t set;
+                int cores = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+                printf("# %d cores: the table is read in %d slices at once\n", cores,
+                       cores < 2   ? 1
+                       : cores > 4 ? 4
+                                   : cores);
+                for (int pass = 0; pass < 2; pass++) {
+                        ps_socket_query q;
+                        ps_socket_list *l = NULL;
+                        ps_socket_query_init(&q);
+                        q.protocols = 1u << PS_PROTO_TCP;
+                        q.flags = PS_QUERY_LISTENING;
+                        if (pass == 0)
+                                q.pid = getpid();
+                        int r = ps_socket_list_query(&q, &l);
+                        size_t once = 0;
+                        for (size_t i = 0; r == 0 && i < N; i++) {
+                                const ps_socket *s = find(l, inodes[i]);
+                                if (s && s->n_pids == 1 && s->pids[0] == getpid())
+                                        once++;
+                                else
+                                        printf("#   the socket at fd %d: %zu owners\n", at[i],
+                                               s ? s->n_pids : 0);
+                        }
+                        ok(once == N,
+                           pass ? "a table of %d fds: each socket's one owner, in a full scan"
+                                : "a table of %d fds: each socket found once, in a pid query",
+                           TABLE);
+                        ps_socket_list_free(l);
+                }
+        } else {
+                tap_skip("cannot fill a table of 3000 fds here");
+        }
+        for (int fd = 10; fd <= HIGH; fd++)
+                if (mine[fd])
+                        close(fd);
+        close(null);
+}
+
 /* A socket two processes hold, each on two fds: two owners, each once, by pid. */
 static void test_shared_owners(void)
 {
@@ -641,6 +726,7 @@ int main(void)
         test_malformed();
         test_live();
         test_fd_holes();
+        test_fd_table_slices();
         test_udp_families();
         test_order();
         test_shared_owners();
