@@ -223,35 +223,60 @@ static long fd_number(const char *s)
  * each costs the kernel the same on any core (docs/benchmarks.md). */
 #define PARALLEL_MIN_FDS 2048
 /* Threads reading one table, the caller's included, and each one's stack:
- * a slice needs a few hundred bytes of it. */
+ * reading needs a few hundred bytes of it. */
 #define PARALLEL_MAX 4
-#define SLICE_STACK (64 * 1024)
+#define READER_STACK (64 * 1024)
+/* fds a thread takes at a time. Taken one after another, not split in equal
+ * parts up front: a thread on a core that something else keeps busy then
+ * reads less of the table, and the others do not wait for it at the end (an
+ * even split made ls slower with one core busy than one thread was). */
+#define CHUNK 256
 
-/* fds [lo, hi) of a process, read by number in a thread of their own. The
- * thread only reads the scan state: the sockets it finds go to hits (room for
- * hi - lo), and their owner is recorded after every slice is done. */
-struct fd_slice {
+/* One fd table read by several threads. Each chunk of CHUNK fds is read by
+ * one thread, which writes only that chunk's part of hits and n_hits; the
+ * rest is read-only but for next, under lock. */
+struct table_read {
         const struct inode_map *map;
         int dfd;
-        unsigned lo, hi;
-        size_t *hits, n_hits;
-        size_t open; /* fds of the slice that are open */
+        unsigned nopen, n_chunks;
+        size_t *hits;     /* chunk c's socket indexes at hits + c * CHUNK */
+        unsigned *n_hits; /* per chunk */
+        pthread_mutex_t lock;
+        unsigned next; /* the next chunk to take */
+};
+
+/* One thread's share: the fds it found open, and whether one was denied. */
+struct table_reader {
+        struct table_read *t;
+        size_t open;
         bool denied;
         bool started;
         pthread_t thread;
 };
 
-static void *read_slice(void *arg)
+static void *read_chunks(void *arg)
 {
-        struct fd_slice *s = arg;
+        struct table_reader *w = arg;
+        struct table_read *t = w->t;
         char name[16];
-        for (unsigned fd = s->lo; fd < s->hi && !s->denied; fd++) {
-                fd_name(fd, name);
-                size_t idx;
-                int r = read_fd(s->map, s->dfd, name, &idx, &s->denied);
-                s->open += r >= 0;
-                if (r > 0)
-                        s->hits[s->n_hits++] = idx;
+        while (!w->denied) {
+                pthread_mutex_lock(&t->lock);
+                unsigned c = t->next < t->n_chunks ? t->next++ : t->n_chunks;
+                pthread_mutex_unlock(&t->lock);
+                if (c == t->n_chunks)
+                        break;
+                unsigned lo = c * CHUNK, hi = lo + CHUNK < t->nopen ? lo + CHUNK : t->nopen;
+                size_t *hits = t->hits + lo;
+                unsigned n = 0;
+                for (unsigned fd = lo; fd < hi && !w->denied; fd++) {
+                        fd_name(fd, name);
+                        size_t idx;
+                        int r = read_fd(t->map, t->dfd, name, &idx, &w->denied);
+                        w->open += r >= 0;
+                        if (r > 0)
+                                hits[n++] = idx;
+                }
+                t->n_hits[c] = n;
         }
         return NULL;
 }
@@ -266,49 +291,47 @@ static unsigned usable_cores(void)
         return n < 2 ? 1 : n > PARALLEL_MAX ? PARALLEL_MAX : (unsigned)n;
 }
 
-/* Reads fds [0, nopen) in st->threads slices at once; *ret_open is how many
- * of them are open. A thread that cannot start leaves its slice to the
- * caller. The owners are recorded in fd order, as one thread would. */
-static int scan_slices(struct scan_state *st, int dfd, int pid, unsigned nopen, bool *denied,
-                       size_t *ret_open)
+/* Reads fds [0, nopen) with st->threads threads, the caller's one of them;
+ * *ret_open is how many are open. Threads that cannot start leave the work
+ * to the others. The owners are recorded in fd order, as one thread would. */
+static int scan_parallel(struct scan_state *st, int dfd, int pid, unsigned nopen, bool *denied,
+                         size_t *ret_open)
 {
-        struct fd_slice s[PARALLEL_MAX];
-        unsigned k = st->threads;
+        struct table_reader w[PARALLEL_MAX] = { 0 };
+        struct table_read t = {
+                .map = &st->map, .dfd = dfd, .nopen = nopen, .n_chunks = (nopen + CHUNK - 1) / CHUNK
+        };
         _cleanup_free_ size_t *hits = malloc((size_t)nopen * sizeof(*hits));
+        _cleanup_free_ unsigned *n_hits = calloc(t.n_chunks, sizeof(*n_hits));
         pthread_attr_t attr;
-        if (!hits)
+        if (!hits || !n_hits || pthread_mutex_init(&t.lock, NULL) != 0)
                 return -ENOMEM;
+        t.hits = hits;
+        t.n_hits = n_hits;
         bool attr_ok = pthread_attr_init(&attr) == 0;
         if (attr_ok)
-                (void)pthread_attr_setstacksize(&attr, SLICE_STACK);
-        for (unsigned i = 0; i < k; i++) {
-                unsigned lo = (unsigned)((uint64_t)nopen * i / k);
-                s[i] = (struct fd_slice){ .map = &st->map,
-                                          .dfd = dfd,
-                                          .lo = lo,
-                                          .hi = (unsigned)((uint64_t)nopen * (i + 1) / k),
-                                          .hits = hits + lo };
+                (void)pthread_attr_setstacksize(&attr, READER_STACK);
+        for (unsigned i = 0; i < st->threads; i++) {
+                w[i].t = &t;
                 if (i > 0)
-                        s[i].started = pthread_create(&s[i].thread, attr_ok ? &attr : NULL,
-                                                      read_slice, &s[i]) == 0;
+                        w[i].started = pthread_create(&w[i].thread, attr_ok ? &attr : NULL,
+                                                      read_chunks, &w[i]) == 0;
         }
         if (attr_ok)
                 pthread_attr_destroy(&attr);
-        read_slice(&s[0]);
-        for (unsigned i = 1; i < k; i++) {
-                if (s[i].started)
-                        pthread_join(s[i].thread, NULL);
-                else
-                        read_slice(&s[i]);
-        }
+        read_chunks(&w[0]);
         size_t open = 0;
-        for (unsigned i = 0; i < k; i++) {
-                open += s[i].open;
-                *denied |= s[i].denied;
-                for (size_t j = 0; j < s[i].n_hits; j++)
-                        if (add_owner(st, s[i].hits[j], pid) < 0)
-                                return -ENOMEM;
+        for (unsigned i = 0; i < st->threads; i++) {
+                if (w[i].started)
+                        pthread_join(w[i].thread, NULL);
+                open += w[i].open;
+                *denied |= w[i].denied;
         }
+        pthread_mutex_destroy(&t.lock);
+        for (unsigned c = 0; c < t.n_chunks; c++)
+                for (unsigned j = 0; j < n_hits[c]; j++)
+                        if (add_owner(st, hits[(size_t)c * CHUNK + j], pid) < 0)
+                                return -ENOMEM;
         *ret_open = open;
         return 0;
 }
@@ -328,11 +351,11 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
         size_t found = 0, misses = 0;
         unsigned fd = 0;
         /* A big table, of a process holding many of the sockets looked for,
-         * is read in slices first; the lookups below then go on past its
-         * holes. */
+         * is read by several threads first; the lookups below then go on
+         * past its holes. */
         if (st->threads > 1 && nopen >= PARALLEL_MIN_FDS && nopen <= UINT_MAX &&
             (st->all_owners || st->remaining > PROBE_TARGETS)) {
-                int r = scan_slices(st, dfd, pid, (unsigned)nopen, denied, &found);
+                int r = scan_parallel(st, dfd, pid, (unsigned)nopen, denied, &found);
                 if (r < 0)
                         return r;
                 fd = (unsigned)nopen;

@@ -492,15 +492,15 @@ static void test_fd_holes(void)
                 close(targets[i]);
 }
 
-/* A table of thousands of fds, which the owner scan reads in slices, one a
- * core, before it looks past the table's end: sockets at its start, around
- * the slices' borders, at its end, and behind a hole after it. Each must be
- * found once, with this process as its one owner. */
+/* A table of thousands of fds, which the owner scan reads with a thread a
+ * core, 256 fds at a time, before it looks past the table's end: sockets at
+ * its start, around those parts' borders, at its end, and behind a hole after
+ * it. Each must be found once, with this process as its one owner. */
 static void test_fd_table_slices(void)
 {
         enum { TABLE = 3000, HIGH = 3300 };
-        static const int at[] = { 10,   11,   12,   40,   41,   999,  1000, 1001, 1499, 1500,
-                                  1501, 1502, 1999, 2000, 2001, 2997, 2998, 3100, 3101, HIGH };
+        static const int at[] = { 10,   11,   40,   255,  256,  511,  512,  1023, 1024, 1499,
+                                  1500, 1501, 2047, 2048, 2815, 2816, 2998, 3100, 3101, HIGH };
         enum { N = sizeof(at) / sizeof(at[0]) };
         uint64_t inodes[N];
         bool sock[HIGH + 1] = { false }, mine[HIGH + 1] = { false };
@@ -539,7 +539,7 @@ static void test_fd_table_slices(void)
         if (filled) {
                 cpu_set_t set;
                 int cores = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
-                printf("# %d cores: the table is read in %d slices at once\n", cores,
+                printf("# %d cores: the table is read by %d threads at once\n", cores,
                        cores < 2   ? 1
                        : cores > 4 ? 4
                                    : cores);
