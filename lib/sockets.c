@@ -410,6 +410,13 @@ PS_EXPORT const char *ps_socket_addr(const ps_socket *s, bool remote, char *buf,
                 ipv4_text(a, buf);
                 return buf;
         }
+        /* The two addresses most IPv6 listeners have, without inet_ntop(),
+         * which costs an sprintf() a group: "::" and "::1". */
+        static const uint8_t zero[15] = { 0 };
+        if (s->family == 6 && size >= 4 && !memcmp(a, zero, 15) && a[15] <= 1) {
+                memcpy(buf, a[15] ? "::1" : "::", a[15] ? 4 : 3);
+                return buf;
+        }
         if (!inet_ntop(s->family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)size))
                 snprintf(buf, size, "?");
         return buf;

@@ -718,10 +718,42 @@ static void test_udp_families(void)
         }
 }
 
+/* ps_socket_addr() against inet_ntop(), which it replaces for IPv4 and for
+ * IPv6's "::" and "::1": the same text for addresses around those. */
+static void test_addr_text(void)
+{
+        static const char *const v6[] = { "::",          "::1",
+                                          "::2",         "::100",
+                                          "1::",         "::1:0:0:1",
+                                          "fe80::1",     "::ffff:1.2.3.4",
+                                          "2001:db8::1", "1:2:3:4:5:6:7:8" };
+        static const char *const v4[] = { "0.0.0.0", "127.0.0.1", "10.0.0.9", "255.255.255.255",
+                                          "1.20.100.0" };
+        size_t same_text = 0, total = 0;
+        for (int f = 0; f < 2; f++) {
+                size_t n = f ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
+                for (size_t i = 0; i < n; i++, total++) {
+                        ps_socket sk = { .family = f ? 6 : 4 };
+                        char want[64], got[64];
+                        const char *in = f ? v6[i] : v4[i];
+                        if (inet_pton(f ? AF_INET6 : AF_INET, in, sk.local_addr) != 1 ||
+                            !inet_ntop(f ? AF_INET6 : AF_INET, sk.local_addr, want, sizeof(want)))
+                                continue;
+                        if (!strcmp(ps_socket_addr(&sk, false, got, sizeof(got)), want))
+                                same_text++;
+                        else
+                                printf("#   %s: \"%s\", inet_ntop \"%s\"\n", in, got, want);
+                }
+        }
+        ok(same_text == total, "address text: %zu of %zu addresses as inet_ntop() writes them",
+           same_text, total);
+}
+
 int main(void)
 {
         signal(SIGPIPE, SIG_IGN);
         test_names();
+        test_addr_text();
         test_fixture();
         test_malformed();
         test_live();
