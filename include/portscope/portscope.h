@@ -41,6 +41,11 @@
  *    thread, as getenv() does. The cache file is replaced by an atomic
  *    rename of a uniquely named temporary file, so threads and processes
  *    may write it at once.
+ *  - ps_socket_list_query() may start threads of its own and joins them
+ *    before it returns: one a network namespace it enters (the dumps of
+ *    PS_QUERY_ALL_NETNS), and up to four, one a usable core, to read the fd
+ *    table of a process with 2,048 or more open files. They block no
+ *    signal; a signal for the process may run its handler in one of them.
  *  - ps_strerror() returns static text; for a plain errno code it is
  *    strerror()'s, which glibc keeps per thread for unknown codes.
  *  - Locale: the answers do not depend on it. Names, protocols and keywords
