@@ -438,6 +438,19 @@ static void test_names(void)
         ok(ps_sock_state_name(99, PS_PROTO_TCP) == NULL, "invalid state name is NULL");
 }
 
+/* TCP listeners with their owners: this process's (a pid query), or every
+ * process's (a full scan). */
+static int list_tcp_listeners(bool mine, ps_socket_list **ret)
+{
+        ps_socket_query q;
+        ps_socket_query_init(&q);
+        q.protocols = 1u << PS_PROTO_TCP;
+        q.flags = PS_QUERY_LISTENING;
+        if (mine)
+                q.pid = getpid();
+        return ps_socket_list_query(&q, ret);
+}
+
 /* Sockets behind holes in the fd table (a shell's 255, a server that closed
  * connections): the owner scan must find each one, whether it looks fds up by
  * number, reads the listing, or switches from one to the other midway. */
@@ -472,14 +485,8 @@ static void test_fd_holes(void)
         }
         /* Our own sockets, then every process: both scans cross the holes. */
         for (int pass = 0; pass < 2; pass++) {
-                ps_socket_query q;
                 ps_socket_list *l = NULL;
-                ps_socket_query_init(&q);
-                q.protocols = 1u << PS_PROTO_TCP;
-                q.flags = PS_QUERY_LISTENING;
-                if (pass == 0)
-                        q.pid = getpid();
-                int r = ps_socket_list_query(&q, &l);
+                int r = list_tcp_listeners(pass == 0, &l);
                 size_t hits = 0;
                 for (size_t i = 0; r == 0 && i < N; i++)
                         hits += owned_by(find(l, inodes[i]), getpid());
@@ -544,14 +551,8 @@ static void test_fd_table_slices(void)
                        : cores > 4 ? 4
                                    : cores);
                 for (int pass = 0; pass < 2; pass++) {
-                        ps_socket_query q;
                         ps_socket_list *l = NULL;
-                        ps_socket_query_init(&q);
-                        q.protocols = 1u << PS_PROTO_TCP;
-                        q.flags = PS_QUERY_LISTENING;
-                        if (pass == 0)
-                                q.pid = getpid();
-                        int r = ps_socket_list_query(&q, &l);
+                        int r = list_tcp_listeners(pass == 0, &l);
                         size_t once = 0;
                         for (size_t i = 0; r == 0 && i < N; i++) {
                                 const ps_socket *s = find(l, inodes[i]);
