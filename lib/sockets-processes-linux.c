@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/magic.h>
 #include <pthread.h>
 #include <sched.h>
@@ -222,6 +221,9 @@ static long fd_number(const char *s)
  * at once, one a core: the readlinks are most of an ls on a busy server, and
  * each costs the kernel the same on any core (docs/benchmarks.md). */
 #define PARALLEL_MIN_FDS 2048
+/* And at most this many: the threads' findings take 8 bytes an fd (8 MiB
+ * here); a larger table is read by one thread, which needs no such room. */
+#define PARALLEL_MAX_FDS (1u << 20)
 /* Threads reading one table, the caller's included, and each one's stack:
  * reading needs a few hundred bytes of it. */
 #define PARALLEL_MAX 4
@@ -353,7 +355,7 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
         /* A big table, of a process holding many of the sockets looked for,
          * is read by several threads first; the lookups below then go on
          * past its holes. */
-        if (st->threads > 1 && nopen >= PARALLEL_MIN_FDS && nopen <= UINT_MAX &&
+        if (st->threads > 1 && nopen >= PARALLEL_MIN_FDS && nopen <= PARALLEL_MAX_FDS &&
             (st->all_owners || st->remaining > PROBE_TARGETS)) {
                 int r = scan_parallel(st, dfd, pid, (unsigned)nopen, denied, &found);
                 if (r < 0)
