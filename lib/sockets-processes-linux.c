@@ -295,7 +295,9 @@ static unsigned usable_cores(void)
 
 /* Reads fds [0, nopen) with st->threads threads, the caller's one of them;
  * *ret_open is how many are open. Threads that cannot start leave the work
- * to the others. The owners are recorded in fd order, as one thread would. */
+ * to the others. The owners are recorded in fd order, as one thread would.
+ * 1 when there is no memory for the threads' findings: the caller then reads
+ * the table alone. */
 static int scan_parallel(struct scan_state *st, int dfd, int pid, unsigned nopen, bool *denied,
                          size_t *ret_open)
 {
@@ -307,7 +309,7 @@ static int scan_parallel(struct scan_state *st, int dfd, int pid, unsigned nopen
         _cleanup_free_ unsigned *n_hits = calloc(t.n_chunks, sizeof(*n_hits));
         pthread_attr_t attr;
         if (!hits || !n_hits || pthread_mutex_init(&t.lock, NULL) != 0)
-                return -ENOMEM;
+                return 1;
         t.hits = hits;
         t.n_hits = n_hits;
         bool attr_ok = pthread_attr_init(&attr) == 0;
@@ -360,8 +362,10 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
                 int r = scan_parallel(st, dfd, pid, (unsigned)nopen, denied, &found);
                 if (r < 0)
                         return r;
-                fd = (unsigned)nopen;
-                misses = nopen - found;
+                if (r == 0) {
+                        fd = (unsigned)nopen;
+                        misses = nopen - found;
+                }
         }
         for (; found < nopen && !*denied && !done(st); fd++) {
                 if (misses > MISS_BUDGET(nopen)) {

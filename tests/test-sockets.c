@@ -546,10 +546,11 @@ static void test_fd_table_slices(void)
         if (filled) {
                 cpu_set_t set;
                 int cores = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
-                printf("# %d cores: the table is read by %d threads at once\n", cores,
-                       cores < 2   ? 1
-                       : cores > 4 ? 4
-                                   : cores);
+                if (cores < 2)
+                        printf("# one usable core: one thread reads the table\n");
+                else
+                        printf("# %d usable cores: %d threads read the table at once\n", cores,
+                               cores > 4 ? 4 : cores);
                 for (int pass = 0; pass < 2; pass++) {
                         ps_socket_list *l = NULL;
                         int r = list_tcp_listeners(pass == 0, &l);
