@@ -16,22 +16,19 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webtest import Tap  # noqa: E402
+
 PS, DATA = os.path.realpath(sys.argv[1]), sys.argv[2]
 XML = os.path.join(DATA, "service-names-port-numbers.xml.gz")
 CSV = os.path.join(DATA, "service-names-port-numbers-2024-06.csv.gz")
-n = failed = 0
 tmp = tempfile.mkdtemp()
 env = dict(os.environ, XDG_DATA_HOME=os.path.join(tmp, "xdg"), HOME=tmp)
 env.pop("PORTSCOPE_DB", None)
 
 
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", desc)
-    if not cond:
-        failed += 1
-    return cond
+tap = Tap()
+ok = tap.ok
 
 
 def ps(*args, check=True):
@@ -157,8 +154,7 @@ if probe is not None and probe.returncode == 0:
        "getent -s files services accepts every line of the export")
 else:
     why = probe.stderr.strip()[:80] if probe is not None else "needs root, unshare and getent"
-    n += 1
-    print(f"ok {n} # SKIP getent check: no private mount namespace ({why})")
+    tap.skip("getent check", f"no private mount namespace ({why})")
 
 # diff between the two snapshots.
 p = ps("diff", CSV, XML)
@@ -212,5 +208,4 @@ p = ps("export", "--format", "yaml", check=False)
 ok(p.returncode == 2 and b"csv, xml, services or json" in p.stderr, "export --format yaml: exit 2")
 
 shutil.rmtree(tmp)
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+tap.done()

@@ -14,16 +14,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webtest import Tap  # noqa: E402
+
 PS, ROOT = sys.argv[1], sys.argv[2]
-n = failed = 0
 
 
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", desc)
-    failed += not cond
-    return cond
+tap = Tap()
+ok = tap.ok
 
 
 # The names, as raw bytes: what an attacker's process can call itself.
@@ -164,5 +162,4 @@ ok(json_pids == text_pids and len(set(text_pids)) == len(planted),
 for p in procs:
     p.stdin.close()
     p.wait()
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+tap.done()

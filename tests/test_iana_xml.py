@@ -16,22 +16,18 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webtest import Tap  # noqa: E402
+
 NS = "{http://www.iana.org/assignments}"
 PS, XML = sys.argv[1], sys.argv[2]
 # Reports may write the prevalence cache: keep it out of the user's home.
 _cache = tempfile.TemporaryDirectory(prefix="ps-test-iana-")
 os.environ["XDG_CACHE_HOME"] = _cache.name
-n = 0
-failed = 0
 
 
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", desc)
-    if not cond:
-        failed += 1
-    return cond
+tap = Tap()
+ok = tap.ok
 
 
 def text(el):
@@ -211,5 +207,4 @@ for r in s:
             print("# name-only record missing:", json.dumps(want))
 ok(bad == 0, f"50 name-only records found by name, {bad} differ")
 
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+tap.done()

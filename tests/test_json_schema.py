@@ -23,6 +23,9 @@ import urllib.request
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webtest import Tap  # noqa: E402
+
 PS, ROOT = os.path.realpath(sys.argv[1]), os.path.realpath(sys.argv[2])
 SCHEMA_DIR = os.path.join(ROOT, "docs/schema")
 PROC = os.path.join(ROOT, "tests/data/proc")
@@ -32,20 +35,14 @@ CSV = os.path.join(ROOT, "data/iana/service-names-port-numbers-2024-06.csv.gz")
 # documents are fetched over HTTP below).
 HTTP_ONLY = set()
 
-n = failed = 0
 tmp = tempfile.mkdtemp()
 env = dict(os.environ, XDG_DATA_HOME=os.path.join(tmp, "xdg"), HOME=tmp,
            XDG_CACHE_HOME=os.path.join(tmp, "cache"), PORTSCOPE_NMAP_SERVICES=NMAP)
 env.pop("PORTSCOPE_DB", None)
 
 
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok"), n, "-", desc)
-    if not cond:
-        failed += 1
-    return cond
+tap = Tap()
+ok = tap.ok
 
 
 def load_schemas():
@@ -379,5 +376,4 @@ for kind in sorted(set(VALIDATORS) - seen_kinds - HTTP_ONLY):
 
 tcp.close()
 udp.close()
-print(f"1..{n}")
-sys.exit(1 if failed else 0)
+tap.done()

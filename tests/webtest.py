@@ -1,6 +1,6 @@
-"""Shared helpers of the web tests: a real portscope-web server on a free
-127.0.0.1 port (port 0, read back from its first line), real HTTP clients
-(http.client, raw sockets), and TAP output."""
+"""Shared helpers of the Python tests: TAP output for all of them; for the web
+tests a real portscope-web server on a free 127.0.0.1 port (port 0, read back
+from its first line) and real HTTP clients (http.client, raw sockets)."""
 import http.client
 import os
 import re
