@@ -176,14 +176,11 @@ nginx_pids() { echo "$(cat "$tmp/nginx.pid") $(pgrep -P "$(cat "$tmp/nginx.pid")
 hz=$(getconf CLK_TCK)
 
 run() { # url script conns pids... -> "req/s p50 p99 errors cpu-us-per-request"
-        local url=$1 script=$2 conns=$3 out t0 t1
+        local url=$1 script=$2 conns=$3 out t0 t1 with_script=()
         shift 3
+        [ -n "$script" ] && with_script=(-s "$script")
         t0=$(cpu_ticks "$@")
-        if [ -n "$script" ]; then
-                out=$(MIX="$tmp/mix.txt" $wrk_pin wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency -s "$script" "$url")
-        else
-                out=$($wrk_pin wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$url")
-        fi
+        out=$(MIX="$tmp/mix.txt" $wrk_pin wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "${with_script[@]}" "$url")
         t1=$(cpu_ticks "$@")
         local rps p50 p99 errs non2xx n
         rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
