@@ -121,6 +121,9 @@ oddport=$(cat "$tmp/odd" 2>/dev/null)
 curl -s -D "$tmp/h" -o "$tmp/m" "http://127.0.0.1:$port/metrics"
 grep -qi '^content-type: text/plain; version=0.0.4' "$tmp/h"
 check "the text format by default" $?
+tr -d '\r' <"$tmp/h" | grep -qix 'cache-control: no-store' &&
+        tr -d '\r' <"$tmp/h" | grep -qix 'vary: accept'
+check "a scrape is never cached, and varies with Accept" $?
 python3 - "$tmp/m" "$oddport" <<'EOF'
 import sys
 want = 'port="%s",' % sys.argv[2]

@@ -78,6 +78,9 @@ try:
         results += [st] + [vote(srv, port, "helpful") for port in (83, 84, 85)]
         t.ok(results[:4] == [201, 201, 400, 403] and 429 in results[4:],
              "votes: 201, 201 (replaced), 400, 403, then 429", results)
+        with urllib.request.urlopen(url, timeout=10) as r:
+            t.ok(r.headers.get("Cache-Control") == "no-store" and r.headers.get("Vary") == "Accept",
+                 "a scrape is never cached, and varies with Accept", dict(r.headers))
         st, ctype, text = scrape(url)
         s = samples(text)
         want = {'portscope_web_votes_total{result="stored"}': 1 + results[4:].count(201),

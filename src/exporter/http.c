@@ -16,6 +16,7 @@
 #include "httpd.h"
 #include "i18n.h"
 #include "json-record.h"
+#include "prom-http.h"
 
 struct server {
         struct exporter *e;
@@ -83,11 +84,7 @@ static void handle(const httpd_request *req, httpd_response *resp, void *userdat
                         "The scrape failed; portscope_scrape_errors_total counts it.");
                 return;
         }
-        httpd_response_status(resp, 200);
-        httpd_response_header(resp, "Content-Type", prom_content_type(fmt));
-        httpd_response_header(resp, "Cache-Control", "no-store");
-        httpd_response_header(resp, "Vary", "Accept");
-        httpd_response_body_take(resp, buf, len);
+        prom_respond(resp, fmt, buf, len);
 }
 
 int exporter_serve(struct exporter *e, const char *listen)

@@ -19,7 +19,7 @@
 #include "httpd.h"
 #include "i18n.h"
 #include "macro.h"
-#include "prom-text.h"
+#include "prom-http.h"
 #include "votes-http.h"
 #include "web.h"
 
@@ -421,11 +421,7 @@ static void on_metrics(const httpd_request *req, httpd_response *resp, void *use
         size_t len = pw.out.len;
         char *body = ps_dynbuf_steal(&pw.out);
         prom_writer_free(&pw);
-        httpd_response_status(resp, 200);
-        httpd_response_header(resp, "Content-Type", prom_content_type(fmt));
-        httpd_response_header(resp, "Cache-Control", "no-store");
-        httpd_response_header(resp, "Vary", "Accept");
-        httpd_response_body_take(resp, body, len);
+        prom_respond(resp, fmt, body, len);
 }
 
 static void serve_usage(FILE *f)
