@@ -721,13 +721,9 @@ static bool same_ports(const ps_rawnote *a, const ps_rawnote *b)
 
 uint64_t ps_note_revision(const char *title, const char *body)
 {
-        uint64_t h = 0xcbf29ce484222325ull;
-        for (const char *s = title; *s; s++)
-                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-        h = (h ^ '\n') * 0x100000001b3ull;
-        for (const char *s = body; *s; s++)
-                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-        return h;
+        uint64_t h = ps_fnv1a64(PS_FNV1A64_INIT, title, strlen(title));
+        h = ps_fnv1a64(h, "\n", 1);
+        return ps_fnv1a64(h, body, strlen(body));
 }
 
 /* Translations: of an existing note, for its ports, each language once. */

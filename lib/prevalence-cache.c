@@ -94,16 +94,6 @@ static int cache_dir(char **ret_dir)
         return 0;
 }
 
-/* FNV-1a: the file name only needs to keep different sources apart; the
- * header holds the full path and is compared too. */
-static uint64_t fnv1a(const char *s)
-{
-        uint64_t h = 0xcbf29ce484222325ull;
-        for (; *s; s++)
-                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-        return h;
-}
-
 int ps_prevcache_file(const char *source, char **ret_file)
 {
         char *dir = NULL, *f = NULL;
@@ -112,7 +102,10 @@ int ps_prevcache_file(const char *source, char **ret_file)
                 return -ENAMETOOLONG;
         if ((r = cache_dir(&dir)) < 0)
                 return r;
-        r = asprintf(&f, "%s/nmap-services-%016llx.cache", dir, (unsigned long long)fnv1a(source));
+        /* The name only needs to keep different sources apart; the header
+         * holds the full path and is compared too. */
+        r = asprintf(&f, "%s/nmap-services-%016llx.cache", dir,
+                     (unsigned long long)ps_fnv1a64(PS_FNV1A64_INIT, source, strlen(source)));
         free(dir);
         if (r < 0)
                 return -ENOMEM;
@@ -469,7 +462,7 @@ struct pool {
 
 static int pool_add(struct pool *pl, const char *name, uint32_t *ret_off)
 {
-        uint64_t h = fnv1a(name);
+        uint64_t h = ps_fnv1a64(PS_FNV1A64_INIT, name, strlen(name));
         size_t i = (size_t)h & (pl->nslot - 1);
         for (; pl->slot[i]; i = (i + 1) & (pl->nslot - 1))
                 if (!strcmp(pl->buf.buf + pl->slot[i] - 1, name)) {

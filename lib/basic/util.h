@@ -2,6 +2,7 @@
 #ifndef PS_UTIL_H
 #define PS_UTIL_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,18 @@
 #define PS_EXPORT __attribute__((visibility("default")))
 
 #define PS_ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* FNV-1a 64 of len bytes, going on from h (PS_FNV1A64_INIT to start): for
+ * keeping things apart (file names, ETags, hash tables), not against
+ * someone who chooses the input. */
+#define PS_FNV1A64_INIT 0xcbf29ce484222325ull
+static inline uint64_t ps_fnv1a64(uint64_t h, const void *data, size_t len)
+{
+        const unsigned char *p = data;
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ p[i]) * 0x100000001b3ull;
+        return h;
+}
 
 static inline const char *ps_strempty(const char *s)
 {

@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "macro.h"
 #include "prom-http.h"
+#include "util.h"
 #include "votes-http.h"
 #include "web.h"
 
@@ -130,7 +131,7 @@ static cache_entry *entry_from_page(const web *w, const char *path, web_page *pg
         }
         e->status = pg->status;
         e->kind = pg->kind;
-        uint64_t h = web_hash(body, len);
+        uint64_t h = ps_fnv1a64(PS_FNV1A64_INIT, body, len);
         snprintf(e->etag[WEB_PLAIN], sizeof(e->etag[WEB_PLAIN]), "\"%016llx\"",
                  (unsigned long long)h);
         if (len >= GZIP_MIN)

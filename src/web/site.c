@@ -18,6 +18,7 @@
 
 #include "i18n.h"
 #include "macro.h"
+#include "util.h"
 #include "web.h"
 
 static volatile sig_atomic_t interrupted;
@@ -45,7 +46,7 @@ typedef struct linkset {
 
 static void links_put_index(size_t *index, size_t cap, const char *path, size_t i)
 {
-        size_t k = web_hash(path, strlen(path)) & (cap - 1);
+        size_t k = ps_fnv1a64(PS_FNV1A64_INIT, path, strlen(path)) & (cap - 1);
         while (index[k] != SIZE_MAX)
                 k = (k + 1) & (cap - 1);
         index[k] = i;
@@ -55,7 +56,7 @@ static void links_put_index(size_t *index, size_t cap, const char *path, size_t 
 static void links_add_locked(linkset *ls, const char *path)
 {
         if (ls->cap) {
-                for (size_t k = web_hash(path, strlen(path)) & (ls->cap - 1);
+                for (size_t k = ps_fnv1a64(PS_FNV1A64_INIT, path, strlen(path)) & (ls->cap - 1);
                      ls->index[k] != SIZE_MAX; k = (k + 1) & (ls->cap - 1))
                         if (!strcmp(ls->path[ls->index[k]], path))
                                 return;

@@ -101,17 +101,6 @@ void web_close(web *w)
         w->db = NULL;
 }
 
-uint64_t web_hash(const void *data, size_t len)
-{
-        const unsigned char *p = data;
-        uint64_t h = 0xcbf29ce484222325ull;
-        for (size_t i = 0; i < len; i++) {
-                h ^= p[i];
-                h *= 0x100000001b3ull;
-        }
-        return h;
-}
-
 int web_parse_uint_opt(const char *name, const char *arg, unsigned lo, unsigned hi, unsigned *ret)
 {
         unsigned v;

@@ -192,8 +192,6 @@ size_t web_did_you_mean(const web *w, const char *path, char out[][WEB_PATH_MAX 
 const char *web_req_lang(const web_req *rq);
 /* The language a path segment names ("de"...), or NULL; never "en". */
 const char *web_lang_of_segment(const char *seg, size_t len);
-/* FNV-1a 64 of len bytes: ETags, and the export's set of linked pages. */
-uint64_t web_hash(const void *data, size_t len);
 /* The service name of a request from segment first on: "914c/g" spans two. */
 const char *web_req_name(const web_req *rq, unsigned first, char *buf, size_t size);
 /* Whether a path (without prefix; it may go on with a query, a fragment
