@@ -117,7 +117,7 @@ struct scan_state {
         ps_owner_scan out;
         bool all_owners;
         bool counts;      /* fd directory sizes count open files (procfs, Linux 6.2+) */
-        unsigned threads; /* threads that may read one fd table at once */
+        unsigned threads; /* threads that may read one fd table at once; 0 until asked */
 };
 
 static int add_owner(struct scan_state *st, size_t idx, int pid)
@@ -164,11 +164,10 @@ static uint64_t socket_inode(const char *s, size_t n)
         return v;
 }
 
-/* Reads the link of one fd of the process: -1 when the fd is not open (or
- * *denied, when it may not be read), 1 when it is a socket of the map, its
- * index in *ret_idx, else 0. */
-static int read_fd(const struct inode_map *m, int dfd, const char *name, size_t *ret_idx,
-                   bool *denied)
+/* The socket inode that one fd of the process refers to, in *ret_ino (0 for
+ * a file that is no socket); -1 when the fd is not open (or *denied, when it
+ * may not be read), else 0. */
+static int fd_inode(int dfd, const char *name, uint64_t *ret_ino, bool *denied)
 {
         char link[64];
         ssize_t n = readlinkat(dfd, name, link, sizeof(link));
@@ -177,7 +176,19 @@ static int read_fd(const struct inode_map *m, int dfd, const char *name, size_t 
                         *denied = true;
                 return -1;
         }
-        uint64_t ino = socket_inode(link, (size_t)n);
+        *ret_ino = socket_inode(link, (size_t)n);
+        return 0;
+}
+
+/* Reads the link of one fd of the process: -1 when the fd is not open (or
+ * *denied, when it may not be read), 1 when it is a socket of the map, its
+ * index in *ret_idx, else 0. */
+static int read_fd(const struct inode_map *m, int dfd, const char *name, size_t *ret_idx,
+                   bool *denied)
+{
+        uint64_t ino;
+        if (fd_inode(dfd, name, &ino, denied) < 0)
+                return -1;
         return ino && map_get(m, ino, ret_idx);
 }
 
@@ -357,8 +368,12 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
         /* A big table, of a process holding many of the sockets looked for,
          * is read by several threads first; the lookups below then go on
          * past its holes. */
-        if (st->threads > 1 && nopen >= PARALLEL_MIN_FDS && nopen <= PARALLEL_MAX_FDS &&
-            (st->all_owners || st->remaining > PROBE_TARGETS)) {
+        bool big = nopen >= PARALLEL_MIN_FDS && nopen <= PARALLEL_MAX_FDS &&
+                   (st->all_owners || st->remaining > PROBE_TARGETS);
+        /* The cores are counted at the first big table: most scans meet none. */
+        if (big && !st->threads)
+                st->threads = usable_cores();
+        if (big && st->threads > 1) {
                 int r = scan_parallel(st, dfd, pid, (unsigned)nopen, denied, &found);
                 if (r < 0)
                         return r;
@@ -391,19 +406,11 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
  * PROBE_SKIP fds; 0 when there is none. *at is where it was found. */
 static uint64_t probe_socket(int dfd, unsigned fd, unsigned *at, bool *denied)
 {
-        char name[16], link[64];
-        for (unsigned k = 0; k <= PROBE_SKIP; k++) {
+        char name[16];
+        for (unsigned k = 0; k <= PROBE_SKIP && !*denied; k++) {
+                uint64_t ino;
                 fd_name(fd + k, name);
-                ssize_t n = readlinkat(dfd, name, link, sizeof(link));
-                if (n < 0) {
-                        if (errno == EACCES || errno == EPERM) {
-                                *denied = true;
-                                return 0;
-                        }
-                        continue;
-                }
-                uint64_t ino = socket_inode(link, (size_t)n);
-                if (ino) {
+                if (fd_inode(dfd, name, &ino, denied) == 0 && ino) {
                         *at = fd + k;
                         return ino;
                 }
@@ -632,7 +639,6 @@ int ps_owners_scan(const char *proc_root, ps_socket *socks, size_t n, int only_p
         struct stat self;
         st.counts = fstatfs(st.procfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
                     fstatat(st.procfd, "self/fd", &self, 0) == 0 && self.st_size > 0;
-        st.threads = st.counts ? usable_cores() : 1;
         if (only_pid) {
                 r = scan_process(&st, only_pid);
                 goto done;
