@@ -193,6 +193,13 @@ void cli_helper_path(const char *name, char *buf, size_t size);
 /* Runs the command line argv in portscope-full; returns only on failure. */
 int cli_exec_full(char **argv);
 
+/* Login names: NSS (src/cli/users-nss.c), or in the static portscope,
+ * /etc/passwd and then getent(1) (src/cli/users-static.c). */
+/* uid's login name into buf; false when it has none (or it does not fit). */
+bool cli_user_name(unsigned uid, char *buf, size_t size);
+/* The uid of a login name; false when there is no such user. */
+bool cli_user_uid(const char *name, unsigned *ret_uid);
+
 /* The site's vote tallies (src/cli/cmd-votes.c). */
 extern const struct cli_option votes_options[];
 int votes_option(struct cli *c, int opt, const char *arg);

@@ -3,7 +3,6 @@
  * registered service and whether the process looks like it. */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,9 +82,9 @@ int ls_option(struct cli *c, int o, const char *arg)
                 opt.process = arg;
                 return 0;
         case OPT_USER: {
-                struct passwd *pw = getpwnam(arg);
-                if (pw)
-                        opt.uid = pw->pw_uid;
+                unsigned uid;
+                if (cli_user_uid(arg, &uid))
+                        opt.uid = uid;
                 else if (ps_parse_uint(arg, 0xffffffffu, &v) == 0)
                         opt.uid = (long long)v;
                 else

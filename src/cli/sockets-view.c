@@ -3,7 +3,6 @@
  * them with their processes, the registered service for each, and the text and
  * JSON forms of one socket (schema in portscope(1), section JSON). */
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -99,11 +98,11 @@ const char *sockview_user(unsigned uid)
         struct user_node *n = calloc(1, sizeof(*n));
         if (!n)
                 return NULL;
-        struct passwd *pw = getpwuid(uid);
-        char num[16];
-        snprintf(num, sizeof(num), "%u", uid);
+        char name[256];
+        if (!cli_user_name(uid, name, sizeof(name)))
+                snprintf(name, sizeof(name), "%u", uid);
         n->uid = uid;
-        n->name = strdup(pw && pw->pw_name ? pw->pw_name : num);
+        n->name = strdup(name);
         n->next = users;
         users = n;
         return n->name;
