@@ -26,6 +26,9 @@ PACKAGES=(meson ninja-build pkg-config gcc python3 libexpat1-dev zlib1g-dev libx
           prometheus curl iproute2 systemd debhelper dpkg-dev fakeroot lintian
           # helgrind for tests/test-threads-helgrind.sh (the thread contract).
           valgrind
+          # tests/test-cli-users.sh: a user only an NSS module knows, and
+          # which shared objects the static portscope opens.
+          libnss-extrausers strace
           # tests/test_hosting.py: nginx serving the export as docs/hosting.md says.
           nginx-light)
 

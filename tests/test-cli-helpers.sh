@@ -16,8 +16,15 @@ if command -v readelf >/dev/null; then
         check "portscope links none of libpq, libcrypto, SQLite, libmicrohttpd, libcurl" $?
         diag "portscope needs: $(echo $needed)"
         # Each shared object costs every report its loading (docs/benchmarks.md).
-        ! printf '%s\n' "$needed" | grep -qvE '^(libc\.so|ld-linux)'
-        check "portscope needs no shared library but the C library" $?
+        if readelf -l "$PS" | grep -q INTERP; then
+                ! printf '%s\n' "$needed" | grep -qvE '^(libc\.so|ld-linux)'
+                check "portscope needs no shared library but the C library" $?
+        else
+                # Static (meson's static_cli): no loader and no library, and
+                # still a position-independent executable, for ASLR.
+                [ -z "$needed" ] && readelf -h "$PS" | grep -q 'Type: *DYN'
+                check "portscope is a static PIE: no shared library, no loader, randomised" $?
+        fi
         readelf -d "$FULL" | grep -q 'NEEDED.*libmicrohttpd'
         check "portscope-full links libmicrohttpd (the exporter's server)" $?
 else
