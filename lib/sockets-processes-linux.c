@@ -153,11 +153,12 @@ static void note_unreadable(struct scan_state *st, int err)
 static uint64_t socket_inode(const char *s, size_t n)
 {
         uint64_t v = 0;
-        if (n < 10 || memcmp(s, "socket:[", 8) || s[n - 1] != ']')
+        /* 19 digits at most: no overflow to check digit by digit. */
+        if (n < 10 || n > 8 + 19 + 1 || memcmp(s, "socket:[", 8) || s[n - 1] != ']')
                 return 0;
         for (size_t i = 8; i < n - 1; i++) {
                 unsigned d = (unsigned)(s[i] - '0');
-                if (d > 9 || v > (UINT64_MAX - d) / 10)
+                if (d > 9)
                         return 0;
                 v = v * 10 + d;
         }
@@ -214,6 +215,22 @@ static void fd_name(unsigned fd, char buf[16])
         for (size_t i = 0; i < n; i++)
                 buf[i] = tmp[n - 1 - i];
         buf[n] = '\0';
+}
+
+/* The next fd's name, in place ("129" to "130", "99" to "100"): a table
+ * is read in fd order, and converting each number anew cost more. */
+static void fd_name_next(char buf[16])
+{
+        size_t n = strlen(buf);
+        for (size_t i = n; i-- > 0;) {
+                if (buf[i] != '9') {
+                        buf[i]++;
+                        return;
+                }
+                buf[i] = '0';
+        }
+        memmove(buf + 1, buf, n + 1);
+        buf[0] = '1';
 }
 
 static bool done(const struct scan_state *st)
@@ -281,8 +298,8 @@ static void *read_chunks(void *arg)
                 unsigned lo = c * CHUNK, hi = lo + CHUNK < t->nopen ? lo + CHUNK : t->nopen;
                 size_t *hits = t->hits + lo;
                 unsigned n = 0;
-                for (unsigned fd = lo; fd < hi && !w->denied; fd++) {
-                        fd_name(fd, name);
+                fd_name(lo, name);
+                for (unsigned fd = lo; fd < hi && !w->denied; fd++, fd_name_next(name)) {
                         size_t idx;
                         int r = read_fd(t->map, t->dfd, name, &idx, &w->denied);
                         w->open += r >= 0;
@@ -382,13 +399,13 @@ static int scan_by_number(struct scan_state *st, int dfd, int pid, size_t nopen,
                         misses = nopen - found;
                 }
         }
-        for (; found < nopen && !*denied && !done(st); fd++) {
+        fd_name(fd, name);
+        for (; found < nopen && !*denied && !done(st); fd++, fd_name_next(name)) {
                 if (misses > MISS_BUDGET(nopen)) {
                         *complete = false;
                         *next = fd;
                         return 0;
                 }
-                fd_name(fd, name);
                 int r = scan_fd(st, dfd, name, pid, denied);
                 if (r < 0)
                         return r;
