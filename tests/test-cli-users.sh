@@ -44,6 +44,8 @@ mount --bind "$tmp/nsswitch.conf" /etc/nsswitch.conf
 mount -t tmpfs tmpfs /var/lib
 mkdir /var/lib/extrausers
 echo 'psextra:x:54321:54321:portscope test:/nonexistent:/usr/sbin/nologin' >/var/lib/extrausers/passwd
+# A name with a terminal escape sequence in it, as a hostile directory could serve.
+printf 'ps\033[31mevil:x:54323:54323::/nonexistent:/usr/sbin/nologin\n' >>/var/lib/extrausers/passwd
 listen() { # UID: a listener of that uid; prints its port
         setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 -c '
 import socket, sys, time
@@ -53,7 +55,8 @@ print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/port-$1" &
 }
 listen 54321
 listen 54322
-p1=$(cat "$tmp/port-54321") p2=$(cat "$tmp/port-54322")
+listen 54323
+p1=$(cat "$tmp/port-54321") p2=$(cat "$tmp/port-54322") p3=$(cat "$tmp/port-54323")
 echo "== port $p1"
 for prog in "$PS" "$FULL"; do
         name=$(basename "$prog")
@@ -62,6 +65,8 @@ for prog in "$PS" "$FULL"; do
         echo "== $name ls-unknown $("$prog" ls --port "$p2" 2>/dev/null | awk 'NR == 2 { print $6 }')"
         echo "== $name user-filter $("$prog" ls --user psextra 2>/dev/null | awk 'NR > 1 && $1 == "tcp" { print $3 }' | sort | tr '\n' ' ')"
         echo "== $name who $("$prog" who "$p1" 2>/dev/null | grep -c psextra)"
+        "$prog" ls --port "$p3" >"$tmp/hostile-$name" 2>/dev/null
+        echo "== $name hostile $(awk 'NR == 2 { print $6 }' "$tmp/hostile-$name") $(tr -d -c '\033' <"$tmp/hostile-$name" | wc -c)"
         rc=0
         "$prog" ls --user psextra-none >/dev/null 2>"$tmp/err-$name" || rc=$?
         echo "== $name no-user $rc $(cat "$tmp/err-$name")"
@@ -72,7 +77,7 @@ if command -v strace >/dev/null; then
         strace -e trace=openat -o "$tmp/trace" "$PS" ls --port "$p2" >/dev/null 2>&1
         echo "== opened-so $(grep -c '\.so' "$tmp/trace")"
 fi
-kill %1 %2
+kill %1 %2 %3
 EOF
 out=$(unshare -m --propagation private bash "$tmp/run.sh" "$tmp" "$PS" "$FULL" 2>&1)
 diag "$(printf '%s\n' "$out" | sed -n 's/^== //p' | tr '\n' ';')"
@@ -90,6 +95,8 @@ for name in portscope portscope-full; do
         check "$name who PORT: the module's user is named" $?
         [ "$(field "$name no-user")" = "2 portscope: --user: no user \"psextra-none\"" ]
         check "$name ls --user with a name no source knows: usage error" $?
+        [ "$(field "$name hostile")" = "ps?[31mevil 0" ]
+        check "$name ls: a login name's escape sequence is shown as ?, not sent to the terminal" $?
 done
 if readelf -l "$PS" 2>/dev/null | grep -q INTERP; then
         skip "the static portscope loads no shared object: this build's portscope is dynamic (static_cli)"

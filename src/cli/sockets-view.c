@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "sockets-view.h"
+#include "utf8.h"
 
 #define PROC_BUCKETS 1024
 #define SERVICE_CACHE 4096
@@ -101,6 +102,9 @@ const char *sockview_user(unsigned uid)
         char name[256];
         if (!cli_user_name(uid, name, sizeof(name)))
                 snprintf(name, sizeof(name), "%u", uid);
+        /* A name from LDAP or a passwd file is outside text: it may carry
+         * escape sequences for the terminal. */
+        ps_text_sanitize(name);
         n->uid = uid;
         n->name = strdup(name);
         n->next = users;

@@ -25,14 +25,12 @@
 /* One passwd line: name, password, uid, gid, GECOS, home, shell. */
 #define GETENT_MAX 4096
 
-/* A login name as a table shows it: printable, no field separator. */
+/* A login name into buf: not empty, no field separator, no line break (the
+ * caller makes it printable). */
 static bool copy_name(const char *name, size_t len, char *buf, size_t size)
 {
-        if (len == 0 || len >= size)
+        if (len == 0 || len >= size || memchr(name, ':', len) || memchr(name, '\n', len))
                 return false;
-        for (size_t i = 0; i < len; i++)
-                if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f || name[i] == ':')
-                        return false;
         memcpy(buf, name, len);
         buf[len] = '\0';
         return true;
