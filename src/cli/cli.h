@@ -77,7 +77,8 @@ void cli_command_help(FILE *f, const struct command *cmd);
 int cmd_help(struct cli *c, int argc, char **argv);
 /* Prints the bash, zsh or fish completion script generated from the table. */
 int cli_completion(const char *shell);
-/* Maps this program's code and the stack and heap a command needs up front. */
+/* Maps this program's code and the stack and heap a command needs up front,
+ * and keeps freed memory for reuse rather than fresh pages. */
 void cli_prefault(void);
 
 /* Loads the registry on first use, so commands that do not need it skip the cost. */
