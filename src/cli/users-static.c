@@ -118,13 +118,14 @@ static bool passwd_file(const char *name, unsigned uid, char *buf, size_t size, 
 
 bool cli_user_name(unsigned uid, char *buf, size_t size)
 {
-        char key[16];
+        char key[16], name[256];
         unsigned got;
-        if (passwd_file(NULL, uid, buf, size, &got))
-                return true;
         snprintf(key, sizeof(key), "%u", uid);
         /* getent takes a key of digits for a uid; the answer must be that uid. */
-        return getent_passwd(key, buf, size, &got) == 0 && got == uid;
+        if (!passwd_file(NULL, uid, name, sizeof(name), &got) &&
+            (getent_passwd(key, name, sizeof(name), &got) < 0 || got != uid))
+                return false;
+        return copy_name(name, strlen(name), buf, size);
 }
 
 bool cli_user_uid(const char *name, unsigned *ret_uid)
