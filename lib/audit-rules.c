@@ -452,7 +452,7 @@ PS_EXPORT int ps_audit_run_sockets(const ps_audit_opts *opts, const ps_socket_li
                 goto out;
         /* With no findings the array is NULL, which qsort may not be given. */
         if (c.rep->n)
-                qsort(c.rep->findings, c.rep->n, sizeof(ps_finding), cmp_finding);
+                ps_qsort(c.rep->findings, c.rep->n, sizeof(ps_finding), cmp_finding);
         *ret_report = c.rep;
         c.rep = NULL;
         r = 0;

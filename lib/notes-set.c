@@ -730,7 +730,8 @@ uint64_t ps_note_revision(const char *title, const char *body)
 static int check_l10n(ps_noteset *set, ps_note_report report, void *ctx)
 {
         int problems = 0;
-        qsort(set->l10n, set->n_l10n, sizeof(*set->l10n), cmp_l10n);
+        if (set->n_l10n) /* ps_qsort() wants a pointer even for none */
+                ps_qsort(set->l10n, set->n_l10n, sizeof(*set->l10n), cmp_l10n);
         for (size_t i = 0; i < set->n_l10n; i++) {
                 const ps_rawnote *t = &set->l10n[i];
                 const ps_rawnote *o = original_of(set, t);
@@ -777,7 +778,7 @@ int ps_noteset_check(ps_noteset *set, ps_note_report report, void *ctx)
 {
         int problems = 0;
         char pb[32], tb[256];
-        qsort(set->notes, set->n, sizeof(*set->notes), cmp_slug);
+        ps_qsort(set->notes, set->n, sizeof(*set->notes), cmp_slug);
         for (size_t i = 0; i < set->n; i++) {
                 const ps_rawnote *a = &set->notes[i];
                 if (i && !strcmp(set->notes[i - 1].slug, a->slug)) {
@@ -871,7 +872,7 @@ static int build_index(const struct ps_dbnoteport *ports, size_t n_ports,
                                 .lo = p->lo, .hi = p->hi, .proto = p->proto, .item = (uint32_t)i
                         };
         }
-        qsort(index, ni, sizeof(*index), cmp_index);
+        ps_qsort(index, ni, sizeof(*index), cmp_index);
         *ret_index = index;
         *ret_n_index = ni;
         *ret_spans = spans;

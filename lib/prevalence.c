@@ -322,7 +322,7 @@ static int rank_all(struct ps_prevalence *p)
                 size_t m = end - start;
                 for (size_t i = 0; i < m; i++)
                         f[i] = p->e[start + i].fx;
-                qsort(f, m, sizeof(*f), cmp_fx_desc);
+                ps_qsort(f, m, sizeof(*f), cmp_fx_desc);
                 for (size_t i = start; i < end; i++) {
                         struct ps_prev_entry *e = &p->e[i];
                         size_t lo = 0, hi = m;
@@ -361,7 +361,7 @@ int ps_prevalence_open_stat(const char *path, ps_prevalence **ret_prev, struct s
                 goto fail;
         free(p->seen);
         p->seen = NULL;
-        qsort(p->e, p->n, sizeof(*p->e), cmp_port);
+        ps_qsort(p->e, p->n, sizeof(*p->e), cmp_port);
         if ((r = rank_all(p)) < 0)
                 goto fail;
         if (ret_st)

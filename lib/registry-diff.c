@@ -67,7 +67,7 @@ static struct item *collect(const ps_db *db, size_t *ret_n)
         ps_iter_all(&it, db, PS_PROTO_ANY);
         while (k < n && ps_iter_next(&it, &v[k].rec) > 0)
                 v[k++].db = db;
-        qsort(v, k, sizeof(*v), cmp_item);
+        ps_qsort(v, k, sizeof(*v), cmp_item);
         *ret_n = k;
         return v;
 }

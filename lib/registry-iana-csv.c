@@ -547,7 +547,7 @@ static int collect_people(ps_regset *set)
                 for (size_t j = 0; j < set->recs[i].n_contacts; j++)
                         ids[k++] = set->recs[i].contacts[j];
         }
-        qsort(ids, n, sizeof(char *), cmp_str);
+        ps_qsort(ids, n, sizeof(char *), cmp_str);
         int r = 0;
         for (size_t i = 0; i < n && r >= 0; i++) {
                 if (i && !strcmp(ids[i], ids[i - 1]))

@@ -625,7 +625,7 @@ static void finish(struct xml_state *s)
         }
         for (size_t i = 0; i < set->n_people; i++)
                 order[i] = (uint32_t)i;
-        qsort_r(order, set->n_people, sizeof(uint32_t), cmp_people_id, set);
+        ps_qsort_r(order, set->n_people, sizeof(uint32_t), cmp_people_id, set);
         for (size_t i = 1; i < set->n_people && !s->err; i++)
                 if (!strcmp(set->people[order[i]].id, set->people[order[i - 1]].id)) {
                         snprintf(s->errbuf, s->errsize, "person \"%.80s\" is defined twice",

@@ -369,7 +369,7 @@ int ps_regset_check(const ps_regset *set, char *errbuf, size_t errsize)
                 return -ENOMEM;
         for (size_t i = 0; i < set->n_recs; i++)
                 order[i] = (uint32_t)i;
-        qsort_r(order, set->n_recs, sizeof(uint32_t), cmp_rec, (void *)set);
+        ps_qsort_r(order, set->n_recs, sizeof(uint32_t), cmp_rec, (void *)set);
         int r = 0;
         for (size_t i = 1; i < set->n_recs; i++) {
                 uint32_t a = order[i - 1], b = order[i];

@@ -354,10 +354,10 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
 
         for (size_t i = 0; i < n; i++)
                 order[i] = (uint32_t)i;
-        qsort_r(order, n, sizeof(uint32_t), cmp_port, (void *)set);
+        ps_qsort_r(order, n, sizeof(uint32_t), cmp_port, (void *)set);
         for (size_t i = 0; i < set->n_people; i++)
                 porder[i] = (uint32_t)i;
-        qsort_r(porder, set->n_people, sizeof(uint32_t), cmp_person, (void *)set);
+        ps_qsort_r(porder, set->n_people, sizeof(uint32_t), cmp_person, (void *)set);
         for (size_t i = 1; i < set->n_people; i++)
                 if (!strcmp(set->people[porder[i]].id, set->people[porder[i - 1]].id)) {
                         r = -EEXIST;
@@ -434,7 +434,7 @@ int ps_regset_compile(const ps_regset *set, void **ret_image, size_t *ret_size)
                 if (s->name && *s->name)
                         names[n_names++] = (uint32_t)i;
         }
-        qsort_r(names, n_names, sizeof(uint32_t), cmp_name, (void *)namev);
+        ps_qsort_r(names, n_names, sizeof(uint32_t), cmp_name, (void *)namev);
 
         /* Per-port lists of the records whose range holds the port, so that
          * a port lookup is two array reads rather than a search. */

@@ -119,7 +119,7 @@ static int cmp_match(const void *a, const void *b)
 
 int ps_matches_finish(ps_match *all, size_t found, ps_match *ret, size_t cap)
 {
-        qsort(all, found, sizeof(*all), cmp_match);
+        ps_qsort(all, found, sizeof(*all), cmp_match);
         if (ret)
                 memcpy(ret, all, (found < cap ? found : cap) * sizeof(*all));
         free(all);

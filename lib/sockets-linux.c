@@ -22,6 +22,7 @@
 #include "parse.h"
 #include "ps-limits.h"
 #include "sockets-internal.h"
+#include "util.h"
 
 #ifndef IPPROTO_DCCP
 #define IPPROTO_DCCP 33
@@ -543,7 +544,7 @@ int ps_netns_dumps_start(const ps_socket_query *q, struct ps_netns_dumps *d)
         closedir(dir);
         close(procfd);
         if (procs && procs->n > 1)
-                qsort(procs->v, procs->n, sizeof(*procs->v), cmp_pid_ns);
+                ps_qsort(procs->v, procs->n, sizeof(*procs->v), cmp_pid_ns);
         d->procs = procs;
         return d->r;
 }

@@ -236,13 +236,13 @@ static int sort_sockets(ps_socket *v, size_t n)
                         v[i].local_port < 65536 && (unsigned)v[i].state < 0x8000;
         struct sort_key *k = small ? malloc(n * sizeof(*k)) : NULL;
         if (!k) {
-                qsort(v, n, sizeof(*v), cmp_socket);
+                ps_qsort(v, n, sizeof(*v), cmp_socket);
                 return 0;
         }
         for (size_t i = 0; i < n; i++)
                 k[i] = (struct sort_key){ sort_key_of(&v[i]), i };
         if (radix_sort(k, n) < 0)
-                qsort_r(k, n, sizeof(*k), cmp_key_r, v);
+                ps_qsort_r(k, n, sizeof(*k), cmp_key_r, v);
         else
                 /* Sockets of one key (one port, several addresses): the full
                  * comparison orders each run. */
@@ -250,7 +250,7 @@ static int sort_sockets(ps_socket *v, size_t n)
                         for (b = a + 1; b < n && k[b].key == k[a].key; b++)
                                 ;
                         if (b - a > 1)
-                                qsort_r(k + a, b - a, sizeof(*k), cmp_key_r, v);
+                                ps_qsort_r(k + a, b - a, sizeof(*k), cmp_key_r, v);
                 }
         /* Each socket to its place, cycle by cycle: k[i].idx is where the
          * socket for place i is now. */

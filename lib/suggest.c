@@ -197,7 +197,7 @@ PS_EXPORT int ps_suggest(const ps_suggest_opts *o, ps_suggestion *ret, size_t co
                 cands[n].order = (unsigned)((port - ri.lo + start % span) % span);
                 n++;
         }
-        qsort(cands, n, sizeof(*cands), cmp_cand);
+        ps_qsort(cands, n, sizeof(*cands), cmp_cand);
 
         size_t got = 0;
         for (unsigned i = 0; i < n && got < count; i++) {

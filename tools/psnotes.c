@@ -25,6 +25,7 @@
 #include "embed.h"
 #include "notes-set.h"
 #include "portscope/portscope.h"
+#include "util.h"
 
 #define MAX_FILES (PS_NOTES_MAX_NOTES + 16)
 #define MAX_L10N (PS_NOTES_MAX_NOTES * 5)
@@ -287,7 +288,7 @@ static int list_dir(const char *dir, char **files, size_t *n)
                 (*n)++;
         }
         closedir(d);
-        qsort(files + first, *n - first, sizeof(*files), cmp_str);
+        ps_qsort(files + first, *n - first, sizeof(*files), cmp_str);
         return 0;
 }
 

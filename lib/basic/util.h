@@ -23,6 +23,23 @@ static inline uint64_t ps_fnv1a64(uint64_t h, const void *data, size_t len)
         return h;
 }
 
+/* qsort() and qsort_r() for any count: C wants a valid pointer even for no
+ * element, and a vector that was never filled holds NULL (systemd's
+ * qsort_safe()). One element needs no sorting either. */
+static inline void ps_qsort(void *base, size_t n, size_t size,
+                            int (*cmp)(const void *, const void *))
+{
+        if (n > 1)
+                qsort(base, n, size, cmp);
+}
+
+static inline void ps_qsort_r(void *base, size_t n, size_t size,
+                              int (*cmp)(const void *, const void *, void *), void *arg)
+{
+        if (n > 1)
+                qsort_r(base, n, size, cmp, arg);
+}
+
 static inline const char *ps_strempty(const char *s)
 {
         return s ? s : "";

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "json-lists.h"
+#include "util.h"
 
 struct row {
         ps_note_port port;
@@ -84,7 +85,7 @@ int cmd_notes(struct cli *c, int argc, char **argv)
                 }
         }
         if (nrows) /* rows is NULL when no note has the protocol */
-                qsort(rows, nrows, sizeof(*rows), cmp_row);
+                ps_qsort(rows, nrows, sizeof(*rows), cmp_row);
         for (size_t i = 0; i < nrows; i++) {
                 ps_note note;
                 char label[48], tags[256];

@@ -53,7 +53,8 @@ int cmd_who(struct cli *c, int argc, char **argv)
                         continue;
                 if (ports->r[i].proto == PS_PROTO_ANY)
                         protocols = 0xff;
-                protocols |= 1u << ports->r[i].proto;
+                else
+                        protocols |= 1u << ports->r[i].proto;
         }
         if (!protocols)
                 return cli_error(EXIT_USAGE, _("%s: conflicts with --protocol %s"), argv[0],

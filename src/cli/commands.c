@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "sockets-view.h"
+#include "util.h"
 
 enum {
         GOPT_COLOR = 'C',
@@ -304,7 +305,7 @@ static void print_options(FILE *f, const struct cli_option *const *tables)
         for (size_t t = 0; tables[t]; t++)
                 for (const struct cli_option *o = tables[t]; (o->name || o->val) && n < 64; o++)
                         list[n++] = o;
-        qsort(list, n, sizeof(list[0]), cmp_options);
+        ps_qsort(list, n, sizeof(list[0]), cmp_options);
         for (size_t i = 0; i < n; i++)
                 print_option(f, list[i]);
 }

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "sockets-view.h"
+#include "util.h"
 
 int print_summary(struct cli *c, struct sockview *v, const ps_socket *const *socks, size_t n)
 {
@@ -159,7 +160,7 @@ static int scan(struct cli *c, const ps_socket_query *q, sock_keep_fn keep, stru
                 sockview_free(&ret->v);
                 return -ENOMEM;
         }
-        qsort(ret->socks, ret->n, sizeof(*ret->socks), cmp_socket);
+        ps_qsort(ret->socks, ret->n, sizeof(*ret->socks), cmp_socket);
         return 0;
 }
 

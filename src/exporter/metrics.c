@@ -149,7 +149,7 @@ static int scan_sockets(struct scan *s)
                 w->process = p ? p->name : "";
                 w->unit = p ? p->unit : "";
         }
-        qsort(s->rows, s->n_rows, sizeof(*s->rows), cmp_row);
+        ps_qsort(s->rows, s->n_rows, sizeof(*s->rows), cmp_row);
         return 0;
 }
 
@@ -278,7 +278,7 @@ static int write_audit(struct prom_writer *w, struct scan *s)
                                                 .process = f->process,
                                                 .port = f->port };
         }
-        qsort(rows, rep->n, sizeof(*rows), cmp_finding_row);
+        ps_qsort(rows, rep->n, sizeof(*rows), cmp_finding_row);
         prom_family(w, "portscope_audit_finding", PROM_INFO, NULL,
                     "One audit finding: its rule, severity, protocol, family, port and process, "
                     "so an alert can say where.");

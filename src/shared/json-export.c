@@ -42,10 +42,10 @@ int json_export_write(const ps_db *db, FILE *f)
 {
         /* The document's head, as jansson writes it, without its closing
          * "\n}": the two arrays follow it record by record. */
-        char *head = json_dumps(
-                json_doc("export", json_pack("{s:s, s:s}", "registry_date", ps_db_date(db),
-                                             "compiled_from", ps_db_source(db))),
-                FLAGS);
+        json_t *doc = json_doc("export", json_pack("{s:s, s:s}", "registry_date", ps_db_date(db),
+                                                   "compiled_from", ps_db_source(db)));
+        char *head = json_dumps(doc, FLAGS);
+        json_decref(doc);
         if (!head || json_build_failed()) {
                 free(head);
                 return -EINVAL;

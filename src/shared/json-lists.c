@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "json-record.h"
+#include "util.h"
 
 json_t *json_search(const ps_db *db, const ps_notes *notes, const char *query, int records_total,
                     const ps_match *records, size_t n_records, int notes_total,
@@ -78,7 +79,7 @@ json_t *json_notes(const ps_notes *notes, ps_proto proto, ps_tag tag, size_t *re
                         if (ps_note_get_port(notes, &note, k, &p) >= 0 && p.lo < keys[i].first)
                                 keys[i].first = p.lo;
         }
-        qsort(keys, n, sizeof(*keys), cmp_key);
+        ps_qsort(keys, n, sizeof(*keys), cmp_key);
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
                 ps_note note;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "util.h"
 #include "votes-backend.h"
 
 #define SECONDS_PER_DAY 86400
@@ -495,7 +496,7 @@ int votes_tallies(votes_store *s, const char *page, struct votes_tally **ret_tal
         pthread_mutex_unlock(&s->read_lock);
         if (r < 0)
                 return r;
-        qsort(t, n, sizeof(*t), tally_cmp);
+        ps_qsort(t, n, sizeof(*t), tally_cmp);
         *ret_tallies = t;
         *ret_n = n;
         return 0;
