@@ -181,7 +181,10 @@ static int event(struct cli *c, struct scan *sc, const ps_socket *s, bool appear
                                       JSON_SCHEMA_VERSION, "kind", "socket_event", "event",
                                       appeared ? "appeared" : "disappeared", "time", when, "socket",
                                       json_socket(&sc->v, s, false));
-                return json_line(o, "\n");
+                /* --watch runs for days: each event's object goes when written. */
+                int r = json_line(o, "\n");
+                json_decref(o);
+                return r;
         }
         const ps_process *p = s->n_pids ? sockview_process(&sc->v, s->pids[0]) : NULL;
         printf("%s %s%c%s %-5s %-11s %s -> %s", when, appeared ? "" : sty_dim(c),
