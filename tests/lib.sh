@@ -31,6 +31,9 @@ skip() {
 
 diag() { printf '# %s\n' "$@"; }
 
+# Whether this build has ASan or UBSan in it (meson's b_sanitize).
+sanitized() { [ -n "${PORTSCOPE_SANITIZE:-}" ] && [ "$PORTSCOPE_SANITIZE" != none ]; }
+
 done_testing() {
         echo "1..$_n"
         [ "$_failed" -eq 0 ]

@@ -16,7 +16,9 @@ if command -v readelf >/dev/null; then
         check "portscope links none of libpq, libcrypto, SQLite, libmicrohttpd, libcurl" $?
         diag "portscope needs: $(echo $needed)"
         # Each shared object costs every report its loading (docs/benchmarks.md).
-        if readelf -l "$PS" | grep -q INTERP; then
+        if sanitized; then
+                skip "portscope's libraries: a sanitized build links the sanitizers' runtime"
+        elif readelf -l "$PS" | grep -q INTERP; then
                 ! printf '%s\n' "$needed" | grep -qvE '^(libc\.so|ld-linux)'
                 check "portscope needs no shared library but the C library" $?
         else

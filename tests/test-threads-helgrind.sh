@@ -14,6 +14,10 @@ if ! command -v valgrind >/dev/null 2>&1; then
         skip "helgrind: valgrind is not installed"
         done_testing
         exit
+elif sanitized; then
+        skip "helgrind: valgrind cannot run a program built with ASan"
+        done_testing
+        exit
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
