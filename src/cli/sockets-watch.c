@@ -182,9 +182,9 @@ static int event(struct cli *c, struct scan *sc, const ps_socket *s, bool appear
                                       appeared ? "appeared" : "disappeared", "time", when, "socket",
                                       json_socket(&sc->v, s, false));
                 /* --watch runs for days: each event's object goes when written. */
-                int r = json_line(o, "\n");
+                int written = json_line(o, "\n");
                 json_decref(o);
-                return r;
+                return written;
         }
         const ps_process *p = s->n_pids ? sockview_process(&sc->v, s->pids[0]) : NULL;
         printf("%s %s%c%s %-5s %-11s %s -> %s", when, appeared ? "" : sty_dim(c),
