@@ -193,6 +193,12 @@ enum {
 void cli_helper_path(const char *name, char *buf, size_t size);
 /* Runs the command line argv in portscope-full; returns only on failure. */
 int cli_exec_full(char **argv);
+/* Runs the program at path with argv and waits for it: what it writes to
+ * standard output into out (size bytes with the NUL, cut there), its
+ * standard error to /dev/null when quiet, its wait status in *ret_status.
+ * A negative errno when it could not run (*ret_ran false) or be waited for. */
+int cli_run_read(const char *path, char *const argv[], bool quiet, char *out, size_t size,
+                 int *ret_status, bool *ret_ran);
 
 /* Login names: NSS (src/cli/users-nss.c), or in the static portscope,
  * /etc/passwd and then getent(1) (src/cli/users-static.c). */

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -214,8 +213,7 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
                       struct fetch_state *ret)
 {
         char helper[PATH_MAX], timeout[16], max[24];
-        int pipefd[2], status;
-        pid_t pid;
+        int status;
         cli_helper_path("portscope-fetch", helper, sizeof(helper));
         snprintf(timeout, sizeof(timeout), "%u", opt.timeout);
         snprintf(max, sizeof(max), "%llu", FETCH_MAX_BYTES);
@@ -227,32 +225,14 @@ static int run_helper(const char *url, const char *body, const struct fetch_stat
                          (char *)old->etag,
                          (char *)old->last_modified,
                          NULL };
-        if (pipe2(pipefd, O_CLOEXEC) < 0)
-                return cli_error(EXIT_SYSTEM, _("update: %s"), strerror(errno));
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
-        extern char **environ;
-        int r = posix_spawn(&pid, helper, &fa, NULL, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        close(pipefd[1]);
-        if (r) {
-                close(pipefd[0]);
-                return cli_error(EXIT_SYSTEM, _("update --fetch: cannot run %s: %s"), helper,
-                                 strerror(r));
-        }
         char out[2048];
-        size_t len = 0;
-        ssize_t k;
-        while ((k = read(pipefd[0], out + len, sizeof(out) - 1 - len)) > 0 ||
-               (k < 0 && errno == EINTR))
-                if (k > 0)
-                        len += (size_t)k;
-        out[len] = '\0';
-        close(pipefd[0]);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return cli_error(EXIT_SYSTEM, _("update --fetch: %s"), strerror(errno));
+        bool ran;
+        int r = cli_run_read(helper, argv, false, out, sizeof(out), &status, &ran);
+        if (r < 0 && !ran)
+                return cli_error(EXIT_SYSTEM, _("update --fetch: cannot run %s: %s"), helper,
+                                 strerror(-r));
+        if (r < 0)
+                return cli_error(EXIT_SYSTEM, _("update --fetch: %s"), strerror(-r));
         memset(ret, 0, sizeof(*ret));
         snprintf(ret->url, sizeof(ret->url), "%s", url);
         for (char *line = out, *next; *line; line = next) {

@@ -8,16 +8,12 @@
  * dynamically linked portscope, ask NSS (src/cli/users-nss.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "macro.h"
 #include "parse.h"
 
 #define GETENT_PATH "/usr/bin/getent"
@@ -40,48 +36,19 @@ static bool copy_name(const char *name, size_t len, char *buf, size_t size)
  * 0, -ENOENT when getent knows no such user, or another negative errno. */
 static int getent_passwd(const char *key, char *buf, size_t size, unsigned *ret_uid)
 {
-        extern char **environ;
         char *argv[] = { "getent", "passwd", "--", (char *)key, NULL };
-        _cleanup_close_ int rd = -1;
-        int fds[2], r;
-        pid_t pid;
-
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        rd = fds[0];
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-        r = posix_spawn(&pid, GETENT_PATH, &fa, NULL, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[1]);
-        if (r)
-                return -r;
-
         char line[GETENT_MAX];
-        size_t n = 0;
-        while (n < sizeof(line) - 1) {
-                ssize_t k = read(rd, line + n, sizeof(line) - 1 - n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k <= 0)
-                        break;
-                n += (size_t)k;
-        }
-        /* A getent that writes more than a line gets SIGPIPE, and ends. */
-        close(rd);
-        rd = -1;
         int status;
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
+        bool ran;
+
+        int r = cli_run_read(GETENT_PATH, argv, true, line, sizeof(line), &status, &ran);
+        if (r < 0)
+                return r;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
                 return -ENOENT;
 
         /* name:password:uid:... */
-        line[n] = '\0';
-        char *name_end = memchr(line, ':', n);
+        char *name_end = strchr(line, ':');
         char *pw_end = name_end ? strchr(name_end + 1, ':') : NULL;
         char *uid_end = pw_end ? strchr(pw_end + 1, ':') : NULL;
         uint64_t uid;
