@@ -82,17 +82,6 @@ static int out_printf(struct out *o, const char *fmt, ...)
         return n;
 }
 
-static const char *port_text(const ps_record *r, char *buf, size_t size)
-{
-        if (!(r->flags & PS_REC_HAS_PORT))
-                snprintf(buf, size, "-");
-        else if (r->port_lo == r->port_hi)
-                snprintf(buf, size, "%u", r->port_lo);
-        else
-                snprintf(buf, size, "%u-%u", r->port_lo, r->port_hi);
-        return buf;
-}
-
 /* RFC 4180 quoting, as IANA does it: only when the text needs it. */
 static void csv_field(struct out *o, const char *s, bool last)
 {
@@ -152,8 +141,7 @@ static void export_csv(struct out *o, const ps_db *db)
         ps_iter_all(&it, db, PS_PROTO_ANY);
         while (!o->err && ps_iter_next(&it, &r) > 0) {
                 csv_field(o, r.name, false);
-                csv_field(o, r.flags & PS_REC_HAS_PORT ? port_text(&r, port, sizeof(port)) : "",
-                          false);
+                csv_field(o, ps_record_port_text(&r, port, sizeof(port)) >= 0 ? port : "", false);
                 csv_field(o, ps_proto_name(r.proto), false);
                 csv_field(o, r.description, false);
                 csv_list(o, db, &r, 0);
@@ -260,8 +248,8 @@ static void export_xml(struct out *o, const ps_db *db)
                 out_s(o, "    <description>");
                 xml_text(o, r.description, false);
                 out_s(o, "</description>\n");
-                if (r.flags & PS_REC_HAS_PORT)
-                        xml_elem(o, "    ", "number", port_text(&r, port, sizeof(port)));
+                if (ps_record_port_text(&r, port, sizeof(port)) >= 0)
+                        xml_elem(o, "    ", "number", port);
                 xml_people(o, db, &r, false);
                 xml_people(o, db, &r, true);
                 for (unsigned i = 0; i < r.n_refs; i++) {

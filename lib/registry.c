@@ -443,6 +443,20 @@ PS_EXPORT int ps_ref_url(const ps_ref *ref, char *buf, size_t size)
         return n;
 }
 
+PS_EXPORT int ps_record_port_text(const ps_record *rec, char *buf, size_t size)
+{
+        if (!(rec->flags & PS_REC_HAS_PORT))
+                return -ENOENT;
+        int n = rec->port_lo == rec->port_hi
+                        ? snprintf(buf, size, "%u", rec->port_lo)
+                        : snprintf(buf, size, "%u-%u", rec->port_lo, rec->port_hi);
+        if (n < 0)
+                return -EINVAL;
+        if ((size_t)n >= size)
+                return -ENOBUFS;
+        return n;
+}
+
 /* First port record whose port_lo is greater than port. */
 static uint32_t upper_bound(const ps_db *db, unsigned port)
 {

@@ -111,15 +111,30 @@ int main(void)
                    !strcmp(url, "https://www.rfc-editor.org/rfc/rfc9110"),
            "http references RFC 9110 with its URL");
         ok(ps_ref_url(&ref, url, 8) == -ENOBUFS, "a short URL buffer is refused");
+        char pt[16];
+        ok(ps_record_port_text(&r, pt, sizeof(pt)) == 2 && !strcmp(pt, "80"), "80/tcp's port text");
+        ok(ps_record_port_text(&r, pt, 2) == -ENOBUFS, "a short port buffer is refused");
         ok(find(79, "finger", PS_PROTO_TCP, &r) == 0 && strstr(r.unauthorized, "RFC4146"),
            "finger carries its unauthorized-use note");
 
         /* Name-only entries are kept. */
         ps_iter_all(&it, db, PS_PROTO_ANY);
-        int noport = 0;
-        while (ps_iter_next(&it, &r) > 0)
+        int noport = 0, bad_text = 0, ranges = 0;
+        while (ps_iter_next(&it, &r) > 0) {
                 noport += !(r.flags & PS_REC_HAS_PORT);
+                /* The port text: none for a name alone, "lo-hi" for a block. */
+                char want[16] = "";
+                int wn = !(r.flags & PS_REC_HAS_PORT) ? -ENOENT
+                         : r.port_lo == r.port_hi
+                                 ? snprintf(want, sizeof(want), "%u", r.port_lo)
+                                 : snprintf(want, sizeof(want), "%u-%u", r.port_lo, r.port_hi);
+                ranges += r.port_lo != r.port_hi;
+                bad_text += ps_record_port_text(&r, pt, sizeof(pt)) != wn ||
+                            (wn > 0 && strcmp(pt, want));
+        }
         ok(noport > 1000, "name-only entries are kept (%d)", noport);
+        ok(ranges > 10 && bad_text == 0, "port text of every record, %d of them blocks (%d wrong)",
+           ranges, bad_text);
 
         /* Search ranks an exact name first. */
         ps_match m[3];

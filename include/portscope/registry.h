@@ -128,6 +128,10 @@ int ps_record_ref(const ps_db *db, const ps_record *rec, unsigned i, ps_ref *ret
  * Returns the length written (not counting NUL), -ENOENT when none exists,
  * -ENOBUFS when buf is too small. */
 int ps_ref_url(const ps_ref *ref, char *buf, size_t size);
+/* A record's port or range as IANA writes it ("80", "6000-6063"). Returns
+ * the length written (not counting NUL), -ENOENT for a record without a port
+ * (a service name alone), -ENOBUFS when buf is too small. */
+int ps_record_port_text(const ps_record *rec, char *buf, size_t size);
 
 /* Iteration. An iterator is a plain value; it needs no freeing. */
 typedef struct ps_iter {

@@ -31,13 +31,6 @@ static int put_element(FILE *f, json_t *v, bool first)
         return r;
 }
 
-static json_t *person(const ps_person *p)
-{
-        return json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", p->id, "name",
-                         json_str_or_null(p->name), "org", json_str_or_null(p->org), "uri",
-                         json_str_or_null(p->uri), "updated", json_str_or_null(p->updated));
-}
-
 int json_export_write(const ps_db *db, FILE *f)
 {
         /* The document's head, as jansson writes it, without its closing
@@ -72,7 +65,7 @@ int json_export_write(const ps_db *db, FILE *f)
         if (!r && fputs(",\n  \"people\": [", f) == EOF)
                 r = -EIO;
         for (uint32_t i = 0; !r && ps_db_person(db, i, &p) >= 0; i++) {
-                r = put_element(f, person(&p), first);
+                r = put_element(f, json_person(&p), first);
                 first = false;
         }
         if (!r && fputs(first ? "]\n}\n" : "\n  ]\n}\n", f) == EOF)

@@ -62,7 +62,7 @@ json_t *json_protocols(unsigned protocols)
         return a;
 }
 
-static json_t *json_person(const ps_person *p)
+json_t *json_person(const ps_person *p)
 {
         return json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", p->id, "name",
                          json_str_or_null(p->name), "org", json_str_or_null(p->org), "uri",

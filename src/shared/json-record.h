@@ -39,6 +39,8 @@ json_t *json_doc(const char *kind, json_t *body);
 json_t *json_record(const ps_db *db, const ps_record *rec);
 /* One note: id, title, tags, confidence, ports, body, sources. */
 json_t *json_note(const ps_notes *notes, const ps_note *note);
+/* A registrant or contact: id, name, org, uri, updated (docs/json.md). */
+json_t *json_person(const ps_person *p);
 /* ["tcp", "udp"] from PS_PROTO_BIT() bits; PS_PROTO_NONE is left out. */
 json_t *json_protocols(unsigned protocols);
 

@@ -21,12 +21,8 @@ char *phrase_port(unsigned port, ps_proto proto, char *buf, size_t size)
 
 char *phrase_record_port(const ps_record *rec, char *buf, size_t size)
 {
-        if (!(rec->flags & PS_REC_HAS_PORT))
+        if (ps_record_port_text(rec, buf, size) < 0)
                 snprintf(buf, size, "-");
-        else if (rec->port_lo == rec->port_hi)
-                snprintf(buf, size, "%u", rec->port_lo);
-        else
-                snprintf(buf, size, "%u-%u", rec->port_lo, rec->port_hi);
         return buf;
 }
 
