@@ -126,4 +126,66 @@ LANGUAGE=cs "$fetch" 2>"$tmp/fetch"
 [ $? -eq 2 ] && grep -q 'je spouštěn příkazem portscope update --fetch' "$tmp/fetch"
 check "LANGUAGE=cs portscope-fetch: its error in Czech" $?
 
+# ls's headings are translated, and each column starts where its heading does, though a
+# Greek letter takes two bytes (a listener of the test's own, on loopback).
+python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+# A connection the client closes first: its end waits in TIME_WAIT, held by no process.
+c = socket.create_connection(s.getsockname())
+a, _ = s.accept()
+c.close()
+time.sleep(0.2)
+a.close()
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+time.sleep(60)' "$tmp/port" &
+lpid=$!
+for _ in $(seq 1 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+lport=$(cat "$tmp/port")
+columns_line_up() { # FILE: the row's LOCAL ADDRESS starts under its heading, in characters
+        python3 - "$1" "$lport" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], next(l for l in lines[1:] if ":" + sys.argv[2] + " " in l)
+cols = [i for i, ch in enumerate(head) if i and head[i - 1] == " " and ch != " "]
+ok = row.index("127.0.0.1:") in cols and head.split()[0] != "" and len(head) >= 40
+sys.exit(0 if ok else 1)
+PY
+}
+LANGUAGE=el "$PS" --no-color ls --sport="$lport" >"$tmp/ls-el" 2>/dev/null
+head -1 "$tmp/ls-el" | grep -q '^ΠΡΩΤ\. *ΚΑΤΑΣΤΑΣΗ *ΤΟΠΙΚΗ ΔΙΕΥΘΥΝΣΗ .*ΥΠΗΡΕΣΙΑ$' &&
+        columns_line_up "$tmp/ls-el"
+check "LANGUAGE=el portscope ls: Greek headings over their columns" $?
+[ $? -eq 0 ] || diag "$(cat "$tmp/ls-el")"
+LANGUAGE=de "$PS" --no-color ls --sport="$lport" >"$tmp/ls-de" 2>/dev/null
+head -1 "$tmp/ls-de" | grep -q '^PROTO ZUSTAND *LOKALE ADRESSE ' && columns_line_up "$tmp/ls-de"
+check "LANGUAGE=de portscope ls: German headings over their columns" $?
+LANGUAGE=el "$PS" --no-color ls -a --dport="$lport" >"$tmp/ls-tw" 2>/dev/null
+python3 - "$tmp/ls-tw" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], next(l for l in lines[1:] if "TIME-WAIT" in l)
+# The translated "(no process)" is 17 letters in 33 bytes; SERVICE still starts in line.
+at = head.index("ΥΠΗΡΕΣΙΑ")
+sys.exit(0 if "(καμία διεργασία)" in row and row[at - 1] == " " and row[at] != " " else 1)
+PY
+check "LANGUAGE=el portscope ls -a: a translated (no process) keeps the columns" $?
+[ $? -eq 0 ] || diag "$(cat "$tmp/ls-tw")"
+LANGUAGE=ug "$PS" --no-color ls -s --sport="$lport" >"$tmp/ls-ug" 2>/dev/null
+python3 - "$tmp/ls-ug" <<'PY'
+import sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
+head = next(l for l in lines if "IPv4" in l)
+row = next(l for l in lines if l.startswith("tcp "))
+# TOTAL is right-aligned: its heading and the count end in the same column.
+end_head = head.index("جەمئىي") + len("جەمئىي")
+sys.exit(0 if row[:end_head].rstrip() == row[:end_head] and row[end_head] == " " else 1)
+PY
+check "LANGUAGE=ug portscope ls -s: the Uyghur TOTAL heading over its counts" $?
+[ $? -eq 0 ] || diag "$(cat "$tmp/ls-ug")"
+kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
+
 done_testing

@@ -122,6 +122,7 @@ struct packed_row {
         const ps_socket *s;
         size_t off;
         unsigned char len[N_COLS];
+        unsigned char cols[N_COLS]; /* columns on the terminal: names may be UTF-8 */
 };
 
 /* Copies src into dst[size], cut to fit: the row's fields, without printf. */
@@ -150,10 +151,11 @@ static char *put_u64(char *buf, unsigned long long v)
  * one space unless last. The table is built a row at a time in one buffer and
  * written once: with 10,000 sockets, printf's parsing of eight padded fields
  * per row was a good part of ls's time (docs/benchmarks.md). */
-static void put_col(char **p, const char *end, const char *s, size_t n, int width, bool right,
-                    bool last)
+/* One cell of a row: n bytes of s taking cols columns, padded to width. */
+static void put_cell(char **p, const char *end, const char *s, size_t n, unsigned cols, int width,
+                     bool right, bool last)
 {
-        size_t pad = width > (int)n ? (size_t)width - n : 0;
+        size_t pad = width > (int)cols ? (size_t)width - cols : 0;
         if (*p + n + pad + 1 >= end)
                 return;
         if (right) {
@@ -168,6 +170,52 @@ static void put_col(char **p, const char *end, const char *s, size_t n, int widt
         }
         if (!last)
                 *(*p)++ = ' ';
+}
+
+/* A cell of the sockets' own text: addresses, numbers and names, as
+ * sanitized, measured in bytes (one column each, as ss measures them). */
+static void put_col(char **p, const char *end, const char *s, size_t n, int width, bool right,
+                    bool last)
+{
+        put_cell(p, end, s, n, (unsigned)n, width, right, last);
+}
+
+/* The columns' headings, translated as df translates its own: their widths
+ * are counted in columns, for Greek's two bytes a letter. */
+enum {
+        HEAD_PROTO,
+        HEAD_STATE,
+        HEAD_LOCAL,
+        HEAD_PEER,
+        HEAD_PID,
+        HEAD_USER,
+        HEAD_PROC,
+        HEAD_NETNS,
+        HEAD_SERVICE,
+        N_HEADS
+};
+
+static void headings(bool all, const char *ret_text[N_HEADS], unsigned ret_cols[N_HEADS])
+{
+        /* TRANSLATORS: the column headings of "portscope ls" are short, in capitals. */
+        ret_text[HEAD_PROTO] = _("PROTO");
+        ret_text[HEAD_STATE] = _("STATE");
+        ret_text[HEAD_LOCAL] = _("LOCAL ADDRESS");
+        /* TRANSLATORS: the remote end of a connection, as a column heading. */
+        ret_text[HEAD_PEER] = all ? _("PEER ADDRESS") : _("PEER");
+        ret_text[HEAD_PID] = _("PID");
+        ret_text[HEAD_USER] = _("USER");
+        ret_text[HEAD_PROC] = _("PROCESS");
+        /* TRANSLATORS: a network namespace, as a column heading. */
+        ret_text[HEAD_NETNS] = _("NETNS");
+        ret_text[HEAD_SERVICE] = _("SERVICE");
+        for (int k = 0; k < N_HEADS; k++)
+                ret_cols[k] = out_cols(ret_text[k], strlen(ret_text[k]));
+}
+
+static int max_int(int a, unsigned b)
+{
+        return (unsigned)a > b ? a : (int)b;
 }
 
 static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool *marks)
@@ -190,11 +238,11 @@ static void fill_row(struct sockview *v, const ps_socket *s, struct row *r, bool
         copy(r->user, sizeof(r->user), sockview_user(p && p->have_uid ? p->uid : s->uid));
         copy(r->proc, sizeof(r->proc),
              p                            ? p->name
-             : s->n_pids                  ? "(exited)"
-             : !s->inode                  ? "(no process)"
-             : s->owner_error == -EACCES  ? "(hidden)"
+             : s->n_pids                  ? _("(exited)")
+             : !s->inode                  ? _("(no process)")
+             : s->owner_error == -EACCES  ? _("(hidden)")
              : s->owner_error == -ENODATA ? "-"
-                                          : "(unknown)");
+                                          : _("(unknown)"));
         sockview_service(v, s, &si);
         if (si.name) {
                 /* "->NAME !", cut to the field as snprintf() would. */
@@ -299,7 +347,19 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         sockview_free(&v);
                         return cli_error(EXIT_SYSTEM, _("out of memory"));
                 }
-                int w[7] = { 13, 16, 3, 4, 7, 6, 0 };
+                const char *head[N_HEADS];
+                unsigned head_cols[N_HEADS];
+                headings(opt.all, head, head_cols);
+                /* Widths in the order of cols[] below, then STATE and NETNS;
+                 * at least the heading's, and 16 for a peer, 6 for UNCONN. */
+                int w[7] = { (int)head_cols[HEAD_LOCAL],
+                             max_int(16, head_cols[HEAD_PEER]),
+                             (int)head_cols[HEAD_PID],
+                             (int)head_cols[HEAD_USER],
+                             (int)head_cols[HEAD_PROC],
+                             max_int(6, head_cols[HEAD_STATE]),
+                             0 };
+                int w_proto = max_int(5, head_cols[HEAD_PROTO]);
                 for (size_t i = 0; i < n; i++) {
                         struct row x;
                         struct packed_row *pr = &rows[i];
@@ -314,8 +374,13 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                                 pr->len[k] = (unsigned char)len; /* each under 64 bytes */
                                 memcpy(at, cols[k], len);
                                 at += len;
-                                if (k < 5 && (int)len > w[k])
-                                        w[k] = (int)len;
+                                /* A user's or process's name, or a translated
+                                 * "(hidden)", may take fewer columns than bytes. */
+                                pr->cols[k] = k == COL_USER || k == COL_PROC
+                                                      ? (unsigned char)out_cols(cols[k], len)
+                                                      : pr->len[k];
+                                if (k < 5 && (int)pr->cols[k] > w[k])
+                                        w[k] = (int)pr->cols[k];
                         }
                         if (ps_dynbuf_add(&text, packed, (size_t)(at - packed)) < 0) {
                                 free(rows);
@@ -331,15 +396,27 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         if (x.s->netns && (int)pr->len[COL_NETNS] > w[6])
                                 w[6] = (int)pr->len[COL_NETNS];
                 }
-                if (w[6] && w[6] < 5)
-                        w[6] = 5;
+                if (w[6])
+                        w[6] = max_int(w[6], head_cols[HEAD_NETNS]);
                 static char buf[1 << 16];
                 setvbuf(stdout, buf, _IOFBF, sizeof(buf));
-                printf("%s%-5s %-*s %-*s %-*s %*s %-*s %-*s %-*s%s%s%s\n", sty_bold(c), "PROTO",
-                       w[5], "STATE", w[0], "LOCAL ADDRESS", w[1],
-                       opt.all ? "PEER ADDRESS" : "PEER", w[2], "PID", w[3], "USER", w[4],
-                       "PROCESS", w[6], w[6] ? "NETNS" : "", w[6] ? " " : "", "SERVICE",
-                       sty_off(c));
+                /* The headings' cells: which column, width, right-aligned. */
+                const struct {
+                        int head, width;
+                        bool right;
+                } hc[] = { { HEAD_PROTO, w_proto, false }, { HEAD_STATE, w[5], false },
+                           { HEAD_LOCAL, w[0], false },    { HEAD_PEER, w[1], false },
+                           { HEAD_PID, w[2], true },       { HEAD_USER, w[3], false },
+                           { HEAD_PROC, w[4], false },     { HEAD_NETNS, w[6], false },
+                           { HEAD_SERVICE, 0, false } };
+                char hline[1024], *hp = hline;
+                for (size_t k = 0; k < PS_ELEMENTSOF_CLI(hc); k++)
+                        if (hc[k].head != HEAD_NETNS || w[6])
+                                put_cell(&hp, hline + sizeof(hline) - 1, head[hc[k].head],
+                                         strlen(head[hc[k].head]), head_cols[hc[k].head],
+                                         hc[k].width, hc[k].right, hc[k].head == HEAD_SERVICE);
+                *hp = '\0';
+                printf("%s%s%s\n", sty_bold(c), hline, sty_off(c));
                 for (size_t i = 0; i < n; i++) {
                         const struct packed_row *x = &rows[i];
                         const char *f[N_COLS], *t = text.buf + x->off;
@@ -350,13 +427,15 @@ int cmd_ls(struct cli *c, int argc, char **argv)
                         const char *proto = ps_proto_name(x->s->proto);
                         const char *state = ps_sock_state_name(x->s->state, x->s->proto);
                         char line[1024], *p = line, *end = line + sizeof(line) - 1;
-                        put_col(&p, end, proto, strlen(proto), 5, false, false);
+                        put_col(&p, end, proto, strlen(proto), w_proto, false, false);
                         put_col(&p, end, state, strlen(state), w[5], false, false);
                         put_col(&p, end, f[COL_LOCAL], x->len[COL_LOCAL], w[0], false, false);
                         put_col(&p, end, f[COL_REMOTE], x->len[COL_REMOTE], w[1], false, false);
                         put_col(&p, end, f[COL_PID], x->len[COL_PID], w[2], true, false);
-                        put_col(&p, end, f[COL_USER], x->len[COL_USER], w[3], false, false);
-                        put_col(&p, end, f[COL_PROC], x->len[COL_PROC], w[4], false, false);
+                        put_cell(&p, end, f[COL_USER], x->len[COL_USER], x->cols[COL_USER], w[3],
+                                 false, false);
+                        put_cell(&p, end, f[COL_PROC], x->len[COL_PROC], x->cols[COL_PROC], w[4],
+                                 false, false);
                         if (w[6])
                                 put_col(&p, end, f[COL_NETNS], x->len[COL_NETNS], w[6], false,
                                         false);

@@ -52,7 +52,14 @@ int print_summary(struct cli *c, struct sockview *v, const ps_socket *const *soc
                ps_i18n_number(num, sizeof(num), n));
         if (!n)
                 return EXIT_FOUND;
-        printf("\n%s%-6s %7s %7s %7s", sty_bold(c), "PROTO", "TOTAL", "IPv4", "IPv6");
+        /* The headings set the first two columns' widths (6 and 7 at least). */
+        const char *h_proto = _("PROTO"), *h_total = _("TOTAL");
+        unsigned cols_proto = out_cols(h_proto, strlen(h_proto));
+        unsigned cols_total = out_cols(h_total, strlen(h_total));
+        int wp = cols_proto > 6 ? (int)cols_proto : 6, wt = cols_total > 7 ? (int)cols_total : 7;
+        char pad[OUT_PAD_MAX];
+        printf("\n%s%s %*s%s %7s %7s", sty_bold(c), out_padded(h_proto, (unsigned)wp, pad),
+               wt - (int)cols_total, "", h_total, "IPv4", "IPv6");
         for (int k = 0; k < _PS_STATE_MAX; k++)
                 if (used & 1u << k)
                         printf(" %*s", k == PS_STATE_CLOSE ? 7 : 11,
@@ -63,8 +70,8 @@ int print_summary(struct cli *c, struct sockview *v, const ps_socket *const *soc
         for (int p = 0; p < _PS_PROTO_MAX; p++) {
                 if (!total[p])
                         continue;
-                printf("%-6s %7zu %7zu %7zu", ps_proto_name((ps_proto)p), total[p], fam[p][0],
-                       fam[p][1]);
+                printf("%-*s %*zu %7zu %7zu", wp, ps_proto_name((ps_proto)p), wt, total[p],
+                       fam[p][0], fam[p][1]);
                 for (int k = 0; k < _PS_STATE_MAX; k++)
                         if (used & 1u << k)
                                 printf(" %*zu", k == PS_STATE_CLOSE ? 7 : 11, count[p][k]);
