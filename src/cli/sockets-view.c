@@ -15,7 +15,7 @@
 #define PROC_BUCKETS 1024
 /* Services looked up, by port and protocol: the many connections of one
  * service ask once. A registry lookup costs about 30 ns, so a miss costs
- * little; 4,096 slots (128 KB, zeroed) made a small machine's ls 4-9% slower
+ * little; 4,096 slots (128 KB, zeroed) made a small machine's ls 4-8% slower
  * in page faults alone (docs/benchmarks.md). */
 #define SERVICE_CACHE 256
 
