@@ -147,11 +147,11 @@ static char *put_u64(char *buf, unsigned long long v)
         return buf;
 }
 
-/* Appends s (n bytes) to the line at *p, padded with spaces to width, then
- * one space unless last. The table is built a row at a time in one buffer and
- * written once: with 10,000 sockets, printf's parsing of eight padded fields
- * per row was a good part of ls's time (docs/benchmarks.md). */
-/* One cell of a row: n bytes of s taking cols columns, padded to width. */
+/* Appends s (n bytes, cols columns on the terminal) to the line at *p, padded
+ * with spaces to width columns, then one space unless last. The table is
+ * built a row at a time in one buffer and written once: with 10,000 sockets,
+ * printf's parsing of eight padded fields per row was a good part of ls's
+ * time (docs/benchmarks.md). */
 static void put_cell(char **p, const char *end, const char *s, size_t n, unsigned cols, int width,
                      bool right, bool last)
 {
