@@ -147,7 +147,9 @@ lport=$(cat "$tmp/port")
 columns_line_up() { # FILE: the row's LOCAL ADDRESS starts under its heading, in characters
         python3 - "$1" "$lport" <<'PY'
 import sys
-lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+# Direction marks take no column.
+text = open(sys.argv[1], encoding="utf-8").read().replace("\u200e", "").replace("\u200f", "")
+lines = text.splitlines()
 head, row = lines[0], next(l for l in lines[1:] if ":" + sys.argv[2] + " " in l)
 cols = [i for i, ch in enumerate(head) if i and head[i - 1] == " " and ch != " "]
 ok = row.index("127.0.0.1:") in cols and head.split()[0] != "" and len(head) >= 40
@@ -173,11 +175,39 @@ sys.exit(0 if "(καμία διεργασία)" in row and row[at - 1] == " " an
 PY
 check "LANGUAGE=el portscope ls -a: a translated (no process) keeps the columns" $?
 [ $? -eq 0 ] || diag "$(cat "$tmp/ls-tw")"
+# In Uyghur each heading ends with a left-to-right mark: without it a terminal that
+# orders text by direction (Konsole, VTE) shows a run of right-to-left headings in
+# reverse, each over another column.
+LANGUAGE=ug "$PS" --no-color ls --sport="$lport" >"$tmp/ls-ug1" 2>/dev/null
+python3 - "$tmp/ls-ug1" "$lport" <<'PY'
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], next(l for l in lines[1:] if ":" + sys.argv[2] + " " in l)
+# The columns start where the row's fields do (PID's digits within its own).
+starts = [i for i, ch in enumerate(row) if ch != " " and (i == 0 or row[i - 1] == " ")]
+regions, col = {}, 0
+for ch in head:
+    k = max([j for j, at in enumerate(starts) if at <= col] or [0])
+    regions.setdefault(k, []).append(ch)
+    if unicodedata.category(ch) not in ("Mn", "Me", "Cf"):
+        col += 1
+# In each column's heading, a left-to-right mark after the last right-to-left letter.
+for chs in regions.values():
+    rtl = [i for i, ch in enumerate(chs) if unicodedata.bidirectional(ch) in ("R", "AL")]
+    if rtl and "\u200e" not in chs[rtl[-1]:]:
+        sys.exit(1)
+sys.exit(0 if len(regions) >= 7 else 1)
+PY
+ug_order=$?
+columns_line_up "$tmp/ls-ug1"
+[ $ug_order -eq 0 ] && [ $? -eq 0 ]
+check "LANGUAGE=ug portscope ls: headings over their columns, each closed by a left-to-right mark" $?
+[ $? -eq 0 ] || diag "$(cat "$tmp/ls-ug1")"
 LANGUAGE=ug "$PS" --no-color ls -s --sport="$lport" >"$tmp/ls-ug" 2>/dev/null
 python3 - "$tmp/ls-ug" <<'PY'
 import sys
 lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
-head = next(l for l in lines if "IPv4" in l)
+head = next(l for l in lines if "IPv4" in l).replace("\u200e", "")
 row = next(l for l in lines if l.startswith("tcp "))
 # TOTAL is right-aligned: its heading and the count end in the same column.
 end_head = head.index("جەمئىي") + len("جەمئىي")
