@@ -65,9 +65,11 @@ static void print_table(struct cli *c, const struct votes_tally *t, size_t n)
 {
         const char *head[] = { _("Page"),    _("Language"), _("Unhelpful"),
                                _("Neutral"), _("Helpful"),  _("Total") };
+        /* Widths in terminal columns: a Greek heading takes two bytes a letter. */
+        unsigned cols[6];
         int w[6];
         for (int k = 0; k < 6; k++)
-                w[k] = (int)strlen(head[k]);
+                w[k] = (int)(cols[k] = out_cols(head[k], strlen(head[k])));
         for (size_t i = 0; i < n; i++) {
                 if ((int)strlen(t[i].page) > w[0])
                         w[0] = (int)strlen(t[i].page);
@@ -78,8 +80,13 @@ static void print_table(struct cli *c, const struct votes_tally *t, size_t n)
                 printf("%s\n", _("No votes yet."));
                 return;
         }
-        printf("%s%-*s  %-*s  %*s  %*s  %*s  %*s%s\n", sty_bold(c), w[0], head[0], w[1], head[1],
-               w[2], head[2], w[3], head[3], w[4], head[4], w[5], head[5], sty_off(c));
+        char pad[2][OUT_PAD_MAX];
+        printf("%s%s  %s", sty_bold(c), out_padded(head[0], (unsigned)w[0], pad[0]),
+               out_padded(head[1], (unsigned)w[1], pad[1]));
+        /* The counts' headings are right-aligned, as the counts are. */
+        for (int k = 2; k < 6; k++)
+                printf("  %*s%s", w[k] - (int)cols[k], "", head[k]);
+        printf("%s\n", sty_off(c));
         for (size_t i = 0; i < n; i++)
                 printf("%-*s  %-*s  %*llu  %*llu  %*llu  %*llu\n", w[0], t[i].page, w[1], t[i].lang,
                        w[2], (unsigned long long)t[i].count[VOTE_UNHELPFUL], w[3],
