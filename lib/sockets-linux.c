@@ -543,7 +543,7 @@ int ps_netns_dumps_start(const ps_socket_query *q, struct ps_netns_dumps *d)
         }
         closedir(dir);
         close(procfd);
-        if (procs && procs->n > 1)
+        if (procs)
                 ps_qsort(procs->v, procs->n, sizeof(*procs->v), cmp_pid_ns);
         d->procs = procs;
         return d->r;

@@ -106,6 +106,8 @@ unsigned out_cols(const char *s, size_t n);
  * "%-12s" does for ASCII, by display width. Cut at OUT_PAD_MAX - 1 bytes. */
 #define OUT_PAD_MAX 256
 const char *out_padded(const char *s, unsigned width, char buf[OUT_PAD_MAX]);
+/* Spaces up to width columns, then s: what "%12s" does for ASCII. */
+const char *out_padded_right(const char *s, unsigned width, char buf[OUT_PAD_MAX]);
 
 /* Writes doc to stdout, then frees it; EXIT_SYSTEM when the write fails
  * or when any part of the document could not be built. */

@@ -84,8 +84,7 @@ int cmd_notes(struct cli *c, int argc, char **argv)
                         nrows++;
                 }
         }
-        if (nrows) /* rows is NULL when no note has the protocol */
-                ps_qsort(rows, nrows, sizeof(*rows), cmp_row);
+        ps_qsort(rows, nrows, sizeof(*rows), cmp_row);
         for (size_t i = 0; i < nrows; i++) {
                 ps_note note;
                 char label[48], tags[256];

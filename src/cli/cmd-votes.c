@@ -66,10 +66,9 @@ static void print_table(struct cli *c, const struct votes_tally *t, size_t n)
         const char *head[] = { _("Page"),    _("Language"), _("Unhelpful"),
                                _("Neutral"), _("Helpful"),  _("Total") };
         /* Widths in terminal columns: a Greek heading takes two bytes a letter. */
-        unsigned cols[6];
         int w[6];
         for (int k = 0; k < 6; k++)
-                w[k] = (int)(cols[k] = out_cols(head[k], strlen(head[k])));
+                w[k] = (int)out_cols(head[k], strlen(head[k]));
         for (size_t i = 0; i < n; i++) {
                 if ((int)strlen(t[i].page) > w[0])
                         w[0] = (int)strlen(t[i].page);
@@ -85,7 +84,7 @@ static void print_table(struct cli *c, const struct votes_tally *t, size_t n)
                out_padded(head[1], (unsigned)w[1], pad[1]));
         /* The counts' headings are right-aligned, as the counts are. */
         for (int k = 2; k < 6; k++)
-                printf("  %*s%s", w[k] - (int)cols[k], "", head[k]);
+                printf("  %s", out_padded_right(head[k], (unsigned)w[k], pad[0]));
         printf("%s\n", sty_off(c));
         for (size_t i = 0; i < n; i++)
                 printf("%-*s  %-*s  %*llu  %*llu  %*llu  %*llu\n", w[0], t[i].page, w[1], t[i].lang,

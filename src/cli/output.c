@@ -195,17 +195,29 @@ unsigned out_cols(const char *s, size_t n)
         return c;
 }
 
-const char *out_padded(const char *s, unsigned width, char buf[OUT_PAD_MAX])
+static const char *pad_to(const char *s, unsigned width, bool right, char buf[OUT_PAD_MAX])
 {
         size_t n = strlen(s);
         unsigned w = out_cols(s, n);
+        size_t pad = w < width ? width - w : 0;
         if (n >= OUT_PAD_MAX)
                 n = OUT_PAD_MAX - 1;
-        memcpy(buf, s, n);
-        for (; w < width && n < OUT_PAD_MAX - 1; w++)
-                buf[n++] = ' ';
-        buf[n] = '\0';
+        if (pad > OUT_PAD_MAX - 1 - n)
+                pad = OUT_PAD_MAX - 1 - n;
+        memset(buf + (right ? 0 : n), ' ', pad);
+        memcpy(buf + (right ? pad : 0), s, n);
+        buf[n + pad] = '\0';
         return buf;
+}
+
+const char *out_padded(const char *s, unsigned width, char buf[OUT_PAD_MAX])
+{
+        return pad_to(s, width, false, buf);
+}
+
+const char *out_padded_right(const char *s, unsigned width, char buf[OUT_PAD_MAX])
+{
+        return pad_to(s, width, true, buf);
 }
 
 /* out_wrap()'s output, gathered and written in pieces of a few KB: a report

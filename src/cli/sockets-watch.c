@@ -54,12 +54,11 @@ int print_summary(struct cli *c, struct sockview *v, const ps_socket *const *soc
                 return EXIT_FOUND;
         /* The headings set the first two columns' widths (6 and 7 at least). */
         const char *h_proto = _("PROTO"), *h_total = _("TOTAL");
-        unsigned cols_proto = out_cols(h_proto, strlen(h_proto));
-        unsigned cols_total = out_cols(h_total, strlen(h_total));
-        int wp = cols_proto > 6 ? (int)cols_proto : 6, wt = cols_total > 7 ? (int)cols_total : 7;
-        char pad[OUT_PAD_MAX];
-        printf("\n%s%s %*s%s %7s %7s", sty_bold(c), out_padded(h_proto, (unsigned)wp, pad),
-               wt - (int)cols_total, "", h_total, "IPv4", "IPv6");
+        char pad[2][OUT_PAD_MAX];
+        const char *proto = out_padded(h_proto, 6, pad[0]),
+                   *tot = out_padded_right(h_total, 7, pad[1]);
+        int wp = (int)out_cols(proto, strlen(proto)), wt = (int)out_cols(tot, strlen(tot));
+        printf("\n%s%s %s %7s %7s", sty_bold(c), proto, tot, "IPv4", "IPv6");
         for (int k = 0; k < _PS_STATE_MAX; k++)
                 if (used & 1u << k)
                         printf(" %*s", k == PS_STATE_CLOSE ? 7 : 11,
